@@ -1,0 +1,68 @@
+/*
+ * cmd.h - the subcommands of the fipsev binary.
+ *
+ * Each subcommand is one file cmd_<name>.c with one entry point that takes
+ * the arguments after the subcommand's name (argv[0] is the name), parses
+ * its own options into its own small struct, and returns the exit status.
+ */
+#ifndef FIPSEV_CMD_H
+#define FIPSEV_CMD_H
+
+#include <stdio.h>
+
+/* The exit status contract (README "Exit status"); tests assert it. */
+enum exit_status {
+	EXIT_COMPLIANT = 0,	/* ran, and all evidence is compliant */
+	EXIT_NONCOMPLIANT = 1,	/* ran, and found non-compliance */
+	EXIT_FAILURE_RUN = 2,	/* usage or runtime error */
+};
+
+struct cmd {
+	const char	*name;
+	const char	*summary;	/* one line for "fipsev --help" */
+	const char	*usage;		/* the full --help text */
+	int		(*run)(int argc, char **argv);
+};
+
+int	cmd_collect(int argc, char **argv);
+int	cmd_node(int argc, char **argv);
+int	cmd_runs(int argc, char **argv);
+int	cmd_show(int argc, char **argv);
+
+extern const char cmd_collect_usage[];
+extern const char cmd_node_usage[];
+extern const char cmd_runs_usage[];
+extern const char cmd_show_usage[];
+
+/*
+ * Shared by the subcommands: print the usage of cmd to out; report a bad
+ * option or argument as one line and return EXIT_FAILURE_RUN.
+ */
+void	cmd_print_usage(FILE *out, const char *usage);
+int	cmd_usage_error(const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Report what getopt_long() returned c (':' or '?') for, with the option
+ * at fault, and return EXIT_FAILURE_RUN. Option strings start with ':'.
+ */
+int	cmd_bad_option(const char *cmd, int argc, char **argv, int c);
+
+/*
+ * Flush stdout; a failed write (disk full, closed pipe) turns status into
+ * EXIT_FAILURE_RUN with one line on stderr. Returns the final status.
+ */
+int	cmd_flush_stdout(int status);
+
+/* The text shared by every --help about exit status. */
+#define EXIT_STATUS_HELP \
+	"Exit status: 0 ran and all evidence compliant, 1 ran and found\n" \
+	"non-compliance, 2 usage or runtime error.\n"
+
+/* The text shared by every --help about the store path. */
+#define DB_OPTION_HELP \
+	"  --db FILE       the store (default: $FIPSEV_DB, else\n" \
+	"                  /var/lib/fipsev/fipsev.db as root, else\n" \
+	"                  ~/.local/state/fipsev/fipsev.db)\n"
+
+#endif

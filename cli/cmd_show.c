@@ -1,0 +1,191 @@
+/*
+ * cmd_show.c - "fipsev show": what one stored run holds.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "report/text.h"
+#include "store/store.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+const char cmd_show_usage[] =
+    "usage: fipsev show RUN|latest [--db FILE] [--json]\n"
+    "\n"
+    "Print what a stored run holds: when and where it ran, its verdict, and\n"
+    "each node's evidence. The exit status is the run's verdict.\n"
+    "\n"
+    DB_OPTION_HELP
+    "  --json          print {\"run\": {...}, \"evidence\": [{\"collector\",\n"
+    "                  \"subject\", \"sha256\", \"document\"}]}; sha256 is the\n"
+    "                  digest of the document's bytes as stored\n"
+    "  -h, --help      show this help\n";
+
+struct show_opts {
+	const char	*db;
+	int64_t		 run;	/* 0: latest */
+	int		 json;
+};
+
+static int
+parse_opts(int argc, char **argv, struct show_opts *o, int *status)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *arg;
+	char *end;
+	int c;
+
+	o->db = NULL;
+	o->run = 0;
+	o->json = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'h':
+			cmd_print_usage(stdout, cmd_show_usage);
+			*status = EXIT_COMPLIANT;
+			return 1;
+		default:
+			*status = cmd_bad_option("show", argc, argv, c);
+			return 1;
+		}
+	}
+	if (optind != argc - 1) {
+		*status = optind == argc ?
+		    cmd_usage_error("show", "which run? give RUN or 'latest'") :
+		    cmd_usage_error("show", "unexpected argument '%s'",
+		    argv[optind + 1]);
+		return 1;
+	}
+	arg = argv[optind];
+	if (strcmp(arg, "latest") != 0) {
+		errno = 0;
+		o->run = strtoll(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || errno != 0 || o->run < 1) {
+			*status = cmd_usage_error("show", "run '%s' is neither a "
+			    "run number nor 'latest'", arg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+print_node(const char *subject, const char *sha256, const char *doc,
+    size_t len, void *arg)
+{
+	cJSON *parsed;
+
+	(void)arg;
+	printf("\nnode evidence '%s' (sha256 %s, %zu bytes)\n", subject, sha256,
+	    len);
+	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL ||
+	    text_node(stdout, parsed) == -1) {
+		log_err("stored evidence of node '%s' is not a node document",
+		    subject);
+		cJSON_Delete(parsed);
+		return -1;
+	}
+	cJSON_Delete(parsed);
+	return 0;
+}
+
+static int
+add_node_json(const char *subject, const char *sha256, const char *doc,
+    size_t len, void *arg)
+{
+	cJSON *arr = arg, *o, *parsed;
+
+	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL) {
+		log_err("stored evidence of node '%s' is not JSON", subject);
+		return -1;
+	}
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    cJSON_AddStringToObject(o, "collector", "node") == NULL ||
+	    json_add_str(o, "subject", subject) == -1 ||
+	    cJSON_AddStringToObject(o, "sha256", sha256) == NULL ||
+	    !cJSON_AddItemToObject(o, "document", parsed)) {
+		log_err("cannot show run: out of memory");
+		cJSON_Delete(parsed);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct show_opts o;
+	struct store_run_info ri;
+	struct store *st = NULL;
+	cJSON *out = NULL, *ev;
+	char *path = NULL, *text = NULL;
+	int rc, found = 0;
+
+	memset(&ri, 0, sizeof(ri));
+	if (parse_opts(argc, argv, &o, &rc) != 0)
+		return rc;
+	rc = EXIT_FAILURE_RUN;
+	if ((path = store_path(o.db)) == NULL ||
+	    store_open(path, STORE_EXISTING, &st) == -1)
+		goto out;
+	if ((found = store_get_run(st, o.run, &ri)) == -1)
+		goto out;
+	if (found == 1) {
+		if (o.run == 0)
+			log_err("store '%s' holds no runs yet", path);
+		else
+			log_err("store '%s' has no run %" PRId64, path, o.run);
+		found = 0;
+		goto out;
+	}
+	found = 1;
+	if (o.json) {
+		if ((out = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToObject(out, "run", store_run_info_json(&ri)) ||
+		    (ev = cJSON_AddArrayToObject(out, "evidence")) == NULL) {
+			log_err("cannot show run: out of memory");
+			goto out;
+		}
+		if (store_run_documents(st, ri.id, "node", add_node_json,
+		    ev) == -1 || (text = json_print_pretty(out)) == NULL)
+			goto out;
+		puts(text);
+	} else {
+		text_run_summary(stdout, &ri);
+		if (store_run_documents(st, ri.id, "node", print_node,
+		    NULL) == -1)
+			goto out;
+	}
+	rc = cmd_flush_stdout(strcmp(ri.verdict, "compliant") == 0 ?
+	    EXIT_COMPLIANT : EXIT_NONCOMPLIANT);
+out:
+	if (found)
+		store_run_info_release(&ri);
+	store_close(st);
+	cJSON_Delete(out);
+	free(text);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,132 @@
+/*
+ * main.c - the fipsev binary: find the subcommand and run it.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "cmd.h"
+#include "fipsev_version.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+/* Sorted by name; "fipsev help" lists them in this order. */
+static const struct cmd commands[] = {
+	{ "collect", "collect evidence into the store as one run",
+	    cmd_collect_usage, cmd_collect },
+	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
+	{ "runs", "list the runs in the store", cmd_runs_usage, cmd_runs },
+	{ "show", "print what a stored run holds", cmd_show_usage, cmd_show },
+};
+
+static const struct cmd *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: fipsev [--version] [--help] <command> [<args>]\n\n"
+	    "Prove, with evidence an auditor can verify, that a Kubernetes\n"
+	    "deployment runs in FIPS 140-2/140-3 mode.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(out, "\n'fipsev <command> --help' (or 'fipsev help <command>') "
+	    "describes one.\n\n" EXIT_STATUS_HELP);
+}
+
+void
+cmd_print_usage(FILE *out, const char *text)
+{
+	fputs(text, out);
+	fputs("\n" EXIT_STATUS_HELP, out);
+}
+
+int
+cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s: %s (see 'fipsev %s --help')", cmd, msg, cmd);
+	return EXIT_FAILURE_RUN;
+}
+
+int
+cmd_bad_option(const char *cmd, int argc, char **argv, int c)
+{
+	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		return cmd_usage_error(cmd, "option '%s' needs a value", opt);
+	return cmd_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+int
+cmd_flush_stdout(int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		log_errno("cannot write to standard output");
+		return EXIT_FAILURE_RUN;
+	}
+	return status;
+}
+
+static void
+version(void)
+{
+	printf("fipsev %s\n", FIPSEV_VERSION);
+	printf("built with %s, SQLite %s\n", OpenSSL_version(OPENSSL_VERSION),
+	    sqlite3_libversion());
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_FAILURE_RUN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_COMPLIANT;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		version();
+		return EXIT_COMPLIANT;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc == 2) {
+			usage(stdout);
+			return EXIT_COMPLIANT;
+		}
+		if ((cmd = find_command(argv[2])) == NULL) {
+			log_err("unknown command '%s' (see 'fipsev --help')",
+			    argv[2]);
+			return EXIT_FAILURE_RUN;
+		}
+		cmd_print_usage(stdout, cmd->usage);
+		return EXIT_COMPLIANT;
+	}
+	if ((cmd = find_command(argv[1])) == NULL) {
+		log_err("unknown command '%s' (see 'fipsev --help')", argv[1]);
+		return EXIT_FAILURE_RUN;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,52 @@
+/*
+ * schema.c - the SQL of each migration; see schema.h and README "Store".
+ */
+#include "schema.h"
+
+const char *const store_migrations[] = {
+	/* 1: runs, content-addressed documents, evidence, node facts. */
+	"CREATE TABLE runs ("
+	"  id            INTEGER PRIMARY KEY,"
+	"  started_utc   TEXT NOT NULL,"
+	"  finished_utc  TEXT,"
+	"  tool_version  TEXT NOT NULL,"
+	"  host          TEXT NOT NULL,"
+	/* 'open' exists only inside the run's own transaction. */
+	"  status        TEXT NOT NULL CHECK (status IN ('open', 'complete')),"
+	"  verdict       TEXT CHECK (verdict IN ('compliant', 'noncompliant'))"
+	");"
+	/* Raw evidence, byte for byte, stored once however many runs cite it. */
+	"CREATE TABLE documents ("
+	"  sha256      TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+	"  media_type  TEXT NOT NULL,"
+	"  size        INTEGER NOT NULL CHECK (size >= 0),"
+	"  body        BLOB NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE evidence ("
+	"  run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  collector  TEXT NOT NULL,"
+	"  subject    TEXT NOT NULL,"
+	"  sha256     TEXT NOT NULL REFERENCES documents(sha256),"
+	"  PRIMARY KEY (run_id, collector, subject)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX evidence_by_document ON evidence(sha256);"
+	/* What drift queries compare, one row a node a run. */
+	"CREATE TABLE node_facts ("
+	"  run_id               INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  node                 TEXT NOT NULL,"
+	"  compliant            INTEGER NOT NULL CHECK (compliant IN (0, 1)),"
+	"  fips_enabled         INTEGER CHECK (fips_enabled IN (0, 1)),"
+	"  kernel_cmdline_fips  INTEGER CHECK (kernel_cmdline_fips IN (0, 1)),"
+	"  os_id                TEXT,"
+	"  os_version_id        TEXT,"
+	"  os_variant_id        TEXT,"
+	"  os_pretty_name       TEXT,"
+	"  os_fips_variant      INTEGER CHECK (os_fips_variant IN (0, 1)),"
+	"  kernel_release       TEXT,"
+	"  reasons              TEXT NOT NULL,"	/* JSON array of strings */
+	"  PRIMARY KEY (run_id, node)"
+	") WITHOUT ROWID;",
+};
+
+const int store_migrations_count =
+    (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

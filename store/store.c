@@ -1,0 +1,722 @@
+/*
+ * store.c - the SQLite evidence store; see store.h.
+ *
+ * Every statement is prepared and every value bound: no SQL is ever built
+ * from data. The connection runs with SQLITE_DBCONFIG_DEFENSIVE and
+ * without trusting the schema, so a tampered store file cannot make
+ * fipsev run functions it did not ask for.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "collector/node.h"
+#include "schema.h"
+#include "store.h"
+#include "util/digest.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/testhook.h"
+#include "util/text.h"
+#include "util/banned.h"
+
+struct store {
+	sqlite3	*db;
+	char	*path;
+	int64_t	 run_id;	/* the open run, 0 when none */
+	int	 nodes;		/* nodes added to the open run */
+	int	 nodes_failing;
+};
+
+/* Log a failed SQLite call with the store path and SQLite's reason. */
+static void
+store_err(const struct store *st, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		log_err("store '%s': %s: locked by another process for more "
+		    "than %d s", st->path, what, STORE_BUSY_MS / 1000);
+	else
+		log_err("store '%s': %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+}
+
+static int
+prepare(struct store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+		store_err(st, "cannot prepare a statement");
+		*stmt = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Run a statement that takes no values and returns no rows. */
+static int
+exec_simple(struct store *st, const char *sql, const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_err(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind a string, or NULL for SQL NULL. */
+static int
+bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Bind 0/1, or NULL for an unknown (negative) value. */
+static int
+bind_tristate(sqlite3_stmt *stmt, int i, int v)
+{
+	if (v < 0)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_int(stmt, i, v);
+}
+
+/* Step a statement that returns no rows; always finalizes it. */
+static int
+step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE) {
+		store_err(st, what);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+char *
+store_path(const char *explicit)
+{
+	const char *env = getenv(STORE_ENV), *base, *home;
+	char path[PATH_MAX];
+	int n;
+
+	if (explicit != NULL)
+		env = explicit;
+	if (env != NULL && *env != '\0') {
+		char *p = strdup(env);
+
+		if (p == NULL)
+			log_errno("cannot copy store path");
+		return p;
+	}
+	if (geteuid() == 0)
+		n = snprintf(path, sizeof(path), "/var/lib/fipsev/fipsev.db");
+	else if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/')
+		n = snprintf(path, sizeof(path), "%s/fipsev/fipsev.db", base);
+	else if ((home = getenv("HOME")) != NULL && *home == '/')
+		n = snprintf(path, sizeof(path),
+		    "%s/.local/state/fipsev/fipsev.db", home);
+	else {
+		log_err("no store path: set --db or %s (HOME is not set)",
+		    STORE_ENV);
+		return NULL;
+	}
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		log_err("store path is too long");
+		return NULL;
+	}
+	return strdup(path);
+}
+
+/* Create each missing directory above path's last component (mode 0700). */
+static int
+make_parents(const char *path)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(dir)) {
+		log_err("store path '%s' is too long", path);
+		return -1;
+	}
+	memcpy(dir, path, n + 1);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			log_errno("cannot create directory '%s' for the store", dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static int
+user_version(struct store *st, int *version)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (prepare(st, "PRAGMA user_version", &stmt) == -1)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		store_err(st, "cannot read the schema version");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/*
+ * Bring the schema to this fipsev's version. The check is repeated inside
+ * the write transaction because another fipsev may have migrated while we
+ * waited for the lock.
+ */
+static int
+migrate(struct store *st)
+{
+	char sql[64];
+	int v;
+
+	if (user_version(st, &v) == -1)
+		return -1;
+	if (v == store_migrations_count)
+		return 0;
+	if (v > store_migrations_count) {
+		log_err("store '%s' has schema version %d, newer than this "
+		    "fipsev's %d: use a newer fipsev", st->path, v,
+		    store_migrations_count);
+		return -1;
+	}
+	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start a migration") == -1)
+		return -1;
+	if (user_version(st, &v) == -1)
+		goto fail;
+	for (; v < store_migrations_count; v++) {
+		if (sqlite3_exec(st->db, store_migrations[v], NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "migration %d failed", v + 1);
+			store_err(st, what);
+			goto fail;
+		}
+		testhook("store-migration");
+	}
+	/* PRAGMA takes no bound values; the number is ours, not input. */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    store_migrations_count);
+	if (exec_simple(st, sql, "cannot set the schema version") == -1 ||
+	    exec_simple(st, "COMMIT", "cannot commit a migration") == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Set the connection up: limits of trust, WAL, durability, waiting. */
+static int
+configure(struct store *st)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+	    NULL) != SQLITE_OK) {
+		store_err(st, "cannot configure the connection");
+		return -1;
+	}
+	/* journal_mode answers with the mode in force: it must be WAL. */
+	if (prepare(st, "PRAGMA journal_mode = WAL", &stmt) == -1)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		store_err(st, "cannot read the store (is it a fipsev store?)");
+		goto out;
+	}
+	if (sqlite3_stricmp((const char *)sqlite3_column_text(stmt, 0),
+	    "wal") != 0) {
+		log_err("store '%s': cannot switch to WAL mode", st->path);
+		goto out;
+	}
+	if (exec_simple(st, "PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON", "cannot configure the connection") == -1)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_open(const char *path, enum store_mode mode, struct store **out)
+{
+	struct store *st;
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+	    SQLITE_OPEN_FULLMUTEX;
+
+	*out = NULL;
+	if (mode == STORE_EXISTING && stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			log_err("no store at '%s' (record a run with "
+			    "'fipsev collect' first)", path);
+		else
+			log_errno("cannot open store '%s'", path);
+		return -1;
+	}
+	if (mode == STORE_CREATE) {
+		flags |= SQLITE_OPEN_CREATE;
+		if (make_parents(path) == -1)
+			return -1;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->path = strdup(path)) == NULL) {
+		log_errno("cannot open store '%s'", path);
+		free(st);
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		if (st->db == NULL)
+			log_err("cannot open store '%s': out of memory", path);
+		else
+			store_err(st, "cannot open");
+		goto fail;
+	}
+	if (configure(st) == -1 || migrate(st) == -1)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->run_id != 0)
+		store_run_abort(st);
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_schema_version(void)
+{
+	return store_migrations_count;
+}
+
+int
+store_run_begin(struct store *st, const struct store_run_meta *meta)
+{
+	sqlite3_stmt *stmt;
+
+	if (st->run_id != 0) {
+		log_err("store '%s': a run is already open", st->path);
+		return -1;
+	}
+	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start a run") == -1)
+		return -1;
+	if (prepare(st, "INSERT INTO runs (started_utc, tool_version, host, "
+	    "status) VALUES (?, ?, ?, 'open')", &stmt) == -1)
+		goto fail;
+	bind_text(stmt, 1, meta->started);
+	bind_text(stmt, 2, meta->tool_version);
+	bind_text(stmt, 3, meta->host);
+	if (step_done(st, stmt, "cannot record the run") == -1)
+		goto fail;
+	st->run_id = sqlite3_last_insert_rowid(st->db);
+	st->nodes = 0;
+	st->nodes_failing = 0;
+	testhook("store-run-begun");
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+void
+store_run_abort(struct store *st)
+{
+	if (st->run_id == 0)
+		return;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->run_id = 0;
+}
+
+/* Store a document once, keyed by its SHA-256; hex gets the digest. */
+static int
+put_document(struct store *st, const char *body, size_t len,
+    const char *media_type, char hex[SHA256_HEX_LEN + 1])
+{
+	sqlite3_stmt *stmt;
+
+	if (sha256_hex(body, len, hex) == -1)
+		return -1;
+	if (prepare(st, "INSERT INTO documents (sha256, media_type, size, body) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING", &stmt) == -1)
+		return -1;
+	bind_text(stmt, 1, hex);
+	bind_text(stmt, 2, media_type);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)len);
+	sqlite3_bind_blob64(stmt, 4, body, (sqlite3_uint64)len, SQLITE_STATIC);
+	return step_done(st, stmt, "cannot store a document");
+}
+
+/*
+ * Check a node document before anything of it is stored; a bad one is
+ * named by its first bad field. Returns the node object or NULL.
+ */
+static const cJSON *
+check_node_doc(const struct store *st, const cJSON *doc)
+{
+	const char *format = json_get_str(doc, "format");
+	const cJSON *node = cJSON_GetObjectItemCaseSensitive(doc, "node");
+	const cJSON *fe, *os, *reasons;
+
+	if (format == NULL || strcmp(format, NODE_FORMAT) != 0) {
+		log_err("store '%s': node evidence: field 'format' is not '%s'",
+		    st->path, NODE_FORMAT);
+		return NULL;
+	}
+	if (!cJSON_IsObject(node)) {
+		log_err("store '%s': node evidence: field 'node' is not an "
+		    "object", st->path);
+		return NULL;
+	}
+	if (json_get_tristate(node, "compliant") < 0) {
+		log_err("store '%s': node evidence: field 'node.compliant' is "
+		    "not a boolean", st->path);
+		return NULL;
+	}
+	fe = cJSON_GetObjectItemCaseSensitive(node, "fips_enabled");
+	if (!cJSON_IsBool(fe) && !cJSON_IsNull(fe)) {
+		log_err("store '%s': node evidence: field 'node.fips_enabled' "
+		    "is not true, false or null", st->path);
+		return NULL;
+	}
+	os = cJSON_GetObjectItemCaseSensitive(node, "os");
+	if (os != NULL && !cJSON_IsObject(os)) {
+		log_err("store '%s': node evidence: field 'node.os' is not an "
+		    "object", st->path);
+		return NULL;
+	}
+	reasons = cJSON_GetObjectItemCaseSensitive(node, "reasons");
+	if (!cJSON_IsArray(reasons)) {
+		log_err("store '%s': node evidence: field 'node.reasons' is not "
+		    "an array", st->path);
+		return NULL;
+	}
+	return node;
+}
+
+/* The name a node is stored under: hostname, else machine-id. */
+static const char *
+node_subject(const cJSON *node)
+{
+	const char *s;
+
+	if ((s = json_get_str(node, "hostname")) != NULL && *s != '\0')
+		return s;
+	if ((s = json_get_str(node, "machine_id")) != NULL && *s != '\0')
+		return s;
+	return "(unnamed node)";
+}
+
+int
+store_run_add_node(struct store *st, const char *json, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	sqlite3_stmt *stmt = NULL;
+	cJSON *doc = NULL;
+	const cJSON *node, *os;
+	char *reasons = NULL;
+	const char *subject;
+	int compliant, rc = -1;
+
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		log_err("store '%s': node evidence is not valid JSON", st->path);
+		goto out;
+	}
+	if ((node = check_node_doc(st, doc)) == NULL)
+		goto out;
+	subject = node_subject(node);
+	compliant = json_get_tristate(node, "compliant");
+	os = cJSON_GetObjectItemCaseSensitive(node, "os");
+	if ((reasons = json_print(cJSON_GetObjectItemCaseSensitive(node,
+	    "reasons"))) == NULL)
+		goto out;
+
+	if (put_document(st, json, len, "application/json", hex) == -1)
+		goto out;
+	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
+	    "sha256) VALUES (?, 'node', ?, ?)", &stmt) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, subject);
+	bind_text(stmt, 3, hex);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
+			log_err("store '%s': node '%s' appears twice in one run",
+			    st->path, subject);
+		else
+			store_err(st, "cannot record node evidence");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+
+	if (prepare(st, "INSERT INTO node_facts (run_id, node, compliant, "
+	    "fips_enabled, kernel_cmdline_fips, os_id, os_version_id, "
+	    "os_variant_id, os_pretty_name, os_fips_variant, kernel_release, "
+	    "reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, subject);
+	sqlite3_bind_int(stmt, 3, compliant);
+	bind_tristate(stmt, 4, json_get_tristate(node, "fips_enabled"));
+	bind_tristate(stmt, 5, json_get_tristate(node, "kernel_cmdline_fips"));
+	bind_text(stmt, 6, json_get_str(os, "id"));
+	bind_text(stmt, 7, json_get_str(os, "version_id"));
+	bind_text(stmt, 8, json_get_str(os, "variant_id"));
+	bind_text(stmt, 9, json_get_str(os, "pretty_name"));
+	bind_tristate(stmt, 10, json_get_tristate(os, "fips_variant"));
+	bind_text(stmt, 11, json_get_str(node, "kernel_release"));
+	bind_text(stmt, 12, reasons);
+	rc = step_done(st, stmt, "cannot record node facts");
+	stmt = NULL;
+	if (rc == 0) {
+		st->nodes++;
+		st->nodes_failing += !compliant;
+	}
+out:
+	sqlite3_finalize(stmt);
+	free(reasons);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int
+store_run_commit(struct store *st, int64_t *run_id)
+{
+	char finished[32];
+	sqlite3_stmt *stmt;
+
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if (st->nodes == 0) {
+		log_err("store '%s': the run holds no evidence; not recorded",
+		    st->path);
+		goto fail;
+	}
+	if (utc_now(finished, sizeof(finished)) == -1) {
+		log_err("cannot read the clock");
+		goto fail;
+	}
+	if (prepare(st, "UPDATE runs SET finished_utc = ?, status = 'complete', "
+	    "verdict = ? WHERE id = ?", &stmt) == -1)
+		goto fail;
+	bind_text(stmt, 1, finished);
+	bind_text(stmt, 2, st->nodes_failing == 0 ? "compliant" : "noncompliant");
+	sqlite3_bind_int64(stmt, 3, st->run_id);
+	if (step_done(st, stmt, "cannot finish the run") == -1)
+		goto fail;
+	testhook("store-before-commit");
+	if (exec_simple(st, "COMMIT", "cannot commit the run") == -1)
+		goto fail;
+	*run_id = st->run_id;
+	st->run_id = 0;
+	return 0;
+fail:
+	store_run_abort(st);
+	return -1;
+}
+
+void
+store_run_info_release(struct store_run_info *ri)
+{
+	free(ri->started);
+	free(ri->finished);
+	free(ri->tool_version);
+	free(ri->host);
+	free(ri->status);
+	free(ri->verdict);
+	memset(ri, 0, sizeof(*ri));
+}
+
+cJSON *
+store_run_info_json(const struct store_run_info *ri)
+{
+	cJSON *o;
+
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddNumberToObject(o, "id", (double)ri->id) == NULL ||
+	    json_add_str(o, "started", ri->started) == -1 ||
+	    json_add_str(o, "finished", ri->finished) == -1 ||
+	    json_add_str(o, "tool_version", ri->tool_version) == -1 ||
+	    json_add_str(o, "host", ri->host) == -1 ||
+	    json_add_str(o, "status", ri->status) == -1 ||
+	    json_add_str(o, "verdict", ri->verdict) == -1 ||
+	    cJSON_AddNumberToObject(o, "nodes", ri->nodes) == NULL ||
+	    cJSON_AddNumberToObject(o, "nodes_compliant",
+	    ri->nodes_compliant) == NULL) {
+		log_err("cannot describe run %lld: out of memory",
+		    (long long)ri->id);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+#define RUN_COLUMNS \
+	"SELECT r.id, r.started_utc, r.finished_utc, r.tool_version, r.host, " \
+	"r.status, r.verdict, " \
+	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id), " \
+	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id " \
+	"AND n.compliant = 1) FROM runs r WHERE r.status = 'complete' "
+
+static char *
+column_dup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+
+	return strdup(s != NULL ? (const char *)s : "");
+}
+
+static int
+read_run_row(sqlite3_stmt *stmt, struct store_run_info *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	ri->id = sqlite3_column_int64(stmt, 0);
+	ri->started = column_dup(stmt, 1);
+	ri->finished = column_dup(stmt, 2);
+	ri->tool_version = column_dup(stmt, 3);
+	ri->host = column_dup(stmt, 4);
+	ri->status = column_dup(stmt, 5);
+	ri->verdict = column_dup(stmt, 6);
+	ri->nodes = sqlite3_column_int(stmt, 7);
+	ri->nodes_compliant = sqlite3_column_int(stmt, 8);
+	if (ri->started == NULL || ri->finished == NULL ||
+	    ri->tool_version == NULL || ri->host == NULL || ri->status == NULL ||
+	    ri->verdict == NULL) {
+		log_errno("cannot read a run");
+		store_run_info_release(ri);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_list_runs(struct store *st, int limit,
+    int (*fn)(const struct store_run_info *, void *), void *arg)
+{
+	struct store_run_info ri;
+	sqlite3_stmt *stmt;
+	int rc, ret = -1;
+
+	if (prepare(st, RUN_COLUMNS "ORDER BY r.id DESC LIMIT ?", &stmt) == -1)
+		return -1;
+	sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (read_run_row(stmt, &ri) == -1)
+			goto out;
+		rc = fn(&ri, arg);
+		store_run_info_release(&ri);
+		if (rc == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(st, "cannot list runs");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int
+store_get_run(struct store *st, int64_t id, struct store_run_info *ri)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = -1;
+
+	if (prepare(st, id == 0 ? RUN_COLUMNS "ORDER BY r.id DESC LIMIT 1" :
+	    RUN_COLUMNS "AND r.id = ?", &stmt) == -1)
+		return -1;
+	if (id != 0)
+		sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		ret = read_run_row(stmt, ri);
+	else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		store_err(st, "cannot read a run");
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+int
+store_run_documents(struct store *st, int64_t id, const char *collector,
+    int (*fn)(const char *, const char *, const char *, size_t, void *),
+    void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc, ret = -1;
+
+	if (prepare(st, "SELECT e.subject, e.sha256, d.body FROM evidence e "
+	    "JOIN documents d ON d.sha256 = e.sha256 "
+	    "WHERE e.run_id = ? AND e.collector = ? ORDER BY e.subject",
+	    &stmt) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	bind_text(stmt, 2, collector);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *body = sqlite3_column_blob(stmt, 2);
+		int n = sqlite3_column_bytes(stmt, 2);
+
+		if (fn((const char *)sqlite3_column_text(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1),
+		    body != NULL ? body : "", (size_t)n, arg) == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(st, "cannot read evidence");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	return ret;
+}

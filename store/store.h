@@ -1,0 +1,133 @@
+/*
+ * store.h - the SQLite evidence store.
+ *
+ * One SQLite file holds every run. A run is written in one transaction
+ * (store_run_begin .. store_run_commit), so a run killed midway leaves
+ * nothing, and earlier runs are never touched. Evidence documents are kept
+ * byte for byte, addressed by their SHA-256, so a document that did not
+ * change between runs is stored once.
+ *
+ * The schema is created and upgraded by numbered migrations (PRAGMA
+ * user_version); a store written by a newer fipsev is refused, not guessed
+ * at. The file is in WAL mode with a busy timeout, so two fipsev processes
+ * may run at once: one waits for the other's short write transaction.
+ *
+ * All functions log at the point of failure and return -1 (see util/log.h).
+ */
+#ifndef FIPSEV_STORE_H
+#define FIPSEV_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* The environment variable that overrides the default store path. */
+#define STORE_ENV "FIPSEV_DB"
+
+/* How long a writer waits for another fipsev's transaction, in ms. */
+#define STORE_BUSY_MS 30000
+
+enum store_mode {
+	STORE_CREATE,	/* create the file (and its directory) if missing */
+	STORE_EXISTING,	/* the file must exist */
+};
+
+/*
+ * The store path to use: explicit if not NULL, else $FIPSEV_DB, else
+ * /var/lib/fipsev/fipsev.db for root and
+ * ${XDG_STATE_HOME:-$HOME/.local/state}/fipsev/fipsev.db for anyone else.
+ * Returns a new string (free it), or NULL after logging.
+ */
+char	*store_path(const char *explicit);
+
+/*
+ * Open (and create or upgrade) the store at path. Returns 0 and sets *out,
+ * or -1 after logging. Close with store_close().
+ */
+int	 store_open(const char *path, enum store_mode mode, struct store **out);
+
+/* Close the store, rolling back a run not committed. NULL is allowed. */
+void	 store_close(struct store *st);
+
+/* The schema version this fipsev writes. */
+int	 store_schema_version(void);
+
+/* Who made a run, and when its collection began. Not owned. */
+struct store_run_meta {
+	const char	*started;	/* UTC, "YYYY-MM-DDTHH:MM:SSZ" */
+	const char	*host;		/* where fipsev ran */
+	const char	*tool_version;
+};
+
+/*
+ * Start a run: take the write lock (waiting up to STORE_BUSY_MS for
+ * another writer) and insert the run row. Nothing is visible to others
+ * until store_run_commit(). Collect first, then begin: the lock is held
+ * only while the evidence is written.
+ */
+int	 store_run_begin(struct store *st, const struct store_run_meta *meta);
+
+/*
+ * Add one node's evidence document (the JSON of node.h) to the open run:
+ * the bytes are stored as they are, with their SHA-256, and the facts a
+ * drift query needs are indexed. The document is checked first; a bad one
+ * is refused with a message naming the field at fault.
+ */
+int	 store_run_add_node(struct store *st, const char *json, size_t len);
+
+/*
+ * Finish the run (finished time, status, verdict) and commit. *run_id gets
+ * the new run's id. A run with no evidence at all is refused. On failure
+ * the run is rolled back.
+ */
+int	 store_run_commit(struct store *st, int64_t *run_id);
+
+/* Drop the open run, if any. */
+void	 store_run_abort(struct store *st);
+
+/* One row of the runs table, with counts. Strings owned by the struct. */
+struct store_run_info {
+	int64_t	 id;
+	char	*started;
+	char	*finished;
+	char	*tool_version;
+	char	*host;
+	char	*status;	/* "complete" */
+	char	*verdict;	/* "compliant" or "noncompliant" */
+	int	 nodes;
+	int	 nodes_compliant;
+};
+
+void	 store_run_info_release(struct store_run_info *ri);
+
+/*
+ * The run as a JSON object (id, started, finished, tool_version, host,
+ * status, verdict, nodes, nodes_compliant). The caller owns it; NULL after
+ * logging when out of memory.
+ */
+struct cJSON	*store_run_info_json(const struct store_run_info *ri);
+
+/*
+ * Call fn for each run, newest first, at most limit runs (0: all). fn
+ * returns 0 to go on or -1 to stop with an error.
+ */
+int	 store_list_runs(struct store *st, int limit,
+	    int (*fn)(const struct store_run_info *, void *), void *arg);
+
+/*
+ * Look up run id (0 for the latest). Returns 0 and fills *ri, 1 when there
+ * is no such run (nothing logged), or -1 after logging.
+ */
+int	 store_get_run(struct store *st, int64_t id, struct store_run_info *ri);
+
+/*
+ * Call fn with each evidence document of a run from the given collector
+ * ("node"), ordered by subject: the subject, the document's SHA-256 as
+ * recorded, and its bytes exactly as stored.
+ */
+int	 store_run_documents(struct store *st, int64_t id, const char *collector,
+	    int (*fn)(const char *subject, const char *sha256, const char *doc,
+	    size_t len, void *), void *arg);
+
+#endif

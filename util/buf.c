@@ -1,0 +1,116 @@
+/*
+ * buf.c - capped growable buffer; see buf.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "banned.h"
+
+void
+buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
+	buf_init(b, b->max);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+/* Make room for n more bytes plus the NUL, growing geometrically. */
+static int
+buf_grow(struct buf *b, size_t n)
+{
+	size_t need, ncap;
+	char *p;
+
+	if (n > b->max || b->len > b->max - n) {
+		errno = EFBIG;
+		return -1;
+	}
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return 0;
+	ncap = b->cap < 64 ? 64 : b->cap;
+	while (ncap < need)
+		ncap = ncap > ((size_t)-1) / 2 ? need : ncap * 2;
+	if ((p = realloc(b->data, ncap)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	b->data = p;
+	b->cap = ncap;
+	return 0;
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_grow(b, n) == -1)
+		return -1;
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if (buf_grow(b, (size_t)n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+const char *
+buf_str(const struct buf *b)
+{
+	return b->data != NULL ? b->data : "";
+}
+
+char *
+buf_detach(struct buf *b)
+{
+	char *p = b->data;
+
+	if (p == NULL)
+		p = calloc(1, 1);
+	buf_init(b, b->max);
+	return p;
+}

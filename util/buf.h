@@ -1,0 +1,49 @@
+/*
+ * buf.h - a growable byte buffer with a hard size cap.
+ *
+ * Every buffer has a maximum size set at init. An append that would pass it
+ * fails with -1 and leaves the buffer as it was: nothing is ever truncated
+ * silently. The data is always NUL-terminated (the NUL is not counted in
+ * len), so text can be used as a C string.
+ *
+ * Ownership: the buffer owns data; buf_release() frees it. buf_detach()
+ * hands data to the caller, who frees it with free().
+ */
+#ifndef FIPSEV_BUF_H
+#define FIPSEV_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char	*data;	/* NULL until the first append */
+	size_t	 len;	/* bytes used, excluding the trailing NUL */
+	size_t	 cap;	/* bytes allocated */
+	size_t	 max;	/* len may never exceed this */
+};
+
+/* Prepare an empty buffer that may hold up to max bytes. */
+void	 buf_init(struct buf *b, size_t max);
+
+/* Free the contents; the buffer is empty and reusable after. */
+void	 buf_release(struct buf *b);
+
+/* Empty the buffer, keeping its memory. */
+void	 buf_reset(struct buf *b);
+
+/* Append n bytes. Returns 0, or -1 (errno ENOMEM or EFBIG) unchanged. */
+int	 buf_append(struct buf *b, const void *p, size_t n);
+
+/* Append a C string. */
+int	 buf_puts(struct buf *b, const char *s);
+
+/* Append formatted text. */
+int	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* The contents as a C string: "" for an empty buffer, never NULL. */
+const char *buf_str(const struct buf *b);
+
+/* Hand the contents to the caller (free() them) and empty the buffer. */
+char	*buf_detach(struct buf *b);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * json.c - sanitising cJSON helpers; see json.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "json.h"
+#include "log.h"
+#include "text.h"
+#include "banned.h"
+
+/* A JSON string fipsev stores may be large (a 64 KiB file), never huge. */
+#define JSON_TEXT_MAX (4u * 1024 * 1024)
+
+static cJSON *
+make_text(const char *s, size_t n, int *lossy)
+{
+	struct buf b;
+	cJSON *item = NULL;
+	long r;
+
+	buf_init(&b, JSON_TEXT_MAX);
+	if ((r = utf8_sanitize(&b, s, n)) < 0)
+		goto out;
+	if (lossy != NULL)
+		*lossy = r > 0;
+	item = cJSON_CreateString(buf_str(&b));
+out:
+	buf_release(&b);
+	return item;
+}
+
+int
+json_add_text(cJSON *obj, const char *name, const char *s, size_t n,
+    int *lossy)
+{
+	cJSON *item;
+
+	if (lossy != NULL)
+		*lossy = 0;
+	item = s == NULL ? cJSON_CreateNull() : make_text(s, n, lossy);
+	if (item == NULL || !cJSON_AddItemToObject(obj, name, item)) {
+		cJSON_Delete(item);
+		log_err("cannot add '%s' to a JSON document: out of memory", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+json_add_str(cJSON *obj, const char *name, const char *s)
+{
+	return json_add_text(obj, name, s, s != NULL ? strlen(s) : 0, NULL);
+}
+
+int
+json_add_tristate(cJSON *obj, const char *name, int v)
+{
+	cJSON *item = v < 0 ? cJSON_CreateNull() : cJSON_CreateBool(v);
+
+	if (item == NULL || !cJSON_AddItemToObject(obj, name, item)) {
+		cJSON_Delete(item);
+		log_err("cannot add '%s' to a JSON document: out of memory", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+json_array_add_str(cJSON *arr, const char *s)
+{
+	cJSON *item = make_text(s, strlen(s), NULL);
+
+	if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		log_err("cannot add to a JSON array: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+char *
+json_print(const cJSON *doc)
+{
+	char *s = cJSON_PrintUnformatted(doc);
+
+	if (s == NULL)
+		log_err("cannot serialise a JSON document: out of memory");
+	return s;
+}
+
+char *
+json_print_pretty(const cJSON *doc)
+{
+	char *s = cJSON_Print(doc);
+
+	if (s == NULL)
+		log_err("cannot serialise a JSON document: out of memory");
+	return s;
+}
+
+const char *
+json_get_str(const cJSON *obj, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+int
+json_get_tristate(const cJSON *obj, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (cJSON_IsTrue(item))
+		return 1;
+	if (cJSON_IsFalse(item))
+		return 0;
+	return -1;
+}

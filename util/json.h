@@ -1,0 +1,47 @@
+/*
+ * json.h - the one way text from outside reaches a cJSON document.
+ *
+ * cJSON copies bytes as they are, so a host file with invalid UTF-8 would
+ * make an invalid JSON document. Every string that fipsev did not write
+ * itself goes through json_add_text(), which makes it valid UTF-8 first.
+ */
+#ifndef FIPSEV_JSON_H
+#define FIPSEV_JSON_H
+
+#include <stddef.h>
+
+struct cJSON;
+
+/*
+ * Add name: the n bytes at s as a JSON string (invalid UTF-8 and NUL bytes
+ * replaced by U+FFFD), or name: null when s is NULL. *lossy, if not NULL,
+ * is set to 1 when bytes were replaced. Returns 0, or -1 when out of memory.
+ */
+int	 json_add_text(struct cJSON *obj, const char *name, const char *s,
+	    size_t n, int *lossy);
+
+/* json_add_text() for a NUL-terminated string, or null for NULL. */
+int	 json_add_str(struct cJSON *obj, const char *name, const char *s);
+
+/* Add name: true/false, or null when v < 0. */
+int	 json_add_tristate(struct cJSON *obj, const char *name, int v);
+
+/* Append a sanitised string to an array. */
+int	 json_array_add_str(struct cJSON *arr, const char *s);
+
+/*
+ * Serialise doc compactly; the caller frees the result with free().
+ * Returns NULL after logging when out of memory.
+ */
+char	*json_print(const struct cJSON *doc);
+
+/* Serialise doc with indentation, for people; as json_print(). */
+char	*json_print_pretty(const struct cJSON *doc);
+
+/* The string member name of obj, or NULL when absent or not a string. */
+const char *json_get_str(const struct cJSON *obj, const char *name);
+
+/* 1/0 for a boolean member, -1 when absent, null or not a boolean. */
+int	 json_get_tristate(const struct cJSON *obj, const char *name);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * log.c - one-line diagnostics on stderr; see log.h for the idiom.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "banned.h"
+
+static int quiet;
+
+void
+log_set_quiet(int q)
+{
+	quiet = q;
+}
+
+/*
+ * Format and print one line. A message that names hostile input (a file
+ * name with a newline, say) must still be one line, so control bytes are
+ * shown as '?'. Long messages are cut with a visible "..." rather than lost.
+ */
+static void
+emit(const char *prefix, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[1024];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		snprintf(msg, sizeof(msg), "(unprintable message)");
+	else if ((size_t)n >= sizeof(msg))
+		memcpy(msg + sizeof(msg) - 4, "...", 4);
+	for (char *p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "fipsev: %s%s%s%s\n", prefix, msg,
+	    suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
+}
+
+void
+log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	emit("", fmt, ap, strerror(saved));
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	emit("warning: ", fmt, ap, NULL);
+	va_end(ap);
+}

@@ -1,0 +1,32 @@
+/*
+ * text.h - small text helpers shared by the parsers and writers.
+ */
+#ifndef FIPSEV_TEXT_H
+#define FIPSEV_TEXT_H
+
+#include <stddef.h>
+
+struct buf;
+
+/*
+ * Append to out the n bytes at p as valid UTF-8: each byte that is not part
+ * of a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF), and each NUL, becomes U+FFFD. Returns the number
+ * of bytes replaced (0 when the input was already clean), or -1 when out is
+ * full.
+ */
+long	 utf8_sanitize(struct buf *out, const void *p, size_t n);
+
+/*
+ * Append the standard base64 (RFC 4648, no line breaks) of n bytes to out.
+ * Returns 0 or -1.
+ */
+int	 base64_encode(struct buf *out, const void *p, size_t n);
+
+/* The current time in UTC as "YYYY-MM-DDTHH:MM:SSZ" in out (>= 21 bytes). */
+int	 utc_now(char *out, size_t size);
+
+/* Length of s without trailing white space (spaces, tabs, CR, LF). */
+size_t	 rtrim_len(const char *s, size_t n);
+
+#endif
