@@ -123,7 +123,10 @@ read_file(struct hostfs *fs, struct nodeev *ev, enum nfile which)
 	return 0;
 }
 
-/* The first line of a found file, trimmed, as a new string (or NULL). */
+/*
+ * The first line of a found file, trimmed, as a new string; NULL when the
+ * file was not found or that line is empty.
+ */
 static int
 first_line(const struct hostfile *f, char **out)
 {
@@ -138,6 +141,8 @@ first_line(const struct hostfile *f, char **out)
 		s++;
 		n--;
 	}
+	if (n == 0)
+		return 0;
 	if ((*out = strndup(s, n)) == NULL) {
 		log_errno("cannot copy '%s'", f->path);
 		return -1;

@@ -77,7 +77,7 @@ text_node(FILE *out, const cJSON *doc)
 
 	fe = json_get_tristate(node, "fips_enabled");
 	label(out, "fips_enabled");
-	fprintf(out, "%s\n", fe < 0 ? "unknown" : fe ? "1" : "0");
+	fprintf(out, "%s\n", fe < 0 ? "unknown (see notes)" : fe ? "1" : "0");
 	if (json_get_str(node, "fips_name") != NULL) {
 		label(out, "fips_name");
 		put_clean(out, json_get_str(node, "fips_name"));
@@ -88,7 +88,8 @@ text_node(FILE *out, const cJSON *doc)
 	fprintf(out, " (%s)\n",
 	    json_get_tristate(node, "kernel_cmdline_fips") == 1 ? "on" : "off");
 	label(out, "bootconfig fips");
-	fprintf(out, "%s\n", yesno(json_get_tristate(node, "bootconfig_fips")));
+	fprintf(out, "%s\n", json_get_tristate(node, "bootconfig_fips") < 0 ?
+	    "(no bootconfig)" : yesno(json_get_tristate(node, "bootconfig_fips")));
 
 	label(out, "markers");
 	fprintf(out, "system-fips %s, bottlerocket kernel check %s, module "

@@ -1,0 +1,343 @@
+/*
+ * test_store.c - the SQLite store: migrations, runs, documents, refusals.
+ * Every test works on a real SQLite file in a fresh temporary directory.
+ */
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "util/digest.h"
+
+static char dir[] = "/tmp/fipsev-store-XXXXXX";
+static char db[600];
+static int seq;
+
+static const struct store_run_meta meta = {
+	.started = "2026-11-28T10:00:00Z",
+	.host = "test-host",
+	.tool_version = "0.0.0-test",
+};
+
+#define DOC_OK \
+	"{\"format\":\"fipsev-node/1\",\"node\":{\"hostname\":\"n1\"," \
+	"\"compliant\":true,\"reasons\":[],\"fips_enabled\":true," \
+	"\"kernel_cmdline_fips\":true,\"os\":{\"id\":\"bottlerocket\"," \
+	"\"variant_id\":\"aws-k8s-1.31-fips\",\"fips_variant\":true}," \
+	"\"kernel_release\":\"6.1.112\"}}"
+#define DOC_BAD_NODE(name) \
+	"{\"format\":\"fipsev-node/1\",\"node\":{\"hostname\":\"" name "\"," \
+	"\"compliant\":false,\"reasons\":[\"kernel is not in FIPS mode\"]," \
+	"\"fips_enabled\":false}}"
+
+/* A fresh store path for each test. */
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(db, sizeof(db), "%s/t%d/sub/fipsev.db", dir, ++seq);
+	return 0;
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+	char cmd[700];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Run one SQL query on the file directly and return its integer result. */
+static long long
+query_int(const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *stmt;
+	long long v;
+
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(h);
+	return v;
+}
+
+static int64_t
+record(struct store *st, const char *doc1, const char *doc2)
+{
+	int64_t id = -1;
+
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(store_run_add_node(st, doc1, strlen(doc1)), 0);
+	if (doc2 != NULL)
+		assert_int_equal(store_run_add_node(st, doc2, strlen(doc2)), 0);
+	assert_int_equal(store_run_commit(st, &id), 0);
+	return id;
+}
+
+static void
+test_create_and_migrate(void **state)
+{
+	struct store *st;
+
+	(void)state;
+	/* Missing file, existing mode: refused, nothing created. */
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), -1);
+	assert_null(st);
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	store_close(st);
+	assert_int_equal(query_int("PRAGMA user_version"), store_schema_version());
+	assert_int_equal(query_int("SELECT count(*) FROM runs"), 0);
+	/* The journal is WAL, kept in the file header. */
+	assert_int_equal(query_int("SELECT journal_mode = 'wal' FROM "
+	    "pragma_journal_mode"), 1);
+	/* Opening again migrates nothing and keeps the version. */
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	store_close(st);
+	assert_int_equal(query_int("PRAGMA user_version"), store_schema_version());
+}
+
+struct seen {
+	int	 n;
+	int64_t	 ids[8];
+	char	 body[8][1024];
+	char	 sha[8][SHA256_HEX_LEN + 1];
+};
+
+static int
+collect_runs(const struct store_run_info *ri, void *arg)
+{
+	struct seen *s = arg;
+
+	s->ids[s->n++] = ri->id;
+	assert_string_equal(ri->status, "complete");
+	return 0;
+}
+
+static int
+collect_docs(const char *subject, const char *sha, const char *doc, size_t len,
+    void *arg)
+{
+	struct seen *s = arg;
+
+	(void)subject;
+	assert_true(len < sizeof(s->body[0]));
+	memcpy(s->body[s->n], doc, len);
+	s->body[s->n][len] = '\0';
+	snprintf(s->sha[s->n], sizeof(s->sha[0]), "%s", sha);
+	s->n++;
+	return 0;
+}
+
+static void
+test_runs_roundtrip(void **state)
+{
+	struct store *st;
+	struct store_run_info ri;
+	struct seen s;
+	char hex[SHA256_HEX_LEN + 1];
+	int64_t a, b;
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	a = record(st, DOC_OK, NULL);
+	b = record(st, DOC_OK, DOC_BAD_NODE("n2"));
+	assert_true(b > a);
+
+	/* Newest first, both complete. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_list_runs(st, 0, collect_runs, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ids[0], b);
+	assert_int_equal(s.ids[1], a);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_list_runs(st, 1, collect_runs, &s), 0);
+	assert_int_equal(s.n, 1);
+
+	/* Latest, by id, and verdicts from the nodes. */
+	assert_int_equal(store_get_run(st, 0, &ri), 0);
+	assert_int_equal(ri.id, b);
+	assert_string_equal(ri.verdict, "noncompliant");
+	assert_int_equal(ri.nodes, 2);
+	assert_int_equal(ri.nodes_compliant, 1);
+	assert_string_equal(ri.host, "test-host");
+	assert_string_equal(ri.started, "2026-11-28T10:00:00Z");
+	store_run_info_release(&ri);
+	assert_int_equal(store_get_run(st, a, &ri), 0);
+	assert_string_equal(ri.verdict, "compliant");
+	store_run_info_release(&ri);
+	assert_int_equal(store_get_run(st, 999, &ri), 1);
+
+	/* Documents come back byte for byte, with their digest. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, b, "node", collect_docs, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.body[0], DOC_OK);		/* subject n1 */
+	assert_string_equal(s.body[1], DOC_BAD_NODE("n2"));
+	assert_int_equal(sha256_hex(DOC_OK, strlen(DOC_OK), hex), 0);
+	assert_string_equal(s.sha[0], hex);
+	store_close(st);
+
+	/* The same document in two runs is stored once. */
+	assert_int_equal(query_int("SELECT count(*) FROM documents"), 2);
+	assert_int_equal(query_int("SELECT count(*) FROM evidence"), 3);
+	assert_int_equal(query_int("SELECT fips_enabled IS NULL FROM node_facts "
+	    "WHERE node = 'n1' LIMIT 1"), 0);
+	assert_int_equal(query_int("SELECT os_fips_variant FROM node_facts "
+	    "WHERE node = 'n1' LIMIT 1"), 1);
+}
+
+static void
+test_refusals_keep_store_intact(void **state)
+{
+	static const char *const bad[] = {
+		"not json",
+		"[]",
+		"{\"format\":\"other/1\",\"node\":{}}",
+		"{\"format\":\"fipsev-node/1\",\"node\":[]}",
+		"{\"format\":\"fipsev-node/1\",\"node\":{\"compliant\":\"yes\","
+		    "\"reasons\":[],\"fips_enabled\":null}}",
+		"{\"format\":\"fipsev-node/1\",\"node\":{\"compliant\":true,"
+		    "\"reasons\":[],\"fips_enabled\":1}}",
+		"{\"format\":\"fipsev-node/1\",\"node\":{\"compliant\":true,"
+		    "\"reasons\":{},\"fips_enabled\":true}}",
+		"{\"format\":\"fipsev-node/1\",\"node\":{\"compliant\":true,"
+		    "\"reasons\":[],\"fips_enabled\":true,\"os\":\"linux\"}}",
+	};
+	struct store *st;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	record(st, DOC_OK, NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(store_run_begin(st, &meta), 0);
+		assert_int_equal(store_run_add_node(st, bad[i], strlen(bad[i])), -1);
+		store_run_abort(st);
+	}
+	/* A node twice in one run. */
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), 0);
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), -1);
+	store_run_abort(st);
+	/* A run with no evidence is not recorded. */
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(store_run_commit(st, &id), -1);
+	/* Nothing is written outside a run; a second begin is refused. */
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), -1);
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(store_run_begin(st, &meta), -1);
+	/* Closing with a run open rolls it back. */
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), 0);
+	store_close(st);
+
+	assert_int_equal(query_int("SELECT count(*) FROM runs"), 1);
+	assert_int_equal(query_int("SELECT count(*) FROM evidence"), 1);
+	assert_int_equal(query_int("SELECT count(*) FROM documents"), 1);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct store *st;
+	sqlite3 *h;
+	char sql[64];
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	store_close(st);
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    store_schema_version() + 1);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), -1);
+	assert_int_equal(query_int("PRAGMA user_version"),
+	    store_schema_version() + 1);
+}
+
+static void
+test_not_a_database(void **state)
+{
+	struct store *st;
+	struct stat sb;
+	char *slash;
+	FILE *f;
+
+	(void)state;
+	slash = strrchr(db, '/');
+	*slash = '\0';
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", db);
+		assert_int_equal(system(cmd), 0);
+	}
+	*slash = '/';
+	assert_non_null(f = fopen(db, "w"));
+	fputs("this is not SQLite, and must stay as it is\n", f);
+	fclose(f);
+	assert_int_equal(store_open(db, STORE_CREATE, &st), -1);
+	assert_int_equal(stat(db, &sb), 0);
+	assert_int_equal(sb.st_size, 43);
+	/* A directory given as the store. */
+	*slash = '\0';
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), -1);
+	*slash = '/';
+}
+
+static void
+test_store_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv(STORE_ENV, "/tmp/from-env.db", 1);
+	assert_non_null(p = store_path(NULL));
+	assert_string_equal(p, "/tmp/from-env.db");
+	free(p);
+	/* --db beats the environment. */
+	assert_non_null(p = store_path("/tmp/explicit.db"));
+	assert_string_equal(p, "/tmp/explicit.db");
+	free(p);
+	unsetenv(STORE_ENV);
+	assert_non_null(p = store_path(NULL));
+	assert_non_null(strstr(p, "fipsev/fipsev.db"));
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_create_and_migrate, setup),
+		cmocka_unit_test_setup(test_runs_roundtrip, setup),
+		cmocka_unit_test_setup(test_refusals_keep_store_intact, setup),
+		cmocka_unit_test_setup(test_newer_schema_refused, setup),
+		cmocka_unit_test_setup(test_not_a_database, setup),
+		cmocka_unit_test(test_store_path),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
