@@ -42,9 +42,11 @@ store_err(const struct store *st, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
 
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		log_err("store '%s': %s: locked by another process for more "
-		    "than %d s", st->path, what, STORE_BUSY_MS / 1000);
+	if ((code & 0xff) == SQLITE_NOTADB)
+		log_err("store '%s': %s: not a SQLite database", st->path, what);
+	else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		log_err("store '%s': %s: locked by another process (waited up "
+		    "to %d s)", st->path, what, STORE_BUSY_MS / 1000);
 	else
 		log_err("store '%s': %s: %s", st->path, what,
 		    sqlite3_errmsg(st->db));
@@ -232,12 +234,45 @@ fail:
 	return -1;
 }
 
+/*
+ * Switch to WAL. Returns 0, 1 when another connection holds a lock that
+ * the switch needs (SQLite answers SQLITE_BUSY at once here, without its
+ * busy handler), or -1 after logging.
+ */
+static int
+set_wal(struct store *st)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt,
+	    NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		sqlite3_finalize(stmt);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		store_err(st, "cannot open");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	/* journal_mode answers with the mode in force: it must be WAL. */
+	rc = sqlite3_stricmp((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	if (rc != 0) {
+		log_err("store '%s': cannot switch to WAL mode", st->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Set the connection up: limits of trust, WAL, durability, waiting. */
 static int
 configure(struct store *st)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1;
+	int rc, waited;
 
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
@@ -248,25 +283,20 @@ configure(struct store *st)
 		store_err(st, "cannot configure the connection");
 		return -1;
 	}
-	/* journal_mode answers with the mode in force: it must be WAL. */
-	if (prepare(st, "PRAGMA journal_mode = WAL", &stmt) == -1)
+	/* Wait out another fipsev creating or switching the same file. */
+	for (waited = 0; (rc = set_wal(st)) == 1; waited += 20) {
+		if (waited >= STORE_BUSY_MS) {
+			log_err("store '%s': cannot open: locked by another "
+			    "process for more than %d s", st->path,
+			    STORE_BUSY_MS / 1000);
+			return -1;
+		}
+		sqlite3_sleep(20);
+	}
+	if (rc == -1)
 		return -1;
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		store_err(st, "cannot read the store (is it a fipsev store?)");
-		goto out;
-	}
-	if (sqlite3_stricmp((const char *)sqlite3_column_text(stmt, 0),
-	    "wal") != 0) {
-		log_err("store '%s': cannot switch to WAL mode", st->path);
-		goto out;
-	}
-	if (exec_simple(st, "PRAGMA synchronous = FULL; "
-	    "PRAGMA foreign_keys = ON", "cannot configure the connection") == -1)
-		goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return exec_simple(st, "PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON", "cannot configure the connection");
 }
 
 int

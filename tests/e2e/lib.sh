@@ -1,0 +1,79 @@
+# lib.sh - shared by the end-to-end scripts: a scratch directory, checks
+# that count, and helpers for running fipsev and reading the store.
+set -euo pipefail
+: "${FIPSEV:?set FIPSEV to the fipsev binary}"
+: "${SAMPLES:?set SAMPLES to the samples/ directory}"
+
+T=$(mktemp -d)
+trap 'status=$?; pkill -9 -P $$ 2>/dev/null || true; rm -rf "$T"; exit $status' EXIT
+unset FIPSEV_DB FIPSEV_TEST_STOP_AT
+checks=0
+
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local what=$1
+	shift
+	"$@" || die "$what"
+	checks=$((checks + 1))
+}
+
+# run WANT_STATUS COMMAND...: run, keep stdout in $T/out and stderr in
+# $T/err, and insist on the exit status.
+run() {
+	local want=$1 got
+	shift
+	set +e
+	"$@" > "$T/out" 2> "$T/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || die "'$*' exited $got, want $want; stderr: $(cat "$T/err")"
+	checks=$((checks + 1))
+}
+
+# The expected status of collecting a root: what 'fipsev node' says.
+node_status() {
+	set +e
+	"$FIPSEV" node --root "$1" > /dev/null 2>&1
+	echo $?
+	set -e
+}
+
+# absent PATTERN FILE: the file does not contain the pattern.
+absent() {
+	! grep -q -- "$1" "$2"
+}
+
+sql() {
+	sqlite3 -batch -noheader "$1" "$2"
+}
+
+# The store passes SQLite's own check, holds no half-written run, and
+# every document still hashes to the key it is stored under.
+store_sound() {
+	local db=$1 sha
+	[ "$(sql "$db" 'PRAGMA integrity_check')" = ok ] || die "$db: integrity_check failed"
+	[ "$(sql "$db" "SELECT count(*) FROM runs WHERE status != 'complete'")" = 0 ] ||
+		die "$db: a run is not complete"
+	[ "$(sql "$db" 'SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM evidence e WHERE e.run_id = r.id)')" = 0 ] ||
+		die "$db: a run has no evidence"
+	for sha in $(sql "$db" 'SELECT sha256 FROM documents'); do
+		sql "$db" "SELECT writefile('$T/doc', body) FROM documents WHERE sha256 = '$sha'" > /dev/null
+		[ "$(sha256sum < "$T/doc" | cut -d' ' -f1)" = "$sha" ] || die "$db: document $sha is corrupt"
+	done
+	checks=$((checks + 1))
+}
+
+# A fingerprint of the runs already stored, to prove they are untouched.
+runs_fingerprint() {
+	sql "$1" "SELECT r.id, r.started_utc, r.finished_utc, r.verdict, e.subject, e.sha256
+		FROM runs r JOIN evidence e ON e.run_id = r.id ORDER BY r.id, e.subject"
+}
+
+finish() {
+	echo "$(basename "$0"): $checks checks passed"
+}

@@ -1,0 +1,71 @@
+# sigkill.sh - SIGKILL 'fipsev collect' at exact points of a run, and at
+# random moments, then prove the store is sound and earlier runs intact.
+. "$(dirname "$0")/lib.sh"
+
+root=$SAMPLES/nodes/bottlerocket-fips
+
+# wait_stopped PID: wait until the process has stopped itself at a hook.
+wait_stopped() {
+	local pid=$1 i state
+	for i in $(seq 1 200); do
+		state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+		[ "$state" = T ] && return 0
+		[ "$state" = gone ] && die "fipsev exited before its test hook"
+		sleep 0.05
+	done
+	die "fipsev never reached its test hook"
+}
+
+# kill_at POINT DB: run collect until POINT, then SIGKILL it there.
+kill_at() {
+	local point=$1 db=$2 pid
+	FIPSEV_TEST_STOP_AT=$point "$FIPSEV" collect --node --root "$root" --db "$db" \
+		> /dev/null 2> "$T/hook.err" &
+	pid=$!
+	wait_stopped "$pid"
+	grep -q "test hook '$point' reached" "$T/hook.err" || die "hook $point not reported"
+	kill -KILL "$pid"
+	wait "$pid" 2> /dev/null || true
+}
+
+db=$T/store.db
+run 0 "$FIPSEV" collect --node --root "$root" --db "$db"
+run 1 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2023-nonfips" --db "$db"
+before=$(runs_fingerprint "$db")
+
+for point in store-run-begun store-before-commit; do
+	kill_at "$point" "$db"
+	store_sound "$db"
+	check "killed at $point: earlier runs intact, no new run" \
+		[ "$(runs_fingerprint "$db")" = "$before" ]
+done
+
+# Killed in the middle of creating the schema: nothing half-made stays,
+# and the next run creates it whole.
+fresh=$T/fresh.db
+kill_at store-migration "$fresh"
+check "killed mid-migration: schema not half made" \
+	[ "$(sql "$fresh" 'PRAGMA user_version')" = 0 ]
+check "killed mid-migration: no tables left" \
+	[ "$(sql "$fresh" "SELECT count(*) FROM sqlite_master WHERE type = 'table'")" = 0 ]
+run 0 "$FIPSEV" collect --node --root "$root" --db "$fresh"
+store_sound "$fresh"
+
+# Random moments: start a run, kill it after 0-40 ms, over and over. Each
+# time the store is sound and nothing stored before is lost.
+for i in $(seq 1 25); do
+	prev=$(runs_fingerprint "$db")
+	"$FIPSEV" collect --node --root "$root" --db "$db" > /dev/null 2>&1 &
+	pid=$!
+	sleep "0.0$((RANDOM % 40))"
+	kill -KILL "$pid" 2> /dev/null || true
+	wait "$pid" 2> /dev/null || true
+	store_sound "$db"
+	now=$(runs_fingerprint "$db")
+	check "random kill $i: earlier runs intact" [ "${now:0:${#prev}}" = "$prev" ]
+done
+
+# The store still takes runs afterwards.
+run 0 "$FIPSEV" collect --node --root "$root" --db "$db"
+store_sound "$db"
+finish
