@@ -1,11 +1,15 @@
 /*
  * hostfs.c - confined, bounded reads of host files; see hostfs.h.
  */
+/* O_PATH, for resolving without the kernel's RESOLVE_IN_ROOT. */
+#define _GNU_SOURCE
+
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,33 +57,144 @@ hostfs_close(struct hostfs *fs)
 	fs->root = NULL;
 }
 
+/* As the kernel's: more symlinks than this in one lookup is a loop. */
+#define MAX_LINKS 40
+/* Directories deeper than this below the root are refused. */
+#define MAX_DEPTH 64
+
+/*
+ * Resolve path inside the root without the kernel's help, the way
+ * RESOLVE_IN_ROOT does: one component at a time, never following a link
+ * implicitly; ".." stops at the root; a symlink's target is read and
+ * resolved from the root (absolute) or from its directory (relative).
+ * The last component is opened with O_NOFOLLOW, so a link swapped in
+ * after it was checked fails instead of leading out.
+ */
+static int
+open_resolved(int rootfd, const char *path, int flags)
+{
+	char rest[2 * PATH_MAX], spliced[2 * PATH_MAX], target[PATH_MAX];
+	char comp[NAME_MAX + 1];
+	int stack[MAX_DEPTH], depth = 0, links = 0, fd = -1, ret = -1, saved;
+	struct stat st;
+	size_t len, off = 0;	/* rest + off: what is left to resolve */
+	ssize_t n;
+	int m;
+
+	if ((len = strlen(path)) >= sizeof(rest)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(rest, path, len + 1);
+	for (;;) {
+		const char *p = rest + off, *end;
+		int cur = depth > 0 ? stack[depth - 1] : rootfd, last;
+
+		/* Take the next component off the front of rest. */
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			errno = EISDIR;		/* the path named a directory */
+			goto out;
+		}
+		end = p + strcspn(p, "/");
+		if ((size_t)(end - p) > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(comp, p, (size_t)(end - p));
+		comp[end - p] = '\0';
+		while (*end == '/')
+			end++;
+		last = *end == '\0';
+		off = (size_t)(end - rest);
+
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			if (depth > 0)
+				close(stack[--depth]);
+			continue;
+		}
+		fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1 || fstat(fd, &st) == -1)
+			goto out;
+		if (S_ISLNK(st.st_mode)) {
+			n = readlinkat(fd, "", target, sizeof(target));
+			close(fd);
+			fd = -1;
+			if (n == -1)
+				goto out;
+			if (++links > MAX_LINKS) {
+				errno = ELOOP;
+				goto out;
+			}
+			/* What is left becomes: the link's target "/" the rest. */
+			m = snprintf(spliced, sizeof(spliced), "%.*s/%s", (int)n,
+			    target, rest + off);
+			if ((size_t)n >= sizeof(target) || m < 0 ||
+			    (size_t)m >= sizeof(rest)) {
+				errno = ENAMETOOLONG;
+				goto out;
+			}
+			memcpy(rest, spliced, (size_t)m + 1);
+			off = 0;
+			if (target[0] == '/')
+				while (depth > 0)
+					close(stack[--depth]);
+			continue;
+		}
+		if (last) {
+			close(fd);
+			fd = -1;
+			ret = openat(cur, comp, flags | O_NOFOLLOW);
+			goto out;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			goto out;
+		}
+		if (depth == MAX_DEPTH) {
+			errno = ENAMETOOLONG;
+			goto out;
+		}
+		stack[depth++] = fd;
+		fd = -1;
+	}
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	while (depth > 0)
+		close(stack[--depth]);
+	errno = saved;
+	return ret;
+}
+
 /*
  * Open path below the root. O_NONBLOCK keeps a FIFO planted where a file
  * should be from blocking the open; the caller refuses anything that is
- * not a regular file before reading.
+ * not a regular file before reading. The kernel's openat2 is preferred;
+ * where it is missing (Linux < 5.6, or valgrind) the same confinement is
+ * done in open_resolved().
  */
 static int
 open_in_root(struct hostfs *fs, const char *path)
 {
-	const char *rel = path;
 	struct open_how how;
 	int fd;
 
-	while (*rel == '/')
-		rel++;
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 	if (fs->confined) {
-		fd = (int)syscall(SYS_openat2, fs->rootfd, rel, &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, fs->rootfd, path, &how,
+		    sizeof(how));
 		if (fd >= 0 || errno != ENOSYS)
 			return fd;
-		/* Kernels before 5.6: fall back, and say so once. */
 		fs->confined = 0;
-		log_warn("kernel lacks openat2; symlinks under '%s' are not "
-		    "confined to it", fs->root);
 	}
-	return openat(fs->rootfd, rel, (int)how.flags);
+	return open_resolved(fs->rootfd, path, (int)how.flags);
 }
 
 static void

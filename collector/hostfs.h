@@ -3,7 +3,8 @@
  *
  * A collector running in a pod sees its node's /proc and /etc mounted
  * read-only under, say, /host. Paths are resolved as if that directory were
- * "/" (openat2 RESOLVE_IN_ROOT), so an absolute symlink such as
+ * "/" (openat2 RESOLVE_IN_ROOT, or the same rules in userspace where the
+ * kernel lacks it), so an absolute symlink such as
  * /etc/os-release -> /usr/lib/os-release stays inside the host tree instead
  * of escaping to the collector's own files.
  *
@@ -26,7 +27,8 @@
 struct hostfs {
 	int	 rootfd;
 	char	*root;		/* the directory as given, owned */
-	int	 confined;	/* 1 when the kernel offers RESOLVE_IN_ROOT */
+	int	 confined;	/* 1: try openat2 RESOLVE_IN_ROOT; 0: resolve
+				   in userspace (kernel lacks it, or a test) */
 };
 
 /* What reading one file gave. */
