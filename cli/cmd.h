@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include "store/store.h"
+
 /* The exit status contract (README "Exit status"); tests assert it. */
 enum exit_status {
 	EXIT_COMPLIANT = 0,	/* ran, and all evidence is compliant */
@@ -47,6 +49,23 @@ int	cmd_usage_error(const char *cmd, const char *fmt, ...)
  * at fault, and return EXIT_FAILURE_RUN. Option strings start with ':'.
  */
 int	cmd_bad_option(const char *cmd, int argc, char **argv, int c);
+
+/* Print usage to stdout, set *status to 0 and return 1 (stop). */
+int	cmd_help(const char *usage, int *status);
+
+/*
+ * After getopt_long(): if arguments are left over, report the first, set
+ * *status to EXIT_FAILURE_RUN and return 1; else return 0.
+ */
+int	cmd_extra_args(const char *cmd, int argc, char **argv, int *status);
+
+/*
+ * Resolve the store path (--db, $FIPSEV_DB, default) into *path (the caller
+ * frees it) and open the store there into *st (store_close() it). Returns
+ * 0, or -1 after logging.
+ */
+int	cmd_open_store(const char *db, enum store_mode mode, char **path,
+	    struct store **st);
 
 /*
  * Flush stdout; a failed write (disk full, closed pipe) turns status into

@@ -66,19 +66,14 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			o->db = optarg;
 			break;
 		case 'h':
-			cmd_print_usage(stdout, cmd_collect_usage);
-			*status = EXIT_COMPLIANT;
-			return 1;
+			return cmd_help(cmd_collect_usage, status);
 		default:
 			*status = cmd_bad_option("collect", argc, argv, c);
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		*status = cmd_usage_error("collect", "unexpected argument '%s'",
-		    argv[optind]);
+	if (cmd_extra_args("collect", argc, argv, status))
 		return 1;
-	}
 	if (!o->node) {
 		*status = cmd_usage_error("collect", "nothing to collect: "
 		    "give --node");
@@ -104,8 +99,7 @@ cmd_collect(int argc, char **argv)
 	rc = EXIT_FAILURE_RUN;
 
 	/* Open the store first: a bad --db fails before any work. */
-	if ((path = store_path(o.db)) == NULL ||
-	    store_open(path, STORE_CREATE, &st) == -1)
+	if (cmd_open_store(o.db, STORE_CREATE, &path, &st) == -1)
 		goto out;
 	if (utc_now(started, sizeof(started)) == -1) {
 		log_err("cannot read the clock");

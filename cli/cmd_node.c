@@ -57,19 +57,14 @@ parse_opts(int argc, char **argv, struct node_opts *o, int *status)
 			o->json = 1;
 			break;
 		case 'h':
-			cmd_print_usage(stdout, cmd_node_usage);
-			*status = EXIT_COMPLIANT;
-			return 1;
+			return cmd_help(cmd_node_usage, status);
 		default:
 			*status = cmd_bad_option("node", argc, argv, c);
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		*status = cmd_usage_error("node", "unexpected argument '%s'",
-		    argv[optind]);
+	if (cmd_extra_args("node", argc, argv, status))
 		return 1;
-	}
 	return 0;
 }
 

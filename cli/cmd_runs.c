@@ -70,19 +70,14 @@ parse_opts(int argc, char **argv, struct runs_opts *o, int *status)
 			o->json = 1;
 			break;
 		case 'h':
-			cmd_print_usage(stdout, cmd_runs_usage);
-			*status = EXIT_COMPLIANT;
-			return 1;
+			return cmd_help(cmd_runs_usage, status);
 		default:
 			*status = cmd_bad_option("runs", argc, argv, c);
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		*status = cmd_usage_error("runs", "unexpected argument '%s'",
-		    argv[optind]);
+	if (cmd_extra_args("runs", argc, argv, status))
 		return 1;
-	}
 	return 0;
 }
 
@@ -117,8 +112,7 @@ cmd_runs(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, &rc) != 0)
 		return rc;
 	rc = EXIT_FAILURE_RUN;
-	if ((path = store_path(o.db)) == NULL ||
-	    store_open(path, STORE_EXISTING, &st) == -1)
+	if (cmd_open_store(o.db, STORE_EXISTING, &path, &st) == -1)
 		goto out;
 	if (o.json) {
 		if ((arr = cJSON_CreateArray()) == NULL) {

@@ -62,9 +62,7 @@ parse_opts(int argc, char **argv, struct show_opts *o, int *status)
 			o->json = 1;
 			break;
 		case 'h':
-			cmd_print_usage(stdout, cmd_show_usage);
-			*status = EXIT_COMPLIANT;
-			return 1;
+			return cmd_help(cmd_show_usage, status);
 		default:
 			*status = cmd_bad_option("show", argc, argv, c);
 			return 1;
@@ -147,8 +145,7 @@ cmd_show(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, &rc) != 0)
 		return rc;
 	rc = EXIT_FAILURE_RUN;
-	if ((path = store_path(o.db)) == NULL ||
-	    store_open(path, STORE_EXISTING, &st) == -1)
+	if (cmd_open_store(o.db, STORE_EXISTING, &path, &st) == -1)
 		goto out;
 	if ((found = store_get_run(st, o.run, &ri)) == -1)
 		goto out;

@@ -1,7 +1,6 @@
 /*
  * main.c - the fipsev binary: find the subcommand and run it.
  */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,46 +43,6 @@ usage(FILE *out)
 		    commands[i].summary);
 	fprintf(out, "\n'fipsev <command> --help' (or 'fipsev help <command>') "
 	    "describes one.\n\n" EXIT_STATUS_HELP);
-}
-
-void
-cmd_print_usage(FILE *out, const char *text)
-{
-	fputs(text, out);
-	fputs("\n" EXIT_STATUS_HELP, out);
-}
-
-int
-cmd_usage_error(const char *cmd, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_err("%s: %s (see 'fipsev %s --help')", cmd, msg, cmd);
-	return EXIT_FAILURE_RUN;
-}
-
-int
-cmd_bad_option(const char *cmd, int argc, char **argv, int c)
-{
-	const char *opt = optind - 1 < argc ? argv[optind - 1] : "?";
-
-	if (c == ':')
-		return cmd_usage_error(cmd, "option '%s' needs a value", opt);
-	return cmd_usage_error(cmd, "unknown option '%s'", opt);
-}
-
-int
-cmd_flush_stdout(int status)
-{
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		log_errno("cannot write to standard output");
-		return EXIT_FAILURE_RUN;
-	}
-	return status;
 }
 
 static void

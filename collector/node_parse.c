@@ -25,6 +25,27 @@ const char *const os_family_names[OS__MAX] = {
 	[OS_UNKNOWN] = "unknown",
 };
 
+/*
+ * The next line of [*pos, end): *line points past its leading blanks and
+ * *len excludes trailing white space and the newline. Returns 0 at the end.
+ */
+static int
+next_line(const char **pos, const char *end, const char **line, size_t *len)
+{
+	const char *p = *pos, *nl, *eol;
+
+	if (p >= end)
+		return 0;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	eol = nl != NULL ? nl : end;
+	*pos = nl != NULL ? nl + 1 : end;
+	while (p < eol && (*p == ' ' || *p == '\t'))
+		p++;
+	*line = p;
+	*len = rtrim_len(p, (size_t)(eol - p));
+	return 1;
+}
+
 enum tristate
 parse_fips_flag(const char *text, size_t n)
 {
@@ -100,22 +121,13 @@ osrelease_parse(const char *text, size_t n, struct os_release *out)
 		{ "PRETTY_NAME", offsetof(struct os_release, pretty_name) },
 	};
 	struct buf val;
-	const char *line = text, *end = text + n;
-	int rc = -1;
+	const char *pos = text, *end = text + n, *p, *eq;
+	size_t len;
+	int r, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&val, FIELD_MAX);
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl != NULL ? nl : end;
-		const char *p = line, *eq;
-		size_t len;
-		int r;
-
-		line = nl != NULL ? nl + 1 : end;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		len = rtrim_len(p, (size_t)(eol - p));
+	while (next_line(&pos, end, &p, &len)) {
 		if (len == 0 || *p == '#')
 			continue;
 		/* KEY is [A-Za-z0-9_]+ followed directly by '='. */
@@ -198,15 +210,6 @@ next_word(const char **pp, const char *end, struct buf *word)
 	return 1;
 }
 
-/* Read a value as the kernel's simple_strtol(str, NULL, 0) would. */
-static long
-kernel_strtol(const char *s)
-{
-	long v = strtol(s, NULL, 0);
-
-	return v;
-}
-
 int
 cmdline_parse(const char *text, size_t n, struct cmdline *out)
 {
@@ -225,7 +228,8 @@ cmdline_parse(const char *text, size_t n, struct cmdline *out)
 		if (strncmp(w, "fips=", 5) == 0) {
 			if (set_field(&out->fips_raw, w + 5, word.len - 5) == -1)
 				goto out;
-			out->fips = kernel_strtol(w + 5) != 0 ? TRI_TRUE : TRI_FALSE;
+			/* As the kernel's simple_strtol(str, NULL, 0). */
+			out->fips = strtol(w + 5, NULL, 0) != 0 ? TRI_TRUE : TRI_FALSE;
 		} else if (strncmp(w, "boot=", 5) == 0) {
 			if (set_field(&out->boot, w + 5, word.len - 5) == -1)
 				goto out;
@@ -252,19 +256,13 @@ cmdline_release(struct cmdline *c)
 int
 bootconfig_get(const char *text, size_t n, const char *key, char **value)
 {
-	const char *line = text, *end = text + n;
-	size_t klen = strlen(key);
+	const char *pos = text, *end = text + n, *p, *eol, *v, *ve;
+	size_t klen = strlen(key), len;
 
 	*value = NULL;
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl != NULL ? nl : end;
-		const char *p = line, *v, *ve;
-
-		line = nl != NULL ? nl + 1 : end;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if ((size_t)(eol - p) <= klen || memcmp(p, key, klen) != 0)
+	while (next_line(&pos, end, &p, &len)) {
+		eol = p + len;
+		if (len <= klen || memcmp(p, key, klen) != 0)
 			continue;
 		for (v = p + klen; v < eol && (*v == ' ' || *v == '\t'); v++)
 			;
@@ -294,19 +292,11 @@ bootconfig_get(const char *text, size_t n, const char *key, char **value)
 int
 crypto_policy_parse(const char *text, size_t n, char **policy)
 {
-	const char *line = text, *end = text + n;
+	const char *pos = text, *end = text + n, *p;
+	size_t len;
 
 	*policy = NULL;
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		const char *eol = nl != NULL ? nl : end;
-		const char *p = line;
-		size_t len;
-
-		line = nl != NULL ? nl + 1 : end;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		len = rtrim_len(p, (size_t)(eol - p));
+	while (next_line(&pos, end, &p, &len)) {
 		if (len == 0 || *p == '#')
 			continue;
 		if (len > FIELD_MAX)

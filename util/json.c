@@ -33,21 +33,26 @@ out:
 	return item;
 }
 
-int
-json_add_text(cJSON *obj, const char *name, const char *s, size_t n,
-    int *lossy)
+/* Attach item (which may be NULL after a failed create) as name. */
+static int
+add_item(cJSON *obj, const char *name, cJSON *item)
 {
-	cJSON *item;
-
-	if (lossy != NULL)
-		*lossy = 0;
-	item = s == NULL ? cJSON_CreateNull() : make_text(s, n, lossy);
 	if (item == NULL || !cJSON_AddItemToObject(obj, name, item)) {
 		cJSON_Delete(item);
 		log_err("cannot add '%s' to a JSON document: out of memory", name);
 		return -1;
 	}
 	return 0;
+}
+
+int
+json_add_text(cJSON *obj, const char *name, const char *s, size_t n,
+    int *lossy)
+{
+	if (lossy != NULL)
+		*lossy = 0;
+	return add_item(obj, name, s == NULL ? cJSON_CreateNull() :
+	    make_text(s, n, lossy));
 }
 
 int
@@ -59,14 +64,8 @@ json_add_str(cJSON *obj, const char *name, const char *s)
 int
 json_add_tristate(cJSON *obj, const char *name, int v)
 {
-	cJSON *item = v < 0 ? cJSON_CreateNull() : cJSON_CreateBool(v);
-
-	if (item == NULL || !cJSON_AddItemToObject(obj, name, item)) {
-		cJSON_Delete(item);
-		log_err("cannot add '%s' to a JSON document: out of memory", name);
-		return -1;
-	}
-	return 0;
+	return add_item(obj, name, v < 0 ? cJSON_CreateNull() :
+	    cJSON_CreateBool(v));
 }
 
 int
