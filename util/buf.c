@@ -2,8 +2,6 @@
  * buf.c - capped growable buffer; see buf.h.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,39 +76,8 @@ buf_puts(struct buf *b, const char *s)
 	return buf_append(b, s, strlen(s));
 }
 
-int
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	if (buf_grow(b, (size_t)n) == -1)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
-}
-
 const char *
 buf_str(const struct buf *b)
 {
 	return b->data != NULL ? b->data : "";
-}
-
-char *
-buf_detach(struct buf *b)
-{
-	char *p = b->data;
-
-	if (p == NULL)
-		p = calloc(1, 1);
-	buf_init(b, b->max);
-	return p;
 }

@@ -6,8 +6,7 @@
  * silently. The data is always NUL-terminated (the NUL is not counted in
  * len), so text can be used as a C string.
  *
- * Ownership: the buffer owns data; buf_release() frees it. buf_detach()
- * hands data to the caller, who frees it with free().
+ * Ownership: the buffer owns data; buf_release() frees it.
  */
 #ifndef FIPSEV_BUF_H
 #define FIPSEV_BUF_H
@@ -36,14 +35,7 @@ int	 buf_append(struct buf *b, const void *p, size_t n);
 /* Append a C string. */
 int	 buf_puts(struct buf *b, const char *s);
 
-/* Append formatted text. */
-int	 buf_printf(struct buf *b, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-
 /* The contents as a C string: "" for an empty buffer, never NULL. */
 const char *buf_str(const struct buf *b);
-
-/* Hand the contents to the caller (free() them) and empty the buffer. */
-char	*buf_detach(struct buf *b);
 
 #endif

@@ -9,14 +9,6 @@
 #include "log.h"
 #include "banned.h"
 
-static int quiet;
-
-void
-log_set_quiet(int q)
-{
-	quiet = q;
-}
-
 /*
  * Format and print one line. A message that names hostile input (a file
  * name with a newline, say) must still be one line, so control bytes are
@@ -60,16 +52,4 @@ log_errno(const char *fmt, ...)
 	emit("", fmt, ap, strerror(saved));
 	va_end(ap);
 	errno = saved;
-}
-
-void
-log_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (quiet)
-		return;
-	va_start(ap, fmt);
-	emit("warning: ", fmt, ap, NULL);
-	va_end(ap);
 }

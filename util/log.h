@@ -21,10 +21,4 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "fipsev: <message>: <strerror(errno)>", reading errno on entry. */
 void log_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "fipsev: warning: <message>"; silenced by log_set_quiet(1). */
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Silence warnings (errors are always printed). */
-void log_set_quiet(int quiet);
-
 #endif
