@@ -29,11 +29,13 @@ struct cmd {
 int	cmd_collect(int argc, char **argv);
 int	cmd_node(int argc, char **argv);
 int	cmd_runs(int argc, char **argv);
+int	cmd_scan(int argc, char **argv);
 int	cmd_show(int argc, char **argv);
 
 extern const char cmd_collect_usage[];
 extern const char cmd_node_usage[];
 extern const char cmd_runs_usage[];
+extern const char cmd_scan_usage[];
 extern const char cmd_show_usage[];
 
 /*

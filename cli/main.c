@@ -20,6 +20,8 @@ static const struct cmd commands[] = {
 	    cmd_collect_usage, cmd_collect },
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
 	{ "runs", "list the runs in the store", cmd_runs_usage, cmd_runs },
+	{ "scan", "find what TLS endpoints accept, classified against FIPS",
+	    cmd_scan_usage, cmd_scan },
 	{ "show", "print what a stored run holds", cmd_show_usage, cmd_show },
 };
 

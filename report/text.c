@@ -160,3 +160,175 @@ text_run_summary(FILE *out, const struct store_run_info *ri)
 	fprintf(out, "%s\n", strcmp(ri->verdict, "compliant") == 0 ?
 	    "COMPLIANT" : "NOT COMPLIANT");
 }
+
+/* "ok" for an approved item, else its status in capitals. */
+static const char *
+mark(const cJSON *item)
+{
+	const char *st = json_get_str(item, "fips_status");
+
+	if (st == NULL)
+		return "?";
+	if (strcmp(st, "approved") == 0)
+		return "approved";
+	if (strcmp(st, "deprecated") == 0)
+		return "DEPRECATED";
+	return "NOT APPROVED";
+}
+
+static void
+tls_list(FILE *out, const char *title, const cJSON *arr, const char *name_key,
+    int with_protocol)
+{
+	const cJSON *item;
+
+	if (cJSON_GetArraySize(arr) == 0)
+		return;
+	fprintf(out, "  %s:\n", title);
+	cJSON_ArrayForEach(item, arr) {
+		const char *name = json_get_str(item, name_key);
+		const char *reason = json_get_str(item, "reason");
+
+		fputs("    ", out);
+		if (with_protocol) {
+			put_clean(out, json_get_str(item, "protocol"));
+			fputs("  ", out);
+		}
+		put_clean(out, name);
+		fprintf(out, "%*s", name != NULL && strlen(name) < 44 ?
+		    (int)(44 - strlen(name)) : 1, "");
+		fputs(mark(item), out);
+		if (json_get_tristate(item, "fips_approved") != 1 &&
+		    reason != NULL) {
+			fputs(": ", out);
+			put_clean(out, reason);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void
+tls_certificate(FILE *out, const cJSON *cert)
+{
+	const cJSON *chain, *c, *ver, *ocsp, *neg;
+
+	if (!cJSON_IsObject(cert)) {
+		fputs("  certificate:   none recorded\n", out);
+		return;
+	}
+	neg = cJSON_GetObjectItemCaseSensitive(cert, "negotiated");
+	fputs("  negotiated:    ", out);
+	put_clean(out, json_get_str(neg, "protocol"));
+	fputs(" ", out);
+	put_clean(out, json_get_str(neg, "cipher"));
+	fputs(" ", out);
+	put_clean(out, json_get_str(neg, "group"));
+	fputs(" ", out);
+	put_clean(out, json_get_str(neg, "sigalg"));
+	fputc('\n', out);
+	ver = cJSON_GetObjectItemCaseSensitive(cert, "verification");
+	fputs("  verification:  ", out);
+	put_clean(out, json_get_str(ver, "result"));
+	fputs(" (recorded, not enforced)\n", out);
+	ocsp = cJSON_GetObjectItemCaseSensitive(cert, "ocsp_stapling");
+	fprintf(out, "  ocsp stapling: %s\n",
+	    json_get_tristate(ocsp, "stapled") == 1 ? "yes" : "no");
+	chain = cJSON_GetObjectItemCaseSensitive(cert, "chain");
+	cJSON_ArrayForEach(c, chain) {
+		const cJSON *bits = cJSON_GetObjectItemCaseSensitive(c,
+		    "key_bits");
+
+		fprintf(out, "  certificate %d: ", cJSON_GetObjectItemCaseSensitive(
+		    c, "depth") != NULL ? cJSON_GetObjectItemCaseSensitive(c,
+		    "depth")->valueint : 0);
+		put_clean(out, json_get_str(c, "subject"));
+		fputs("\n      key ", out);
+		put_clean(out, json_get_str(c, "key_type"));
+		fprintf(out, " %d bits, ", cJSON_IsNumber(bits) ?
+		    bits->valueint : 0);
+		put_clean(out, json_get_str(c, "signature_algorithm"));
+		fputs(", until ", out);
+		put_clean(out, json_get_str(c, "not_after"));
+		fputs(", issuer ", out);
+		put_clean(out, json_get_str(c, "issuer"));
+		fputc('\n', out);
+	}
+}
+
+int
+text_tls(FILE *out, const cJSON *doc)
+{
+	const cJSON *ep;
+
+	cJSON_ArrayForEach(ep, cJSON_GetObjectItemCaseSensitive(doc,
+	    "endpoints")) {
+		const cJSON *order, *o, *f, *probes;
+		const cJSON *conns = cJSON_GetObjectItemCaseSensitive(ep,
+		    "connections");
+
+		put_clean(out, json_get_str(ep, "target"));
+		if (json_get_str(ep, "address") != NULL) {
+			fputs(" (", out);
+			put_clean(out, json_get_str(ep, "address"));
+			fputs(")", out);
+		}
+		fprintf(out, ": %s, %d connections\n",
+		    json_get_tristate(ep, "compliant") == 1 ? "compliant" :
+		    "NOT compliant", cJSON_IsNumber(conns) ? conns->valueint :
+		    0);
+		if (json_get_str(ep, "error") != NULL) {
+			fputs("  error:         ", out);
+			put_clean(out, json_get_str(ep, "error"));
+			fputc('\n', out);
+		}
+		probes = cJSON_GetObjectItemCaseSensitive(ep, "protocol_probes");
+		tls_list(out, "protocols", cJSON_GetObjectItemCaseSensitive(ep,
+		    "protocol_details"), "protocol", 0);
+		order = cJSON_GetObjectItemCaseSensitive(ep, "server_order");
+		tls_list(out, "cipher suites", cJSON_GetObjectItemCaseSensitive(
+		    ep, "ciphers"), "iana_name", 1);
+		if (cJSON_GetArraySize(order) > 0) {
+			fputs("  server order: ", out);
+			cJSON_ArrayForEach(o, order) {
+				put_clean(out, o->string);
+				fprintf(out, " %s ", cJSON_IsTrue(o) ? "yes" :
+				    cJSON_IsFalse(o) ? "no" : "unknown");
+			}
+			fputc('\n', out);
+		}
+		tls_list(out, "groups", cJSON_GetObjectItemCaseSensitive(ep,
+		    "groups"), "name", 0);
+		tls_list(out, "signature algorithms",
+		    cJSON_GetObjectItemCaseSensitive(ep, "sigalgs"), "name", 0);
+		fprintf(out, "  secure renegotiation %s, extended master secret "
+		    "%s, compression %s\n",
+		    yesno(json_get_tristate(ep, "secure_renegotiation")),
+		    yesno(json_get_tristate(ep, "extended_master_secret")),
+		    yesno(json_get_tristate(ep, "compression")));
+		tls_certificate(out, cJSON_GetObjectItemCaseSensitive(ep,
+		    "certificate"));
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ep,
+		    "protocols")) == 0) {
+			fputs("  probes:\n", out);
+			cJSON_ArrayForEach(o, probes) {
+				fputs("    ", out);
+				put_clean(out, o->string);
+				fputs(": ", out);
+				put_clean(out, cJSON_IsString(o) ?
+				    o->valuestring : "-");
+				fputc('\n', out);
+			}
+		}
+		f = cJSON_GetObjectItemCaseSensitive(ep, "findings");
+		if (cJSON_GetArraySize(f) > 0) {
+			fputs("  findings:\n", out);
+			cJSON_ArrayForEach(o, f) {
+				fputs("    - ", out);
+				put_clean(out, cJSON_IsString(o) ?
+				    o->valuestring : "?");
+				fputc('\n', out);
+			}
+		}
+	}
+	return 0;
+}

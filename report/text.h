@@ -17,6 +17,13 @@ struct store_run_info;
 /* A short aligned summary of one node document. Returns 0 or -1. */
 int	 text_node(FILE *out, const struct cJSON *doc);
 
+/*
+ * A TLS scan document (fipsev-tls/1): per endpoint the verdict, then
+ * protocols, suites, groups and signature algorithms, each marked, the
+ * certificate, and the findings. Returns 0 or -1.
+ */
+int	 text_tls(FILE *out, const struct cJSON *doc);
+
 /* The header line of the runs table, then one line per run. */
 void	 text_runs_header(FILE *out);
 void	 text_run_line(FILE *out, const struct store_run_info *ri);

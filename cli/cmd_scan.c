@@ -1,0 +1,140 @@
+/*
+ * cmd_scan.c - "fipsev scan": what TLS endpoints accept, classified
+ * against FIPS, now, unstored.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "collector/fips_policy.h"
+#include "collector/tls_scan.h"
+#include "report/text.h"
+#include "tls_cli.h"
+#include "util/json.h"
+#include "util/banned.h"
+
+const char cmd_scan_usage[] =
+    "usage: fipsev scan [options] HOST:PORT [HOST:PORT...]\n"
+    "\n"
+    "Find the protocol versions, cipher suites, groups and signature\n"
+    "algorithms each TLS endpoint accepts, with its certificate chain, and\n"
+    "classify each against FIPS (SP 800-52r2, SP 800-131A, FIPS 186-5).\n"
+    "fipsev builds its own ClientHellos, so it finds suites the local\n"
+    "OpenSSL lacks (RC4, 3DES, EXPORT, GOST...). A target is HOST:PORT,\n"
+    "[IPV6]:PORT or HOST (port 443, or 25 with --starttls smtp). An\n"
+    "endpoint that cannot be scanned is reported as not compliant with the\n"
+    "reason. Nothing is stored (see 'fipsev collect --tls').\n"
+    "\n"
+    TLS_CLI_HELP
+    "  --json          print the results (format fipsev-tls/1)\n"
+    "  -h, --help      show this help\n";
+
+struct scan_opts {
+	struct tls_cli	 tls;
+	int		 json;
+	char		**targets;
+	int		 ntargets;
+};
+
+static int
+parse_opts(int argc, char **argv, struct scan_opts *o, int *status)
+{
+	static const struct option longopts[] = {
+		TLS_CLI_LONGOPTS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *host, *port;
+	int c, i;
+
+	tls_cli_init(&o->tls);
+	o->json = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = 1;
+			break;
+		case 'h':
+			return cmd_help(cmd_scan_usage, status);
+		case ':':
+		case '?':
+			*status = cmd_bad_option("scan", argc, argv, c);
+			return 1;
+		default:
+			if ((*status = tls_cli_option("scan", &o->tls, c,
+			    optarg)) != 0)
+				return 1;
+			break;
+		}
+	}
+	if (optind >= argc) {
+		*status = cmd_usage_error("scan", "no target: give "
+		    "HOST:PORT");
+		return 1;
+	}
+	o->targets = argv + optind;
+	o->ntargets = argc - optind;
+	/* Every target is checked before the first connection. */
+	for (i = 0; i < o->ntargets; i++) {
+		if (tls_target_parse(o->targets[i], o->tls.scan.starttls,
+		    &host, &port) == -1) {
+			*status = EXIT_FAILURE_RUN;
+			return 1;
+		}
+		free(host);
+		free(port);
+	}
+	return 0;
+}
+
+/* 0 if every endpoint of doc is compliant, else 1. */
+static int
+verdict(const cJSON *doc)
+{
+	const cJSON *ep;
+
+	cJSON_ArrayForEach(ep, cJSON_GetObjectItemCaseSensitive(doc,
+	    "endpoints"))
+		if (json_get_tristate(ep, "compliant") != 1)
+			return EXIT_NONCOMPLIANT;
+	return EXIT_COMPLIANT;
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	struct scan_opts o;
+	struct fips_policy *policy = NULL;
+	cJSON *doc = NULL;
+	char *text;
+	int rc;
+
+	if (parse_opts(argc, argv, &o, &rc) != 0)
+		return rc;
+	rc = EXIT_FAILURE_RUN;
+	if (fips_policy_load(o.tls.policy, &policy) == -1 ||
+	    (doc = tls_scan((const char *const *)o.targets,
+	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)
+		goto out;
+	rc = verdict(doc);
+	if (o.json) {
+		if ((text = json_print_pretty(doc)) == NULL)
+			rc = EXIT_FAILURE_RUN;
+		else {
+			puts(text);
+			free(text);
+		}
+	} else
+		text_tls(stdout, doc);
+	rc = cmd_flush_stdout(rc);
+out:
+	cJSON_Delete(doc);
+	fips_policy_free(policy);
+	return rc;
+}

@@ -1,0 +1,1725 @@
+/*
+ * tls_scan.c - see tls_scan.h.
+ *
+ * Each endpoint's work is split into tracks. A track is a sequence of
+ * probes that depend on each other ("offer this set; the server picked X;
+ * offer the set without X; ..."), so a track has at most one connection
+ * open, while the tracks of an endpoint, and all endpoints, run side by
+ * side. Phase 1 runs one suite track per protocol version and the OpenSSL
+ * certificate handshake; when the suite tracks are done, phase 2 learns
+ * server order, groups, finite-field parameters and signature algorithms
+ * from what phase 1 found.
+ */
+#define _GNU_SOURCE	/* strcasestr */
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+
+#include "tls_cert.h"
+#include "tls_registry.h"
+#include "tls_scan.h"
+#include "tls_wire.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+/* Protocol versions probed, oldest first; index into endpoint.ver[]. */
+static const uint16_t versions[] = {
+	TLS_SSL3, TLS_V10, TLS_V11, TLS_V12, TLS_V13,
+};
+#define NVERSIONS	5
+#define VI_TLS12	3
+#define VI_TLS13	4
+
+/* An SMTP reply line longer than this is not SMTP. */
+#define SMTP_LINE_MAX	4096
+
+enum track_kind {
+	TR_SUITES,	/* suites of one version */
+	TR_ORDER,	/* does the server impose its order? */
+	TR_GROUPS13,	/* TLS 1.3 groups, from HelloRetryRequests */
+	TR_GROUPS12,	/* ECDHE curves, from ServerKeyExchange */
+	TR_DH12,	/* DHE parameters, from ServerKeyExchange */
+	TR_SIGALGS12,	/* TLS 1.2 signature schemes, from ServerKeyExchange */
+	TR_CERT,	/* one OpenSSL handshake */
+};
+
+enum fail {
+	FAIL_NONE,
+	FAIL_REFUSED,
+	FAIL_TIMEOUT,
+	FAIL_CLOSED,
+	FAIL_BAD,	/* not TLS, or broken TLS */
+	FAIL_SMTP,
+	FAIL_LOCAL,
+};
+
+struct u16list {
+	uint16_t	*v;
+	size_t		 n;
+};
+
+struct endpoint;
+
+struct track {
+	struct endpoint	*ep;
+	enum track_kind	 kind;
+	int		 vi;		/* version index */
+	struct u16list	 offer;		/* what is left to offer */
+	struct u16list	 suites;	/* fixed suites (phase 2) */
+	struct u16list	 found;		/* what the server picked, in order */
+	int		 done;
+	int		 queued;
+	struct track	*next;		/* in the endpoint */
+	struct track	*next_ready;
+};
+
+/* What is known about one protocol version of an endpoint. */
+struct verres {
+	int		 probed;
+	struct u16list	 suites;	/* accepted, in the order picked */
+	int		 server_order;	/* -1 unknown */
+	int		 reneg, ems, etm, compression;
+	char		 outcome[160];	/* of the first probe */
+};
+
+/* A group or signature scheme seen, and with which versions. */
+struct seen {
+	uint16_t	 id;		/* 0 for a custom DH group */
+	char		 name[48];
+	unsigned	 vmask;		/* bit per version index */
+	int		 bits;		/* DH prime size, else 0 */
+};
+
+struct seenlist {
+	struct seen	*v;
+	size_t		 n;
+};
+
+struct endpoint {
+	const char		*target;
+	char			*host;
+	char			*port;
+	const char		*sni;		/* NULL: none sent */
+	struct sockaddr_storage	 addr;
+	socklen_t		 addrlen;
+	char			 addrstr[INET6_ADDRSTRLEN];
+	int64_t			 deadline;
+	int			 connections;
+	int			 tls_seen;	/* any TLS answer at all */
+	int			 phase1_left;
+	int			 tracks_left;
+	int			 timed_out;
+	char			 error[256];
+	char			 first_failure[200];
+	struct track		*tracks;
+	struct verres		 ver[NVERSIONS];
+	struct seenlist		 groups;
+	struct seenlist		 sigalgs;
+	cJSON			*cert;
+	char			 cert_error[200];
+};
+
+enum pstate { P_CONNECT, P_SMTP, P_RAW, P_SSL };
+
+struct probe {
+	struct track	*tr;
+	int		 fd;
+	enum pstate	 state;
+	int		 smtp_stage;	/* 0 banner, 1 EHLO, 2 STARTTLS */
+	struct buf	 out;
+	size_t		 out_off;
+	struct buf	 line;
+	struct tls_reader rd;
+	SSL		*ssl;
+	short		 ssl_events;
+	int64_t		 deadline;
+	struct probe	*next;
+};
+
+struct scan {
+	const struct tls_scan_opts	*o;
+	const struct fips_policy	*policy;
+	struct tls_registry		 reg;
+	SSL_CTX				*ctx;
+	struct endpoint			*eps;
+	size_t				 neps;
+	struct track			*ready_head, *ready_tail;
+	struct probe			*probes;
+	int				 nprobes;
+	int				 max_conns;
+	double				 tokens;
+	int64_t				 refilled;
+	int				 oom;
+	/* Every code point, for offering. */
+	struct u16list			 legacy_suites, tls13_suites;
+	struct u16list			 all_groups, all_sigalgs;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- small lists ------------------------------------------------------ */
+
+static int
+u16_push(struct u16list *l, uint16_t v)
+{
+	uint16_t *p;
+
+	if ((p = reallocarray(l->v, l->n + 1, sizeof(*p))) == NULL)
+		return -1;
+	l->v = p;
+	l->v[l->n++] = v;
+	return 0;
+}
+
+static int
+u16_has(const struct u16list *l, uint16_t v)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == v)
+			return 1;
+	return 0;
+}
+
+static void
+u16_remove(struct u16list *l, uint16_t v)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == v) {
+			memmove(&l->v[i], &l->v[i + 1],
+			    (l->n - i - 1) * sizeof(*l->v));
+			l->n--;
+			return;
+		}
+}
+
+static int
+u16_copy(struct u16list *dst, const struct u16list *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		if (u16_push(dst, src->v[i]) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+u16_free(struct u16list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Record that name (id) was seen at version index vi. */
+static int
+seen_add(struct seenlist *l, uint16_t id, const char *name, int vi, int bits)
+{
+	struct seen *p;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, name) == 0) {
+			l->v[i].vmask |= 1u << vi;
+			return 0;
+		}
+	if ((p = reallocarray(l->v, l->n + 1, sizeof(*p))) == NULL)
+		return -1;
+	l->v = p;
+	p = &l->v[l->n++];
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->vmask = 1u << vi;
+	p->bits = bits;
+	return 0;
+}
+
+/* --- targets ---------------------------------------------------------- */
+
+void
+tls_scan_defaults(struct tls_scan_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = TLS_SCAN_TIMEOUT_MS;
+	o->endpoint_timeout_ms = TLS_SCAN_ENDPOINT_TIMEOUT_MS;
+	o->rate = TLS_SCAN_RATE;
+	o->max_conns = TLS_SCAN_MAX_CONNS;
+}
+
+int
+tls_target_parse(const char *spec, enum tls_starttls starttls, char **host,
+    char **port)
+{
+	const char *h = spec, *colon, *p = NULL;
+	size_t hlen;
+	char *end;
+	long n;
+
+	*host = *port = NULL;
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+
+		if (close == NULL || (close[1] != '\0' && close[1] != ':')) {
+			log_err("bad target '%s': expected [ADDRESS]:PORT",
+			    spec);
+			return -1;
+		}
+		h = spec + 1;
+		hlen = (size_t)(close - h);
+		if (close[1] == ':')
+			p = close + 2;
+	} else if ((colon = strrchr(spec, ':')) != NULL) {
+		if (strchr(spec, ':') != colon) {
+			log_err("bad target '%s': write an IPv6 address as "
+			    "[ADDRESS]:PORT", spec);
+			return -1;
+		}
+		hlen = (size_t)(colon - spec);
+		p = colon + 1;
+	} else
+		hlen = strlen(spec);
+	if (hlen == 0 || hlen > 253 || strcspn(h, " \t\r\n/") < hlen) {
+		log_err("bad target '%s': no usable host name", spec);
+		return -1;
+	}
+	if (p != NULL) {
+		errno = 0;
+		n = strtol(p, &end, 10);
+		if (*p == '\0' || *end != '\0' || errno != 0 || n < 1 ||
+		    n > 65535) {
+			log_err("bad target '%s': port must be 1-65535", spec);
+			return -1;
+		}
+	}
+	if ((*host = strndup(h, hlen)) == NULL ||
+	    (*port = strdup(p != NULL ? p :
+	    starttls == STARTTLS_SMTP ? "25" : "443")) == NULL) {
+		log_errno("cannot parse target '%s'", spec);
+		free(*host);
+		*host = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- tracks ----------------------------------------------------------- */
+
+static struct track *
+track_new(struct scan *s, struct endpoint *ep, enum track_kind kind, int vi)
+{
+	struct track *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		s->oom = 1;
+		return NULL;
+	}
+	t->ep = ep;
+	t->kind = kind;
+	t->vi = vi;
+	t->next = ep->tracks;
+	ep->tracks = t;
+	ep->tracks_left++;
+	return t;
+}
+
+static void
+track_ready(struct scan *s, struct track *t)
+{
+	t->queued = 1;
+	t->next_ready = NULL;
+	if (s->ready_tail != NULL)
+		s->ready_tail->next_ready = t;
+	else
+		s->ready_head = t;
+	s->ready_tail = t;
+}
+
+static void phase2(struct scan *s, struct endpoint *ep);
+
+static void
+track_done(struct scan *s, struct track *t)
+{
+	struct endpoint *ep = t->ep;
+
+	if (t->done)
+		return;
+	t->done = 1;
+	ep->tracks_left--;
+	if (t->kind == TR_SUITES && --ep->phase1_left == 0 && !ep->timed_out)
+		phase2(s, ep);
+}
+
+static const struct tls_suite *
+suite_of(const struct scan *s, uint16_t id)
+{
+	return tls_suite_by_id(&s->reg, id);
+}
+
+static int
+kex_is(const struct tls_suite *su, const char *prefix)
+{
+	return su != NULL && strncmp(su->kex, prefix, strlen(prefix)) == 0 &&
+	    strstr(su->kex, "PSK") == NULL;
+}
+
+/* Signed ServerKeyExchange: ephemeral (EC)DH with a certificate. */
+static int
+kex_signed(const struct tls_suite *su)
+{
+	return kex_is(su, "ECDHE_") || kex_is(su, "DHE_");
+}
+
+static void
+phase2(struct scan *s, struct endpoint *ep)
+{
+	struct track *t;
+	int vi, lv = -1;
+	size_t i;
+
+	for (vi = 0; vi < NVERSIONS; vi++) {
+		struct verres *vr = &ep->ver[vi];
+
+		if (vr->suites.n >= 2 && (t = track_new(s, ep, TR_ORDER,
+		    vi)) != NULL) {
+			/* Reversed: a server that follows us now differs. */
+			for (i = vr->suites.n; i-- > 0;)
+				if (u16_push(&t->offer, vr->suites.v[i]) == -1)
+					s->oom = 1;
+			track_ready(s, t);
+		}
+		if (vi < VI_TLS13 && vr->suites.n > 0)
+			lv = vi;
+	}
+	if (ep->ver[VI_TLS13].suites.n > 0 &&
+	    (t = track_new(s, ep, TR_GROUPS13, VI_TLS13)) != NULL) {
+		if (u16_copy(&t->suites, &ep->ver[VI_TLS13].suites) == -1 ||
+		    u16_copy(&t->offer, &s->all_groups) == -1)
+			s->oom = 1;
+		track_ready(s, t);
+	}
+	if (lv < 0)
+		return;
+	{
+		const struct u16list *acc = &ep->ver[lv].suites;
+		struct track *ec = NULL, *dh = NULL, *sa = NULL;
+
+		for (i = 0; i < acc->n; i++) {
+			const struct tls_suite *su = suite_of(s, acc->v[i]);
+
+			if (kex_is(su, "ECDHE_")) {
+				if (ec == NULL)
+					ec = track_new(s, ep, TR_GROUPS12, lv);
+				if (ec != NULL && u16_push(&ec->suites,
+				    acc->v[i]) == -1)
+					s->oom = 1;
+			}
+			if (kex_is(su, "DHE_")) {
+				if (dh == NULL)
+					dh = track_new(s, ep, TR_DH12, lv);
+				if (dh != NULL && u16_push(&dh->suites,
+				    acc->v[i]) == -1)
+					s->oom = 1;
+			}
+			if (lv == VI_TLS12 && kex_signed(su)) {
+				if (sa == NULL)
+					sa = track_new(s, ep, TR_SIGALGS12, lv);
+				if (sa != NULL && u16_push(&sa->suites,
+				    acc->v[i]) == -1)
+					s->oom = 1;
+			}
+		}
+		if (ec != NULL) {
+			if (u16_copy(&ec->offer, &s->all_groups) == -1)
+				s->oom = 1;
+			track_ready(s, ec);
+		}
+		if (dh != NULL) {
+			if (u16_copy(&dh->offer, &s->all_groups) == -1)
+				s->oom = 1;
+			track_ready(s, dh);
+		}
+		if (sa != NULL) {
+			if (u16_copy(&sa->offer, &s->all_sigalgs) == -1)
+				s->oom = 1;
+			track_ready(s, sa);
+		}
+	}
+}
+
+/* The hello for the track's next probe. */
+static int
+track_hello(struct scan *s, struct track *t, struct buf *out)
+{
+	struct tls_hello_spec h;
+
+	memset(&h, 0, sizeof(h));
+	h.version = versions[t->vi];
+	h.sni = t->ep->sni;
+	h.groups = s->all_groups.v;
+	h.ngroups = s->all_groups.n;
+	h.sigalgs = s->all_sigalgs.v;
+	h.nsigalgs = s->all_sigalgs.n;
+	switch (t->kind) {
+	case TR_SUITES:
+	case TR_ORDER:
+		h.suites = t->offer.v;
+		h.nsuites = t->offer.n;
+		break;
+	case TR_GROUPS13:
+	case TR_GROUPS12:
+	case TR_DH12:
+		h.suites = t->suites.v;
+		h.nsuites = t->suites.n;
+		h.groups = t->offer.v;
+		h.ngroups = t->offer.n;
+		break;
+	case TR_SIGALGS12:
+		h.suites = t->suites.v;
+		h.nsuites = t->suites.n;
+		h.sigalgs = t->offer.v;
+		h.nsigalgs = t->offer.n;
+		break;
+	case TR_CERT:
+		return 0;
+	}
+	return tls_hello_build(&h, out);
+}
+
+static const char *
+group_name(const struct scan *s, uint16_t id, char *tmp, size_t len)
+{
+	const struct tls_named *g = tls_group_by_id(&s->reg, id);
+
+	if (g != NULL)
+		return g->name;
+	snprintf(tmp, len, "unknown-0x%04X", id);
+	return tmp;
+}
+
+static const char *
+sigalg_name(const struct scan *s, uint16_t id, char *tmp, size_t len)
+{
+	const struct tls_named *g = tls_sigalg_by_id(&s->reg, id);
+
+	if (g != NULL)
+		return g->name;
+	snprintf(tmp, len, "unknown-0x%04X", id);
+	return tmp;
+}
+
+/*
+ * The name of a finite-field group by its prime: one of the safe-prime
+ * groups OpenSSL knows (RFC 7919 ffdhe, RFC 3526 MODP), or
+ * "dh-custom-BITS".
+ */
+static void
+dh_group_name(const uint8_t *p, size_t n, int bits, char *out, size_t len)
+{
+	static const char *const named[] = {
+		"ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144",
+		"ffdhe8192", "modp_2048", "modp_3072", "modp_4096",
+		"modp_6144", "modp_8192",
+	};
+	BIGNUM *seen = BN_bin2bn(p, (int)n, NULL);
+	size_t i;
+
+	snprintf(out, len, "dh-custom-%d", bits);
+	for (i = 0; seen != NULL && i < sizeof(named) / sizeof(named[0]);
+	    i++) {
+		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+		EVP_PKEY *pk = NULL;
+		BIGNUM *q = NULL;
+		OSSL_PARAM params[2];
+		int same = 0;
+
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_PKEY_PARAM_GROUP_NAME, (char *)named[i], 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (c != NULL && EVP_PKEY_paramgen_init(c) == 1 &&
+		    EVP_PKEY_CTX_set_params(c, params) == 1 &&
+		    EVP_PKEY_paramgen(c, &pk) == 1 &&
+		    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_FFC_P, &q) == 1)
+			same = BN_cmp(seen, q) == 0;
+		BN_free(q);
+		EVP_PKEY_free(pk);
+		EVP_PKEY_CTX_free(c);
+		if (same) {
+			snprintf(out, len, "%s", named[i]);
+			break;
+		}
+	}
+	BN_free(seen);
+}
+
+static void
+note_outcome(struct endpoint *ep, struct verres *vr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+note_outcome(struct endpoint *ep, struct verres *vr, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)ep;
+	if (vr->outcome[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(vr->outcome, sizeof(vr->outcome), fmt, ap);
+	va_end(ap);
+}
+
+/* Why a probe got no ServerHello, as a phrase. */
+static void
+describe(const struct tls_reply *rep, enum fail f, const char *why,
+    char *out, size_t len)
+{
+	if (f != FAIL_NONE)
+		snprintf(out, len, "%s", why);
+	else if (rep->kind == TLS_REPLY_ALERT) {
+		const char *a = tls_alert_name(rep->alert);
+
+		if (a != NULL)
+			snprintf(out, len, "alert %s", a);
+		else
+			snprintf(out, len, "alert %u", rep->alert);
+	} else
+		snprintf(out, len, "no answer");
+}
+
+/*
+ * A probe of track t ended: rep is the server's reply when f is
+ * FAIL_NONE. Decide what the track does next.
+ */
+static void
+track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
+    enum fail f, const char *why)
+{
+	struct endpoint *ep = t->ep;
+	struct verres *vr = &ep->ver[t->vi];
+	uint16_t want = versions[t->vi];
+	int hello = f == FAIL_NONE && (rep->kind == TLS_REPLY_HELLO ||
+	    rep->kind == TLS_REPLY_HRR);
+	char tmp[48], text[200];
+	struct tls_ske ske;
+
+	if (f == FAIL_NONE)
+		ep->tls_seen = 1;
+	else if (ep->first_failure[0] == '\0')
+		snprintf(ep->first_failure, sizeof(ep->first_failure), "%s",
+		    why);
+	if (!hello || rep->version != want) {
+		if (t->kind == TR_SUITES && vr->suites.n == 0) {
+			if (hello)
+				note_outcome(ep, vr, "server answered with "
+				    "%s", tls_version_name(rep->version) ?
+				    tls_version_name(rep->version) : "another "
+				    "version");
+			else {
+				describe(rep, f, why, text, sizeof(text));
+				note_outcome(ep, vr, "%s", text);
+			}
+		}
+		track_done(s, t);
+		return;
+	}
+
+	switch (t->kind) {
+	case TR_SUITES:
+		if (!u16_has(&t->offer, rep->suite)) {
+			note_outcome(ep, vr, "server chose suite 0x%04X, which "
+			    "was not offered", rep->suite);
+			break;
+		}
+		note_outcome(ep, vr, "accepted");
+		if (u16_push(&vr->suites, rep->suite) == -1)
+			s->oom = 1;
+		u16_remove(&t->offer, rep->suite);
+		vr->reneg |= rep->renegotiation_info;
+		vr->ems |= rep->extended_master_secret;
+		vr->etm |= rep->encrypt_then_mac;
+		vr->compression |= rep->compression != 0;
+		if (t->offer.n > 0) {
+			track_ready(s, t);
+			return;
+		}
+		break;
+	case TR_ORDER:
+		/* The first suite picked is the server's favourite only if
+		 * it still wins when offered last. */
+		vr->server_order = rep->suite == vr->suites.v[0];
+		break;
+	case TR_GROUPS13:
+		if (rep->group == 0 || !u16_has(&t->offer, rep->group))
+			break;
+		if (seen_add(&ep->groups, rep->group, group_name(s,
+		    rep->group, tmp, sizeof(tmp)), t->vi, 0) == -1)
+			s->oom = 1;
+		u16_remove(&t->offer, rep->group);
+		if (t->offer.n > 0) {
+			track_ready(s, t);
+			return;
+		}
+		break;
+	case TR_GROUPS12:
+	case TR_DH12:
+	case TR_SIGALGS12: {
+		const struct tls_suite *su = suite_of(s, rep->suite);
+		int ecdhe = kex_is(su, "ECDHE_");
+
+		if (!rep->have_ske || !u16_has(&t->suites, rep->suite) ||
+		    tls_ske_parse(rep->ske, rep->ske_len, ecdhe, rep->version,
+		    &ske) == -1)
+			break;
+		/* Every signed key exchange also names its scheme. */
+		if (ske.sigalg != 0 && seen_add(&ep->sigalgs, ske.sigalg,
+		    sigalg_name(s, ske.sigalg, tmp, sizeof(tmp)), t->vi, 0) ==
+		    -1)
+			s->oom = 1;
+		if (t->kind == TR_SIGALGS12) {
+			if (ske.sigalg == 0 || !u16_has(&t->offer, ske.sigalg))
+				break;
+			u16_remove(&t->offer, ske.sigalg);
+		} else if (t->kind == TR_GROUPS12) {
+			if (ske.group == 0 || !u16_has(&t->offer, ske.group))
+				break;
+			if (seen_add(&ep->groups, ske.group, group_name(s,
+			    ske.group, tmp, sizeof(tmp)), t->vi, 0) == -1)
+				s->oom = 1;
+			u16_remove(&t->offer, ske.group);
+		} else {
+			const struct tls_named *g;
+			char name[48];
+
+			if (ske.dh_bits == 0)
+				break;
+			dh_group_name(ske.dh_p, ske.dh_plen, ske.dh_bits, name,
+			    sizeof(name));
+			g = NULL;
+			for (size_t i = 0; i < s->reg.ngroups; i++)
+				if (strcmp(s->reg.groups[i].name, name) == 0)
+					g = &s->reg.groups[i];
+			if (seen_add(&ep->groups, g != NULL ? g->id : 0, name,
+			    t->vi, ske.dh_bits) == -1)
+				s->oom = 1;
+			/*
+			 * RFC 7919 servers pick from the offer: take the
+			 * group away and ask again. Others send the same
+			 * parameters whatever is offered; stop there.
+			 */
+			if (g == NULL || !u16_has(&t->offer, g->id))
+				break;
+			u16_remove(&t->offer, g->id);
+		}
+		if (t->offer.n > 0) {
+			track_ready(s, t);
+			return;
+		}
+		break;
+	}
+	case TR_CERT:
+		break;
+	}
+	track_done(s, t);
+}
+
+/* --- probes ----------------------------------------------------------- */
+
+static void
+probe_free(struct probe *p)
+{
+	if (p->fd != -1)
+		close(p->fd);
+	SSL_free(p->ssl);
+	buf_release(&p->out);
+	buf_release(&p->line);
+	tls_reader_release(&p->rd);
+	free(p);
+}
+
+static void
+probe_unlink(struct scan *s, struct probe *p)
+{
+	struct probe **pp;
+
+	for (pp = &s->probes; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			s->nprobes--;
+			return;
+		}
+}
+
+/* End a probe: tell its track, then free it. */
+static void
+probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
+{
+	struct track *t = p->tr;
+	struct endpoint *ep = t->ep;
+	char why[200] = "";
+	va_list ap;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	probe_unlink(s, p);
+	if (t->kind == TR_CERT) {
+		if (f != FAIL_NONE) {
+			snprintf(ep->cert_error, sizeof(ep->cert_error), "%s",
+			    why);
+			if (ep->first_failure[0] == '\0')
+				snprintf(ep->first_failure,
+				    sizeof(ep->first_failure), "%s", why);
+		}
+		track_done(s, t);
+	} else if (ep->timed_out)
+		track_done(s, t);
+	else
+		track_result(s, t, &p->rd.reply, f, why);
+	probe_free(p);
+}
+
+static int
+probe_start(struct scan *s, struct track *t, int64_t now)
+{
+	struct endpoint *ep = t->ep;
+	struct probe *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		s->oom = 1;
+		return -1;
+	}
+	p->tr = t;
+	p->fd = -1;
+	buf_init(&p->out, 64 * 1024);
+	buf_init(&p->line, SMTP_LINE_MAX);
+	tls_reader_init(&p->rd, t->kind == TR_GROUPS12 || t->kind == TR_DH12 ||
+	    t->kind == TR_SIGALGS12);
+	p->deadline = now + s->o->timeout_ms;
+	if (p->deadline > ep->deadline)
+		p->deadline = ep->deadline;
+	p->next = s->probes;
+	s->probes = p;
+	s->nprobes++;
+	ep->connections++;
+
+	p->fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (p->fd == -1) {
+		probe_end(s, p, FAIL_LOCAL, "cannot open a socket: %s",
+		    strerror(errno));
+		return 0;
+	}
+	if (connect(p->fd, (struct sockaddr *)&ep->addr, ep->addrlen) == -1 &&
+	    errno != EINPROGRESS) {
+		probe_end(s, p, errno == ECONNREFUSED ? FAIL_REFUSED :
+		    FAIL_LOCAL, "cannot connect: %s", strerror(errno));
+		return 0;
+	}
+	p->state = P_CONNECT;
+	return 0;
+}
+
+/* Connected (and past STARTTLS): send the hello or start OpenSSL. */
+static void
+probe_begin_tls(struct scan *s, struct probe *p)
+{
+	struct endpoint *ep = p->tr->ep;
+
+	if (p->tr->kind != TR_CERT) {
+		buf_reset(&p->out);
+		p->out_off = 0;
+		if (track_hello(s, p->tr, &p->out) == -1) {
+			probe_end(s, p, FAIL_LOCAL, "cannot build a ClientHello");
+			return;
+		}
+		p->state = P_RAW;
+		return;
+	}
+	p->state = P_SSL;
+	p->ssl_events = POLLOUT;
+	if ((p->ssl = SSL_new(s->ctx)) == NULL ||
+	    SSL_set_fd(p->ssl, p->fd) != 1 ||
+	    tls_cert_prepare(p->ssl, ep->sni, ep->host) == -1) {
+		probe_end(s, p, FAIL_LOCAL, "cannot set up OpenSSL: %s",
+		    ERR_reason_error_string(ERR_get_error()));
+		return;
+	}
+	SSL_set_connect_state(p->ssl);
+}
+
+/* Write what is pending in p->out. Returns 1 when all is written. */
+static int
+probe_flush(struct scan *s, struct probe *p)
+{
+	while (p->out_off < p->out.len) {
+		ssize_t n = send(p->fd, p->out.data + p->out_off,
+		    p->out.len - p->out_off, MSG_NOSIGNAL);
+
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n == -1) {
+			probe_end(s, p, errno == ECONNRESET || errno == EPIPE ?
+			    FAIL_CLOSED : FAIL_LOCAL, "cannot send: %s",
+			    strerror(errno));
+			return -1;
+		}
+		p->out_off += (size_t)n;
+	}
+	return 1;
+}
+
+/*
+ * SMTP: read until a whole reply is in p->line. Returns the reply code
+ * when one is complete, 0 when more is needed, -1 when the probe ended.
+ */
+static int
+smtp_reply(struct scan *s, struct probe *p)
+{
+	char chunk[1024];
+	ssize_t n;
+
+	for (;;) {
+		const char *line = buf_str(&p->line), *last, *nl;
+
+		/* The reply is complete when its last line has "NNN ". */
+		last = line;
+		while ((nl = strstr(last, "\r\n")) != NULL &&
+		    nl[2] != '\0')
+			last = nl + 2;
+		if (nl != NULL && nl[2] == '\0') {
+			if (strlen(last) < 5 || last[3] == '-') {
+				if (strlen(last) < 5 && last[3] != ' ') {
+					probe_end(s, p, FAIL_SMTP, "not SMTP: "
+					    "bad reply line");
+					return -1;
+				}
+			} else if (last[3] == ' ' || last[3] == '\r')
+				return atoi(last);
+		}
+		n = recv(p->fd, chunk, sizeof(chunk), 0);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (n <= 0) {
+			probe_end(s, p, FAIL_SMTP, "SMTP server closed the "
+			    "connection%s", n == 0 ? "" : " (reset)");
+			return -1;
+		}
+		if (memchr(chunk, '\0', (size_t)n) != NULL ||
+		    buf_append(&p->line, chunk, (size_t)n) == -1) {
+			probe_end(s, p, FAIL_SMTP, "not SMTP: reply too long "
+			    "or binary");
+			return -1;
+		}
+	}
+}
+
+static void
+smtp_step(struct scan *s, struct probe *p)
+{
+	static const char ehlo[] = "EHLO fipsev.invalid\r\n";
+	static const char starttls[] = "STARTTLS\r\n";
+	int code, r;
+
+	if ((r = probe_flush(s, p)) != 1)
+		return;
+	if ((code = smtp_reply(s, p)) <= 0)
+		return;
+	switch (p->smtp_stage) {
+	case 0:
+		if (code != 220) {
+			probe_end(s, p, FAIL_SMTP, "SMTP greeting %d, not 220",
+			    code);
+			return;
+		}
+		buf_reset(&p->line);
+		buf_reset(&p->out);
+		p->out_off = 0;
+		if (buf_puts(&p->out, ehlo) == -1)
+			s->oom = 1;
+		p->smtp_stage = 1;
+		break;
+	case 1:
+		if (code != 250 || strcasestr(buf_str(&p->line),
+		    "STARTTLS") == NULL) {
+			probe_end(s, p, FAIL_SMTP, "SMTP server does not offer "
+			    "STARTTLS");
+			return;
+		}
+		buf_reset(&p->line);
+		buf_reset(&p->out);
+		p->out_off = 0;
+		if (buf_puts(&p->out, starttls) == -1)
+			s->oom = 1;
+		p->smtp_stage = 2;
+		break;
+	default:
+		if (code != 220) {
+			probe_end(s, p, FAIL_SMTP, "SMTP STARTTLS refused "
+			    "(%d)", code);
+			return;
+		}
+		probe_begin_tls(s, p);
+		return;
+	}
+	probe_flush(s, p);
+}
+
+static void
+raw_step(struct scan *s, struct probe *p)
+{
+	uint8_t chunk[4096];
+	ssize_t n;
+
+	if (probe_flush(s, p) != 1)
+		return;
+	for (;;) {
+		enum tls_reply_kind k;
+
+		n = recv(p->fd, chunk, sizeof(chunk), 0);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n == 0 || n == -1) {
+			int reset = n == -1 && errno == ECONNRESET;
+
+			if (n == -1 && !reset) {
+				probe_end(s, p, FAIL_LOCAL, "cannot receive: "
+				    "%s", strerror(errno));
+				return;
+			}
+			if (p->rd.total == 0)
+				probe_end(s, p, FAIL_CLOSED, "%s without an "
+				    "answer", reset ? "connection reset" :
+				    "connection closed");
+			else
+				probe_end(s, p, FAIL_BAD, "%s mid-record after "
+				    "%zu bytes", reset ? "connection reset" :
+				    "connection closed", p->rd.total);
+			return;
+		}
+		k = tls_reader_feed(&p->rd, chunk, (size_t)n);
+		if (k == TLS_REPLY_BAD) {
+			probe_end(s, p, FAIL_BAD, "%s", p->rd.reply.error);
+			return;
+		}
+		if (k != TLS_REPLY_MORE) {
+			probe_end(s, p, FAIL_NONE, NULL);
+			return;
+		}
+	}
+}
+
+static void
+ssl_step(struct scan *s, struct probe *p)
+{
+	struct endpoint *ep = p->tr->ep;
+	int r = SSL_do_handshake(p->ssl), e;
+	unsigned long err;
+	cJSON *findings;
+
+	if (r == 1) {
+		const char *sig = tls_cert_peer_sigalg(p->ssl);
+		int vi;
+
+		ep->tls_seen = 1;
+		findings = cJSON_CreateArray();
+		ep->cert = findings != NULL ? tls_cert_evidence(p->ssl,
+		    s->policy, findings) : NULL;
+		if (ep->cert == NULL || !cJSON_AddItemToObject(ep->cert,
+		    "findings", findings)) {
+			cJSON_Delete(findings);
+			s->oom = 1;
+		}
+		/* The only view of TLS 1.3 signatures: note the scheme. */
+		for (vi = 0; sig != NULL && vi < NVERSIONS; vi++)
+			if (SSL_version(p->ssl) == versions[vi]) {
+				const struct tls_named *n = NULL;
+				size_t i;
+
+				for (i = 0; i < s->reg.nsigalgs; i++)
+					if (strcmp(s->reg.sigalgs[i].name,
+					    sig) == 0)
+						n = &s->reg.sigalgs[i];
+				if (seen_add(&ep->sigalgs, n != NULL ? n->id :
+				    0, sig, vi, 0) == -1)
+					s->oom = 1;
+			}
+		probe_end(s, p, FAIL_NONE, NULL);
+		return;
+	}
+	e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ) {
+		p->ssl_events = POLLIN;
+		return;
+	}
+	if (e == SSL_ERROR_WANT_WRITE) {
+		p->ssl_events = POLLOUT;
+		return;
+	}
+	err = ERR_get_error();
+	ERR_clear_error();
+	probe_end(s, p, FAIL_BAD, "OpenSSL handshake failed: %s",
+	    err != 0 ? ERR_reason_error_string(err) :
+	    e == SSL_ERROR_SYSCALL ? "connection closed" : "unknown error");
+}
+
+static void
+probe_event(struct scan *s, struct probe *p, short revents)
+{
+	if (p->state == P_CONNECT) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+			err = errno;
+		if (err != 0) {
+			probe_end(s, p, err == ECONNREFUSED ? FAIL_REFUSED :
+			    FAIL_CLOSED, "cannot connect: %s", strerror(err));
+			return;
+		}
+		if (s->o->starttls == STARTTLS_SMTP) {
+			p->state = P_SMTP;
+			return;
+		}
+		probe_begin_tls(s, p);
+		if (p->state == P_RAW)
+			raw_step(s, p);
+		return;
+	}
+	(void)revents;
+	switch (p->state) {
+	case P_SMTP:
+		smtp_step(s, p);
+		break;
+	case P_RAW:
+		raw_step(s, p);
+		break;
+	case P_SSL:
+		ssl_step(s, p);
+		break;
+	default:
+		break;
+	}
+}
+
+static short
+probe_events(const struct probe *p)
+{
+	switch (p->state) {
+	case P_CONNECT:
+		return POLLOUT;
+	case P_SSL:
+		return p->ssl_events;
+	default:
+		return p->out_off < p->out.len ? POLLOUT : POLLIN;
+	}
+}
+
+/* --- the loop --------------------------------------------------------- */
+
+static void
+endpoint_timeout(struct scan *s, struct endpoint *ep)
+{
+	struct probe *p, *next;
+	struct track *t;
+
+	ep->timed_out = 1;
+	snprintf(ep->error, sizeof(ep->error), "scan not finished within "
+	    "%d ms (the endpoint timeout); results are partial",
+	    s->o->endpoint_timeout_ms);
+	for (p = s->probes; p != NULL; p = next) {
+		next = p->next;
+		if (p->tr->ep == ep)
+			probe_end(s, p, FAIL_TIMEOUT, "endpoint timed out");
+	}
+	for (t = ep->tracks; t != NULL; t = t->next)
+		track_done(s, t);
+}
+
+static int
+run(struct scan *s)
+{
+	struct pollfd *pfd = NULL;
+	struct probe **who = NULL;
+	int64_t now;
+	size_t i;
+
+	if ((pfd = calloc((size_t)s->max_conns, sizeof(*pfd))) == NULL ||
+	    (who = calloc((size_t)s->max_conns, sizeof(*who))) == NULL) {
+		free(pfd);
+		log_errno("cannot scan");
+		return -1;
+	}
+	s->refilled = now_ms();
+	s->tokens = 1;
+	for (;;) {
+		double cap = s->o->rate / 20.0 > 1 ? s->o->rate / 20.0 : 1;
+		int64_t wake;
+		struct probe *p, *next;
+		int n = 0, timeout, r;
+
+		if (s->oom) {
+			log_err("out of memory while scanning");
+			break;
+		}
+		now = now_ms();
+		s->tokens += (double)(now - s->refilled) * s->o->rate / 1000.0;
+		if (s->tokens > cap)
+			s->tokens = cap;
+		s->refilled = now;
+		/* Start what the caps allow. */
+		while (s->ready_head != NULL && s->nprobes < s->max_conns &&
+		    s->tokens >= 1) {
+			struct track *t = s->ready_head;
+
+			s->ready_head = t->next_ready;
+			if (s->ready_head == NULL)
+				s->ready_tail = NULL;
+			t->queued = 0;
+			if (t->done)
+				continue;
+			s->tokens -= 1;
+			if (probe_start(s, t, now) == -1)
+				break;
+		}
+		if (s->probes == NULL && s->ready_head == NULL)
+			break;
+		/* Deadlines: probes, endpoints, the next token. */
+		wake = now + 1000;
+		for (p = s->probes; p != NULL; p = p->next)
+			if (p->deadline < wake)
+				wake = p->deadline;
+		if (s->ready_head != NULL && s->tokens < 1) {
+			int64_t t = now + 1 + (int64_t)((1 - s->tokens) *
+			    1000.0 / s->o->rate);
+
+			if (t < wake)
+				wake = t;
+		}
+		for (p = s->probes; p != NULL && n < s->max_conns; p = p->next) {
+			pfd[n].fd = p->fd;
+			pfd[n].events = probe_events(p);
+			pfd[n].revents = 0;
+			who[n++] = p;
+		}
+		timeout = wake > now ? (int)(wake - now) : 0;
+		r = poll(pfd, (nfds_t)n, timeout);
+		if (r == -1 && errno != EINTR) {
+			log_errno("poll");
+			break;
+		}
+		for (i = 0; r > 0 && i < (size_t)n; i++)
+			if (pfd[i].revents != 0)
+				probe_event(s, who[i], pfd[i].revents);
+		/* Anything past its deadline ends now. */
+		now = now_ms();
+		for (p = s->probes; p != NULL; p = next) {
+			next = p->next;
+			if (p->deadline > now)
+				continue;
+			if (p->tr->ep->deadline <= now &&
+			    !p->tr->ep->timed_out) {
+				endpoint_timeout(s, p->tr->ep);
+				next = s->probes;	/* list changed */
+				continue;
+			}
+			if (p->state == P_CONNECT)
+				probe_end(s, p, FAIL_TIMEOUT, "no connection "
+				    "within %d ms", s->o->timeout_ms);
+			else if (p->rd.total > 0)
+				probe_end(s, p, FAIL_TIMEOUT, "answer "
+				    "incomplete after %d ms (%zu bytes)",
+				    s->o->timeout_ms, p->rd.total);
+			else
+				probe_end(s, p, FAIL_TIMEOUT, "no answer within "
+				    "%d ms", s->o->timeout_ms);
+			next = s->probes;	/* probe_end may start others */
+		}
+		/* An endpoint past its deadline with probes still queued. */
+		for (i = 0; i < s->neps; i++) {
+			struct endpoint *ep = &s->eps[i];
+
+			if (ep->tracks_left > 0 && !ep->timed_out &&
+			    ep->deadline <= now)
+				endpoint_timeout(s, ep);
+		}
+	}
+	free(pfd);
+	free(who);
+	return s->oom ? -1 : 0;
+}
+
+/* --- results ---------------------------------------------------------- */
+
+static int
+add_finding(cJSON *findings, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+add_finding(cJSON *findings, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_array_add_str(findings, msg);
+}
+
+static void
+verdict_finding(cJSON *findings, const char *what,
+    const struct fips_verdict *v)
+{
+	add_finding(findings, "%s: %s (%s%s%s)", what,
+	    fips_status_name(v->status), v->reason,
+	    v->reference[0] != '\0' ? "; " : "", v->reference);
+}
+
+static cJSON *
+versions_json(unsigned vmask)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int vi;
+
+	for (vi = 0; arr != NULL && vi < NVERSIONS; vi++)
+		if (vmask & (1u << vi) &&
+		    json_array_add_str(arr, tls_version_name(versions[vi])))
+			return cJSON_Delete(arr), NULL;
+	return arr;
+}
+
+static int
+seen_json(const struct scan *s, cJSON *ep_json, const char *name,
+    const char *kind, const struct seenlist *l, cJSON *findings)
+{
+	cJSON *arr = cJSON_AddArrayToObject(ep_json, name);
+	size_t i;
+
+	if (arr == NULL)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		const struct seen *e = &l->v[i];
+		cJSON *o = cJSON_CreateObject(), *vs;
+		struct fips_verdict v;
+		char id[8], what[128];
+
+		if (o == NULL)
+			return -1;
+		cJSON_AddItemToArray(arr, o);
+		fips_classify(s->policy, kind, e->name, &v);
+		snprintf(id, sizeof(id), "0x%04X", e->id);
+		if (json_add_str(o, "name", e->name) ||
+		    json_add_str(o, "id", e->id != 0 ? id : NULL) ||
+		    (e->bits > 0 && cJSON_AddNumberToObject(o, "bits",
+		    e->bits) == NULL) ||
+		    (vs = versions_json(e->vmask)) == NULL)
+			return -1;
+		cJSON_AddItemToObject(o, "protocols", vs);
+		if (fips_verdict_json(o, &v) == -1)
+			return -1;
+		if (v.status != FIPS_APPROVED) {
+			snprintf(what, sizeof(what), "%s %s accepted", kind,
+			    e->name);
+			verdict_finding(findings, what, &v);
+		}
+	}
+	return 0;
+}
+
+static int
+feature(const struct scan *s, cJSON *findings, const char *name)
+{
+	struct fips_verdict v;
+
+	fips_classify(s->policy, "feature", name, &v);
+	if (v.status != FIPS_APPROVED)
+		verdict_finding(findings, name, &v);
+	return 0;
+}
+
+static cJSON *
+endpoint_json(const struct scan *s, const struct endpoint *ep)
+{
+	cJSON *o = cJSON_CreateObject(), *protos, *details, *ciphers, *order,
+	    *probes, *findings;
+	int vi, legacy = 0, reneg = 1, ems = 1, compression = 0;
+	struct fips_verdict v;
+	size_t i;
+
+	if (o == NULL)
+		return NULL;
+	if (json_add_str(o, "target", ep->target) ||
+	    json_add_str(o, "host", ep->host) ||
+	    json_add_str(o, "port", ep->port) ||
+	    json_add_str(o, "address", ep->addrstr[0] != '\0' ?
+	    ep->addrstr : NULL) ||
+	    json_add_str(o, "sni", ep->sni) ||
+	    json_add_str(o, "starttls", s->o->starttls == STARTTLS_SMTP ?
+	    "smtp" : NULL) ||
+	    (protos = cJSON_AddArrayToObject(o, "protocols")) == NULL ||
+	    (details = cJSON_AddArrayToObject(o, "protocol_details")) == NULL ||
+	    (ciphers = cJSON_AddArrayToObject(o, "ciphers")) == NULL ||
+	    (order = cJSON_AddObjectToObject(o, "server_order")) == NULL ||
+	    (probes = cJSON_AddObjectToObject(o, "protocol_probes")) == NULL ||
+	    (findings = cJSON_CreateArray()) == NULL)
+		goto fail;
+	if (ep->error[0] != '\0')
+		add_finding(findings, "scan failed: %s", ep->error);
+	for (vi = 0; vi < NVERSIONS; vi++) {
+		const struct verres *vr = &ep->ver[vi];
+		const char *vname = tls_version_name(versions[vi]);
+		cJSON *d;
+
+		if (json_add_str(probes, vname, vr->outcome[0] != '\0' ?
+		    vr->outcome : NULL))
+			goto fail;
+		if (vr->suites.n == 0)
+			continue;
+		fips_classify(s->policy, "protocol", vname, &v);
+		if (json_array_add_str(protos, vname) ||
+		    (d = cJSON_CreateObject()) == NULL)
+			goto fail;
+		cJSON_AddItemToArray(details, d);
+		if (json_add_str(d, "protocol", vname) ||
+		    fips_verdict_json(d, &v) == -1)
+			goto fail;
+		if (v.status != FIPS_APPROVED) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "%s accepted", vname);
+			verdict_finding(findings, what, &v);
+		}
+		if (json_add_tristate(order, vname, vr->server_order))
+			goto fail;
+		if (vi < VI_TLS13) {
+			legacy = 1;
+			reneg &= vr->reneg;
+			ems &= vr->ems;
+			compression |= vr->compression;
+		}
+		for (i = 0; i < vr->suites.n; i++) {
+			const struct tls_suite *su = suite_of(s, vr->suites.v[i]);
+			cJSON *c = cJSON_CreateObject();
+			char id[8], unknown[40], what[160];
+
+			if (c == NULL)
+				goto fail;
+			cJSON_AddItemToArray(ciphers, c);
+			snprintf(id, sizeof(id), "0x%04X", vr->suites.v[i]);
+			snprintf(unknown, sizeof(unknown), "unknown-%s", id);
+			if (su != NULL)
+				fips_classify_suite(s->policy, su, &v);
+			else {
+				v.status = FIPS_NOT_APPROVED;
+				v.reference = "";
+				v.reason = "not in the IANA registry";
+			}
+			if (json_add_str(c, "protocol", vname) ||
+			    json_add_str(c, "iana_name", su != NULL ? su->name :
+			    unknown) || json_add_str(c, "id", id) ||
+			    fips_verdict_json(c, &v) == -1)
+				goto fail;
+			if (v.status != FIPS_APPROVED) {
+				snprintf(what, sizeof(what), "%s %s accepted",
+				    vname, su != NULL ? su->name : unknown);
+				verdict_finding(findings, what, &v);
+			}
+		}
+	}
+	if (seen_json(s, o, "groups", "group", &ep->groups, findings) == -1 ||
+	    seen_json(s, o, "sigalgs", "sigalg", &ep->sigalgs, findings) == -1)
+		goto fail;
+	if (json_add_tristate(o, "secure_renegotiation", legacy ? reneg : -1) ||
+	    json_add_tristate(o, "extended_master_secret", legacy ? ems : -1) ||
+	    json_add_tristate(o, "compression", legacy ? compression : -1))
+		goto fail;
+	if (legacy && compression)
+		feature(s, findings, "compression");
+	if (legacy && !reneg)
+		feature(s, findings, "no-secure-renegotiation");
+	if (legacy && !ems)
+		feature(s, findings, "no-extended-master-secret");
+	if (ep->cert != NULL) {
+		cJSON *cert = cJSON_Duplicate(ep->cert, 1), *cf;
+
+		if (cert == NULL)
+			goto fail;
+		cJSON_AddItemToObject(o, "certificate", cert);
+		cf = cJSON_GetObjectItemCaseSensitive(cert, "findings");
+		for (i = 0; cf != NULL && i < (size_t)cJSON_GetArraySize(cf);
+		    i++)
+			json_array_add_str(findings, cJSON_GetArrayItem(cf,
+			    (int)i)->valuestring);
+	} else {
+		if (cJSON_AddNullToObject(o, "certificate") == NULL)
+			goto fail;
+		if (ep->error[0] == '\0')
+			add_finding(findings, "no certificate evidence: %s",
+			    ep->cert_error[0] != '\0' ? ep->cert_error :
+			    "no handshake completed");
+	}
+	if (ep->error[0] == '\0' && cJSON_GetArraySize(protos) == 0 &&
+	    !ep->tls_seen)
+		add_finding(findings, "no TLS answer: %s",
+		    ep->first_failure[0] != '\0' ? ep->first_failure :
+		    "nothing received");
+	if (cJSON_GetArraySize(protos) == 0 && ep->tls_seen)
+		add_finding(findings, "the server accepted no protocol "
+		    "version fipsev offered");
+	if (cJSON_AddNumberToObject(o, "connections", ep->connections) == NULL)
+		goto fail;
+	{
+		const char *err = ep->error[0] != '\0' ? ep->error :
+		    !ep->tls_seen && ep->first_failure[0] != '\0' ?
+		    ep->first_failure : NULL;
+
+		if (json_add_str(o, "error", err))
+			goto fail;
+	}
+	if (cJSON_AddBoolToObject(o, "compliant",
+	    cJSON_GetArraySize(findings) == 0) == NULL)
+		goto fail;
+	cJSON_AddItemToObject(o, "findings", findings);
+	return o;
+fail:
+	cJSON_Delete(o);
+	return NULL;
+}
+
+/* --- set-up ----------------------------------------------------------- */
+
+static int
+resolve(struct endpoint *ep)
+{
+	struct addrinfo hints, *res = NULL;
+	int r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	if ((r = getaddrinfo(ep->host, ep->port, &hints, &res)) != 0) {
+		snprintf(ep->error, sizeof(ep->error), "cannot resolve '%s': "
+		    "%s", ep->host, gai_strerror(r));
+		return -1;
+	}
+	memcpy(&ep->addr, res->ai_addr, res->ai_addrlen);
+	ep->addrlen = res->ai_addrlen;
+	if (getnameinfo(res->ai_addr, res->ai_addrlen, ep->addrstr,
+	    sizeof(ep->addrstr), NULL, 0, NI_NUMERICHOST) != 0)
+		ep->addrstr[0] = '\0';
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+is_address(const char *s)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+static int
+offer_lists(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->reg.nsuites; i++)
+		if (u16_push(s->reg.suites[i].tls13 ? &s->tls13_suites :
+		    &s->legacy_suites, s->reg.suites[i].id) == -1)
+			return -1;
+	for (i = 0; i < s->reg.ngroups; i++)
+		if (u16_push(&s->all_groups, s->reg.groups[i].id) == -1)
+			return -1;
+	for (i = 0; i < s->reg.nsigalgs; i++)
+		if (u16_push(&s->all_sigalgs, s->reg.sigalgs[i].id) == -1)
+			return -1;
+	return 0;
+}
+
+/* Room for max_conns sockets, raising the soft limit if we may. */
+static int
+conn_cap(int want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return want < 64 ? want : 64;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < (rlim_t)want + 64) {
+		rl.rlim_cur = rl.rlim_max < (rlim_t)want + 64 ? rl.rlim_max :
+		    (rlim_t)want + 64;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < (rlim_t)want + 32)
+		return rl.rlim_cur > 48 ? (int)rl.rlim_cur - 32 : 16;
+	return want;
+}
+
+static int
+start_endpoint(struct scan *s, struct endpoint *ep, const char *spec,
+    int64_t now)
+{
+	struct track *t;
+	int vi;
+
+	ep->target = spec;
+	for (vi = 0; vi < NVERSIONS; vi++)
+		ep->ver[vi].server_order = -1;
+	if (tls_target_parse(spec, s->o->starttls, &ep->host, &ep->port) == -1)
+		return -1;
+	ep->sni = s->o->sni != NULL ? s->o->sni :
+	    is_address(ep->host) ? NULL : ep->host;
+	ep->deadline = now + s->o->endpoint_timeout_ms;
+	if (resolve(ep) == -1)
+		return 0;	/* the endpoint's error, not ours */
+	for (vi = 0; vi < NVERSIONS; vi++) {
+		if ((t = track_new(s, ep, TR_SUITES, vi)) == NULL ||
+		    u16_copy(&t->offer, vi == VI_TLS13 ? &s->tls13_suites :
+		    &s->legacy_suites) == -1)
+			return -1;
+		ep->ver[vi].probed = 1;
+		ep->phase1_left++;
+		track_ready(s, t);
+	}
+	/* The certificate handshake goes first: it takes longest. */
+	if ((t = track_new(s, ep, TR_CERT, VI_TLS12)) == NULL)
+		return -1;
+	t->queued = 1;
+	t->next_ready = s->ready_head;
+	s->ready_head = t;
+	if (s->ready_tail == NULL)
+		s->ready_tail = t;
+	return 0;
+}
+
+static void
+scan_release(struct scan *s)
+{
+	size_t i;
+
+	while (s->probes != NULL) {
+		struct probe *p = s->probes;
+
+		s->probes = p->next;
+		probe_free(p);
+	}
+	for (i = 0; s->eps != NULL && i < s->neps; i++) {
+		struct endpoint *ep = &s->eps[i];
+		struct track *t, *next;
+		int vi;
+
+		for (t = ep->tracks; t != NULL; t = next) {
+			next = t->next;
+			u16_free(&t->offer);
+			u16_free(&t->suites);
+			u16_free(&t->found);
+			free(t);
+		}
+		for (vi = 0; vi < NVERSIONS; vi++)
+			u16_free(&ep->ver[vi].suites);
+		free(ep->groups.v);
+		free(ep->sigalgs.v);
+		cJSON_Delete(ep->cert);
+		free(ep->host);
+		free(ep->port);
+	}
+	free(s->eps);
+	u16_free(&s->legacy_suites);
+	u16_free(&s->tls13_suites);
+	u16_free(&s->all_groups);
+	u16_free(&s->all_sigalgs);
+	SSL_CTX_free(s->ctx);
+	tls_registry_release(&s->reg);
+}
+
+cJSON *
+tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
+    const struct fips_policy *p)
+{
+	struct scan s;
+	cJSON *doc = NULL, *eps;
+	int64_t now = now_ms();
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.policy = p;
+	s.max_conns = conn_cap(o->max_conns);
+	if (tls_registry_load(&s.reg) == -1)
+		return NULL;
+	if ((s.ctx = tls_cert_ctx(o->ca_file)) == NULL)
+		goto out;
+	if (offer_lists(&s) == -1 ||
+	    (s.eps = calloc(n > 0 ? n : 1, sizeof(*s.eps))) == NULL) {
+		log_errno("cannot scan");
+		goto out;
+	}
+	s.neps = n;
+	for (i = 0; i < n; i++)
+		if (start_endpoint(&s, &s.eps[i], targets[i], now) == -1)
+			goto out;
+	if (run(&s) == -1)
+		goto out;
+	if ((doc = cJSON_CreateObject()) == NULL ||
+	    json_add_str(doc, "format", "fipsev-tls/1") ||
+	    json_add_str(doc, "policy", fips_policy_version(p)) ||
+	    (eps = cJSON_AddArrayToObject(doc, "endpoints")) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		cJSON *e = endpoint_json(&s, &s.eps[i]);
+
+		if (e == NULL)
+			goto oom;
+		cJSON_AddItemToArray(eps, e);
+	}
+	goto out;
+oom:
+	log_err("out of memory writing the TLS results");
+	cJSON_Delete(doc);
+	doc = NULL;
+out:
+	scan_release(&s);
+	return doc;
+}

@@ -1,0 +1,119 @@
+/*
+ * tsv.c - see tsv.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "tsv.h"
+#include "banned.h"
+
+void
+tsv_init(struct tsv *t, const char *name, const char *text, size_t len)
+{
+	t->text = text;
+	t->len = len;
+	t->off = 0;
+	t->lineno = 0;
+	t->name = name;
+}
+
+int
+tsv_next(struct tsv *t, struct tsv_field *f, int *nf, int min_fields)
+{
+	while (t->off < t->len) {
+		const char *line = t->text + t->off;
+		const char *nl = memchr(line, '\n', t->len - t->off);
+		size_t n = nl != NULL ? (size_t)(nl - line) : t->len - t->off;
+		size_t start = 0, i;
+
+		t->off += n + (nl != NULL);
+		t->lineno++;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n == 0 || line[0] == '#')
+			continue;
+		*nf = 0;
+		for (i = 0; i <= n; i++) {
+			if (i < n && line[i] != '\t')
+				continue;
+			if (*nf == TSV_MAX_FIELDS) {
+				log_err("%s line %d: more than %d fields",
+				    t->name, t->lineno, TSV_MAX_FIELDS);
+				return -1;
+			}
+			f[*nf].p = line + start;
+			f[*nf].len = i - start;
+			(*nf)++;
+			start = i + 1;
+		}
+		if (*nf < min_fields) {
+			log_err("%s line %d: %d fields where %d are needed",
+			    t->name, t->lineno, *nf, min_fields);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+char *
+tsv_strdup(const struct tsv *t, const struct tsv_field *f)
+{
+	char *s;
+
+	if ((s = strndup(f->p, f->len)) == NULL)
+		log_errno("%s line %d", t->name, t->lineno);
+	return s;
+}
+
+int
+tsv_eq(const struct tsv_field *f, const char *s)
+{
+	return strlen(s) == f->len && memcmp(f->p, s, f->len) == 0;
+}
+
+int
+tsv_read_file(const char *path, size_t max, char **text, size_t *len)
+{
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+	int rc = -1;
+
+	buf_init(&b, max);
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_errno("cannot open '%s'", path);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_append(&b, chunk, n) == -1) {
+			if (errno == EFBIG)
+				log_err("'%s' is larger than %zu bytes", path,
+				    max);
+			else
+				log_errno("cannot read '%s'", path);
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		log_errno("cannot read '%s'", path);
+		goto out;
+	}
+	if (b.data == NULL && buf_append(&b, "", 0) == -1) {
+		log_errno("cannot read '%s'", path);
+		goto out;
+	}
+	*len = b.len;
+	*text = b.data;
+	b.data = NULL;
+	rc = 0;
+out:
+	fclose(fp);
+	buf_release(&b);
+	return rc;
+}
