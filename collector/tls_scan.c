@@ -803,13 +803,10 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 	}
 	probe_unlink(s, p);
 	if (t->kind == TR_CERT) {
-		if (f != FAIL_NONE) {
+		/* The raw probes explain a broken server better. */
+		if (f != FAIL_NONE)
 			snprintf(ep->cert_error, sizeof(ep->cert_error), "%s",
 			    why);
-			if (ep->first_failure[0] == '\0')
-				snprintf(ep->first_failure,
-				    sizeof(ep->first_failure), "%s", why);
-		}
 		track_done(s, t);
 	} else if (ep->timed_out)
 		track_done(s, t);
@@ -897,9 +894,13 @@ probe_flush(struct scan *s, struct probe *p)
 
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return 0;
+		if (n == -1 && (errno == ECONNRESET || errno == EPIPE)) {
+			probe_end(s, p, FAIL_CLOSED, "connection reset without "
+			    "an answer");
+			return -1;
+		}
 		if (n == -1) {
-			probe_end(s, p, errno == ECONNRESET || errno == EPIPE ?
-			    FAIL_CLOSED : FAIL_LOCAL, "cannot send: %s",
+			probe_end(s, p, FAIL_LOCAL, "cannot send: %s",
 			    strerror(errno));
 			return -1;
 		}
@@ -1493,16 +1494,15 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 	} else {
 		if (cJSON_AddNullToObject(o, "certificate") == NULL)
 			goto fail;
-		if (ep->error[0] == '\0')
+		if (ep->error[0] == '\0' && ep->tls_seen)
 			add_finding(findings, "no certificate evidence: %s",
 			    ep->cert_error[0] != '\0' ? ep->cert_error :
 			    "no handshake completed");
 	}
-	if (ep->error[0] == '\0' && cJSON_GetArraySize(protos) == 0 &&
-	    !ep->tls_seen)
+	if (ep->error[0] == '\0' && !ep->tls_seen)
 		add_finding(findings, "no TLS answer: %s",
 		    ep->first_failure[0] != '\0' ? ep->first_failure :
-		    "nothing received");
+		    ep->cert_error[0] != '\0' ? ep->cert_error : "none");
 	if (cJSON_GetArraySize(protos) == 0 && ep->tls_seen)
 		add_finding(findings, "the server accepted no protocol "
 		    "version fipsev offered");
@@ -1510,8 +1510,9 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 		goto fail;
 	{
 		const char *err = ep->error[0] != '\0' ? ep->error :
-		    !ep->tls_seen && ep->first_failure[0] != '\0' ?
-		    ep->first_failure : NULL;
+		    ep->tls_seen ? NULL : ep->first_failure[0] != '\0' ?
+		    ep->first_failure : ep->cert_error[0] != '\0' ?
+		    ep->cert_error : "no answer";
 
 		if (json_add_str(o, "error", err))
 			goto fail;

@@ -432,10 +432,19 @@ tls_reader_feed(struct tls_reader *r, const uint8_t *p, size_t n)
 		h = (const uint8_t *)r->rec.data;
 		if (r->rec.len == 5) {
 			len = (size_t)h[3] << 8 | h[4];
-			if (h[0] < REC_CCS || h[0] > REC_APPDATA || h[1] != 3)
+			if (h[0] < REC_CCS || h[0] > REC_APPDATA || h[1] != 3) {
+				char text[6];
+				int i;
+
+				/* Show the bytes as text too: "HTTP/"... */
+				for (i = 0; i < 5; i++)
+					text[i] = h[i] >= 0x20 && h[i] < 0x7f ?
+					    (char)h[i] : '.';
+				text[5] = '\0';
 				return bad(r, "not TLS: the server sent "
-				    "%02x %02x %02x %02x %02x", h[0], h[1],
-				    h[2], h[3], h[4]);
+				    "%02x %02x %02x %02x %02x (\"%s\")", h[0],
+				    h[1], h[2], h[3], h[4], text);
+			}
 			if (len > TLS_RECORD_MAX)
 				return bad(r, "record of %zu bytes is over the "
 				    "%d-byte limit", len, TLS_RECORD_MAX);

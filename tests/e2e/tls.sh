@@ -1,0 +1,396 @@
+#!/usr/bin/env bash
+# tls.sh - "fipsev scan" against real TLS servers on loopback: openssl
+# s_server in several configurations, nginx, stunnel, an SMTP server with
+# STARTTLS, and hostile peers. Expected results come from each server's
+# configuration, and every accepted list is cross-checked with sslscan on
+# the same endpoint.
+. "$(dirname "$0")/lib.sh"
+PEERS=$(cd "$(dirname "$0")/../tls" && pwd)/peers.py
+
+for tool in openssl sslscan nginx stunnel4 python3 jq; do
+	command -v "$tool" > /dev/null || [ -x "/usr/sbin/$tool" ] ||
+		die "$tool is not installed (scripts/install-deps installs it)"
+done
+
+# --- certificates -----------------------------------------------------
+cd "$T"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.crt \
+	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+	-days 30 2> /dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout ec.key -out ec.crt -subj /CN=fipsev.test \
+	-addext subjectAltName=DNS:fipsev.test -days 30 2> /dev/null
+# A CA, and a leaf it signs with SHA-1 over a 1024-bit key: both wrong.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
+	-subj /CN=fipsev-test-ca -days 30 2> /dev/null
+openssl req -newkey rsa:1024 -nodes -keyout weak.key -out weak.csr \
+	-subj /CN=weak.test 2> /dev/null
+openssl x509 -req -in weak.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+	-sha1 -days 30 -out weak.crt 2> /dev/null
+openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe3072 \
+	-out ffdhe3072.pem 2> /dev/null
+
+# --- servers ----------------------------------------------------------
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port HOST PORT: until something listens there (10 s at most).
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		if (exec 3<> "/dev/tcp/$1/$2") 2> /dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "nothing listens on $1:$2"
+}
+
+# s_server NAME ARGS...: start openssl s_server; sets PORT_<NAME>.
+s_server() {
+	local name=$1 port
+	shift
+	port=$(free_port)
+	openssl s_server -accept "127.0.0.1:$port" -www -quiet "$@" \
+		> "$T/$name.log" 2>&1 < /dev/null &
+	disown
+	wait_port 127.0.0.1 "$port"
+	printf -v "PORT_$name" %s "$port"
+}
+
+# peer MODE [ARGS...]: start a test peer; sets PORT_<MODE> (- becomes _).
+peer() {
+	local mode=$1 var
+	shift
+	python3 "$PEERS" "$mode" "$@" > "$T/peer-$mode" &
+	disown
+	for _ in $(seq 100); do
+		[ -s "$T/peer-$mode" ] && break
+		sleep 0.1
+	done
+	var=PORT_${mode//-/_}
+	printf -v "$var" %s "$(awk '{print $2}' "$T/peer-$mode")"
+	[ -n "${!var}" ] || die "peer $mode did not start"
+}
+
+s_server fips -cert rsa.crt -key rsa.key -serverpref \
+	-cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384 \
+	-ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384 \
+	-groups P-256:P-384 \
+	-sigalgs RSA-PSS+SHA256:RSA-PSS+SHA384:RSA+SHA256:RSA+SHA384
+s_server legacy -cert rsa.crt -key rsa.key -min_protocol TLSv1 \
+	-cipher 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'
+s_server chacha -cert rsa.crt -key rsa.key -tls1_3 \
+	-ciphersuites TLS_CHACHA20_POLY1305_SHA256
+s_server ecdsa -cert ec.crt -key ec.key -tls1_2 -groups P-256 \
+	-cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384 \
+	-sigalgs ECDSA+SHA256:ECDSA+SHA384
+s_server dhe -cert rsa.crt -key rsa.key -tls1_2 \
+	-cipher DHE-RSA-AES128-GCM-SHA256 -dhparam ffdhe3072.pem \
+	-sigalgs RSA-PSS+SHA256:RSA+SHA256
+s_server weak -cert weak.crt -key weak.key -cert_chain ca.crt \
+	-cipher 'ALL:@SECLEVEL=0' -tls1_2
+s_server sni -cert rsa.crt -key rsa.key -servername fipsev.test \
+	-cert2 ec.crt -key2 ec.key -tls1_2 -groups P-256 \
+	-cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256 \
+	-sigalgs ECDSA+SHA256:RSA-PSS+SHA256:RSA+SHA256
+
+# nginx: a FIPS-minded TLS 1.2/1.3 site with P-384 only.
+PORT_nginx=$(free_port)
+mkdir -p "$T/nginx"
+cat > "$T/nginx/nginx.conf" << EOF
+daemon off;
+master_process off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx;
+	proxy_temp_path $T/nginx;
+	fastcgi_temp_path $T/nginx;
+	uwsgi_temp_path $T/nginx;
+	scgi_temp_path $T/nginx;
+	server {
+		listen 127.0.0.1:$PORT_nginx ssl;
+		ssl_certificate $T/rsa.crt;
+		ssl_certificate_key $T/rsa.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		ssl_ciphers ECDHE-RSA-AES256-GCM-SHA384;
+		ssl_conf_command Ciphersuites TLS_AES_256_GCM_SHA384;
+		ssl_conf_command SignatureAlgorithms RSA-PSS+SHA256:RSA+SHA256:RSA-PSS+SHA384;
+		ssl_ecdh_curve secp384r1;
+		ssl_prefer_server_ciphers on;
+		return 200 "ok\n";
+	}
+}
+EOF
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" > "$T/nginx/out" 2>&1 &
+disown
+wait_port 127.0.0.1 "$PORT_nginx"
+
+# stunnel: TLS 1.2 with RSA key transport only.
+PORT_stunnel=$(free_port)
+PORT_sink=$(free_port)
+cat > "$T/stunnel.conf" << EOF
+foreground = yes
+pid =
+[tls]
+accept = 127.0.0.1:$PORT_stunnel
+connect = 127.0.0.1:$PORT_sink
+cert = $T/rsa.crt
+key = $T/rsa.key
+sslVersionMin = TLSv1.2
+sslVersionMax = TLSv1.2
+ciphers = AES256-SHA:AES128-GCM-SHA256
+EOF
+STUNNEL=$(command -v stunnel4 || echo /usr/bin/stunnel4)
+"$STUNNEL" "$T/stunnel.conf" > "$T/stunnel.log" 2>&1 &
+disown
+wait_port 127.0.0.1 "$PORT_stunnel"
+
+peer smtp rsa.crt rsa.key
+peer smtp-plain
+for m in silent garbage midrecord bigrecord dribble reset; do
+	peer "$m"
+done
+PORT_dead=$(free_port)	# nothing listens there
+
+# --- helpers ------------------------------------------------------------
+# scan WANT_STATUS ARGS...: run fipsev scan --json; result in $T/out.
+scan() {
+	local want=$1 got
+	shift
+	set +e
+	"$FIPSEV" scan --json "$@" > "$T/out" 2> "$T/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || die "'fipsev scan $*' exited $got, want $want; stderr: $(cat "$T/err"); findings: $(jq -c '[.endpoints[] | .findings]' "$T/out" 2>&1 | head -c 2000)"
+	checks=$((checks + 1))
+}
+
+# jqe FILTER: evaluate on the first endpoint of the last scan.
+jqe() {
+	jq -r ".endpoints[0] | $1" "$T/out"
+}
+
+# The accepted (protocol, suite id) pairs, one per line, sorted.
+our_suites() {
+	jq -r '.endpoints[0].ciphers[] | "\(.protocol) \(.id)"' "$T/out" |
+		while read -r p id; do echo "$p $((id))"; done | sort
+}
+
+# sslscan's accepted pairs for the same endpoint, same format.
+sslscan_suites() {
+	sslscan --no-colour --xml=- "$@" 2> /dev/null |
+		sed -n 's/.*<cipher status="\(accepted\|preferred\)" sslversion="\([^"]*\)".* id="\(0x[0-9a-fA-F]*\)".*/\2 \3/p' |
+		while read -r p id; do echo "$p $((id))"; done | sort
+}
+
+our_groups() {
+	jq -r '.endpoints[0].groups[] | select(.id != null) | .name as $n |
+		.id as $id | .protocols[] | select(. == "TLSv1.3" or
+		($n | test("^(ffdhe|modp|dh-)") | not)) | "\(.) \($id)"' "$T/out" |
+		while read -r p id; do echo "$p $((id))"; done | sort
+}
+
+sslscan_groups() {
+	sslscan --no-colour --xml=- "$@" 2> /dev/null |
+		sed -n 's/.*<group sslversion="\([^"]*\)".* id="\(0x[0-9a-fA-F]*\)".*/\1 \2/p' |
+		while read -r p id; do echo "$p $((id))"; done | sort
+}
+
+# same_as_sslscan TARGET [SSLSCAN OPTIONS...]: suites and groups agree.
+same_as_sslscan() {
+	local target=$1
+	shift
+	our_suites > "$T/ours"
+	sslscan_suites "$@" "$target" > "$T/theirs"
+	[ -s "$T/theirs" ] || die "$target: sslscan found no suites"
+	diff "$T/theirs" "$T/ours" > "$T/diff" ||
+		die "$target: suites differ from sslscan (< sslscan, > fipsev): $(cat "$T/diff")"
+	our_groups > "$T/ours"
+	sslscan_groups "$@" "$target" > "$T/theirs"
+	diff "$T/theirs" "$T/ours" > "$T/diff" ||
+		die "$target: groups differ from sslscan (< sslscan, > fipsev): $(cat "$T/diff")"
+	checks=$((checks + 1))
+}
+
+# Few connections: about one per accepted item, never one per code point.
+few_connections() {
+	local used items
+	used=$(jqe .connections)
+	items=$(jqe '(.ciphers | length) + ([.groups[].protocols[]] | length) + ([.sigalgs[].protocols[]] | length)')
+	[ "$used" -le $((items + 20)) ] ||
+		die "$(jqe .target): $used connections for $items accepted items"
+	checks=$((checks + 1))
+}
+
+# --- FIPS-minded s_server: compliant ------------------------------------
+scan 0 "127.0.0.1:$PORT_fips"
+check "fips: protocols" [ "$(jqe '.protocols | join(",")')" = TLSv1.2,TLSv1.3 ]
+check "fips: suites" [ "$(jqe '[.ciphers[] | "\(.protocol)/\(.iana_name)"] | sort | join(" ")')" = \
+	"TLSv1.2/TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 TLSv1.2/TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 TLSv1.3/TLS_AES_128_GCM_SHA256 TLSv1.3/TLS_AES_256_GCM_SHA384" ]
+check "fips: ids" [ "$(jqe '[.ciphers[].id] | sort | join(",")')" = 0x1301,0x1302,0xC02F,0xC030 ]
+check "fips: all approved" [ "$(jqe '[.ciphers[].fips_approved] | all')" = true ]
+check "fips: groups" [ "$(jqe '[.groups[].name] | sort | join(",")')" = secp256r1,secp384r1 ]
+check "fips: server order" [ "$(jqe '.server_order | [.[]] | all')" = true ]
+check "fips: sigalgs" [ "$(jqe '[.sigalgs[].name] | sort | join(",")')" = \
+	rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pss_rsae_sha256,rsa_pss_rsae_sha384 ]
+check "fips: EMS" [ "$(jqe .extended_master_secret)" = true ]
+check "fips: renegotiation" [ "$(jqe .secure_renegotiation)" = true ]
+check "fips: no compression" [ "$(jqe .compression)" = false ]
+check "fips: certificate" [ "$(jqe '.certificate.chain[0] | "\(.key_type) \(.key_bits) \(.signature_algorithm)"')" = \
+	"RSA 2048 sha256WithRSAEncryption" ]
+check "fips: SAN" [ "$(jqe '.certificate.chain[0].sans | join(",")')" = DNS:localhost,IP:127.0.0.1 ]
+check "fips: verification recorded" [ "$(jqe .certificate.verification.ok)" = false ]
+check "fips: no findings" [ "$(jqe '.findings | length')" = 0 ]
+check "fips: no error" [ "$(jqe .error)" = null ]
+same_as_sslscan "127.0.0.1:$PORT_fips"
+few_connections
+# The same, verified against the test CA: verification recorded as ok.
+scan 0 --ca-file rsa.crt "127.0.0.1:$PORT_fips"
+check "fips: verified with --ca-file" [ "$(jqe .certificate.verification.ok)" = true ]
+
+# --- permissive legacy s_server: everything, classified ---------------
+scan 1 "127.0.0.1:$PORT_legacy"
+check "legacy: protocols" [ "$(jqe '.protocols | join(",")')" = TLSv1.0,TLSv1.1,TLSv1.2,TLSv1.3 ]
+check "legacy: NULL-MD5 at TLS 1.0" [ "$(jqe '[.ciphers[] | select(.protocol == "TLSv1.0" and .id == "0x0001")][0].fips_status')" = not-approved ]
+check "legacy: anon suites found" [ "$(jqe '[.ciphers[] | select(.iana_name | test("_anon_"))] | length > 0')" = true ]
+check "legacy: TLS 1.0 deprecated" grep -q '"TLSv1.0 accepted: deprecated' "$T/out"
+check "legacy: no suite approved that uses RSA key transport" \
+	[ "$(jqe '[.ciphers[] | select(.iana_name | startswith("TLS_RSA_WITH")) | .fips_approved] | any')" = false ]
+same_as_sslscan "127.0.0.1:$PORT_legacy"
+few_connections
+
+# --- TLS 1.3 only, ChaCha20 -------------------------------------------
+scan 1 "127.0.0.1:$PORT_chacha"
+check "chacha: protocols" [ "$(jqe '.protocols | join(",")')" = TLSv1.3 ]
+check "chacha: suite" [ "$(jqe '[.ciphers[] | "\(.iana_name):\(.fips_status)"] | join(",")')" = \
+	TLS_CHACHA20_POLY1305_SHA256:not-approved ]
+check "chacha: no TLS 1.2 features claimed" [ "$(jqe .secure_renegotiation)" = null ]
+check "chacha: TLS 1.3 signature seen" [ "$(jqe '[.sigalgs[] | select(.protocols | index("TLSv1.3"))] | length > 0')" = true ]
+same_as_sslscan "127.0.0.1:$PORT_chacha"
+
+# --- ECDSA certificate ------------------------------------------------
+scan 0 "127.0.0.1:$PORT_ecdsa"
+check "ecdsa: key" [ "$(jqe '.certificate.chain[0].key_type')" = EC:prime256v1 ]
+check "ecdsa: key approved" [ "$(jqe '.certificate.chain[0].key_fips.fips_approved')" = true ]
+check "ecdsa: suites" [ "$(jqe '[.ciphers[].id] | sort | join(",")')" = 0xC02B,0xC02C ]
+check "ecdsa: sigalg" [ "$(jqe '[.sigalgs[].name] | index("ecdsa_secp256r1_sha256") != null')" = true ]
+same_as_sslscan "127.0.0.1:$PORT_ecdsa"
+
+# --- DHE with an RFC 7919 group -----------------------------------------
+scan 0 "127.0.0.1:$PORT_dhe"
+check "dhe: ffdhe3072 named" [ "$(jqe '[.groups[] | select(.name == "ffdhe3072")][0].bits')" = 3072 ]
+check "dhe: suite" [ "$(jqe '[.ciphers[].iana_name] | join(",")')" = TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 ]
+
+# --- a weak certificate chain ---------------------------------------------
+scan 1 "127.0.0.1:$PORT_weak"
+check "weak: 1024-bit key refused" [ "$(jqe '.certificate.chain[0].key_fips.fips_status')" = not-approved ]
+check "weak: SHA-1 signature refused" [ "$(jqe '.certificate.chain[0].signature_fips.fips_status')" = not-approved ]
+check "weak: CA certificate sent" [ "$(jqe '.certificate.chain | length')" = 2 ]
+check "weak: findings name the key" grep -q 'certificate 0 key: not-approved' "$T/out"
+
+# --- SNI picks the certificate ------------------------------------------
+scan 0 --sni fipsev.test "127.0.0.1:$PORT_sni"
+check "sni: named certificate" [ "$(jqe '.certificate.chain[0].key_type')" = EC:prime256v1 ]
+check "sni: recorded" [ "$(jqe .sni)" = fipsev.test ]
+scan 0 "127.0.0.1:$PORT_sni"
+check "sni: default certificate" [ "$(jqe '.certificate.chain[0].key_type')" = RSA ]
+
+# --- host names -----------------------------------------------------------
+scan 0 "localhost:$PORT_fips"
+check "localhost: resolved" grep -Eqx '127.0.0.1|::1' <(jqe .address)
+check "localhost: SNI is the host name" [ "$(jqe .sni)" = localhost ]
+
+# --- nginx and stunnel ------------------------------------------------------
+scan 0 "127.0.0.1:$PORT_nginx"
+check "nginx: suites" [ "$(jqe '[.ciphers[].id] | sort | join(",")')" = 0x1302,0xC030 ]
+check "nginx: P-384 only" [ "$(jqe '[.groups[].name] | join(",")')" = secp384r1 ]
+same_as_sslscan "127.0.0.1:$PORT_nginx"
+scan 1 "127.0.0.1:$PORT_stunnel"
+check "stunnel: protocols" [ "$(jqe '.protocols | join(",")')" = TLSv1.2 ]
+check "stunnel: RSA key transport refused" [ "$(jqe '[.ciphers[] | select(.id == "0x0035")][0].fips_status')" = not-approved ]
+same_as_sslscan "127.0.0.1:$PORT_stunnel"
+
+# --- SMTP STARTTLS ----------------------------------------------------------
+scan 1 --starttls smtp "127.0.0.1:$PORT_smtp"
+check "smtp: TLS found" [ "$(jqe '.protocols | join(",")')" = TLSv1.2,TLSv1.3 ]
+check "smtp: recorded" [ "$(jqe .starttls)" = smtp ]
+check "smtp: certificate" [ "$(jqe '.certificate.chain[0].subject')" = CN=localhost ]
+same_as_sslscan "127.0.0.1:$PORT_smtp" --starttls-smtp
+scan 1 --starttls smtp "127.0.0.1:$PORT_smtp_plain"
+check "smtp-plain: error" [ "$(jqe .error)" = "SMTP server does not offer STARTTLS" ]
+
+# --- IPv6 ---------------------------------------------------------------------
+if (python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))') 2> /dev/null; then
+	port=$(free_port)
+	openssl s_server -accept "[::1]:$port" -6 -www -quiet -cert rsa.crt -key rsa.key \
+		> "$T/v6.log" 2>&1 < /dev/null &
+	disown
+	wait_port ::1 "$port"
+	scan 1 "[::1]:$port"
+	check "ipv6: address" [ "$(jqe .address)" = ::1 ]
+	check "ipv6: scanned" [ "$(jqe '.protocols | index("TLSv1.3") != null')" = true ]
+else
+	echo "tls.sh: no IPv6 loopback here, IPv6 case skipped"
+fi
+
+# --- hostile and dead endpoints: each fails alone, in time ------------------
+start=$(date +%s)
+scan 1 --timeout 2 "127.0.0.1:$PORT_silent" "127.0.0.1:$PORT_garbage" \
+	"127.0.0.1:$PORT_midrecord" "127.0.0.1:$PORT_bigrecord" \
+	"127.0.0.1:$PORT_dribble" "127.0.0.1:$PORT_reset" "127.0.0.1:$PORT_dead" \
+	"127.0.0.1:$PORT_fips"
+elapsed=$(($(date +%s) - start))
+check "hostile: within the timeouts ($elapsed s)" [ "$elapsed" -le 10 ]
+err() {
+	jq -r ".endpoints[$1].error" "$T/out"
+}
+check "silent" [ "$(err 0)" = "no answer within 2000 ms" ]
+check "garbage" [ "$(err 1)" = 'not TLS: the server sent 48 54 54 50 2f ("HTTP/")' ]
+check "midrecord" [ "$(err 2)" = "connection closed mid-record after 15 bytes" ]
+check "bigrecord" [ "$(err 3)" = "handshake message of 16777215 bytes is over the 262144-byte limit" ]
+check "dribble" grep -Eq 'answer incomplete after 2000 ms \([0-9]+ bytes\)' <(err 4)
+check "reset" [ "$(err 5)" = "connection reset without an answer" ]
+check "dead" [ "$(err 6)" = "cannot connect: Connection refused" ]
+check "hostile: none compliant" [ "$(jq '[.endpoints[0:7][].compliant] | any' "$T/out")" = false ]
+check "hostile: good endpoint unharmed" [ "$(jq -r '.endpoints[7] | "\(.compliant) \(.error)"' "$T/out")" = "true null" ]
+# The endpoint timeout bounds an endpoint whatever its probes do.
+scan 1 --timeout 5 --endpoint-timeout 1 "127.0.0.1:$PORT_dribble"
+check "endpoint timeout" grep -q 'not finished within 1000 ms' <(err 0)
+
+# --- the text report --------------------------------------------------------
+run 1 "$FIPSEV" scan "127.0.0.1:$PORT_legacy"
+check "text: verdict first" grep -q "^127.0.0.1:$PORT_legacy (127.0.0.1): NOT compliant" "$T/out"
+check "text: suites marked" grep -Eq '^    TLSv1.0  TLS_RSA_WITH_NULL_MD5 +NOT APPROVED' "$T/out"
+
+# --- the policy is data -------------------------------------------------------
+sed 's/^protocol\tTLSv1.2\tapproved/protocol\tTLSv1.2\tnot-approved/' \
+	"$SAMPLES/../data/tls/fips-policy.tsv" > policy.tsv
+scan 1 --policy policy.tsv "127.0.0.1:$PORT_fips"
+check "policy file: TLS 1.2 now refused" [ "$(jqe '.protocol_details[0].fips_status')" = not-approved ]
+printf 'protocol\tTLSv1.2\tmaybe\tref\twhy\n' > bad-policy.tsv
+run 2 "$FIPSEV" scan --policy bad-policy.tsv "127.0.0.1:$PORT_fips"
+check "bad policy: one line naming file and line" grep -qx "fipsev: bad-policy.tsv line 1: status 'maybe' is not approved, deprecated or not-approved" "$T/err"
+
+# --- bad input ------------------------------------------------------------------
+run 2 "$FIPSEV" scan
+check "no target" grep -q "no target" "$T/err"
+run 2 "$FIPSEV" scan 127.0.0.1:99999
+check "bad port" grep -qx "fipsev: bad target '127.0.0.1:99999': port must be 1-65535" "$T/err"
+run 2 "$FIPSEV" scan ::1:443
+check "bare IPv6" grep -q "write an IPv6 address as \[ADDRESS\]:PORT" "$T/err"
+run 2 "$FIPSEV" scan --starttls imap 127.0.0.1:1
+check "starttls imap" grep -q "only 'smtp' is supported" "$T/err"
+run 2 "$FIPSEV" scan --timeout 0 127.0.0.1:1
+check "bad timeout" grep -q -- "--timeout '0'" "$T/err"
+run 2 "$FIPSEV" scan --policy /nonexistent 127.0.0.1:1
+check "missing policy" grep -q "cannot open '/nonexistent'" "$T/err"
+run 1 "$FIPSEV" scan --json no-such-host.invalid:443
+check "unresolvable host" grep -q "cannot resolve 'no-such-host.invalid'" "$T/out"
+
+finish

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Test peers for the TLS scanner, on 127.0.0.1 only.
+
+usage: peers.py MODE [CERT KEY]
+
+Listens on an ephemeral loopback port, prints "PORT <n>" on stdout, and
+serves until killed. Modes:
+
+  silent     accepts and never says a word
+  garbage    answers the ClientHello with an HTTP error page
+  midrecord  sends half a TLS record, then closes
+  bigrecord  sends a handshake header announcing a 16 MB message
+  dribble    sends a plausible record one byte a second
+  reset      accepts, then resets the connection (RST)
+  smtp       an SMTP server with STARTTLS (RFC 3207); the TLS is Python's
+             ssl module (OpenSSL), TLS 1.2 and 1.3, with CERT and KEY
+  smtp-plain an SMTP server that does not offer STARTTLS
+"""
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+
+
+def serve(mode, conn, ctx):
+    try:
+        if mode == "silent":
+            time.sleep(3600)
+        elif mode == "garbage":
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n"
+                         b"Content-Length: 0\r\n\r\n")
+        elif mode == "midrecord":
+            conn.recv(4096)
+            conn.sendall(b"\x16\x03\x03\x00\x40" + b"\x02" * 10)
+        elif mode == "bigrecord":
+            conn.recv(4096)
+            conn.sendall(b"\x16\x03\x03\x00\x04\x02\xff\xff\xff")
+            time.sleep(3600)
+        elif mode == "dribble":
+            conn.recv(4096)
+            for b in b"\x16\x03\x03\x00\x30" + b"\x02\x00\x00\x2c" + b"\x03" * 44:
+                conn.sendall(bytes([b]))
+                time.sleep(1)
+        elif mode == "reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+        elif mode.startswith("smtp"):
+            smtp(conn, ctx, mode == "smtp")
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def smtp(conn, ctx, offer_tls):
+    f = conn.makefile("rb")
+    conn.sendall(b"220 fipsev-test ESMTP\r\n")
+    while True:
+        line = f.readline()
+        if not line:
+            return
+        cmd = line.strip().upper()
+        if cmd.startswith(b"EHLO"):
+            conn.sendall(b"250-fipsev-test\r\n250-SIZE 1000000\r\n" +
+                         (b"250-STARTTLS\r\n" if offer_tls else b"") +
+                         b"250 8BITMIME\r\n")
+        elif cmd == b"STARTTLS" and offer_tls:
+            conn.sendall(b"220 2.0.0 Ready to start TLS\r\n")
+            try:
+                tls = ctx.wrap_socket(conn, server_side=True)
+                tls.recv(1)
+                tls.close()
+            except (ssl.SSLError, OSError):
+                pass
+            return
+        elif cmd == b"QUIT":
+            conn.sendall(b"221 bye\r\n")
+            return
+        else:
+            conn.sendall(b"502 5.5.2 not here\r\n")
+
+
+def main():
+    mode = sys.argv[1]
+    ctx = None
+    if mode == "smtp":
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(128)
+    print("PORT %d" % srv.getsockname()[1], flush=True)
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=serve, args=(mode, conn, ctx),
+                         daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
