@@ -11,31 +11,96 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "collector/fips_policy.h"
 #include "collector/node.h"
+#include "collector/tls_scan.h"
 #include "fipsev_version.h"
 #include "store/store.h"
+#include "tls_cli.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/banned.h"
 
 const char cmd_collect_usage[] =
-    "usage: fipsev collect --node [--root DIR] [--db FILE]\n"
+    "usage: fipsev collect [--node [--root DIR]] [--tls HOST:PORT...]\n"
+    "                      [TLS options] [--db FILE]\n"
     "\n"
-    "Collect evidence and record it in the store as one run. The run is\n"
-    "written in a single transaction: if fipsev is stopped midway, nothing\n"
-    "of it is kept and earlier runs are untouched.\n"
+    "Collect evidence and record it in the store as one run. Everything is\n"
+    "collected first, then written in a single transaction: if fipsev is\n"
+    "stopped midway, nothing of it is kept and earlier runs are untouched.\n"
     "\n"
     "  --node          collect this node's FIPS evidence (see 'fipsev node')\n"
     "  --root DIR      read the host through DIR (default /)\n"
+    "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
+    "                  for more, or give a comma-separated list\n"
+    TLS_CLI_HELP
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
+
+/* Targets given with --tls; more than this is a usage error. */
+#define COLLECT_MAX_TARGETS	4096
 
 struct collect_opts {
 	int		 node;
 	const char	*root;
 	const char	*db;
+	struct tls_cli	 tls;
+	char		**targets;	/* owned, from --tls */
+	int		 ntargets;
 };
+
+/* Add the comma-separated targets in arg. Returns 0, or an exit status. */
+static int
+add_targets(struct collect_opts *o, const char *arg)
+{
+	char *copy, *p, *save = NULL, *host, *port;
+
+	if ((copy = strdup(arg)) == NULL) {
+		log_errno("collect");
+		return EXIT_FAILURE_RUN;
+	}
+	for (p = strtok_r(copy, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save)) {
+		char **t;
+
+		if (o->ntargets == COLLECT_MAX_TARGETS) {
+			free(copy);
+			return cmd_usage_error("collect", "more than %d TLS "
+			    "targets", COLLECT_MAX_TARGETS);
+		}
+		if (tls_target_parse(p, o->tls.scan.starttls, &host,
+		    &port) == -1) {
+			free(copy);
+			return EXIT_FAILURE_RUN;
+		}
+		free(host);
+		free(port);
+		if ((t = reallocarray(o->targets, (size_t)o->ntargets + 1,
+		    sizeof(*t))) == NULL || (t[o->ntargets] = strdup(p)) ==
+		    NULL) {
+			if (t != NULL)
+				o->targets = t;
+			free(copy);
+			log_errno("collect");
+			return EXIT_FAILURE_RUN;
+		}
+		o->targets = t;
+		o->ntargets++;
+	}
+	free(copy);
+	return 0;
+}
+
+static void
+free_targets(struct collect_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->ntargets; i++)
+		free(o->targets[i]);
+	free(o->targets);
+}
 
 static int
 parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
@@ -43,15 +108,27 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	static const struct option longopts[] = {
 		{ "node", no_argument, NULL, 'n' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "tls", required_argument, NULL, 't' },
+		TLS_CLI_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const char **tls_args = NULL;
+	int c, i, ntls = 0;
 
 	o->node = 0;
 	o->root = "/";
 	o->db = NULL;
+	o->targets = NULL;
+	o->ntargets = 0;
+	tls_cli_init(&o->tls);
+	/* Targets are checked after all options: --starttls changes ports. */
+	if ((tls_args = calloc((size_t)argc, sizeof(*tls_args))) == NULL) {
+		log_errno("collect");
+		*status = EXIT_FAILURE_RUN;
+		return 1;
+	}
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -65,19 +142,71 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		case 'd':
 			o->db = optarg;
 			break;
+		case 't':
+			tls_args[ntls++] = optarg;
+			break;
 		case 'h':
+			free(tls_args);
 			return cmd_help(cmd_collect_usage, status);
-		default:
+		case ':':
+		case '?':
+			free(tls_args);
 			*status = cmd_bad_option("collect", argc, argv, c);
 			return 1;
+		default:
+			if ((*status = tls_cli_option("collect", &o->tls, c,
+			    optarg)) != 0) {
+				free(tls_args);
+				return 1;
+			}
+			break;
 		}
 	}
+	for (i = 0; i < ntls; i++)
+		if ((*status = add_targets(o, tls_args[i])) != 0) {
+			free(tls_args);
+			return 1;
+		}
+	free(tls_args);
 	if (cmd_extra_args("collect", argc, argv, status))
 		return 1;
-	if (!o->node) {
+	if (!o->node && o->ntargets == 0) {
 		*status = cmd_usage_error("collect", "nothing to collect: "
-		    "give --node");
+		    "give --node or --tls");
 		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Store each endpoint of a scan as its own document (one endpoint each),
+ * so that an unchanged endpoint is stored once however many runs cite it.
+ */
+static int
+store_endpoints(struct store *st, const cJSON *scan, int *failing)
+{
+	const cJSON *ep;
+
+	cJSON_ArrayForEach(ep, cJSON_GetObjectItemCaseSensitive(scan,
+	    "endpoints")) {
+		cJSON *doc = cJSON_CreateObject(), *arr, *copy;
+		char *json = NULL;
+		int r = -1;
+
+		if (doc != NULL && json_add_str(doc, "format", TLS_FORMAT) == 0 &&
+		    json_add_str(doc, "policy", json_get_str(scan, "policy")) ==
+		    0 && (arr = cJSON_AddArrayToObject(doc, "endpoints")) !=
+		    NULL && (copy = cJSON_Duplicate(ep, 1)) != NULL) {
+			cJSON_AddItemToArray(arr, copy);
+			if ((json = json_print(doc)) != NULL)
+				r = store_run_add_tls(st, json, strlen(json));
+		} else
+			log_err("out of memory storing TLS evidence");
+		free(json);
+		cJSON_Delete(doc);
+		if (r == -1)
+			return -1;
+		*failing += json_get_tristate(ep, "compliant") != 1;
 	}
 	return 0;
 }
@@ -88,18 +217,23 @@ cmd_collect(int argc, char **argv)
 	struct collect_opts o;
 	struct store_run_meta meta;
 	struct store *st = NULL;
-	cJSON *doc = NULL;
+	struct fips_policy *policy = NULL;
+	cJSON *doc = NULL, *scan = NULL;
 	char started[32], host[256];
 	char *path = NULL, *json = NULL;
 	int64_t run_id;
-	int rc;
+	int rc, failing = 0;
 
-	if (parse_opts(argc, argv, &o, &rc) != 0)
+	if (parse_opts(argc, argv, &o, &rc) != 0) {
+		free_targets(&o);
 		return rc;
+	}
 	rc = EXIT_FAILURE_RUN;
 
 	/* Open the store first: a bad --db fails before any work. */
 	if (cmd_open_store(o.db, STORE_CREATE, &path, &st) == -1)
+		goto out;
+	if (o.ntargets > 0 && fips_policy_load(o.tls.policy, &policy) == -1)
 		goto out;
 	if (utc_now(started, sizeof(started)) == -1) {
 		log_err("cannot read the clock");
@@ -112,26 +246,37 @@ cmd_collect(int argc, char **argv)
 	host[sizeof(host) - 1] = '\0';
 
 	/* Collect everything, then write it in one short transaction. */
-	if ((doc = node_collect(o.root)) == NULL ||
-	    (json = json_print(doc)) == NULL)
+	if (o.node && ((doc = node_collect(o.root)) == NULL ||
+	    (json = json_print(doc)) == NULL))
+		goto out;
+	if (o.ntargets > 0 && (scan = tls_scan((const char *const *)o.targets,
+	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)
 		goto out;
 	meta.started = started;
 	meta.host = host;
 	meta.tool_version = FIPSEV_VERSION;
 	if (store_run_begin(st, &meta) == -1 ||
-	    store_run_add_node(st, json, strlen(json)) == -1 ||
+	    (json != NULL && store_run_add_node(st, json, strlen(json)) == -1) ||
+	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;
 
-	rc = json_get_tristate(cJSON_GetObjectItemCaseSensitive(doc, "node"),
-	    "compliant") == 1 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
-	printf("run %" PRId64 " recorded in '%s': 1 node, %s\n", run_id, path,
+	if (doc != NULL && json_get_tristate(cJSON_GetObjectItemCaseSensitive(
+	    doc, "node"), "compliant") != 1)
+		failing++;
+	rc = failing == 0 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
+	printf("run %" PRId64 " recorded in '%s': %d node%s, %d TLS "
+	    "endpoint%s, %s\n", run_id, path, o.node, o.node == 1 ? "" : "s",
+	    o.ntargets, o.ntargets == 1 ? "" : "s",
 	    rc == EXIT_COMPLIANT ? "compliant" : "NOT compliant");
 	rc = cmd_flush_stdout(rc);
 out:
 	store_close(st);
 	cJSON_Delete(doc);
+	cJSON_Delete(scan);
+	fips_policy_free(policy);
 	free(json);
 	free(path);
+	free_targets(&o);
 	return rc;
 }

@@ -88,18 +88,31 @@ parse_opts(int argc, char **argv, struct show_opts *o, int *status)
 	return 0;
 }
 
+/* What show does with the documents of one collector. */
+struct collector_view {
+	const char	*name;		/* "node" or "tls" */
+	const char	*what;		/* for messages */
+	int		(*render)(FILE *, const cJSON *);
+	cJSON		*arr;		/* --json: where documents go */
+};
+
+static const struct collector_view views[] = {
+	{ "node", "node", text_node, NULL },
+	{ "tls", "TLS endpoint", text_tls, NULL },
+};
+
 static int
-print_node(const char *subject, const char *sha256, const char *doc,
+print_doc(const char *subject, const char *sha256, const char *doc,
     size_t len, void *arg)
 {
+	const struct collector_view *v = arg;
 	cJSON *parsed;
 
-	(void)arg;
-	printf("\nnode evidence '%s' (sha256 %s, %zu bytes)\n", subject, sha256,
-	    len);
+	printf("\n%s evidence '%s' (sha256 %s, %zu bytes)\n", v->what, subject,
+	    sha256, len);
 	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL ||
-	    text_node(stdout, parsed) == -1) {
-		log_err("stored evidence of node '%s' is not a node document",
+	    v->render(stdout, parsed) == -1) {
+		log_err("stored evidence of %s '%s' is not readable", v->what,
 		    subject);
 		cJSON_Delete(parsed);
 		return -1;
@@ -109,18 +122,20 @@ print_node(const char *subject, const char *sha256, const char *doc,
 }
 
 static int
-add_node_json(const char *subject, const char *sha256, const char *doc,
+add_doc_json(const char *subject, const char *sha256, const char *doc,
     size_t len, void *arg)
 {
-	cJSON *arr = arg, *o, *parsed;
+	const struct collector_view *v = arg;
+	cJSON *o, *parsed;
 
 	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL) {
-		log_err("stored evidence of node '%s' is not JSON", subject);
+		log_err("stored evidence of %s '%s' is not JSON", v->what,
+		    subject);
 		return -1;
 	}
 	if ((o = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(arr, o) ||
-	    cJSON_AddStringToObject(o, "collector", "node") == NULL ||
+	    !cJSON_AddItemToArray(v->arr, o) ||
+	    cJSON_AddStringToObject(o, "collector", v->name) == NULL ||
 	    json_add_str(o, "subject", subject) == -1 ||
 	    cJSON_AddStringToObject(o, "sha256", sha256) == NULL ||
 	    !cJSON_AddItemToObject(o, "document", parsed)) {
@@ -139,6 +154,7 @@ cmd_show(int argc, char **argv)
 	struct store *st = NULL;
 	cJSON *out = NULL, *ev;
 	char *path = NULL, *text = NULL;
+	size_t i;
 	int rc, found = 0;
 
 	memset(&ri, 0, sizeof(ri));
@@ -165,15 +181,23 @@ cmd_show(int argc, char **argv)
 			log_err("cannot show run: out of memory");
 			goto out;
 		}
-		if (store_run_documents(st, ri.id, "node", add_node_json,
-		    ev) == -1 || (text = json_print_pretty(out)) == NULL)
+		for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+			struct collector_view v = views[i];
+
+			v.arr = ev;
+			if (store_run_documents(st, ri.id, v.name,
+			    add_doc_json, &v) == -1)
+				goto out;
+		}
+		if ((text = json_print_pretty(out)) == NULL)
 			goto out;
 		puts(text);
 	} else {
 		text_run_summary(stdout, &ri);
-		if (store_run_documents(st, ri.id, "node", print_node,
-		    NULL) == -1)
-			goto out;
+		for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+			if (store_run_documents(st, ri.id, views[i].name,
+			    print_doc, (void *)&views[i]) == -1)
+				goto out;
 	}
 	rc = cmd_flush_stdout(strcmp(ri.verdict, "compliant") == 0 ?
 	    EXIT_COMPLIANT : EXIT_NONCOMPLIANT);

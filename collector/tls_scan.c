@@ -1329,6 +1329,19 @@ versions_json(unsigned vmask)
 	return arr;
 }
 
+/* By code point, named-only entries (custom DH) last by name. */
+static int
+cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if ((x->id == 0) != (y->id == 0))
+		return x->id == 0 ? 1 : -1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 static int
 seen_json(const struct scan *s, cJSON *ep_json, const char *name,
     const char *kind, const struct seenlist *l, cJSON *findings)
@@ -1704,14 +1717,25 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 	if (run(&s) == -1)
 		goto out;
 	if ((doc = cJSON_CreateObject()) == NULL ||
-	    json_add_str(doc, "format", "fipsev-tls/1") ||
+	    json_add_str(doc, "format", TLS_FORMAT) ||
 	    json_add_str(doc, "policy", fips_policy_version(p)) ||
 	    (eps = cJSON_AddArrayToObject(doc, "endpoints")) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++) {
-		cJSON *e = endpoint_json(&s, &s.eps[i]);
+		struct endpoint *ep = &s.eps[i];
+		cJSON *e;
 
-		if (e == NULL)
+		/*
+		 * Tracks finish in whatever order the network allows; sorted
+		 * lists make an unchanged endpoint give identical evidence.
+		 */
+		if (ep->groups.n > 0)
+			qsort(ep->groups.v, ep->groups.n, sizeof(*ep->groups.v),
+			    cmp_seen);
+		if (ep->sigalgs.n > 0)
+			qsort(ep->sigalgs.v, ep->sigalgs.n,
+			    sizeof(*ep->sigalgs.v), cmp_seen);
+		if ((e = endpoint_json(&s, ep)) == NULL)
 			goto oom;
 		cJSON_AddItemToArray(eps, e);
 	}

@@ -22,6 +22,9 @@
 
 struct cJSON;
 
+/* The "format" of a scan document. */
+#define TLS_FORMAT "fipsev-tls/1"
+
 enum tls_starttls {
 	STARTTLS_NONE,
 	STARTTLS_SMTP,		/* RFC 3207 */

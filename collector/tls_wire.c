@@ -189,7 +189,7 @@ tls_hello_build(const struct tls_hello_spec *s, struct buf *b)
 		 * Some servers hang on hellos of 256-511 bytes; pad them
 		 * past 511 (RFC 7685 §4).
 		 */
-		hslen = b->len - hs;
+		hslen = b->len - hs - 4;
 		if (hslen >= 256 && hslen < 512) {
 			size_t pad = 512 - hslen;
 
@@ -297,9 +297,8 @@ server_hello(struct tls_reader *r, const uint8_t *p, size_t n)
 	if (c.bad)
 		return bad(r, "malformed ServerHello");
 	hrr = memcmp(random, hrr_random, sizeof(hrr_random)) == 0;
-	if (c.n == 0)
-		return rep->kind = TLS_REPLY_HELLO;	/* no extensions */
-	extlen = get16(&c);
+	/* Extensions are optional before TLS 1.3. */
+	extlen = c.n > 0 ? get16(&c) : 0;
 	e.p = take(&c, extlen);
 	e.n = extlen;
 	e.bad = c.bad;

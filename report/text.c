@@ -156,12 +156,15 @@ text_run_summary(FILE *out, const struct store_run_info *ri)
 	fprintf(out, " by fipsev %s\n", ri->tool_version);
 	label(out, "nodes");
 	fprintf(out, "%d (%d compliant)\n", ri->nodes, ri->nodes_compliant);
+	label(out, "TLS endpoints");
+	fprintf(out, "%d (%d compliant)\n", ri->endpoints,
+	    ri->endpoints_compliant);
 	label(out, "verdict");
 	fprintf(out, "%s\n", strcmp(ri->verdict, "compliant") == 0 ?
 	    "COMPLIANT" : "NOT COMPLIANT");
 }
 
-/* "ok" for an approved item, else its status in capitals. */
+/* "approved", else the status in capitals so it stands out. */
 static const char *
 mark(const cJSON *item)
 {

@@ -46,6 +46,21 @@ const char *const store_migrations[] = {
 	"  reasons              TEXT NOT NULL,"	/* JSON array of strings */
 	"  PRIMARY KEY (run_id, node)"
 	") WITHOUT ROWID;",
+
+	/* 2: what each TLS endpoint accepted, one row an endpoint a run. */
+	"CREATE TABLE tls_facts ("
+	"  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  target       TEXT NOT NULL,"
+	"  compliant    INTEGER NOT NULL CHECK (compliant IN (0, 1)),"
+	"  error        TEXT,"
+	/* JSON arrays: ["TLSv1.2", ...], ["TLSv1.2 0xC02F", ...], names. */
+	"  protocols    TEXT NOT NULL,"
+	"  suites       TEXT NOT NULL,"
+	"  groups       TEXT NOT NULL,"
+	"  sigalgs      TEXT NOT NULL,"
+	"  connections  INTEGER NOT NULL CHECK (connections >= 0),"
+	"  PRIMARY KEY (run_id, target)"
+	") WITHOUT ROWID;",
 };
 
 const int store_migrations_count =

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "collector/node.h"
+#include "collector/tls_scan.h"
 #include "schema.h"
 #include "store.h"
 #include "util/digest.h"
@@ -34,6 +35,8 @@ struct store {
 	int64_t	 run_id;	/* the open run, 0 when none */
 	int	 nodes;		/* nodes added to the open run */
 	int	 nodes_failing;
+	int	 endpoints;	/* TLS endpoints added to the open run */
+	int	 endpoints_failing;
 };
 
 /* Log a failed SQLite call with the store path and SQLite's reason. */
@@ -383,6 +386,8 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	st->run_id = sqlite3_last_insert_rowid(st->db);
 	st->nodes = 0;
 	st->nodes_failing = 0;
+	st->endpoints = 0;
+	st->endpoints_failing = 0;
 	testhook("store-run-begun");
 	return 0;
 fail:
@@ -554,6 +559,183 @@ out:
 	return rc;
 }
 
+/* "TLS evidence: field 'x' is not ..." for a bad endpoint document. */
+static int
+bad_tls_field(const struct store *st, const char *field, const char *want)
+{
+	log_err("store '%s': TLS evidence: field '%s' is not %s", st->path,
+	    field, want);
+	return -1;
+}
+
+/* The one endpoint of a fipsev-tls/1 document, checked; NULL if bad. */
+static const cJSON *
+check_tls_doc(const struct store *st, const cJSON *doc)
+{
+	static const char *const arrays[] = {
+		"protocols", "ciphers", "groups", "sigalgs", "findings",
+	};
+	const char *format = json_get_str(doc, "format");
+	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(doc, "endpoints");
+	const cJSON *ep, *err;
+	size_t i;
+
+	if (format == NULL || strcmp(format, TLS_FORMAT) != 0) {
+		bad_tls_field(st, "format", "'" TLS_FORMAT "'");
+		return NULL;
+	}
+	if (!cJSON_IsArray(eps) || cJSON_GetArraySize(eps) != 1) {
+		bad_tls_field(st, "endpoints", "an array of one endpoint");
+		return NULL;
+	}
+	ep = cJSON_GetArrayItem(eps, 0);
+	if (json_get_str(ep, "target") == NULL ||
+	    *json_get_str(ep, "target") == '\0') {
+		bad_tls_field(st, "endpoints[0].target", "a string");
+		return NULL;
+	}
+	if (json_get_tristate(ep, "compliant") < 0) {
+		bad_tls_field(st, "endpoints[0].compliant", "a boolean");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
+		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ep,
+		    arrays[i]))) {
+			char field[64];
+
+			snprintf(field, sizeof(field), "endpoints[0].%s",
+			    arrays[i]);
+			bad_tls_field(st, field, "an array");
+			return NULL;
+		}
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(ep,
+	    "connections"))) {
+		bad_tls_field(st, "endpoints[0].connections", "a number");
+		return NULL;
+	}
+	err = cJSON_GetObjectItemCaseSensitive(ep, "error");
+	if (!cJSON_IsString(err) && !cJSON_IsNull(err)) {
+		bad_tls_field(st, "endpoints[0].error", "a string or null");
+		return NULL;
+	}
+	return ep;
+}
+
+/*
+ * A JSON array of strings made from each element of arr: its field a, and
+ * field b after a space when b is not NULL ("TLSv1.2 0xC02F").
+ */
+static char *
+facts_list(const cJSON *arr, const char *a, const char *b)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+	char *s = NULL;
+
+	if (out == NULL)
+		return NULL;
+	cJSON_ArrayForEach(e, arr) {
+		char item[160];
+
+		if (cJSON_IsString(e))
+			snprintf(item, sizeof(item), "%s", e->valuestring);
+		else if (b != NULL)
+			snprintf(item, sizeof(item), "%s %s",
+			    json_get_str(e, a) ? json_get_str(e, a) : "?",
+			    json_get_str(e, b) ? json_get_str(e, b) : "?");
+		else
+			snprintf(item, sizeof(item), "%s",
+			    json_get_str(e, a) ? json_get_str(e, a) : "?");
+		if (json_array_add_str(out, item) == -1)
+			goto out;
+	}
+	s = json_print(out);
+out:
+	cJSON_Delete(out);
+	return s;
+}
+
+int
+store_run_add_tls(struct store *st, const char *json, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	char *protocols = NULL, *suites = NULL, *groups = NULL, *sigalgs = NULL;
+	sqlite3_stmt *stmt = NULL;
+	cJSON *doc = NULL;
+	const cJSON *ep;
+	const char *target;
+	int compliant, rc = -1;
+
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		log_err("store '%s': TLS evidence is not valid JSON", st->path);
+		goto out;
+	}
+	if ((ep = check_tls_doc(st, doc)) == NULL)
+		goto out;
+	target = json_get_str(ep, "target");
+	compliant = json_get_tristate(ep, "compliant");
+	if ((protocols = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
+	    "protocols"), NULL, NULL)) == NULL ||
+	    (suites = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
+	    "ciphers"), "protocol", "id")) == NULL ||
+	    (groups = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
+	    "groups"), "name", NULL)) == NULL ||
+	    (sigalgs = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
+	    "sigalgs"), "name", NULL)) == NULL) {
+		log_err("store '%s': out of memory", st->path);
+		goto out;
+	}
+	if (put_document(st, json, len, "application/json", hex) == -1)
+		goto out;
+	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
+	    "sha256) VALUES (?, 'tls', ?, ?)", &stmt) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, target);
+	bind_text(stmt, 3, hex);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
+			log_err("store '%s': TLS endpoint '%s' appears twice "
+			    "in one run", st->path, target);
+		else
+			store_err(st, "cannot record TLS evidence");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	if (prepare(st, "INSERT INTO tls_facts (run_id, target, compliant, "
+	    "error, protocols, suites, groups, sigalgs, connections) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, target);
+	sqlite3_bind_int(stmt, 3, compliant);
+	bind_text(stmt, 4, json_get_str(ep, "error"));
+	bind_text(stmt, 5, protocols);
+	bind_text(stmt, 6, suites);
+	bind_text(stmt, 7, groups);
+	bind_text(stmt, 8, sigalgs);
+	sqlite3_bind_int(stmt, 9, cJSON_GetObjectItemCaseSensitive(ep,
+	    "connections")->valueint);
+	rc = step_done(st, stmt, "cannot record TLS facts");
+	stmt = NULL;
+	if (rc == 0) {
+		st->endpoints++;
+		st->endpoints_failing += !compliant;
+	}
+out:
+	sqlite3_finalize(stmt);
+	free(protocols);
+	free(suites);
+	free(groups);
+	free(sigalgs);
+	cJSON_Delete(doc);
+	return rc;
+}
+
 int
 store_run_commit(struct store *st, int64_t *run_id)
 {
@@ -564,7 +746,7 @@ store_run_commit(struct store *st, int64_t *run_id)
 		log_err("store '%s': no run is open", st->path);
 		return -1;
 	}
-	if (st->nodes == 0) {
+	if (st->nodes == 0 && st->endpoints == 0) {
 		log_err("store '%s': the run holds no evidence; not recorded",
 		    st->path);
 		goto fail;
@@ -577,7 +759,8 @@ store_run_commit(struct store *st, int64_t *run_id)
 	    "verdict = ? WHERE id = ?", &stmt) == -1)
 		goto fail;
 	bind_text(stmt, 1, finished);
-	bind_text(stmt, 2, st->nodes_failing == 0 ? "compliant" : "noncompliant");
+	bind_text(stmt, 2, st->nodes_failing == 0 && st->endpoints_failing == 0 ?
+	    "compliant" : "noncompliant");
 	sqlite3_bind_int64(stmt, 3, st->run_id);
 	if (step_done(st, stmt, "cannot finish the run") == -1)
 		goto fail;
@@ -619,7 +802,10 @@ store_run_info_json(const struct store_run_info *ri)
 	    json_add_str(o, "verdict", ri->verdict) == -1 ||
 	    cJSON_AddNumberToObject(o, "nodes", ri->nodes) == NULL ||
 	    cJSON_AddNumberToObject(o, "nodes_compliant",
-	    ri->nodes_compliant) == NULL) {
+	    ri->nodes_compliant) == NULL ||
+	    cJSON_AddNumberToObject(o, "endpoints", ri->endpoints) == NULL ||
+	    cJSON_AddNumberToObject(o, "endpoints_compliant",
+	    ri->endpoints_compliant) == NULL) {
 		log_err("cannot describe run %lld: out of memory",
 		    (long long)ri->id);
 		cJSON_Delete(o);
@@ -633,7 +819,10 @@ store_run_info_json(const struct store_run_info *ri)
 	"r.status, r.verdict, " \
 	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id), " \
 	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id " \
-	"AND n.compliant = 1) FROM runs r WHERE r.status = 'complete' "
+	"AND n.compliant = 1), " \
+	"(SELECT count(*) FROM tls_facts t WHERE t.run_id = r.id), " \
+	"(SELECT count(*) FROM tls_facts t WHERE t.run_id = r.id " \
+	"AND t.compliant = 1) FROM runs r WHERE r.status = 'complete' "
 
 static char *
 column_dup(sqlite3_stmt *stmt, int i)
@@ -656,6 +845,8 @@ read_run_row(sqlite3_stmt *stmt, struct store_run_info *ri)
 	ri->verdict = column_dup(stmt, 6);
 	ri->nodes = sqlite3_column_int(stmt, 7);
 	ri->nodes_compliant = sqlite3_column_int(stmt, 8);
+	ri->endpoints = sqlite3_column_int(stmt, 9);
+	ri->endpoints_compliant = sqlite3_column_int(stmt, 10);
 	if (ri->started == NULL || ri->finished == NULL ||
 	    ri->tool_version == NULL || ri->host == NULL || ri->status == NULL ||
 	    ri->verdict == NULL) {

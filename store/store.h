@@ -77,6 +77,14 @@ int	 store_run_begin(struct store *st, const struct store_run_meta *meta);
 int	 store_run_add_node(struct store *st, const char *json, size_t len);
 
 /*
+ * Add one TLS endpoint's evidence: a document of format fipsev-tls/1 (see
+ * tls_scan.h) holding exactly one endpoint, stored as it is, with the
+ * accepted protocols, suites, groups and signature algorithms indexed for
+ * drift. A bad document is refused with the field at fault.
+ */
+int	 store_run_add_tls(struct store *st, const char *json, size_t len);
+
+/*
  * Finish the run (finished time, status, verdict) and commit. *run_id gets
  * the new run's id. A run with no evidence at all is refused. On failure
  * the run is rolled back.
@@ -97,13 +105,15 @@ struct store_run_info {
 	char	*verdict;	/* "compliant" or "noncompliant" */
 	int	 nodes;
 	int	 nodes_compliant;
+	int	 endpoints;		/* TLS endpoints */
+	int	 endpoints_compliant;
 };
 
 void	 store_run_info_release(struct store_run_info *ri);
 
 /*
  * The run as a JSON object (id, started, finished, tool_version, host,
- * status, verdict, nodes, nodes_compliant). The caller owns it; NULL after
+ * status, verdict, nodes, nodes_compliant, endpoints, endpoints_compliant). The caller owns it; NULL after
  * logging when out of memory.
  */
 struct cJSON	*store_run_info_json(const struct store_run_info *ri);
@@ -123,7 +133,7 @@ int	 store_get_run(struct store *st, int64_t id, struct store_run_info *ri);
 
 /*
  * Call fn with each evidence document of a run from the given collector
- * ("node"), ordered by subject: the subject, the document's SHA-256 as
+ * ("node" or "tls"), ordered by subject: the subject, the document's SHA-256 as
  * recorded, and its bytes exactly as stored.
  */
 int	 store_run_documents(struct store *st, int64_t id, const char *collector,

@@ -377,6 +377,29 @@ printf 'protocol\tTLSv1.2\tmaybe\tref\twhy\n' > bad-policy.tsv
 run 2 "$FIPSEV" scan --policy bad-policy.tsv "127.0.0.1:$PORT_fips"
 check "bad policy: one line naming file and line" grep -qx "fipsev: bad-policy.tsv line 1: status 'maybe' is not approved, deprecated or not-approved" "$T/err"
 
+# --- collect --tls: stored with the run ------------------------------------
+db=$T/tls.db
+run 1 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2-fips" \
+	--tls "127.0.0.1:$PORT_fips,127.0.0.1:$PORT_legacy" --db "$db"
+check "collect: summary" grep -q "1 node, 2 TLS endpoints, NOT compliant" "$T/out"
+check "collect: facts" [ "$(sql "$db" "SELECT group_concat(compliant, ',') FROM (SELECT compliant FROM tls_facts ORDER BY target = '127.0.0.1:$PORT_fips')")" = 0,1 ]
+check "collect: suites indexed" [ "$(sql "$db" "SELECT suites FROM tls_facts WHERE target = '127.0.0.1:$PORT_fips'")" = \
+	'["TLSv1.2 0xC02F","TLSv1.2 0xC030","TLSv1.3 0x1301","TLSv1.3 0x1302"]' ]
+check "collect: evidence rows" [ "$(sql "$db" "SELECT count(*) FROM evidence WHERE collector = 'tls'")" = 2 ]
+store_sound "$db"
+run 0 "$FIPSEV" collect --tls "127.0.0.1:$PORT_fips" --db "$db"
+run 0 "$FIPSEV" collect --tls "127.0.0.1:$PORT_fips" --db "$db"
+check "collect: compliant run" [ "$(sql "$db" 'SELECT verdict FROM runs ORDER BY id DESC LIMIT 1')" = compliant ]
+check "collect: unchanged endpoint stored once" [ "$(sql "$db" "SELECT count(DISTINCT sha256) FROM evidence WHERE subject = '127.0.0.1:$PORT_fips'")" = 1 ]
+run 0 "$FIPSEV" show latest --json --db "$db"
+check "show: TLS document" [ "$(jq -r '.evidence[0] | "\(.collector) \(.document.format) \(.document.endpoints[0].compliant)"' "$T/out")" = "tls fipsev-tls/1 true" ]
+check "show: counts" [ "$(jq -r '.run | "\(.endpoints) \(.endpoints_compliant)"' "$T/out")" = "1 1" ]
+run 0 "$FIPSEV" show latest --db "$db"
+check "show: text" grep -q "^TLS endpoint evidence '127.0.0.1:$PORT_fips'" "$T/out"
+run 2 "$FIPSEV" collect --tls "127.0.0.1:$PORT_fips,bad:port" --db "$db"
+check "collect: bad target" grep -q "bad target 'bad:port'" "$T/err"
+store_sound "$db"
+
 # --- bad input ------------------------------------------------------------------
 run 2 "$FIPSEV" scan
 check "no target" grep -q "no target" "$T/err"
