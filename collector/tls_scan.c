@@ -62,7 +62,19 @@ enum track_kind {
 	TR_GROUPS12,	/* ECDHE curves, from ServerKeyExchange */
 	TR_DH12,	/* DHE parameters, from ServerKeyExchange */
 	TR_SIGALGS12,	/* TLS 1.2 signature schemes, from ServerKeyExchange */
+	TR_SIGALGS13,	/* TLS 1.3 signature schemes, by OpenSSL handshakes */
 	TR_CERT,	/* one OpenSSL handshake */
+};
+
+/*
+ * The schemes a TLS 1.3 CertificateVerify may use that OpenSSL can verify;
+ * the server's signature is encrypted, so only a full handshake shows it.
+ */
+static const char *const tls13_sigalgs[] = {
+	"ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384",
+	"ecdsa_secp521r1_sha512", "ed25519", "ed448",
+	"rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512",
+	"rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512",
 };
 
 enum fail {
@@ -88,7 +100,6 @@ struct track {
 	int		 vi;		/* version index */
 	struct u16list	 offer;		/* what is left to offer */
 	struct u16list	 suites;	/* fixed suites (phase 2) */
-	struct u16list	 found;		/* what the server picked, in order */
 	int		 done;
 	int		 queued;
 	struct track	*next;		/* in the endpoint */
@@ -97,7 +108,6 @@ struct track {
 
 /* What is known about one protocol version of an endpoint. */
 struct verres {
-	int		 probed;
 	struct u16list	 suites;	/* accepted, in the order picked */
 	int		 server_order;	/* -1 unknown */
 	int		 reneg, ems, etm, compression;
@@ -154,6 +164,7 @@ struct probe {
 	struct tls_reader rd;
 	SSL		*ssl;
 	short		 ssl_events;
+	uint16_t	 ssl_sigalg;	/* the scheme the server signed with */
 	int64_t		 deadline;
 	struct probe	*next;
 };
@@ -403,6 +414,18 @@ kex_signed(const struct tls_suite *su)
 	return kex_is(su, "ECDHE_") || kex_is(su, "DHE_");
 }
 
+/* The code point of a signature scheme by its registry name, or 0. */
+static uint16_t
+sigalg_id(const struct scan *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->reg.nsigalgs; i++)
+		if (strcmp(s->reg.sigalgs[i].name, name) == 0)
+			return s->reg.sigalgs[i].id;
+	return 0;
+}
+
 static void
 phase2(struct scan *s, struct endpoint *ep)
 {
@@ -429,6 +452,17 @@ phase2(struct scan *s, struct endpoint *ep)
 		if (u16_copy(&t->suites, &ep->ver[VI_TLS13].suites) == -1 ||
 		    u16_copy(&t->offer, &s->all_groups) == -1)
 			s->oom = 1;
+		track_ready(s, t);
+	}
+	if (ep->ver[VI_TLS13].suites.n > 0 &&
+	    (t = track_new(s, ep, TR_SIGALGS13, VI_TLS13)) != NULL) {
+		for (i = 0; i < sizeof(tls13_sigalgs) / sizeof(tls13_sigalgs[0]);
+		    i++) {
+			uint16_t id = sigalg_id(s, tls13_sigalgs[i]);
+
+			if (id != 0 && u16_push(&t->offer, id) == -1)
+				s->oom = 1;
+		}
 		track_ready(s, t);
 	}
 	if (lv < 0)
@@ -513,6 +547,7 @@ track_hello(struct scan *s, struct track *t, struct buf *out)
 		h.sigalgs = t->offer.v;
 		h.nsigalgs = t->offer.n;
 		break;
+	case TR_SIGALGS13:
 	case TR_CERT:
 		return 0;
 	}
@@ -585,16 +620,16 @@ dh_group_name(const uint8_t *p, size_t n, int bits, char *out, size_t len)
 	BN_free(seen);
 }
 
+/* Note what a version's first probe got; later probes say no more. */
 static void
-note_outcome(struct endpoint *ep, struct verres *vr, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+note_outcome(struct verres *vr, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
-note_outcome(struct endpoint *ep, struct verres *vr, const char *fmt, ...)
+note_outcome(struct verres *vr, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)ep;
 	if (vr->outcome[0] != '\0')
 		return;
 	va_start(ap, fmt);
@@ -644,13 +679,13 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 	if (!hello || rep->version != want) {
 		if (t->kind == TR_SUITES && vr->suites.n == 0) {
 			if (hello)
-				note_outcome(ep, vr, "server answered with "
+				note_outcome(vr, "server answered with "
 				    "%s", tls_version_name(rep->version) ?
 				    tls_version_name(rep->version) : "another "
 				    "version");
 			else {
 				describe(rep, f, why, text, sizeof(text));
-				note_outcome(ep, vr, "%s", text);
+				note_outcome(vr, "%s", text);
 			}
 		}
 		track_done(s, t);
@@ -660,11 +695,11 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 	switch (t->kind) {
 	case TR_SUITES:
 		if (!u16_has(&t->offer, rep->suite)) {
-			note_outcome(ep, vr, "server chose suite 0x%04X, which "
+			note_outcome(vr, "server chose suite 0x%04X, which "
 			    "was not offered", rep->suite);
 			break;
 		}
-		note_outcome(ep, vr, "accepted");
+		note_outcome(vr, "accepted");
 		if (u16_push(&vr->suites, rep->suite) == -1)
 			s->oom = 1;
 		u16_remove(&t->offer, rep->suite);
@@ -750,6 +785,7 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 		}
 		break;
 	}
+	case TR_SIGALGS13:
 	case TR_CERT:
 		break;
 	}
@@ -802,7 +838,18 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 		va_end(ap);
 	}
 	probe_unlink(s, p);
-	if (t->kind == TR_CERT) {
+	if (t->kind == TR_SIGALGS13) {
+		/* Take away the scheme the server used, and ask again. */
+		if (f == FAIL_NONE && !ep->timed_out &&
+		    u16_has(&t->offer, p->ssl_sigalg)) {
+			u16_remove(&t->offer, p->ssl_sigalg);
+			if (t->offer.n > 0)
+				track_ready(s, t);
+			else
+				track_done(s, t);
+		} else
+			track_done(s, t);
+	} else if (t->kind == TR_CERT) {
 		/* The raw probes explain a broken server better. */
 		if (f != FAIL_NONE)
 			snprintf(ep->cert_error, sizeof(ep->cert_error), "%s",
@@ -856,13 +903,39 @@ probe_start(struct scan *s, struct track *t, int64_t now)
 	return 0;
 }
 
+/* Make ssl a TLS 1.3 client that offers just the schemes in offer. */
+static int
+tls13_only(const struct scan *s, SSL *ssl, const struct u16list *offer)
+{
+	char list[512];
+	size_t i, off = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < offer->n; i++) {
+		const struct tls_named *n = tls_sigalg_by_id(&s->reg,
+		    offer->v[i]);
+		int w;
+
+		if (n == NULL)
+			continue;
+		w = snprintf(list + off, sizeof(list) - off, "%s%s",
+		    off > 0 ? ":" : "", n->name);
+		if (w < 0 || (size_t)w >= sizeof(list) - off)
+			return -1;
+		off += (size_t)w;
+	}
+	return SSL_set_min_proto_version(ssl, TLS1_3_VERSION) == 1 &&
+	    SSL_set_max_proto_version(ssl, TLS1_3_VERSION) == 1 &&
+	    SSL_set1_sigalgs_list(ssl, list) == 1 ? 0 : -1;
+}
+
 /* Connected (and past STARTTLS): send the hello or start OpenSSL. */
 static void
 probe_begin_tls(struct scan *s, struct probe *p)
 {
 	struct endpoint *ep = p->tr->ep;
 
-	if (p->tr->kind != TR_CERT) {
+	if (p->tr->kind != TR_CERT && p->tr->kind != TR_SIGALGS13) {
 		buf_reset(&p->out);
 		p->out_off = 0;
 		if (track_hello(s, p->tr, &p->out) == -1) {
@@ -879,6 +952,12 @@ probe_begin_tls(struct scan *s, struct probe *p)
 	    tls_cert_prepare(p->ssl, ep->sni, ep->host) == -1) {
 		probe_end(s, p, FAIL_LOCAL, "cannot set up OpenSSL: %s",
 		    ERR_reason_error_string(ERR_get_error()));
+		return;
+	}
+	if (p->tr->kind == TR_SIGALGS13 && tls13_only(s, p->ssl,
+	    &p->tr->offer) == -1) {
+		probe_end(s, p, FAIL_LOCAL, "cannot offer TLS 1.3 signature "
+		    "schemes to OpenSSL");
 		return;
 	}
 	SSL_set_connect_state(p->ssl);
@@ -920,21 +999,27 @@ smtp_reply(struct scan *s, struct probe *p)
 	ssize_t n;
 
 	for (;;) {
-		const char *line = buf_str(&p->line), *last, *nl;
+		const char *text = buf_str(&p->line), *last = text, *nl;
+		size_t len;
 
-		/* The reply is complete when its last line has "NNN ". */
-		last = line;
-		while ((nl = strstr(last, "\r\n")) != NULL &&
-		    nl[2] != '\0')
-			last = nl + 2;
-		if (nl != NULL && nl[2] == '\0') {
-			if (strlen(last) < 5 || last[3] == '-') {
-				if (strlen(last) < 5 && last[3] != ' ') {
-					probe_end(s, p, FAIL_SMTP, "not SMTP: "
-					    "bad reply line");
-					return -1;
-				}
-			} else if (last[3] == ' ' || last[3] == '\r')
+		/*
+		 * A reply is complete when its last line is "NNN text" (a
+		 * space, not the '-' of a continuation) and ends in a newline.
+		 */
+		while ((nl = strchr(last, '\n')) != NULL && nl[1] != '\0')
+			last = nl + 1;
+		if (nl != NULL) {
+			len = (size_t)(nl - last);
+			if (len > 0 && last[len - 1] == '\r')
+				len--;
+			if (len < 3 || last[0] < '2' || last[0] > '5' ||
+			    (len > 3 && last[3] != ' ' && last[3] != '-')) {
+				probe_end(s, p, FAIL_SMTP, "not SMTP: the "
+				    "server sent \"%.*s\"", (int)(len < 40 ?
+				    len : 40), last);
+				return -1;
+			}
+			if (len == 3 || last[3] == ' ')
 				return atoi(last);
 		}
 		n = recv(p->fd, chunk, sizeof(chunk), 0);
@@ -1062,28 +1147,23 @@ ssl_step(struct scan *s, struct probe *p)
 		int vi;
 
 		ep->tls_seen = 1;
-		findings = cJSON_CreateArray();
-		ep->cert = findings != NULL ? tls_cert_evidence(p->ssl,
-		    s->policy, findings) : NULL;
-		if (ep->cert == NULL || !cJSON_AddItemToObject(ep->cert,
-		    "findings", findings)) {
-			cJSON_Delete(findings);
-			s->oom = 1;
-		}
-		/* The only view of TLS 1.3 signatures: note the scheme. */
+		/* OpenSSL names the scheme; note it with its version. */
+		p->ssl_sigalg = sig != NULL ? sigalg_id(s, sig) : 0;
 		for (vi = 0; sig != NULL && vi < NVERSIONS; vi++)
-			if (SSL_version(p->ssl) == versions[vi]) {
-				const struct tls_named *n = NULL;
-				size_t i;
-
-				for (i = 0; i < s->reg.nsigalgs; i++)
-					if (strcmp(s->reg.sigalgs[i].name,
-					    sig) == 0)
-						n = &s->reg.sigalgs[i];
-				if (seen_add(&ep->sigalgs, n != NULL ? n->id :
-				    0, sig, vi, 0) == -1)
-					s->oom = 1;
+			if (SSL_version(p->ssl) == versions[vi] &&
+			    seen_add(&ep->sigalgs, p->ssl_sigalg, sig, vi, 0) ==
+			    -1)
+				s->oom = 1;
+		if (p->tr->kind == TR_CERT) {
+			findings = cJSON_CreateArray();
+			ep->cert = findings != NULL ? tls_cert_evidence(p->ssl,
+			    s->policy, findings) : NULL;
+			if (ep->cert == NULL || !cJSON_AddItemToObject(ep->cert,
+			    "findings", findings)) {
+				cJSON_Delete(findings);
+				s->oom = 1;
 			}
+		}
 		probe_end(s, p, FAIL_NONE, NULL);
 		return;
 	}
@@ -1633,7 +1713,6 @@ start_endpoint(struct scan *s, struct endpoint *ep, const char *spec,
 		    u16_copy(&t->offer, vi == VI_TLS13 ? &s->tls13_suites :
 		    &s->legacy_suites) == -1)
 			return -1;
-		ep->ver[vi].probed = 1;
 		ep->phase1_left++;
 		track_ready(s, t);
 	}
@@ -1668,7 +1747,6 @@ scan_release(struct scan *s)
 			next = t->next;
 			u16_free(&t->offer);
 			u16_free(&t->suites);
-			u16_free(&t->found);
 			free(t);
 		}
 		for (vi = 0; vi < NVERSIONS; vi++)

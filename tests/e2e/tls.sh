@@ -239,6 +239,8 @@ check "fips: groups" [ "$(jqe '[.groups[].name] | sort | join(",")')" = secp256r
 check "fips: server order" [ "$(jqe '.server_order | [.[]] | all')" = true ]
 check "fips: sigalgs" [ "$(jqe '[.sigalgs[].name] | sort | join(",")')" = \
 	rsa_pkcs1_sha256,rsa_pkcs1_sha384,rsa_pss_rsae_sha256,rsa_pss_rsae_sha384 ]
+check "fips: TLS 1.3 sigalgs" [ "$(jqe '[.sigalgs[] | select(.protocols | index("TLSv1.3")) | .name] | join(",")')" = \
+	rsa_pss_rsae_sha256,rsa_pss_rsae_sha384 ]
 check "fips: EMS" [ "$(jqe .extended_master_secret)" = true ]
 check "fips: renegotiation" [ "$(jqe .secure_renegotiation)" = true ]
 check "fips: no compression" [ "$(jqe .compression)" = false ]
