@@ -61,8 +61,11 @@ tls_cert_prepare(SSL *ssl, const char *sni, const char *host)
 	if (sni != NULL && !is_ip_address(sni) &&
 	    SSL_set_tlsext_host_name(ssl, sni) != 1)
 		return -1;
-	/* Recorded in the verification result, never enforced. */
-	if (is_ip_address(host)) {
+	/*
+	 * The name checked is the one the client asked for: the SNI name,
+	 * else the target's host or address. Recorded, never enforced.
+	 */
+	if (sni == NULL && is_ip_address(host)) {
 		X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
 
 		if (X509_VERIFY_PARAM_set1_ip_asc(vp, host) != 1)

@@ -26,7 +26,8 @@ SSL_CTX	*tls_cert_ctx(const char *ca_file);
 
 /*
  * Prepare ssl for an evidence handshake to host: SNI (for names, not
- * addresses), host name checking, and an OCSP status request.
+ * addresses), checking the certificate against the SNI name (else host,
+ * a name or an address), and an OCSP status request.
  */
 int	 tls_cert_prepare(SSL *ssl, const char *sni, const char *host);
 

@@ -29,6 +29,35 @@ openssl x509 -req -in weak.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 	-sha1 -days 30 -out weak.crt 2> /dev/null
 openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe3072 \
 	-out ffdhe3072.pem 2> /dev/null
+# The CA also runs 'openssl ca', for an expired leaf and a leaf with a
+# stapled OCSP response.
+touch index.txt
+echo 1000 > serial
+cat > ca.cnf << EOF
+[ca]
+default_ca = test_ca
+[test_ca]
+database = $T/index.txt
+new_certs_dir = $T
+serial = $T/serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+[any]
+commonName = supplied
+EOF
+for leaf in expired stapled; do
+	openssl req -newkey rsa:2048 -nodes -keyout "$leaf.key" -out "$leaf.csr" \
+		-subj "/CN=$leaf.test" 2> /dev/null
+done
+openssl ca -batch -config ca.cnf -cert ca.crt -keyfile ca.key -notext \
+	-in expired.csr -out expired.crt -startdate 20200101000000Z \
+	-enddate 20210101000000Z 2> /dev/null
+openssl ca -batch -config ca.cnf -cert ca.crt -keyfile ca.key -notext \
+	-in stapled.csr -out stapled.crt -days 30 2> /dev/null
+openssl ocsp -index index.txt -rsigner ca.crt -rkey ca.key -CA ca.crt \
+	-issuer ca.crt -cert stapled.crt -respout stapled.ocsp -ndays 1 \
+	> /dev/null 2>&1
 
 # --- servers ----------------------------------------------------------
 free_port() {
@@ -91,6 +120,10 @@ s_server dhe -cert rsa.crt -key rsa.key -tls1_2 \
 	-sigalgs RSA-PSS+SHA256:RSA+SHA256
 s_server weak -cert weak.crt -key weak.key -cert_chain ca.crt \
 	-cipher 'ALL:@SECLEVEL=0' -tls1_2
+s_server expired -cert expired.crt -key expired.key -cert_chain ca.crt \
+	-tls1_3
+s_server stapled -cert stapled.crt -key stapled.key -cert_chain ca.crt \
+	-tls1_3 -status_file stapled.ocsp
 s_server sni -cert rsa.crt -key rsa.key -servername fipsev.test \
 	-cert2 ec.crt -key2 ec.key -tls1_2 -groups P-256 \
 	-cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256 \
@@ -295,6 +328,17 @@ check "weak: 1024-bit key refused" [ "$(jqe '.certificate.chain[0].key_fips.fips
 check "weak: SHA-1 signature refused" [ "$(jqe '.certificate.chain[0].signature_fips.fips_status')" = not-approved ]
 check "weak: CA certificate sent" [ "$(jqe '.certificate.chain | length')" = 2 ]
 check "weak: findings name the key" grep -q 'certificate 0 key: not-approved' "$T/out"
+
+# --- an expired certificate, and OCSP stapling ---------------------------------
+scan 1 "127.0.0.1:$PORT_expired"
+check "expired: validity" [ "$(jqe '.certificate.chain[0] | "\(.validity) \(.validity_fips.fips_status) \(.not_after)"')" = \
+	"expired not-approved 2021-01-01T00:00:00Z" ]
+check "expired: finding" grep -q 'certificate 0 validity: not-approved (the certificate has expired' "$T/out"
+check "expired: verification says so" [ "$(jqe .certificate.verification.ok)" = false ]
+check "no staple" [ "$(jqe .certificate.ocsp_stapling.stapled)" = false ]
+scan 1 --ca-file ca.crt --sni stapled.test "127.0.0.1:$PORT_stapled"
+check "stapled: response" [ "$(jqe '.certificate.ocsp_stapling | "\(.stapled) \(.response_status)"')" = "true successful" ]
+check "stapled: verified" [ "$(jqe .certificate.verification.ok)" = true ]
 
 # --- SNI picks the certificate ------------------------------------------
 scan 0 --sni fipsev.test "127.0.0.1:$PORT_sni"
