@@ -1622,28 +1622,88 @@ fail:
 
 /* --- set-up ----------------------------------------------------------- */
 
-static int
-resolve(struct endpoint *ep)
+/* The first address of res into ep. */
+static void
+take_address(struct endpoint *ep, const struct addrinfo *res)
 {
-	struct addrinfo hints, *res = NULL;
-	int r;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	if ((r = getaddrinfo(ep->host, ep->port, &hints, &res)) != 0) {
-		snprintf(ep->error, sizeof(ep->error), "cannot resolve '%s': "
-		    "%s", ep->host, gai_strerror(r));
-		return -1;
-	}
 	memcpy(&ep->addr, res->ai_addr, res->ai_addrlen);
 	ep->addrlen = res->ai_addrlen;
 	if (getnameinfo(res->ai_addr, res->ai_addrlen, ep->addrstr,
 	    sizeof(ep->addrstr), NULL, 0, NI_NUMERICHOST) != 0)
 		ep->addrstr[0] = '\0';
-	freeaddrinfo(res);
+}
+
+/*
+ * Resolve every endpoint's host at once (getaddrinfo_a), so that a slow or
+ * dead DNS server costs one timeout, not one per name. A name still
+ * unresolved after timeout_ms is an error of its endpoint; its request is
+ * cancelled, or, if the resolver thread is already busy with it, left to
+ * finish on its own (its small memory is then not freed: freeing it under
+ * the resolver would be worse).
+ */
+static int
+resolve_all(struct scan *s, int timeout_ms)
+{
+	struct addrinfo hints;
+	struct gaicb **reqs;
+	size_t i, pending = 0;
+	int64_t deadline = now_ms() + timeout_ms;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	if ((reqs = calloc(s->neps, sizeof(*reqs))) == NULL)
+		return -1;
+	for (i = 0; i < s->neps; i++) {
+		if ((reqs[i] = calloc(1, sizeof(**reqs))) == NULL)
+			goto fail;
+		reqs[i]->ar_name = s->eps[i].host;
+		reqs[i]->ar_service = s->eps[i].port;
+		reqs[i]->ar_request = &hints;
+	}
+	if (s->neps > 0 && getaddrinfo_a(GAI_NOWAIT, reqs, (int)s->neps,
+	    NULL) != 0)
+		goto fail;
+	for (;;) {
+		int64_t left = deadline - now_ms();
+		struct timespec ts;
+
+		pending = 0;
+		for (i = 0; i < s->neps; i++)
+			pending += gai_error(reqs[i]) == EAI_INPROGRESS;
+		if (pending == 0 || left <= 0)
+			break;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000;
+		gai_suspend((const struct gaicb *const *)reqs, (int)s->neps,
+		    &ts);
+	}
+	for (i = 0; i < s->neps; i++) {
+		struct endpoint *ep = &s->eps[i];
+		int r = gai_error(reqs[i]);
+
+		if (r == 0) {
+			take_address(ep, reqs[i]->ar_result);
+			freeaddrinfo(reqs[i]->ar_result);
+		} else if (r == EAI_INPROGRESS) {
+			snprintf(ep->error, sizeof(ep->error), "cannot resolve "
+			    "'%s': no answer within %d ms", ep->host,
+			    timeout_ms);
+			if (gai_cancel(reqs[i]) != EAI_CANCELED)
+				reqs[i] = NULL;	/* still in use: leave it */
+		} else
+			snprintf(ep->error, sizeof(ep->error), "cannot resolve "
+			    "'%s': %s", ep->host, gai_strerror(r));
+		free(reqs[i]);
+	}
+	free(reqs);
 	return 0;
+fail:
+	for (i = 0; i < s->neps; i++)
+		free(reqs[i]);
+	free(reqs);
+	return -1;
 }
 
 static int
@@ -1692,10 +1752,8 @@ conn_cap(int want)
 }
 
 static int
-start_endpoint(struct scan *s, struct endpoint *ep, const char *spec,
-    int64_t now)
+parse_endpoint(struct scan *s, struct endpoint *ep, const char *spec)
 {
-	struct track *t;
 	int vi;
 
 	ep->target = spec;
@@ -1705,9 +1763,18 @@ start_endpoint(struct scan *s, struct endpoint *ep, const char *spec,
 		return -1;
 	ep->sni = s->o->sni != NULL ? s->o->sni :
 	    is_address(ep->host) ? NULL : ep->host;
+	return 0;
+}
+
+static int
+start_endpoint(struct scan *s, struct endpoint *ep, int64_t now)
+{
+	struct track *t;
+	int vi;
+
 	ep->deadline = now + s->o->endpoint_timeout_ms;
-	if (resolve(ep) == -1)
-		return 0;	/* the endpoint's error, not ours */
+	if (ep->error[0] != '\0')
+		return 0;	/* unresolved: the endpoint's error, not ours */
 	for (vi = 0; vi < NVERSIONS; vi++) {
 		if ((t = track_new(s, ep, TR_SUITES, vi)) == NULL ||
 		    u16_copy(&t->offer, vi == VI_TLS13 ? &s->tls13_suites :
@@ -1772,7 +1839,7 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 {
 	struct scan s;
 	cJSON *doc = NULL, *eps;
-	int64_t now = now_ms();
+	int64_t now;
 	size_t i;
 
 	memset(&s, 0, sizeof(s));
@@ -1790,7 +1857,15 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 	}
 	s.neps = n;
 	for (i = 0; i < n; i++)
-		if (start_endpoint(&s, &s.eps[i], targets[i], now) == -1)
+		if (parse_endpoint(&s, &s.eps[i], targets[i]) == -1)
+			goto out;
+	if (resolve_all(&s, o->endpoint_timeout_ms) == -1) {
+		log_errno("cannot resolve the targets");
+		goto out;
+	}
+	now = now_ms();
+	for (i = 0; i < n; i++)
+		if (start_endpoint(&s, &s.eps[i], now) == -1)
 			goto out;
 	if (run(&s) == -1)
 		goto out;
