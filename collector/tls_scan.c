@@ -63,6 +63,7 @@ enum track_kind {
 	TR_DH12,	/* DHE parameters, from ServerKeyExchange */
 	TR_SIGALGS12,	/* TLS 1.2 signature schemes, from ServerKeyExchange */
 	TR_SIGALGS13,	/* TLS 1.3 signature schemes, by OpenSSL handshakes */
+	TR_SSL2,	/* one SSL 2.0 CLIENT-HELLO */
 	TR_CERT,	/* one OpenSSL handshake */
 };
 
@@ -111,7 +112,7 @@ struct verres {
 	struct u16list	 suites;	/* accepted, in the order picked */
 	int		 server_order;	/* -1 unknown */
 	int		 reneg, ems, etm, compression;
-	char		 outcome[160];	/* of the first probe */
+	char		 outcome[200];	/* of the first probe */
 };
 
 /* A group or signature scheme seen, and with which versions. */
@@ -145,6 +146,11 @@ struct endpoint {
 	char			 first_failure[200];
 	struct track		*tracks;
 	struct verres		 ver[NVERSIONS];
+	struct {
+		int			 spoken;
+		struct sslv2_reply	 reply;
+		char			 outcome[200];
+	} v2;
 	struct seenlist		 groups;
 	struct seenlist		 sigalgs;
 	cJSON			*cert;
@@ -161,6 +167,7 @@ struct probe {
 	struct buf	 out;
 	size_t		 out_off;
 	struct buf	 line;
+	struct buf	 v2;		/* an SSL 2.0 answer */
 	struct tls_reader rd;
 	SSL		*ssl;
 	short		 ssl_events;
@@ -547,6 +554,8 @@ track_hello(struct scan *s, struct track *t, struct buf *out)
 		h.sigalgs = t->offer.v;
 		h.nsigalgs = t->offer.n;
 		break;
+	case TR_SSL2:
+		return tls_sslv2_hello_build(out);
 	case TR_SIGALGS13:
 	case TR_CERT:
 		return 0;
@@ -785,6 +794,7 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 		}
 		break;
 	}
+	case TR_SSL2:
 	case TR_SIGALGS13:
 	case TR_CERT:
 		break;
@@ -802,6 +812,7 @@ probe_free(struct probe *p)
 	SSL_free(p->ssl);
 	buf_release(&p->out);
 	buf_release(&p->line);
+	buf_release(&p->v2);
 	tls_reader_release(&p->rd);
 	free(p);
 }
@@ -838,7 +849,15 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 		va_end(ap);
 	}
 	probe_unlink(s, p);
-	if (t->kind == TR_SIGALGS13) {
+	if (t->kind == TR_SSL2) {
+		/* Only an SSL 2.0 SERVER-HELLO counts as an answer here. */
+		if (f == FAIL_NONE && ep->v2.spoken)
+			ep->tls_seen = 1;
+		if (f != FAIL_NONE || ep->v2.spoken)
+			snprintf(ep->v2.outcome, sizeof(ep->v2.outcome), "%s",
+			    f != FAIL_NONE ? why : "accepted");
+		track_done(s, t);
+	} else if (t->kind == TR_SIGALGS13) {
 		/* Take away the scheme the server used, and ask again. */
 		if (f == FAIL_NONE && !ep->timed_out &&
 		    u16_has(&t->offer, p->ssl_sigalg)) {
@@ -876,6 +895,7 @@ probe_start(struct scan *s, struct track *t, int64_t now)
 	p->fd = -1;
 	buf_init(&p->out, 64 * 1024);
 	buf_init(&p->line, SMTP_LINE_MAX);
+	buf_init(&p->v2, TLS_RECORD_MAX);
 	tls_reader_init(&p->rd, t->kind == TR_GROUPS12 || t->kind == TR_DH12 ||
 	    t->kind == TR_SIGALGS12);
 	p->deadline = now + s->o->timeout_ms;
@@ -1120,6 +1140,32 @@ raw_step(struct scan *s, struct probe *p)
 				probe_end(s, p, FAIL_BAD, "%s mid-record after "
 				    "%zu bytes", reset ? "connection reset" :
 				    "connection closed", p->rd.total);
+			return;
+		}
+		if (p->tr->kind == TR_SSL2) {
+			struct endpoint *ep = p->tr->ep;
+			char err[128] = "";
+
+			if (buf_append(&p->v2, chunk, (size_t)n) == -1) {
+				probe_end(s, p, FAIL_BAD, "SSL 2.0 answer over "
+				    "%d bytes", TLS_RECORD_MAX);
+				return;
+			}
+			p->rd.total += (size_t)n;
+			k = tls_sslv2_read((const uint8_t *)p->v2.data,
+			    p->v2.len, &ep->v2.reply, err, sizeof(err));
+			if (k == TLS_REPLY_MORE)
+				continue;
+			ep->v2.spoken = k == TLS_REPLY_HELLO;
+			if (k == TLS_REPLY_ALERT)
+				snprintf(ep->v2.outcome, sizeof(ep->v2.outcome),
+				    "%s", p->v2.data[0] & 0x80 ? "SSL 2.0 "
+				    "error message" : "answered in TLS, not "
+				    "SSL 2.0");
+			if (k == TLS_REPLY_BAD)
+				probe_end(s, p, FAIL_BAD, "%s", err);
+			else
+				probe_end(s, p, FAIL_NONE, NULL);
 			return;
 		}
 		k = tls_reader_feed(&p->rd, chunk, (size_t)n);
@@ -1471,6 +1517,54 @@ feature(const struct scan *s, cJSON *findings, const char *name)
 	return 0;
 }
 
+/* SSL 2.0: its probe outcome, and if spoken, the protocol and kinds. */
+static int
+sslv2_json(const struct scan *s, const struct endpoint *ep, cJSON *protos,
+    cJSON *details, cJSON *ciphers, cJSON *probes, cJSON *findings)
+{
+	struct fips_verdict v;
+	cJSON *d;
+	size_t i;
+
+	if (json_add_str(probes, "SSLv2", ep->v2.outcome[0] != '\0' ?
+	    ep->v2.outcome : NULL))
+		return -1;
+	if (!ep->v2.spoken)
+		return 0;
+	fips_classify(s->policy, "protocol", "SSLv2", &v);
+	if (json_array_add_str(protos, "SSLv2") ||
+	    (d = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddItemToArray(details, d);
+	if (json_add_str(d, "protocol", "SSLv2") ||
+	    fips_verdict_json(d, &v) == -1)
+		return -1;
+	verdict_finding(findings, "SSLv2 accepted", &v);
+	for (i = 0; i < ep->v2.reply.nkinds; i++) {
+		uint32_t kind = ep->v2.reply.kinds[i];
+		const char *name = tls_sslv2_kind_name(kind);
+		char id[12], unknown[32], what[96];
+		cJSON *c;
+
+		snprintf(id, sizeof(id), "0x%06X", kind);
+		snprintf(unknown, sizeof(unknown), "unknown-%s", id);
+		fips_classify(s->policy, "suite", name != NULL ? name :
+		    unknown, &v);
+		if ((c = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(ciphers, c);
+		if (json_add_str(c, "protocol", "SSLv2") ||
+		    json_add_str(c, "iana_name", name != NULL ? name :
+		    unknown) || json_add_str(c, "id", id) ||
+		    fips_verdict_json(c, &v) == -1)
+			return -1;
+		snprintf(what, sizeof(what), "SSLv2 %s accepted",
+		    name != NULL ? name : unknown);
+		verdict_finding(findings, what, &v);
+	}
+	return 0;
+}
+
 static cJSON *
 endpoint_json(const struct scan *s, const struct endpoint *ep)
 {
@@ -1499,6 +1593,8 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 		goto fail;
 	if (ep->error[0] != '\0')
 		add_finding(findings, "scan failed: %s", ep->error);
+	if (sslv2_json(s, ep, protos, details, ciphers, probes, findings) == -1)
+		goto fail;
 	for (vi = 0; vi < NVERSIONS; vi++) {
 		const struct verres *vr = &ep->ver[vi];
 		const char *vname = tls_version_name(versions[vi]);
@@ -1783,6 +1879,9 @@ start_endpoint(struct scan *s, struct endpoint *ep, int64_t now)
 		ep->phase1_left++;
 		track_ready(s, t);
 	}
+	if ((t = track_new(s, ep, TR_SSL2, 0)) == NULL)
+		return -1;
+	track_ready(s, t);
 	/* The certificate handshake goes first: it takes longest. */
 	if ((t = track_new(s, ep, TR_CERT, VI_TLS12)) == NULL)
 		return -1;

@@ -504,6 +504,103 @@ tls_ske_parse(const uint8_t *p, size_t n, int ecdhe, uint16_t version,
 	return c.bad ? -1 : 0;
 }
 
+/* --- SSL 2.0 ---------------------------------------------------------- */
+
+/* The SSL 2.0 cipher kinds (draft-hickman-netscape-ssl-00). */
+static const struct {
+	uint32_t	 kind;
+	const char	*name;
+} sslv2_kinds[] = {
+	{ 0x010080, "SSL_CK_RC4_128_WITH_MD5" },
+	{ 0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5" },
+	{ 0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5" },
+	{ 0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5" },
+	{ 0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5" },
+	{ 0x060040, "SSL_CK_DES_64_CBC_WITH_MD5" },
+	{ 0x0700c0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5" },
+};
+#define NSSLV2_KINDS	(sizeof(sslv2_kinds) / sizeof(sslv2_kinds[0]))
+
+int
+tls_sslv2_hello_build(struct buf *b)
+{
+	uint8_t challenge[16];
+	size_t start, i;
+
+	if (RAND_bytes(challenge, sizeof(challenge)) != 1)
+		return -1;
+	start = b->len;
+	/* Two-byte header (high bit set), then CLIENT-HELLO. */
+	if (put16(b, 0x8000) == -1 || put8(b, 1) == -1 ||
+	    put16(b, 0x0002) == -1 || put16(b, 3 * NSSLV2_KINDS) == -1 ||
+	    put16(b, 0) == -1 || put16(b, sizeof(challenge)) == -1)
+		return -1;
+	for (i = 0; i < NSSLV2_KINDS; i++)
+		if (put8(b, sslv2_kinds[i].kind >> 16) == -1 ||
+		    put16(b, sslv2_kinds[i].kind & 0xffff) == -1)
+			return -1;
+	if (buf_append(b, challenge, sizeof(challenge)) == -1)
+		return -1;
+	b->data[start] = (char)(0x80 | (b->len - start - 2) >> 8);
+	b->data[start + 1] = (char)((b->len - start - 2) & 0xff);
+	return 0;
+}
+
+enum tls_reply_kind
+tls_sslv2_read(const uint8_t *p, size_t n, struct sslv2_reply *out,
+    char *err, size_t errlen)
+{
+	size_t len, certlen, specslen, i;
+
+	memset(out, 0, sizeof(*out));
+	if (n >= 1 && (p[0] == REC_ALERT || p[0] == REC_HANDSHAKE)) {
+		/* A TLS server said no, once its whole record is here. */
+		if (n < 5 || n < 5 + ((size_t)p[3] << 8 | p[4]))
+			return TLS_REPLY_MORE;
+		return TLS_REPLY_ALERT;
+	}
+	if (n < 3)
+		return TLS_REPLY_MORE;
+	if (!(p[0] & 0x80)) {
+		snprintf(err, errlen, "not SSL 2.0: the server sent %02x %02x "
+		    "%02x", p[0], p[1], p[2]);
+		return TLS_REPLY_BAD;
+	}
+	len = (size_t)(p[0] & 0x7f) << 8 | p[1];
+	if (p[2] != 4)			/* not SERVER-HELLO: an error */
+		return TLS_REPLY_ALERT;
+	if (n < 2 + len)
+		return TLS_REPLY_MORE;
+	if (len < 11) {
+		snprintf(err, errlen, "malformed SSL 2.0 SERVER-HELLO");
+		return TLS_REPLY_BAD;
+	}
+	certlen = (size_t)p[7] << 8 | p[8];
+	specslen = (size_t)p[9] << 8 | p[10];
+	if (13 + certlen + specslen > 2 + len || specslen % 3 != 0) {
+		snprintf(err, errlen, "malformed SSL 2.0 SERVER-HELLO");
+		return TLS_REPLY_BAD;
+	}
+	for (i = 0; i < specslen / 3 && out->nkinds < SSLV2_MAX_KINDS; i++) {
+		const uint8_t *k = p + 13 + certlen + 3 * i;
+
+		out->kinds[out->nkinds++] = (uint32_t)k[0] << 16 |
+		    (uint32_t)k[1] << 8 | k[2];
+	}
+	return TLS_REPLY_HELLO;
+}
+
+const char *
+tls_sslv2_kind_name(uint32_t kind)
+{
+	size_t i;
+
+	for (i = 0; i < NSSLV2_KINDS; i++)
+		if (sslv2_kinds[i].kind == kind)
+			return sslv2_kinds[i].name;
+	return NULL;
+}
+
 const char *
 tls_version_name(uint16_t v)
 {

@@ -114,6 +114,32 @@ struct tls_ske {
 int	 tls_ske_parse(const uint8_t *p, size_t n, int ecdhe,
 	    uint16_t version, struct tls_ske *out);
 
+/*
+ * SSL 2.0 (a legacy check only: the protocol is broken). The hello offers
+ * every SSL 2.0 cipher kind; a server that speaks SSL 2.0 answers with a
+ * SERVER-HELLO listing all the kinds it shares, so one connection tells
+ * everything.
+ */
+int	 tls_sslv2_hello_build(struct buf *out);
+
+#define SSLV2_MAX_KINDS	16
+
+struct sslv2_reply {
+	uint32_t	 kinds[SSLV2_MAX_KINDS];	/* 24-bit cipher kinds */
+	size_t		 nkinds;
+};
+
+/*
+ * Read what a server sent to the SSL 2.0 hello: TLS_REPLY_MORE, _HELLO (an
+ * SSL 2.0 SERVER-HELLO, kinds in out), _ALERT (a TLS alert or an SSL 2.0
+ * error: not spoken) or _BAD (why in err).
+ */
+enum tls_reply_kind tls_sslv2_read(const uint8_t *p, size_t n,
+	    struct sslv2_reply *out, char *err, size_t errlen);
+
+/* The name of an SSL 2.0 cipher kind ("SSL_CK_RC4_128_WITH_MD5"), or NULL. */
+const char *tls_sslv2_kind_name(uint32_t kind);
+
 /* "TLSv1.2" etc., or NULL for a version fipsev does not name. */
 const char *tls_version_name(uint16_t v);
 

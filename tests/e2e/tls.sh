@@ -186,7 +186,7 @@ wait_port 127.0.0.1 "$PORT_stunnel"
 
 peer smtp rsa.crt rsa.key
 peer smtp-plain
-for m in silent garbage midrecord bigrecord dribble reset; do
+for m in silent garbage midrecord bigrecord dribble reset sslv2; do
 	peer "$m"
 done
 PORT_dead=$(free_port)	# nothing listens there
@@ -405,6 +405,14 @@ check "reset" [ "$(err 5)" = "connection reset without an answer" ]
 check "dead" [ "$(err 6)" = "cannot connect: Connection refused" ]
 check "hostile: none compliant" [ "$(jq '[.endpoints[0:7][].compliant] | any' "$T/out")" = false ]
 check "hostile: good endpoint unharmed" [ "$(jq -r '.endpoints[7] | "\(.compliant) \(.error)"' "$T/out")" = "true null" ]
+# SSL 2.0, from the one peer that still speaks it.
+scan 1 --timeout 2 "127.0.0.1:$PORT_sslv2"
+check "sslv2: protocol" [ "$(jqe '.protocols | join(",")')" = SSLv2 ]
+check "sslv2: kinds" [ "$(jqe '[.ciphers[] | "\(.id) \(.iana_name) \(.fips_status)"] | join(",")')" = \
+	"0x010080 SSL_CK_RC4_128_WITH_MD5 not-approved,0x0700C0 SSL_CK_DES_192_EDE3_CBC_WITH_MD5 not-approved" ]
+check "sslv2: finding" grep -q '"SSLv2 accepted: not-approved' "$T/out"
+scan 0 "127.0.0.1:$PORT_fips"
+check "sslv2: OpenSSL answers in TLS" [ "$(jqe '.protocol_probes.SSLv2')" = "answered in TLS, not SSL 2.0" ]
 # The endpoint timeout bounds an endpoint whatever its probes do.
 scan 1 --timeout 5 --endpoint-timeout 1 "127.0.0.1:$PORT_dribble"
 check "endpoint timeout" grep -q 'not finished within 1000 ms' <(err 0)

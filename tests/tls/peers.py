@@ -12,6 +12,9 @@ serves until killed. Modes:
   bigrecord  sends a handshake header announcing a 16 MB message
   dribble    sends a plausible record one byte a second
   reset      accepts, then resets the connection (RST)
+  sslv2      answers an SSL 2.0 CLIENT-HELLO with a SERVER-HELLO offering
+             RC4_128_WITH_MD5 and DES_192_EDE3_CBC_WITH_MD5, and closes on
+             anything else (what an SSL 2.0-only server does)
   smtp       an SMTP server with STARTTLS (RFC 3207); the TLS is Python's
              ssl module (OpenSSL), TLS 1.2 and 1.3, with CERT and KEY
   smtp-plain an SMTP server that does not offer STARTTLS
@@ -44,6 +47,16 @@ def serve(mode, conn, ctx):
             for b in b"\x16\x03\x03\x00\x30" + b"\x02\x00\x00\x2c" + b"\x03" * 44:
                 conn.sendall(bytes([b]))
                 time.sleep(1)
+        elif mode == "sslv2":
+            hello = conn.recv(4096)
+            if hello and hello[0] & 0x80 and hello[2] == 1:
+                cert = b"\x30\x03\x02\x01\x00"    # not a real certificate
+                specs = b"\x01\x00\x80\x07\x00\xc0"
+                connid = b"\x42" * 16
+                body = (b"\x04\x00\x01\x00\x02" +
+                        struct.pack(">HHH", len(cert), len(specs), len(connid))
+                        + cert + specs + connid)
+                conn.sendall(struct.pack(">H", 0x8000 | len(body)) + body)
         elif mode == "reset":
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                             struct.pack("ii", 1, 0))

@@ -436,6 +436,60 @@ test_read_hostile(void **state)
 	assert_int_equal(feed(wire, n, err, sizeof(err)), TLS_REPLY_BAD);
 }
 
+static void
+test_sslv2(void **state)
+{
+	static const uint8_t hello[] = {
+		0x80, 0x1d,			/* header: 29 bytes */
+		0x04, 0x00, 0x01, 0x00, 0x02,	/* SERVER-HELLO, SSL 2.0 */
+		0x00, 0x02, 0x00, 0x06, 0x00, 0x10,
+		0xaa, 0xbb,			/* "certificate" */
+		0x01, 0x00, 0x80, 0x07, 0x00, 0xc0,
+		0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42,
+		0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42,
+	};
+	struct sslv2_reply r;
+	struct buf b;
+	const uint8_t *p;
+	char err[128];
+	uint8_t bad[sizeof(hello)];
+
+	(void)state;
+	buf_init(&b, 4096);
+	assert_int_equal(tls_sslv2_hello_build(&b), 0);
+	p = (const uint8_t *)b.data;
+	assert_int_equal(b.len, 2 + 9 + 21 + 16);
+	assert_int_equal(((p[0] & 0x7f) << 8 | p[1]), b.len - 2);
+	assert_int_equal(p[2], 1);		/* CLIENT-HELLO */
+	assert_int_equal(u16(p + 3), 0x0002);
+	assert_int_equal(u16(p + 5), 21);	/* seven kinds */
+	assert_int_equal(u16(p + 9), 16);	/* challenge */
+	buf_release(&b);
+
+	assert_int_equal(tls_sslv2_read(hello, sizeof(hello), &r, err,
+	    sizeof(err)), TLS_REPLY_HELLO);
+	assert_int_equal(r.nkinds, 2);
+	assert_int_equal(r.kinds[0], 0x010080);
+	assert_string_equal(tls_sslv2_kind_name(r.kinds[1]),
+	    "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
+	assert_null(tls_sslv2_kind_name(0x123456));
+	assert_int_equal(tls_sslv2_read(hello, 20, &r, err, sizeof(err)),
+	    TLS_REPLY_MORE);
+	/* A TLS server's alert, whole and in part. */
+	assert_int_equal(tls_sslv2_read((const uint8_t *)"\x15\x03\x01\x00"
+	    "\x02\x02\x46", 7, &r, err, sizeof(err)), TLS_REPLY_ALERT);
+	assert_int_equal(tls_sslv2_read((const uint8_t *)"\x15\x03\x01\x00"
+	    "\x02\x02", 6, &r, err, sizeof(err)), TLS_REPLY_MORE);
+	assert_int_equal(tls_sslv2_read((const uint8_t *)"HTTP/1.1", 8, &r,
+	    err, sizeof(err)), TLS_REPLY_BAD);
+	/* Lengths that run past the message. */
+	memcpy(bad, hello, sizeof(bad));
+	bad[8] = 0x40;
+	assert_int_equal(tls_sslv2_read(bad, sizeof(bad), &r, err,
+	    sizeof(err)), TLS_REPLY_BAD);
+	assert_string_equal(err, "malformed SSL 2.0 SERVER-HELLO");
+}
+
 int
 main(void)
 {
@@ -449,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_read_ske),
 		cmocka_unit_test(test_ske_dhe),
 		cmocka_unit_test(test_read_hostile),
+		cmocka_unit_test(test_sslv2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
