@@ -102,7 +102,6 @@ struct track {
 	struct u16list	 offer;		/* what is left to offer */
 	struct u16list	 suites;	/* fixed suites (phase 2) */
 	int		 done;
-	int		 queued;
 	struct track	*next;		/* in the endpoint */
 	struct track	*next_ready;
 };
@@ -286,6 +285,29 @@ seen_add(struct seenlist *l, uint16_t id, const char *name, int vi, int bits)
 	return 0;
 }
 
+/* The registry's name for a code point, else "unknown-0xNNNN" in tmp. */
+static const char *
+name_or_unknown(const struct tls_named *n, uint16_t id, char *tmp,
+    size_t len)
+{
+	if (n != NULL)
+		return n->name;
+	snprintf(tmp, len, "unknown-0x%04X", id);
+	return tmp;
+}
+
+/* An entry of a registry table by name, or NULL. */
+static const struct tls_named *
+named_by_name(const struct tls_named *arr, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(arr[i].name, name) == 0)
+			return &arr[i];
+	return NULL;
+}
+
 /* --- targets ---------------------------------------------------------- */
 
 void
@@ -377,7 +399,6 @@ track_new(struct scan *s, struct endpoint *ep, enum track_kind kind, int vi)
 static void
 track_ready(struct scan *s, struct track *t)
 {
-	t->queued = 1;
 	t->next_ready = NULL;
 	if (s->ready_tail != NULL)
 		s->ready_tail->next_ready = t;
@@ -425,12 +446,10 @@ kex_signed(const struct tls_suite *su)
 static uint16_t
 sigalg_id(const struct scan *s, const char *name)
 {
-	size_t i;
+	const struct tls_named *n = named_by_name(s->reg.sigalgs,
+	    s->reg.nsigalgs, name);
 
-	for (i = 0; i < s->reg.nsigalgs; i++)
-		if (strcmp(s->reg.sigalgs[i].name, name) == 0)
-			return s->reg.sigalgs[i].id;
-	return 0;
+	return n != NULL ? n->id : 0;
 }
 
 static void
@@ -561,28 +580,6 @@ track_hello(struct scan *s, struct track *t, struct buf *out)
 		return 0;
 	}
 	return tls_hello_build(&h, out);
-}
-
-static const char *
-group_name(const struct scan *s, uint16_t id, char *tmp, size_t len)
-{
-	const struct tls_named *g = tls_group_by_id(&s->reg, id);
-
-	if (g != NULL)
-		return g->name;
-	snprintf(tmp, len, "unknown-0x%04X", id);
-	return tmp;
-}
-
-static const char *
-sigalg_name(const struct scan *s, uint16_t id, char *tmp, size_t len)
-{
-	const struct tls_named *g = tls_sigalg_by_id(&s->reg, id);
-
-	if (g != NULL)
-		return g->name;
-	snprintf(tmp, len, "unknown-0x%04X", id);
-	return tmp;
 }
 
 /*
@@ -729,8 +726,9 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 	case TR_GROUPS13:
 		if (rep->group == 0 || !u16_has(&t->offer, rep->group))
 			break;
-		if (seen_add(&ep->groups, rep->group, group_name(s,
-		    rep->group, tmp, sizeof(tmp)), t->vi, 0) == -1)
+		if (seen_add(&ep->groups, rep->group, name_or_unknown(
+		    tls_group_by_id(&s->reg, rep->group), rep->group, tmp,
+		    sizeof(tmp)), t->vi, 0) == -1)
 			s->oom = 1;
 		u16_remove(&t->offer, rep->group);
 		if (t->offer.n > 0) {
@@ -750,8 +748,8 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 			break;
 		/* Every signed key exchange also names its scheme. */
 		if (ske.sigalg != 0 && seen_add(&ep->sigalgs, ske.sigalg,
-		    sigalg_name(s, ske.sigalg, tmp, sizeof(tmp)), t->vi, 0) ==
-		    -1)
+		    name_or_unknown(tls_sigalg_by_id(&s->reg, ske.sigalg),
+		    ske.sigalg, tmp, sizeof(tmp)), t->vi, 0) == -1)
 			s->oom = 1;
 		if (t->kind == TR_SIGALGS12) {
 			if (ske.sigalg == 0 || !u16_has(&t->offer, ske.sigalg))
@@ -760,8 +758,9 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 		} else if (t->kind == TR_GROUPS12) {
 			if (ske.group == 0 || !u16_has(&t->offer, ske.group))
 				break;
-			if (seen_add(&ep->groups, ske.group, group_name(s,
-			    ske.group, tmp, sizeof(tmp)), t->vi, 0) == -1)
+			if (seen_add(&ep->groups, ske.group, name_or_unknown(
+			    tls_group_by_id(&s->reg, ske.group), ske.group, tmp,
+			    sizeof(tmp)), t->vi, 0) == -1)
 				s->oom = 1;
 			u16_remove(&t->offer, ske.group);
 		} else {
@@ -772,10 +771,7 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 				break;
 			dh_group_name(ske.dh_p, ske.dh_plen, ske.dh_bits, name,
 			    sizeof(name));
-			g = NULL;
-			for (size_t i = 0; i < s->reg.ngroups; i++)
-				if (strcmp(s->reg.groups[i].name, name) == 0)
-					g = &s->reg.groups[i];
+			g = named_by_name(s->reg.groups, s->reg.ngroups, name);
 			if (seen_add(&ep->groups, g != NULL ? g->id : 0, name,
 			    t->vi, ske.dh_bits) == -1)
 				s->oom = 1;
@@ -1341,7 +1337,6 @@ run(struct scan *s)
 			s->ready_head = t->next_ready;
 			if (s->ready_head == NULL)
 				s->ready_tail = NULL;
-			t->queued = 0;
 			if (t->done)
 				continue;
 			s->tokens -= 1;
@@ -1399,7 +1394,7 @@ run(struct scan *s)
 			else
 				probe_end(s, p, FAIL_TIMEOUT, "no answer within "
 				    "%d ms", s->o->timeout_ms);
-			next = s->probes;	/* probe_end may start others */
+			next = s->probes;	/* the list changed */
 		}
 		/* An endpoint past its deadline with probes still queued. */
 		for (i = 0; i < s->neps; i++) {
@@ -1885,7 +1880,6 @@ start_endpoint(struct scan *s, struct endpoint *ep, int64_t now)
 	/* The certificate handshake goes first: it takes longest. */
 	if ((t = track_new(s, ep, TR_CERT, VI_TLS12)) == NULL)
 		return -1;
-	t->queued = 1;
 	t->next_ready = s->ready_head;
 	s->ready_head = t;
 	if (s->ready_tail == NULL)
