@@ -1713,6 +1713,14 @@ fail:
 
 /* --- set-up ----------------------------------------------------------- */
 
+static int
+is_address(const char *s)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
 /* The first address of res into ep. */
 static void
 take_address(struct endpoint *ep, const struct addrinfo *res)
@@ -1735,25 +1743,47 @@ take_address(struct endpoint *ep, const struct addrinfo *res)
 static int
 resolve_all(struct scan *s, int timeout_ms)
 {
-	struct addrinfo hints;
-	struct gaicb **reqs;
-	size_t i, pending = 0;
+	struct addrinfo hints, *res;
+	struct gaicb **reqs, **names;
+	size_t i, nnames = 0, pending;
 	int64_t deadline = now_ms() + timeout_ms;
+	int r;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
-	if ((reqs = calloc(s->neps, sizeof(*reqs))) == NULL)
-		return -1;
+	reqs = calloc(s->neps + 1, sizeof(*reqs));
+	names = calloc(s->neps + 1, sizeof(*names));
+	if (reqs == NULL || names == NULL)
+		goto fail;
 	for (i = 0; i < s->neps; i++) {
+		struct endpoint *ep = &s->eps[i];
+
+		/* An address needs no DNS: read it here and now. */
+		if (is_address(ep->host)) {
+			struct addrinfo numeric = hints;
+
+			numeric.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+			if ((r = getaddrinfo(ep->host, ep->port, &numeric,
+			    &res)) != 0) {
+				snprintf(ep->error, sizeof(ep->error), "cannot "
+				    "use address '%s': %s", ep->host,
+				    gai_strerror(r));
+				continue;
+			}
+			take_address(ep, res);
+			freeaddrinfo(res);
+			continue;
+		}
 		if ((reqs[i] = calloc(1, sizeof(**reqs))) == NULL)
 			goto fail;
-		reqs[i]->ar_name = s->eps[i].host;
-		reqs[i]->ar_service = s->eps[i].port;
+		reqs[i]->ar_name = ep->host;
+		reqs[i]->ar_service = ep->port;
 		reqs[i]->ar_request = &hints;
+		names[nnames++] = reqs[i];
 	}
-	if (s->neps > 0 && getaddrinfo_a(GAI_NOWAIT, reqs, (int)s->neps,
+	if (nnames > 0 && getaddrinfo_a(GAI_NOWAIT, names, (int)nnames,
 	    NULL) != 0)
 		goto fail;
 	for (;;) {
@@ -1761,19 +1791,21 @@ resolve_all(struct scan *s, int timeout_ms)
 		struct timespec ts;
 
 		pending = 0;
-		for (i = 0; i < s->neps; i++)
-			pending += gai_error(reqs[i]) == EAI_INPROGRESS;
+		for (i = 0; i < nnames; i++)
+			pending += gai_error(names[i]) == EAI_INPROGRESS;
 		if (pending == 0 || left <= 0)
 			break;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000;
-		gai_suspend((const struct gaicb *const *)reqs, (int)s->neps,
+		gai_suspend((const struct gaicb *const *)names, (int)nnames,
 		    &ts);
 	}
 	for (i = 0; i < s->neps; i++) {
 		struct endpoint *ep = &s->eps[i];
-		int r = gai_error(reqs[i]);
 
+		if (reqs[i] == NULL)
+			continue;
+		r = gai_error(reqs[i]);
 		if (r == 0) {
 			take_address(ep, reqs[i]->ar_result);
 			freeaddrinfo(reqs[i]->ar_result);
@@ -1789,21 +1821,16 @@ resolve_all(struct scan *s, int timeout_ms)
 		free(reqs[i]);
 	}
 	free(reqs);
+	free(names);
 	return 0;
 fail:
-	for (i = 0; i < s->neps; i++)
+	for (i = 0; reqs != NULL && i < s->neps; i++)
 		free(reqs[i]);
 	free(reqs);
+	free(names);
 	return -1;
 }
 
-static int
-is_address(const char *s)
-{
-	unsigned char a[16];
-
-	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
-}
 
 static int
 offer_lists(struct scan *s)
