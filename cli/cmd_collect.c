@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "collector/cluster.h"
 #include "collector/fips_policy.h"
 #include "collector/node.h"
 #include "collector/tls_scan.h"
@@ -23,7 +24,8 @@
 #include "util/banned.h"
 
 const char cmd_collect_usage[] =
-    "usage: fipsev collect [--node [--root DIR]] [--tls HOST:PORT...]\n"
+    "usage: fipsev collect [--node [--root DIR]] [--snapshot DIR\n"
+    "                      [--values FILE...]] [--tls HOST:PORT...]\n"
     "                      [TLS options] [--db FILE]\n"
     "\n"
     "Collect evidence and record it in the store as one run. Everything is\n"
@@ -32,6 +34,12 @@ const char cmd_collect_usage[] =
     "\n"
     "  --node          collect this node's FIPS evidence (see 'fipsev node')\n"
     "  --root DIR      read the host through DIR (default /)\n"
+    "  --snapshot DIR  the cluster's evidence from 'kubectl get -o json'\n"
+    "                  files and node reports in DIR (README \"Cluster\n"
+    "                  evidence\" lists them); a missing file is missing\n"
+    "                  evidence, not an error\n"
+    "  --values FILE   a Helm values file to judge beside the release\n"
+    "                  (repeat: merged in order, as helm -f does)\n"
     "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
     "                  for more, or give a comma-separated list\n"
     TLS_CLI_HELP
@@ -40,11 +48,16 @@ const char cmd_collect_usage[] =
 
 /* Targets given with --tls; more than this is a usage error. */
 #define COLLECT_MAX_TARGETS	4096
+/* Values files given with --values. */
+#define COLLECT_MAX_VALUES	64
 
 struct collect_opts {
 	int		 node;
 	const char	*root;
 	const char	*db;
+	const char	*snapshot;
+	const char	*values[COLLECT_MAX_VALUES];
+	int		 nvalues;
 	struct tls_cli	 tls;
 	char		**targets;	/* owned, from --tls */
 	int		 ntargets;
@@ -109,6 +122,8 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "node", no_argument, NULL, 'n' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "tls", required_argument, NULL, 't' },
+		{ "snapshot", required_argument, NULL, 's' },
+		{ "values", required_argument, NULL, 'v' },
 		TLS_CLI_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -122,6 +137,8 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->db = NULL;
 	o->targets = NULL;
 	o->ntargets = 0;
+	o->snapshot = NULL;
+	o->nvalues = 0;
 	tls_cli_init(&o->tls);
 	/* Targets are checked after all options: --starttls changes ports. */
 	if ((tls_args = calloc((size_t)argc, sizeof(*tls_args))) == NULL) {
@@ -144,6 +161,18 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 't':
 			tls_args[ntls++] = optarg;
+			break;
+		case 's':
+			o->snapshot = optarg;
+			break;
+		case 'v':
+			if (o->nvalues == COLLECT_MAX_VALUES) {
+				free(tls_args);
+				*status = cmd_usage_error("collect", "more than "
+				    "%d --values files", COLLECT_MAX_VALUES);
+				return 1;
+			}
+			o->values[o->nvalues++] = optarg;
 			break;
 		case 'h':
 			free(tls_args);
@@ -170,9 +199,14 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	free(tls_args);
 	if (cmd_extra_args("collect", argc, argv, status))
 		return 1;
-	if (!o->node && o->ntargets == 0) {
+	if (o->nvalues > 0 && o->snapshot == NULL) {
+		*status = cmd_usage_error("collect", "--values needs "
+		    "--snapshot: values are judged beside the cluster");
+		return 1;
+	}
+	if (!o->node && o->ntargets == 0 && o->snapshot == NULL) {
 		*status = cmd_usage_error("collect", "nothing to collect: "
-		    "give --node or --tls");
+		    "give --node, --snapshot or --tls");
 		return 1;
 	}
 	return 0;
@@ -218,11 +252,15 @@ cmd_collect(int argc, char **argv)
 	struct store_run_meta meta;
 	struct store *st = NULL;
 	struct fips_policy *policy = NULL;
+	struct cluster_evidence cluster;
 	cJSON *doc = NULL, *scan = NULL;
 	char started[32], host[256];
-	char *path = NULL, *json = NULL;
+	char *path = NULL, *json = NULL, *cjson = NULL;
 	int64_t run_id;
+	size_t i;
 	int rc, failing = 0;
+
+	memset(&cluster, 0, sizeof(cluster));
 
 	if (parse_opts(argc, argv, &o, &rc) != 0) {
 		free_targets(&o);
@@ -249,6 +287,10 @@ cmd_collect(int argc, char **argv)
 	if (o.node && ((doc = node_collect(o.root)) == NULL ||
 	    (json = json_print(doc)) == NULL))
 		goto out;
+	if (o.snapshot != NULL && (cluster_from_snapshot(o.snapshot,
+	    o.values, (size_t)o.nvalues, &cluster) == -1 ||
+	    (cjson = json_print(cluster.doc)) == NULL))
+		goto out;
 	if (o.ntargets > 0 && (scan = tls_scan((const char *const *)o.targets,
 	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)
 		goto out;
@@ -256,25 +298,43 @@ cmd_collect(int argc, char **argv)
 	meta.host = host;
 	meta.tool_version = FIPSEV_VERSION;
 	if (store_run_begin(st, &meta) == -1 ||
-	    (json != NULL && store_run_add_node(st, json, strlen(json)) == -1) ||
+	    (json != NULL && store_run_add_node(st, json, strlen(json)) == -1))
+		goto out;
+	/* Each node's own evidence, byte for byte, then the cluster's. */
+	for (i = 0; i < cluster.nreports; i++)
+		if (store_run_add_node(st, cluster.reports[i],
+		    cluster.report_lens[i]) == -1)
+			goto out;
+	if ((cjson != NULL && store_run_add_cluster(st, "cluster", cjson,
+	    strlen(cjson)) == -1) ||
 	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;
+	if (cluster.doc != NULL &&
+	    json_get_tristate(cluster.doc, "compliant") != 1)
+		failing++;
 
 	if (doc != NULL && json_get_tristate(cJSON_GetObjectItemCaseSensitive(
 	    doc, "node"), "compliant") != 1)
 		failing++;
 	rc = failing == 0 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
-	printf("run %" PRId64 " recorded in '%s': %d node%s, %d TLS "
-	    "endpoint%s, %s\n", run_id, path, o.node, o.node == 1 ? "" : "s",
-	    o.ntargets, o.ntargets == 1 ? "" : "s",
-	    rc == EXIT_COMPLIANT ? "compliant" : "NOT compliant");
+	{
+		size_t nodes = (size_t)o.node + cluster.nreports;
+
+		printf("run %" PRId64 " recorded in '%s': %zu node%s, %d TLS "
+		    "endpoint%s%s, %s\n", run_id, path, nodes, nodes == 1 ?
+		    "" : "s", o.ntargets, o.ntargets == 1 ? "" : "s",
+		    cluster.doc != NULL ? ", cluster evidence" : "",
+		    rc == EXIT_COMPLIANT ? "compliant" : "NOT compliant");
+	}
 	rc = cmd_flush_stdout(rc);
 out:
 	store_close(st);
 	cJSON_Delete(doc);
 	cJSON_Delete(scan);
 	fips_policy_free(policy);
+	cluster_evidence_release(&cluster);
+	free(cjson);
 	free(json);
 	free(path);
 	free_targets(&o);

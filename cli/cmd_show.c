@@ -99,6 +99,7 @@ struct collector_view {
 static const struct collector_view views[] = {
 	{ "node", "node", text_node, NULL },
 	{ "tls", "TLS endpoint", text_tls, NULL },
+	{ "cluster", "cluster", text_cluster, NULL },
 };
 
 static int

@@ -335,3 +335,92 @@ text_tls(FILE *out, const cJSON *doc)
 	}
 	return 0;
 }
+
+static void
+tristate_word(FILE *out, int v, const char *yes, const char *no)
+{
+	fputs(v == 1 ? yes : v == 0 ? no : "unknown", out);
+}
+
+int
+text_cluster(FILE *out, const cJSON *doc)
+{
+	const cJSON *n, *r, *d, *t, *f;
+
+	if (!cJSON_IsObject(doc))
+		return -1;
+	label(out, "cluster");
+	fputs(json_get_tristate(doc, "compliant") == 1 ? "compliant\n" :
+	    "NOT compliant\n", out);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
+		fputs("  node ", out);
+		put_clean(out, json_get_str(n, "name"));
+		fputs(": ", out);
+		put_clean(out, json_get_str(n, "os_image"));
+		fputs(", evidence ", out);
+		put_clean(out, json_get_str(n, "evidence"));
+		if (json_get_tristate(n, "compliant") >= 0) {
+			fputs(", ", out);
+			tristate_word(out, json_get_tristate(n, "compliant"),
+			    "FIPS", "NOT FIPS");
+		}
+		fputc('\n', out);
+	}
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "helm"), "releases")) {
+		const cJSON *since = cJSON_GetObjectItemCaseSensitive(r,
+		    "fips_since_first_install");
+
+		fputs("  release ", out);
+		put_clean(out, json_get_str(r, "namespace"));
+		fputc('/', out);
+		put_clean(out, json_get_str(r, "name"));
+		fputs(": SMP ", out);
+		put_clean(out, json_get_str(r, "smp_version"));
+		fputs(" (", out);
+		tristate_word(out, json_get_tristate(r, "smp_version_supported"),
+		    "supports FIPS", "before FIPS support");
+		fputs("), global.fips ", out);
+		tristate_word(out, json_get_tristate(r, "global_fips"), "true",
+		    "NOT true");
+		fputs(", FIPS from the first install: ", out);
+		tristate_word(out, json_get_tristate(since, "value"), "yes",
+		    "NO");
+		fputs("\n    ", out);
+		put_clean(out, json_get_str(since, "reason"));
+		fputc('\n', out);
+	}
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
+	    "delegates")) {
+		fputs("  delegate ", out);
+		put_clean(out, json_get_str(d, "namespace"));
+		fputc('/', out);
+		put_clean(out, json_get_str(d, "name"));
+		fputs(": ", out);
+		put_clean(out, json_get_str(d, "image"));
+		fputs(", FIPS_ENABLED ", out);
+		tristate_word(out, json_get_tristate(d, "fips_enabled"), "true",
+		    "NOT true");
+		fputs(" (", out);
+		put_clean(out, json_get_str(d, "fips_enabled_source"));
+		fputs(")\n", out);
+	}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc,
+	    "tls_targets")) {
+		fputs("  TLS target ", out);
+		put_clean(out, json_get_str(t, "target"));
+		fputs(" (", out);
+		put_clean(out, json_get_str(t, "source"));
+		fputs(")\n", out);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+	if (cJSON_GetArraySize(f) > 0) {
+		fputs("  findings:\n", out);
+		cJSON_ArrayForEach(t, f) {
+			fputs("    - ", out);
+			put_clean(out, cJSON_IsString(t) ? t->valuestring : "?");
+			fputc('\n', out);
+		}
+	}
+	return 0;
+}

@@ -24,6 +24,13 @@ int	 text_node(FILE *out, const struct cJSON *doc);
  */
 int	 text_tls(FILE *out, const struct cJSON *doc);
 
+/*
+ * A cluster document (fipsev-cluster/1): the verdict, nodes and their
+ * evidence, the Harness release and its history verdict, delegates, TLS
+ * targets found, and the findings. Returns 0 or -1.
+ */
+int	 text_cluster(FILE *out, const struct cJSON *doc);
+
 /* The header line of the runs table, then one line per run. */
 void	 text_runs_header(FILE *out);
 void	 text_run_line(FILE *out, const struct store_run_info *ri);

@@ -61,6 +61,23 @@ const char *const store_migrations[] = {
 	"  connections  INTEGER NOT NULL CHECK (connections >= 0),"
 	"  PRIMARY KEY (run_id, target)"
 	") WITHOUT ROWID;",
+
+	/* 3: the cluster: release settings, history verdict, delegates. */
+	"CREATE TABLE cluster_facts ("
+	"  run_id                    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  subject                   TEXT NOT NULL,"
+	"  compliant                 INTEGER NOT NULL CHECK (compliant IN (0, 1)),"
+	"  release                   TEXT,"	/* namespace/name */
+	"  smp_version               TEXT,"
+	"  global_fips               INTEGER CHECK (global_fips IN (0, 1)),"
+	"  fips_since_first_install  INTEGER CHECK (fips_since_first_install IN (0, 1)),"
+	"  nodes_listed              INTEGER NOT NULL,"
+	"  nodes_without_evidence    INTEGER NOT NULL,"
+	"  delegates                 INTEGER NOT NULL,"
+	"  delegates_fips            INTEGER NOT NULL,"
+	"  findings                  TEXT NOT NULL,"	/* JSON array */
+	"  PRIMARY KEY (run_id, subject)"
+	") WITHOUT ROWID;",
 };
 
 const int store_migrations_count =

@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "collector/cluster.h"
 #include "collector/node.h"
 #include "collector/tls_scan.h"
 #include "schema.h"
@@ -37,6 +38,8 @@ struct store {
 	int	 nodes_failing;
 	int	 endpoints;	/* TLS endpoints added to the open run */
 	int	 endpoints_failing;
+	int	 clusters;	/* cluster documents added to the open run */
+	int	 clusters_failing;
 };
 
 /* Log a failed SQLite call with the store path and SQLite's reason. */
@@ -388,6 +391,8 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	st->nodes_failing = 0;
 	st->endpoints = 0;
 	st->endpoints_failing = 0;
+	st->clusters = 0;
+	st->clusters_failing = 0;
 	testhook("store-run-begun");
 	return 0;
 fail:
@@ -421,6 +426,33 @@ put_document(struct store *st, const char *body, size_t len,
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)len);
 	sqlite3_bind_blob64(stmt, 4, body, (sqlite3_uint64)len, SQLITE_STATIC);
 	return step_done(st, stmt, "cannot store a document");
+}
+
+/* Add one row to evidence; a duplicate subject is named. */
+static int
+add_evidence(struct store *st, const char *collector, const char *subject,
+    const char *hex)
+{
+	sqlite3_stmt *stmt;
+
+	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
+	    "sha256) VALUES (?, ?, ?, ?)", &stmt) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, collector);
+	bind_text(stmt, 3, subject);
+	bind_text(stmt, 4, hex);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
+			log_err("store '%s': %s evidence '%s' appears twice in "
+			    "one run", st->path, collector, subject);
+		else
+			store_err(st, "cannot record evidence");
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
 }
 
 /*
@@ -511,23 +543,9 @@ store_run_add_node(struct store *st, const char *json, size_t len)
 	    "reasons"))) == NULL)
 		goto out;
 
-	if (put_document(st, json, len, "application/json", hex) == -1)
+	if (put_document(st, json, len, "application/json", hex) == -1 ||
+	    add_evidence(st, "node", subject, hex) == -1)
 		goto out;
-	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
-	    "sha256) VALUES (?, 'node', ?, ?)", &stmt) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, st->run_id);
-	bind_text(stmt, 2, subject);
-	bind_text(stmt, 3, hex);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
-			log_err("store '%s': node '%s' appears twice in one run",
-			    st->path, subject);
-		else
-			store_err(st, "cannot record node evidence");
-		goto out;
-	}
-	sqlite3_finalize(stmt);
 
 	if (prepare(st, "INSERT INTO node_facts (run_id, node, compliant, "
 	    "fips_enabled, kernel_cmdline_fips, os_id, os_version_id, "
@@ -689,23 +707,9 @@ store_run_add_tls(struct store *st, const char *json, size_t len)
 		log_err("store '%s': out of memory", st->path);
 		goto out;
 	}
-	if (put_document(st, json, len, "application/json", hex) == -1)
+	if (put_document(st, json, len, "application/json", hex) == -1 ||
+	    add_evidence(st, "tls", target, hex) == -1)
 		goto out;
-	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
-	    "sha256) VALUES (?, 'tls', ?, ?)", &stmt) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, st->run_id);
-	bind_text(stmt, 2, target);
-	bind_text(stmt, 3, hex);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
-			log_err("store '%s': TLS endpoint '%s' appears twice "
-			    "in one run", st->path, target);
-		else
-			store_err(st, "cannot record TLS evidence");
-		goto out;
-	}
-	sqlite3_finalize(stmt);
 	if (prepare(st, "INSERT INTO tls_facts (run_id, target, compliant, "
 	    "error, protocols, suites, groups, sigalgs, connections) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
@@ -736,6 +740,99 @@ out:
 	return rc;
 }
 
+/* The first Harness release of a cluster document, or NULL. */
+static const cJSON *
+first_release(const cJSON *doc)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "helm"), "releases"), 0);
+}
+
+int
+store_run_add_cluster(struct store *st, const char *subject,
+    const char *json, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1], release[300];
+	sqlite3_stmt *stmt = NULL;
+	cJSON *doc = NULL;
+	const cJSON *rel, *n, *d;
+	const char *format;
+	char *findings = NULL;
+	int compliant, listed = 0, missing = 0, ndel = 0, nfips = 0, rc = -1;
+
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		log_err("store '%s': cluster evidence is not valid JSON",
+		    st->path);
+		goto out;
+	}
+	format = json_get_str(doc, "format");
+	if (format == NULL || strcmp(format, CLUSTER_FORMAT) != 0 ||
+	    (compliant = json_get_tristate(doc, "compliant")) < 0 ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc,
+	    "findings"))) {
+		log_err("store '%s': cluster evidence: not a %s document with "
+		    "'compliant' and 'findings'", st->path, CLUSTER_FORMAT);
+		goto out;
+	}
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
+		const char *ev = json_get_str(n, "evidence");
+
+		listed++;
+		missing += ev == NULL || strcmp(ev, "collected") != 0;
+	}
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
+	    "delegates")) {
+		ndel++;
+		nfips += json_get_tristate(d, "fips_enabled") == 1;
+	}
+	rel = first_release(doc);
+	snprintf(release, sizeof(release), "%s/%s",
+	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
+	    "", json_get_str(rel, "name") ? json_get_str(rel, "name") : "");
+	if ((findings = json_print(cJSON_GetObjectItemCaseSensitive(doc,
+	    "findings"))) == NULL)
+		goto out;
+	if (put_document(st, json, len, "application/json", hex) == -1 ||
+	    add_evidence(st, "cluster", subject, hex) == -1)
+		goto out;
+	if (prepare(st, "INSERT INTO cluster_facts (run_id, subject, "
+	    "compliant, release, smp_version, global_fips, "
+	    "fips_since_first_install, nodes_listed, nodes_without_evidence, "
+	    "delegates, delegates_fips, findings) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 2, subject);
+	sqlite3_bind_int(stmt, 3, compliant);
+	bind_text(stmt, 4, rel != NULL ? release : NULL);
+	bind_text(stmt, 5, json_get_str(rel, "smp_version"));
+	bind_tristate(stmt, 6, rel != NULL ? json_get_tristate(rel,
+	    "global_fips") : -1);
+	bind_tristate(stmt, 7, rel != NULL ? json_get_tristate(
+	    cJSON_GetObjectItemCaseSensitive(rel, "fips_since_first_install"),
+	    "value") : -1);
+	sqlite3_bind_int(stmt, 8, listed);
+	sqlite3_bind_int(stmt, 9, missing);
+	sqlite3_bind_int(stmt, 10, ndel);
+	sqlite3_bind_int(stmt, 11, nfips);
+	bind_text(stmt, 12, findings);
+	rc = step_done(st, stmt, "cannot record cluster facts");
+	stmt = NULL;
+	if (rc == 0) {
+		st->clusters++;
+		st->clusters_failing += !compliant;
+	}
+out:
+	sqlite3_finalize(stmt);
+	free(findings);
+	cJSON_Delete(doc);
+	return rc;
+}
+
 int
 store_run_commit(struct store *st, int64_t *run_id)
 {
@@ -746,7 +843,7 @@ store_run_commit(struct store *st, int64_t *run_id)
 		log_err("store '%s': no run is open", st->path);
 		return -1;
 	}
-	if (st->nodes == 0 && st->endpoints == 0) {
+	if (st->nodes == 0 && st->endpoints == 0 && st->clusters == 0) {
 		log_err("store '%s': the run holds no evidence; not recorded",
 		    st->path);
 		goto fail;
@@ -759,8 +856,8 @@ store_run_commit(struct store *st, int64_t *run_id)
 	    "verdict = ? WHERE id = ?", &stmt) == -1)
 		goto fail;
 	bind_text(stmt, 1, finished);
-	bind_text(stmt, 2, st->nodes_failing == 0 && st->endpoints_failing == 0 ?
-	    "compliant" : "noncompliant");
+	bind_text(stmt, 2, st->nodes_failing == 0 && st->endpoints_failing == 0 &&
+	    st->clusters_failing == 0 ? "compliant" : "noncompliant");
 	sqlite3_bind_int64(stmt, 3, st->run_id);
 	if (step_done(st, stmt, "cannot finish the run") == -1)
 		goto fail;

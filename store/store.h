@@ -85,6 +85,14 @@ int	 store_run_add_node(struct store *st, const char *json, size_t len);
 int	 store_run_add_tls(struct store *st, const char *json, size_t len);
 
 /*
+ * Add the cluster's evidence: a document of format fipsev-cluster/1 (see
+ * cluster.h), stored as it is under subject (e.g. the snapshot or
+ * context), with the release settings and counts indexed.
+ */
+int	 store_run_add_cluster(struct store *st, const char *subject,
+	    const char *json, size_t len);
+
+/*
  * Finish the run (finished time, status, verdict) and commit. *run_id gets
  * the new run's id. A run with no evidence at all is refused. On failure
  * the run is rolled back.
@@ -133,7 +141,7 @@ int	 store_get_run(struct store *st, int64_t id, struct store_run_info *ri);
 
 /*
  * Call fn with each evidence document of a run from the given collector
- * ("node" or "tls"), ordered by subject: the subject, the document's SHA-256 as
+ * ("node", "tls" or "cluster"), ordered by subject: the subject, the document's SHA-256 as
  * recorded, and its bytes exactly as stored.
  */
 int	 store_run_documents(struct store *st, int64_t id, const char *collector,

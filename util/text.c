@@ -96,6 +96,34 @@ base64_encode(struct buf *out, const void *p, size_t n)
 }
 
 int
+base64_decode(struct buf *out, const char *s, size_t n)
+{
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	unsigned char dec[1024];	/* 1024 chars + 3 carried -> <= 770 */
+	int m, rc = -1;
+
+	if (ctx == NULL)
+		return -1;
+	EVP_DecodeInit(ctx);
+	while (n > 0) {
+		size_t chunk = n > 1024 ? 1024 : n;
+
+		if (EVP_DecodeUpdate(ctx, dec, &m, (const unsigned char *)s,
+		    (int)chunk) < 0 || buf_append(out, dec, (size_t)m) == -1)
+			goto out;
+		s += chunk;
+		n -= chunk;
+	}
+	if (EVP_DecodeFinal(ctx, dec, &m) != 1 ||
+	    buf_append(out, dec, (size_t)m) == -1)
+		goto out;
+	rc = 0;
+out:
+	EVP_ENCODE_CTX_free(ctx);
+	return rc;
+}
+
+int
 utc_now(char *out, size_t size)
 {
 	struct tm tm;

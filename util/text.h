@@ -23,6 +23,13 @@ long	 utf8_sanitize(struct buf *out, const void *p, size_t n);
  */
 int	 base64_encode(struct buf *out, const void *p, size_t n);
 
+/*
+ * Append the bytes that the standard base64 text s (n bytes; line breaks
+ * allowed) encodes. Returns 0, or -1 when s is not base64 or out is full
+ * (errno EFBIG then).
+ */
+int	 base64_decode(struct buf *out, const char *s, size_t n);
+
 /* The current time in UTC as "YYYY-MM-DDTHH:MM:SSZ" in out (>= 21 bytes). */
 int	 utc_now(char *out, size_t size);
 

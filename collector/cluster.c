@@ -1,0 +1,1072 @@
+/*
+ * cluster.c - see cluster.h.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "cluster.h"
+#include "helm.h"
+#include "node.h"
+#include "values.h"
+#include "util/digest.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/tsv.h"
+#include "util/banned.h"
+
+/* A snapshot file larger than this is refused (5,000 nodes fit). */
+#define SNAPSHOT_FILE_MAX	(512 * 1024 * 1024)
+
+/* The snapshot's files, and the command that makes each. */
+static const struct {
+	const char	*name;
+	const char	*command;
+} snapshot_files[] = {
+	{ "nodes.json", "kubectl get nodes -o json" },
+	{ "helm-releases.json",
+	    "kubectl get secrets -A -l owner=helm -o json" },
+	{ "configmaps.json", "kubectl get configmaps -A -o json" },
+	{ "workloads.json",
+	    "kubectl get deployments,statefulsets -A -o json" },
+	{ "ingresses.json", "kubectl get ingresses -A -o json" },
+	{ "services.json", "kubectl get services -A -o json" },
+};
+
+/* The parsed lists, by the index above. */
+enum { F_NODES, F_RELEASES, F_CONFIGMAPS, F_WORKLOADS, F_INGRESSES,
+    F_SERVICES, NFILES };
+
+struct collect {
+	const char	*dir;
+	cJSON		*doc;
+	cJSON		*findings;
+	cJSON		*sources;
+	cJSON		*lists[NFILES];		/* .items, or NULL */
+	struct cluster_evidence *ev;
+	int		 oom;
+};
+
+static void
+finding(struct collect *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+finding(struct collect *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json_array_add_str(c->findings, msg) == -1)
+		c->oom = 1;
+}
+
+/*
+ * Read dir/name into *text. Records the file in "sources" (its SHA-256,
+ * size, or why it could not be read). Returns 0, or 1 when it is missing
+ * or unreadable (recorded).
+ */
+static int
+read_source(struct collect *c, const char *name, char **text, size_t *len)
+{
+	char path[4096], hex[SHA256_HEX_LEN + 1];
+	cJSON *src = cJSON_CreateObject();
+	struct stat sb;
+
+	*text = NULL;
+	if (src == NULL || !cJSON_AddItemToArray(c->sources, src) ||
+	    json_add_str(src, "file", name)) {
+		c->oom = 1;
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	if (stat(path, &sb) == -1 && errno == ENOENT) {
+		if (json_add_str(src, "error", "missing"))
+			c->oom = 1;
+		return 1;
+	}
+	if (tsv_read_file(path, SNAPSHOT_FILE_MAX, text, len) == -1) {
+		/* Logged already; the document says so too. */
+		if (json_add_str(src, "error", "unreadable"))
+			c->oom = 1;
+		return 1;
+	}
+	if (sha256_hex(*text, *len, hex) == -1 ||
+	    json_add_str(src, "sha256", hex) ||
+	    cJSON_AddNumberToObject(src, "size", (double)*len) == NULL ||
+	    cJSON_AddNullToObject(src, "error") == NULL)
+		c->oom = 1;
+	return 0;
+}
+
+/* A `kubectl get -o json` list: its items, or NULL (a finding says why). */
+static cJSON *
+read_list(struct collect *c, int which)
+{
+	const char *name = snapshot_files[which].name;
+	cJSON *doc, *items;
+	char *text;
+	size_t len;
+
+	if (read_source(c, name, &text, &len) != 0) {
+		finding(c, "%s is missing from the snapshot (make it with "
+		    "'%s > %s'): that evidence is missing", name,
+		    snapshot_files[which].command, name);
+		return NULL;
+	}
+	doc = cJSON_ParseWithLength(text, len);
+	free(text);
+	items = doc != NULL ? cJSON_DetachItemFromObjectCaseSensitive(doc,
+	    "items") : NULL;
+	cJSON_Delete(doc);
+	if (!cJSON_IsArray(items)) {
+		cJSON_Delete(items);
+		finding(c, "%s is not a Kubernetes list (no \"items\" array): "
+		    "that evidence is missing", name);
+		return NULL;
+	}
+	return items;
+}
+
+static const char *
+meta_str(const cJSON *obj, const char *field)
+{
+	return json_get_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
+	    field);
+}
+
+/* A node name that is safe as a file name: a DNS-1123 subdomain. */
+static int
+safe_name(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	return n > 0 && n <= 253 && s[0] != '.' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n &&
+	    strstr(s, "..") == NULL;
+}
+
+/* --- nodes ------------------------------------------------------------ */
+
+static void
+node_report(struct collect *c, const char *name, cJSON *out)
+{
+	char file[300], *text;
+	size_t len;
+	cJSON *rep;
+	const cJSON *node;
+	const char *host;
+	int compliant;
+
+	snprintf(file, sizeof(file), "node-reports/%s.json", name);
+	if (json_add_str(out, "report", file))
+		c->oom = 1;
+	if (read_source(c, file, &text, &len) != 0) {
+		finding(c, "node %s: no evidence from the node (%s is not in "
+		    "the snapshot)", name, file);
+		if (json_add_str(out, "evidence", "missing"))
+			c->oom = 1;
+		return;
+	}
+	rep = cJSON_ParseWithLength(text, len);
+	node = cJSON_GetObjectItemCaseSensitive(rep, "node");
+	if (rep == NULL || json_get_str(rep, "format") == NULL ||
+	    strcmp(json_get_str(rep, "format"), NODE_FORMAT) != 0 ||
+	    !cJSON_IsObject(node) || json_get_tristate(node, "compliant") < 0) {
+		finding(c, "node %s: %s is not a fipsev node document", name,
+		    file);
+		if (json_add_str(out, "evidence", "unreadable"))
+			c->oom = 1;
+		cJSON_Delete(rep);
+		free(text);
+		return;
+	}
+	host = json_get_str(node, "hostname");
+	compliant = json_get_tristate(node, "compliant");
+	if (json_add_str(out, "evidence", "collected") ||
+	    json_add_tristate(out, "compliant", compliant) ||
+	    json_add_tristate(out, "fips_enabled", json_get_tristate(node,
+	    "fips_enabled")))
+		c->oom = 1;
+	/* Evidence from another machine would prove nothing about this one. */
+	if (host == NULL || strcmp(host, name) != 0)
+		finding(c, "node %s: its report names host '%s'", name,
+		    host != NULL ? host : "(none)");
+	else if (compliant != 1)
+		finding(c, "node %s: not in FIPS mode (see its node evidence)",
+		    name);
+	/* Keep the report's bytes as they are, for the store. */
+	{
+		char **r = reallocarray(c->ev->reports, c->ev->nreports + 1,
+		    sizeof(*r));
+		size_t *l = r != NULL ? reallocarray(c->ev->report_lens,
+		    c->ev->nreports + 1, sizeof(*l)) : NULL;
+
+		if (r != NULL)
+			c->ev->reports = r;
+		if (l == NULL) {
+			c->oom = 1;
+			free(text);
+		} else {
+			c->ev->report_lens = l;
+			r[c->ev->nreports] = text;
+			l[c->ev->nreports] = len;
+			c->ev->nreports++;
+		}
+	}
+	cJSON_Delete(rep);
+}
+
+static void
+nodes(struct collect *c)
+{
+	static const char *const info[][2] = {
+		{ "osImage", "os_image" }, { "kernelVersion", "kernel_version" },
+		{ "kubeletVersion", "kubelet_version" },
+		{ "containerRuntimeVersion", "container_runtime" },
+		{ "architecture", "architecture" },
+	};
+	cJSON *arr = cJSON_AddArrayToObject(c->doc, "nodes");
+	const cJSON *item;
+	size_t i;
+
+	if (arr == NULL) {
+		c->oom = 1;
+		return;
+	}
+	cJSON_ArrayForEach(item, c->lists[F_NODES]) {
+		const char *name = meta_str(item, "name");
+		const cJSON *ni = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(item, "status"),
+		    "nodeInfo");
+		const cJSON *labels = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(item, "metadata"),
+		    "labels");
+		cJSON *n = cJSON_CreateObject();
+
+		if (n == NULL || !cJSON_AddItemToArray(arr, n) ||
+		    json_add_str(n, "name", name)) {
+			c->oom = 1;
+			return;
+		}
+		for (i = 0; i < sizeof(info) / sizeof(info[0]); i++)
+			if (json_add_str(n, info[i][1], json_get_str(ni,
+			    info[i][0])))
+				c->oom = 1;
+		if (cJSON_IsObject(labels) && !cJSON_AddItemToObject(n,
+		    "labels", cJSON_Duplicate(labels, 1)))
+			c->oom = 1;
+		if (!safe_name(name)) {
+			finding(c, "a node with an unusable name ('%.100s'): no "
+			    "evidence can be matched to it", name != NULL ?
+			    name : "");
+			continue;
+		}
+		node_report(c, name, n);
+	}
+}
+
+/* --- Helm ------------------------------------------------------------- */
+
+/* A Helm release Secret: its type, or its name. */
+static int
+is_release_secret(const cJSON *item)
+{
+	const char *type = json_get_str(item, "type");
+	const char *name = meta_str(item, "name");
+
+	return (type != NULL && strcmp(type, "helm.sh/release.v1") == 0) ||
+	    (name != NULL && strncmp(name, "sh.helm.release.v1.", 19) == 0);
+}
+
+/* The Harness chart: "harness", or "harness-..." (harness-prod...). */
+static int
+is_harness_chart(const char *chart)
+{
+	return chart != NULL && (strcmp(chart, "harness") == 0 ||
+	    strncmp(chart, "harness-", 8) == 0);
+}
+
+static int
+cmp_revision(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	int rx = cJSON_GetObjectItemCaseSensitive(x, "revision")->valueint;
+	int ry = cJSON_GetObjectItemCaseSensitive(y, "revision")->valueint;
+
+	return (rx > ry) - (rx < ry);
+}
+
+/* One revision of the release, as the document records it. */
+static cJSON *
+revision_json(struct collect *c, const cJSON *rel)
+{
+	const cJSON *chart = cJSON_GetObjectItemCaseSensitive(rel, "chart");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(chart, "metadata");
+	const cJSON *info = cJSON_GetObjectItemCaseSensitive(rel, "info");
+	const cJSON *deps = cJSON_GetObjectItemCaseSensitive(meta,
+	    "dependencies"), *d;
+	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(rel, "config");
+	const cJSON *defaults = cJSON_GetObjectItemCaseSensitive(chart,
+	    "values");
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(rel, "version");
+	cJSON *r = cJSON_CreateObject(), *user, *eff, *arr;
+	long redacted = 0;
+
+	if (r == NULL)
+		return NULL;
+	user = cJSON_IsObject(cfg) ? cJSON_Duplicate(cfg, 1) :
+	    cJSON_CreateObject();
+	eff = cJSON_IsObject(defaults) ? cJSON_Duplicate(defaults, 1) :
+	    cJSON_CreateObject();
+	if (user == NULL || eff == NULL)
+		goto fail;
+	/* What the chart ran with: its defaults under the user's values. */
+	if (values_merge(eff, user) == -1)
+		goto fail;
+	if (cJSON_AddNumberToObject(r, "revision", cJSON_IsNumber(ver) ?
+	    ver->valuedouble : 0) == NULL ||
+	    json_add_str(r, "status", json_get_str(info, "status")) ||
+	    json_add_str(r, "chart", json_get_str(meta, "name")) ||
+	    json_add_str(r, "chart_version", json_get_str(meta, "version")) ||
+	    json_add_str(r, "app_version", json_get_str(meta, "appVersion")) ||
+	    json_add_str(r, "first_deployed", json_get_str(info,
+	    "first_deployed")) ||
+	    json_add_str(r, "last_deployed", json_get_str(info,
+	    "last_deployed")))
+		goto fail;
+	{
+		const cJSON *uf = values_get(user, "global.fips");
+		const cJSON *ef = values_get(eff, "global.fips");
+
+		if (json_add_tristate(r, "global_fips", cJSON_IsBool(uf) ?
+		    cJSON_IsTrue(uf) : -1) ||
+		    json_add_tristate(r, "global_fips_effective",
+		    cJSON_IsBool(ef) ? cJSON_IsTrue(ef) : -1))
+			goto fail;
+	}
+	if ((arr = cJSON_AddArrayToObject(r, "dependencies")) == NULL)
+		goto fail;
+	cJSON_ArrayForEach(d, deps) {
+		cJSON *o = cJSON_CreateObject();
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(d, "enabled");
+
+		if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
+		    json_add_str(o, "name", json_get_str(d, "name")) ||
+		    json_add_str(o, "version", json_get_str(d, "version")) ||
+		    json_add_str(o, "condition", json_get_str(d, "condition")) ||
+		    json_add_tristate(o, "enabled", cJSON_IsBool(en) ?
+		    cJSON_IsTrue(en) : -1))
+			goto fail;
+	}
+	/* Nothing secret goes further than this function. */
+	if ((redacted = values_redact(user)) < 0 ||
+	    values_redact(eff) < 0 ||
+	    cJSON_AddNumberToObject(r, "values_redacted", (double)redacted) ==
+	    NULL)
+		goto fail;
+	cJSON_AddItemToObject(r, "values_user", user);
+	cJSON_AddItemToObject(r, "values_effective", eff);
+	return r;
+fail:
+	c->oom = 1;
+	cJSON_Delete(user);
+	cJSON_Delete(eff);
+	cJSON_Delete(r);
+	return NULL;
+}
+
+/* The global-smp-config ConfigMap, preferring the release's namespace. */
+static const cJSON *
+smp_config(struct collect *c, const char *ns)
+{
+	const cJSON *item, *any = NULL;
+
+	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS]) {
+		const char *name = meta_str(item, "name");
+		const char *in = meta_str(item, "namespace");
+
+		if (name == NULL || strcmp(name, "global-smp-config") != 0)
+			continue;
+		if (ns != NULL && in != NULL && strcmp(in, ns) == 0)
+			return item;
+		if (any == NULL)
+			any = item;
+	}
+	return any;
+}
+
+static int
+set_since(cJSON *rel, int value, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+set_since(cJSON *rel, int value, const char *fmt, ...)
+{
+	cJSON *o = cJSON_AddObjectToObject(rel, "fips_since_first_install");
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return o == NULL || json_add_tristate(o, "value", value) ||
+	    json_add_str(o, "reason", why) ? -1 : 0;
+}
+
+/*
+ * Was FIPS on from the first install? The revision history answers when
+ * it still holds revision 1; otherwise the ConfigMap's
+ * PREVIOUS_SMP_VERSION may (an in-place upgrade from before 0.31.0 means
+ * no), and when neither can tell, the answer is "unknown", not yes.
+ */
+static int
+since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
+    const cJSON *cm)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(cm, "data");
+	const char *prev = json_get_str(data, "PREVIOUS_SMP_VERSION");
+	int oldest = cJSON_GetObjectItemCaseSensitive(revs[0],
+	    "revision")->valueint, ok;
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < n; i++) {
+		const char *v = json_get_str(revs[i], "chart_version");
+		int rev = cJSON_GetObjectItemCaseSensitive(revs[i],
+		    "revision")->valueint;
+
+		if (json_get_tristate(revs[i], "global_fips") != 1)
+			return set_since(rel, 0, "revision %d ran without "
+			    "global.fips: true", rev);
+		if (helm_version_cmp(v, SMP_FIPS_MIN_VERSION, &ok) < 0 && ok)
+			return set_since(rel, 0, "revision %d ran SMP %s, "
+			    "before FIPS support (%s)", rev, v,
+			    SMP_FIPS_MIN_VERSION);
+	}
+	if (oldest == 1)
+		return set_since(rel, 1, "every revision from the first "
+		    "install (revision 1) to %d has global.fips: true on SMP "
+		    ">= %s", cJSON_GetObjectItemCaseSensitive(revs[n - 1],
+		    "revision")->valueint, SMP_FIPS_MIN_VERSION);
+	if (prev != NULL && *prev != '\0') {
+		if (helm_version_cmp(prev, SMP_FIPS_MIN_VERSION, &ok) < 0 && ok)
+			return set_since(rel, 0, "upgraded in place from SMP "
+			    "%s (global-smp-config PREVIOUS_SMP_VERSION), "
+			    "before FIPS support", prev);
+		return set_since(rel, -1, "history pruned (oldest revision "
+		    "kept: %d) and upgraded in place from SMP %s: cannot "
+		    "tell", oldest, prev);
+	}
+	return set_since(rel, -1, "history pruned (oldest revision kept: %d, "
+	    "first deployed %s) and %s: cannot tell", oldest,
+	    json_get_str(revs[0], "first_deployed") != NULL ?
+	    json_get_str(revs[0], "first_deployed") : "unknown",
+	    cm == NULL ? "no global-smp-config ConfigMap" :
+	    "no in-place SMP upgrade recorded");
+}
+
+/* All revisions of one release into the document, and their verdict. */
+static void
+release_json(struct collect *c, cJSON *out, const char *ns, const char *name,
+    cJSON **revs, size_t n)
+{
+	cJSON *rel = cJSON_CreateObject(), *arr;
+	const cJSON *cur = NULL, *cm;
+	size_t i;
+	int ok, fips, smp;
+
+	if (rel == NULL || !cJSON_AddItemToArray(out, rel) ||
+	    json_add_str(rel, "name", name) ||
+	    json_add_str(rel, "namespace", ns)) {
+		c->oom = 1;
+		return;
+	}
+	qsort(revs, n, sizeof(*revs), cmp_revision);
+	/* The current revision: the newest deployed, else the newest. */
+	for (i = n; i-- > 0 && cur == NULL;)
+		if (json_get_str(revs[i], "status") != NULL &&
+		    strcmp(json_get_str(revs[i], "status"), "deployed") == 0)
+			cur = revs[i];
+	if (cur == NULL)
+		cur = revs[n - 1];
+	cm = smp_config(c, ns);
+	fips = json_get_tristate(cur, "global_fips");
+	smp = helm_version_cmp(json_get_str(cur, "chart_version"),
+	    SMP_FIPS_MIN_VERSION, &ok) >= 0 && ok;
+	if (cJSON_AddNumberToObject(rel, "current_revision",
+	    cJSON_GetObjectItemCaseSensitive(cur, "revision")->valuedouble) ==
+	    NULL || json_add_str(rel, "smp_version", json_get_str(cur,
+	    "chart_version")) ||
+	    json_add_tristate(rel, "smp_version_supported", smp) ||
+	    json_add_tristate(rel, "global_fips", fips) ||
+	    json_add_str(rel, "smp_config_version", json_get_str(
+	    cJSON_GetObjectItemCaseSensitive(cm, "data"), "SMP_VERSION")) ||
+	    json_add_str(rel, "smp_config_previous_version", json_get_str(
+	    cJSON_GetObjectItemCaseSensitive(cm, "data"),
+	    "PREVIOUS_SMP_VERSION")) ||
+	    since_first_install(c, rel, revs, n, cm) == -1) {
+		c->oom = 1;
+		return;
+	}
+	if (fips != 1)
+		finding(c, "release %s/%s: global.fips is not true in the "
+		    "user values of revision %d", ns, name,
+		    cJSON_GetObjectItemCaseSensitive(cur, "revision")->valueint);
+	if (!smp)
+		finding(c, "release %s/%s: SMP %s is before %s, the first "
+		    "with FIPS support", ns, name, json_get_str(cur,
+		    "chart_version") != NULL ? json_get_str(cur,
+		    "chart_version") : "(unknown)", SMP_FIPS_MIN_VERSION);
+	{
+		const cJSON *since = cJSON_GetObjectItemCaseSensitive(rel,
+		    "fips_since_first_install");
+		int v = json_get_tristate(since, "value");
+
+		if (v != 1)
+			finding(c, "release %s/%s: FIPS %s from the first "
+			    "install: %s", ns, name, v == 0 ? "was not on" :
+			    "cannot be shown to have been on",
+			    json_get_str(since, "reason"));
+	}
+	if ((arr = cJSON_AddArrayToObject(rel, "revisions")) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, revs[i]);
+}
+
+/* Add s to the array of strings arr unless it is there already. */
+static int
+add_unique(cJSON *arr, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+		if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+			return 0;
+	return json_array_add_str(arr, s);
+}
+
+static void
+helm(struct collect *c)
+{
+	cJSON *h = cJSON_AddObjectToObject(c->doc, "helm"), *rels, *other,
+	    *errs;
+	cJSON **revs = NULL;
+	const cJSON *item;
+	char **keys = NULL;
+	size_t nrevs = 0, i, j;
+
+	if (h == NULL || (rels = cJSON_AddArrayToObject(h, "releases")) ==
+	    NULL || (other = cJSON_AddArrayToObject(h, "other_releases")) ==
+	    NULL || (errs = cJSON_AddArrayToObject(h, "errors")) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	/* Decode every Harness release revision; group by namespace/name. */
+	cJSON_ArrayForEach(item, c->lists[F_RELEASES]) {
+		const char *sname = meta_str(item, "name");
+		const char *ns = meta_str(item, "namespace");
+		const char *data = json_get_str(cJSON_GetObjectItemCaseSensitive(
+		    item, "data"), "release");
+		const char *chart, *rname;
+		char err[128], key[512], msg[700];
+		cJSON *rel, *rev, **rr;
+		char **kk;
+
+		if (!is_release_secret(item))
+			continue;
+		rel = data != NULL ? helm_release_decode(data, strlen(data),
+		    err, sizeof(err)) : NULL;
+		if (rel == NULL) {
+			snprintf(msg, sizeof(msg), "%s/%s: %s", ns != NULL ? ns :
+			    "?", sname != NULL ? sname : "?", data == NULL ?
+			    "no data.release" : err);
+			if (json_array_add_str(errs, msg) == -1)
+				c->oom = 1;
+			finding(c, "Helm release secret %s: unreadable", msg);
+			continue;
+		}
+		chart = json_get_str(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(rel, "chart"), "metadata"),
+		    "name");
+		rname = json_get_str(rel, "name");
+		if (!is_harness_chart(chart)) {
+			snprintf(key, sizeof(key), "%s/%s (%s)", ns != NULL ?
+			    ns : "?", rname != NULL ? rname : "?",
+			    chart != NULL ? chart : "?");
+			if (add_unique(other, key) == -1)
+				c->oom = 1;
+			cJSON_Delete(rel);
+			continue;
+		}
+		rev = revision_json(c, rel);
+		snprintf(key, sizeof(key), "%s/%s", ns != NULL ? ns : "",
+		    rname != NULL ? rname : "");
+		cJSON_Delete(rel);	/* rname pointed into it */
+		if (rev == NULL)
+			break;
+		rr = reallocarray(revs, nrevs + 1, sizeof(*rr));
+		kk = rr != NULL ? reallocarray(keys, nrevs + 1, sizeof(*kk)) :
+		    NULL;
+		if (rr != NULL)
+			revs = rr;
+		if (kk == NULL || (kk[nrevs] = strdup(key)) == NULL) {
+			if (kk != NULL)
+				keys = kk;
+			cJSON_Delete(rev);
+			c->oom = 1;
+			break;
+		}
+		keys = kk;
+		revs[nrevs++] = rev;
+	}
+	/* One release at a time: collect its revisions, in order. */
+	for (i = 0; i < nrevs; i++) {
+		cJSON **group;
+		size_t ng = 0;
+		char *slash;
+
+		if (revs[i] == NULL)
+			continue;
+		if ((group = calloc(nrevs, sizeof(*group))) == NULL) {
+			c->oom = 1;
+			break;
+		}
+		for (j = i; j < nrevs; j++)
+			if (revs[j] != NULL && strcmp(keys[j], keys[i]) == 0) {
+				group[ng++] = revs[j];
+				revs[j] = NULL;
+			}
+		slash = strchr(keys[i], '/');
+		*slash = '\0';
+		release_json(c, rels, keys[i], slash + 1, group, ng);
+		free(group);
+	}
+	if (cJSON_GetArraySize(rels) == 0 && !c->oom)
+		finding(c, "no Harness Helm release found: the installed "
+		    "global.fips, SMP version and history cannot be shown");
+	for (i = 0; i < nrevs; i++) {
+		cJSON_Delete(revs[i]);
+		free(keys[i]);
+	}
+	free(revs);
+	free(keys);
+}
+
+/* --- delegates -------------------------------------------------------- */
+
+static int
+is_true(const char *s)
+{
+	return s != NULL && strcasecmp(s, "true") == 0;
+}
+
+static const cJSON *
+configmap(struct collect *c, const char *ns, const char *name)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS])
+		if (meta_str(item, "name") != NULL && ns != NULL &&
+		    meta_str(item, "namespace") != NULL &&
+		    strcmp(meta_str(item, "name"), name) == 0 &&
+		    strcmp(meta_str(item, "namespace"), ns) == 0)
+			return item;
+	return NULL;
+}
+
+/*
+ * FIPS_ENABLED of a delegate container: from env (a value or a ConfigMap
+ * key), or from envFrom ConfigMaps. A Secret is not read: "unknown".
+ * Returns 1/0/-1 and where the answer came from in src.
+ */
+static int
+fips_enabled(struct collect *c, const char *ns, const cJSON *ctr, char *src,
+    size_t srclen)
+{
+	const cJSON *e, *from;
+	int found = 0;		/* unset is off; unknown only if unreadable */
+
+	snprintf(src, srclen, "not set");
+	cJSON_ArrayForEach(from, cJSON_GetObjectItemCaseSensitive(ctr,
+	    "envFrom")) {
+		const cJSON *cmr = cJSON_GetObjectItemCaseSensitive(from,
+		    "configMapRef");
+		const cJSON *sr = cJSON_GetObjectItemCaseSensitive(from,
+		    "secretRef");
+		const char *prefix = json_get_str(from, "prefix");
+
+		if (prefix != NULL && *prefix != '\0')
+			continue;
+		if (cmr != NULL) {
+			const char *cn = json_get_str(cmr, "name");
+			const cJSON *cm = cn != NULL ? configmap(c, ns, cn) :
+			    NULL;
+			const char *v = json_get_str(
+			    cJSON_GetObjectItemCaseSensitive(cm, "data"),
+			    "FIPS_ENABLED");
+
+			if (v != NULL) {
+				found = is_true(v);
+				snprintf(src, srclen, "ConfigMap %s", cn);
+			} else if (cm == NULL && cn != NULL && found != 1) {
+				found = -1;
+				snprintf(src, srclen, "ConfigMap %s (not in the "
+				    "snapshot)", cn);
+			}
+		} else if (sr != NULL && found != 1) {
+			found = -1;
+			snprintf(src, srclen, "Secret %s (not read)",
+			    json_get_str(sr, "name") != NULL ?
+			    json_get_str(sr, "name") : "?");
+		}
+	}
+	/* env wins over envFrom, as in Kubernetes. */
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(ctr, "env")) {
+		const char *name = json_get_str(e, "name");
+		const cJSON *vf = cJSON_GetObjectItemCaseSensitive(e,
+		    "valueFrom");
+		const cJSON *ref = cJSON_GetObjectItemCaseSensitive(vf,
+		    "configMapKeyRef");
+
+		if (name == NULL || strcmp(name, "FIPS_ENABLED") != 0)
+			continue;
+		if (json_get_str(e, "value") != NULL || vf == NULL) {
+			found = is_true(json_get_str(e, "value"));
+			snprintf(src, srclen, "env");
+		} else if (ref != NULL) {
+			const char *cn = json_get_str(ref, "name");
+			const char *key = json_get_str(ref, "key");
+			const cJSON *cm = cn != NULL ? configmap(c, ns, cn) :
+			    NULL;
+			const char *v = key != NULL ? json_get_str(
+			    cJSON_GetObjectItemCaseSensitive(cm, "data"), key) :
+			    NULL;
+
+			found = v != NULL ? is_true(v) : -1;
+			snprintf(src, srclen, "ConfigMap %s key %s",
+			    cn != NULL ? cn : "?", key != NULL ? key : "?");
+		} else {
+			found = -1;
+			snprintf(src, srclen, "env from a Secret (not read)");
+		}
+	}
+	return found;
+}
+
+/* "repo/harness/delegate:25.01.84800.minimal-fips" -> the tag, or NULL. */
+static const char *
+image_tag(const char *image)
+{
+	const char *slash = strrchr(image, '/'), *colon;
+
+	colon = strrchr(slash != NULL ? slash : image, ':');
+	return colon != NULL ? colon + 1 : NULL;
+}
+
+static int
+is_delegate_image(const char *image)
+{
+	const char *last = strrchr(image, '/');
+
+	last = last != NULL ? last + 1 : image;
+	return strncmp(last, "delegate", 8) == 0;
+}
+
+static void
+delegates(struct collect *c)
+{
+	cJSON *arr = cJSON_AddArrayToObject(c->doc, "delegates");
+	const cJSON *item;
+
+	if (arr == NULL) {
+		c->oom = 1;
+		return;
+	}
+	cJSON_ArrayForEach(item, c->lists[F_WORKLOADS]) {
+		const char *kind = json_get_str(item, "kind");
+		const char *ns = meta_str(item, "namespace");
+		const char *name = meta_str(item, "name");
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
+		    "spec");
+		const cJSON *tmpl = cJSON_GetObjectItemCaseSensitive(spec,
+		    "template");
+		const cJSON *labels = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(tmpl, "metadata"),
+		    "labels");
+		const cJSON *ctr, *replicas = cJSON_GetObjectItemCaseSensitive(
+		    spec, "replicas");
+		int labelled = cJSON_HasObjectItem(labels, "harness.io/name");
+
+		cJSON_ArrayForEach(ctr, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(tmpl, "spec"),
+		    "containers")) {
+			const char *image = json_get_str(ctr, "image");
+			const char *tag;
+			char src[200];
+			cJSON *d;
+			int fe;
+
+			if (image == NULL || (!is_delegate_image(image) &&
+			    !labelled))
+				continue;
+			tag = image_tag(image);
+			fe = fips_enabled(c, ns, ctr, src, sizeof(src));
+			if ((d = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(arr, d) ||
+			    json_add_str(d, "namespace", ns) ||
+			    json_add_str(d, "name", name) ||
+			    json_add_str(d, "kind", kind) ||
+			    json_add_str(d, "container", json_get_str(ctr,
+			    "name")) ||
+			    json_add_str(d, "image", image) ||
+			    json_add_str(d, "tag", tag) ||
+			    json_add_tristate(d, "fips_image", tag != NULL &&
+			    strstr(tag, "fips") != NULL) ||
+			    json_add_tristate(d, "fips_enabled", fe) ||
+			    json_add_str(d, "fips_enabled_source", src) ||
+			    cJSON_AddNumberToObject(d, "replicas",
+			    cJSON_IsNumber(replicas) ? replicas->valuedouble :
+			    1) == NULL) {
+				c->oom = 1;
+				return;
+			}
+			if (fe != 1)
+				finding(c, "delegate %s/%s: FIPS_ENABLED is %s "
+				    "(%s)", ns != NULL ? ns : "?", name != NULL ?
+				    name : "?", fe == 0 ? "not true" :
+				    "not known to be true", src);
+		}
+	}
+}
+
+/* --- TLS targets ------------------------------------------------------ */
+
+static void
+add_target(struct collect *c, cJSON *arr, const char *host, long port,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+add_target(struct collect *c, cJSON *arr, const char *host, long port,
+    const char *fmt, ...)
+{
+	char target[300], source[300];
+	const cJSON *t;
+	cJSON *o;
+	va_list ap;
+
+	if (host == NULL || *host == '\0' || port < 1 || port > 65535 ||
+	    strcspn(host, " \t/[]") != strlen(host))
+		return;
+	snprintf(target, sizeof(target), strchr(host, ':') != NULL ?
+	    "[%s]:%ld" : "%s:%ld", host, port);
+	cJSON_ArrayForEach(t, arr)
+		if (strcmp(json_get_str(t, "target"), target) == 0)
+			return;
+	va_start(ap, fmt);
+	vsnprintf(source, sizeof(source), fmt, ap);
+	va_end(ap);
+	if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "target", target) ||
+	    json_add_str(o, "source", source))
+		c->oom = 1;
+}
+
+static void
+tls_targets(struct collect *c)
+{
+	cJSON *arr = cJSON_AddArrayToObject(c->doc, "tls_targets");
+	const cJSON *item, *x, *y;
+
+	if (arr == NULL) {
+		c->oom = 1;
+		return;
+	}
+	cJSON_ArrayForEach(item, c->lists[F_INGRESSES]) {
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
+		    "spec");
+
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(spec,
+		    "tls"))
+			cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x,
+			    "hosts"))
+				add_target(c, arr, cJSON_IsString(y) ?
+				    y->valuestring : NULL, 443, "ingress %s/%s",
+				    meta_str(item, "namespace"),
+				    meta_str(item, "name"));
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(spec,
+		    "rules"))
+			add_target(c, arr, json_get_str(x, "host"), 443,
+			    "ingress %s/%s (rule)", meta_str(item, "namespace"),
+			    meta_str(item, "name"));
+	}
+	cJSON_ArrayForEach(item, c->lists[F_SERVICES]) {
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
+		    "spec");
+		const char *type = json_get_str(spec, "type");
+		const cJSON *lb = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    item, "status"), "loadBalancer"), "ingress");
+
+		if (type == NULL || strcmp(type, "LoadBalancer") != 0)
+			continue;
+		cJSON_ArrayForEach(x, lb)
+			cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(
+			    spec, "ports")) {
+				const cJSON *port = cJSON_GetObjectItemCaseSensitive(
+				    y, "port");
+				const char *h = json_get_str(x, "hostname");
+
+				add_target(c, arr, h != NULL ? h :
+				    json_get_str(x, "ip"), cJSON_IsNumber(port) ?
+				    (long)port->valuedouble : 0,
+				    "service %s/%s (LoadBalancer)",
+				    meta_str(item, "namespace"),
+				    meta_str(item, "name"));
+			}
+	}
+}
+
+/* --- the whole ---------------------------------------------------------- */
+
+/*
+ * Values files from the command line (an override.yaml under review):
+ * merged in order as `helm -f a -f b` merges them, recorded by digest, and
+ * their global.fips reported beside, never instead of, what is installed.
+ */
+static int
+values_files(struct collect *c, const char *const *files, size_t n)
+{
+	cJSON *merged, *o, *list;
+	const cJSON *fips;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if ((merged = cJSON_CreateObject()) == NULL ||
+	    (o = cJSON_AddObjectToObject(c->doc, "values_files")) == NULL ||
+	    (list = cJSON_AddArrayToObject(o, "files")) == NULL) {
+		cJSON_Delete(merged);
+		c->oom = 1;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		char hex[SHA256_HEX_LEN + 1], *text;
+		size_t len;
+		cJSON *v, *f;
+
+		if (tsv_read_file(files[i], VALUES_MAX, &text, &len) == -1) {
+			cJSON_Delete(merged);
+			return -1;
+		}
+		v = values_parse_yaml(files[i], text, len);
+		if (sha256_hex(text, len, hex) == -1)
+			hex[0] = '\0';
+		explicit_bzero(text, len);
+		free(text);
+		if (v == NULL) {
+			cJSON_Delete(merged);
+			return -1;	/* logged: the operator's own file */
+		}
+		if (values_merge(merged, v) == -1)
+			c->oom = 1;
+		cJSON_Delete(v);
+		if ((f = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(list, f) ||
+		    json_add_str(f, "file", files[i]) ||
+		    json_add_str(f, "sha256", hex))
+			c->oom = 1;
+	}
+	fips = values_get(merged, "global.fips");
+	if (json_add_tristate(o, "global_fips", cJSON_IsBool(fips) ?
+	    cJSON_IsTrue(fips) : -1))
+		c->oom = 1;
+	if (!cJSON_IsTrue(fips))
+		finding(c, "the values files given do not set global.fips: "
+		    "true");
+	cJSON_Delete(merged);
+	return 0;
+}
+
+int
+cluster_from_snapshot(const char *dir, const char *const *values,
+    size_t nvalues, struct cluster_evidence *ev)
+{
+	struct collect c;
+	struct stat sb;
+	cJSON *src;
+	int i, rc = -1;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(&c, 0, sizeof(c));
+	c.dir = dir;
+	c.ev = ev;
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		log_err("snapshot '%s' is not a directory", dir);
+		return -1;
+	}
+	if ((c.doc = cJSON_CreateObject()) == NULL ||
+	    json_add_str(c.doc, "format", CLUSTER_FORMAT) ||
+	    (src = cJSON_AddObjectToObject(c.doc, "source")) == NULL ||
+	    json_add_str(src, "kind", "snapshot") ||
+	    json_add_str(src, "dir", dir) ||
+	    (c.sources = cJSON_AddArrayToObject(src, "files")) == NULL ||
+	    (c.findings = cJSON_CreateArray()) == NULL)
+		goto oom;
+	if (values_files(&c, values, nvalues) == -1)
+		goto out;
+	for (i = 0; i < NFILES; i++)
+		c.lists[i] = read_list(&c, i);
+	nodes(&c);
+	helm(&c);
+	delegates(&c);
+	tls_targets(&c);
+	if (c.oom)
+		goto oom;
+	if (cJSON_AddBoolToObject(c.doc, "compliant",
+	    cJSON_GetArraySize(c.findings) == 0) == NULL)
+		goto oom;
+	cJSON_AddItemToObject(c.doc, "findings", c.findings);
+	c.findings = NULL;
+	ev->doc = c.doc;
+	c.doc = NULL;
+	rc = 0;
+	goto out;
+oom:
+	log_err("out of memory reading snapshot '%s'", dir);
+out:
+	for (i = 0; i < NFILES; i++)
+		cJSON_Delete(c.lists[i]);
+	cJSON_Delete(c.doc);
+	cJSON_Delete(c.findings);
+	if (rc == -1)
+		cluster_evidence_release(ev);
+	return rc;
+}
+
+void
+cluster_evidence_release(struct cluster_evidence *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nreports; i++)
+		free(ev->reports[i]);
+	free(ev->reports);
+	free(ev->report_lens);
+	cJSON_Delete(ev->doc);
+	memset(ev, 0, sizeof(*ev));
+}

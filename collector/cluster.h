@@ -1,0 +1,45 @@
+/*
+ * cluster.h - the cluster's side of the evidence: every node listed and
+ * the node evidence that came from it, the Harness Helm release and its
+ * history (global.fips, SMP version, FIPS since the first install), the
+ * delegates and their FIPS_ENABLED, and the TLS endpoints worth scanning.
+ *
+ * The objects come from a snapshot directory of `kubectl get ... -o json`
+ * files (README "Cluster evidence" lists the commands), read the same way
+ * a live API client will read them. A file that is missing is missing
+ * evidence, named in the document, never an error. Secrets in values are
+ * redacted (values.h) before they reach the document.
+ */
+#ifndef FIPSEV_CLUSTER_H
+#define FIPSEV_CLUSTER_H
+
+#include <stddef.h>
+
+struct cJSON;
+
+#define CLUSTER_FORMAT	"fipsev-cluster/1"
+
+/* The first SMP version that supports FIPS (the seed). */
+#define SMP_FIPS_MIN_VERSION	"0.31.0"
+
+/* What a collection produced. */
+struct cluster_evidence {
+	struct cJSON	*doc;		/* CLUSTER_FORMAT */
+	char		**reports;	/* node documents, as read */
+	size_t		*report_lens;
+	size_t		 nreports;
+};
+
+/*
+ * Read the snapshot in dir, and the values files (an override.yaml under
+ * review, merged in order as `helm -f` merges them; judged beside what is
+ * installed, never instead of it). Returns 0 and fills ev, or -1 after
+ * logging when fipsev cannot go on (dir or a values file unreadable, out
+ * of memory); bad or missing snapshot files only become findings.
+ */
+int	 cluster_from_snapshot(const char *dir, const char *const *values,
+	    size_t nvalues, struct cluster_evidence *ev);
+
+void	 cluster_evidence_release(struct cluster_evidence *ev);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * helm.h - Helm 3 release records, as Helm stores them in Secrets.
+ *
+ * A release Secret "sh.helm.release.v1.NAME.vREVISION" (label owner=helm)
+ * holds data.release: the Kubernetes API's base64 around Helm's own base64
+ * around gzip-compressed JSON (plain JSON when the gzip magic is missing).
+ */
+#ifndef FIPSEV_HELM_H
+#define FIPSEV_HELM_H
+
+#include <stddef.h>
+
+struct cJSON;
+
+/* A decompressed release larger than this is refused (gzip bombs). */
+#define HELM_RELEASE_MAX	(64 * 1024 * 1024)
+
+/*
+ * Decode a Secret's data.release text (n bytes) into the release object.
+ * Returns it, or NULL with the reason in err ("not base64", "truncated
+ * gzip", "not JSON", ...); nothing is logged, the caller records it.
+ */
+struct cJSON *helm_release_decode(const char *text, size_t n, char *err,
+	    size_t errlen);
+
+/*
+ * Compare two chart versions as semantic versions ("0.31.0", "v0.31.2",
+ * "0.31.0-rc.1" < "0.31.0"). Returns <0, 0 or >0; *ok is cleared when
+ * either is not a version.
+ */
+int	 helm_version_cmp(const char *a, const char *b, int *ok);
+
+#endif

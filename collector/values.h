@@ -1,0 +1,50 @@
+/*
+ * values.h - Helm values: YAML files read into JSON, merged as Helm merges
+ * them, and stripped of secrets before anything is stored.
+ */
+#ifndef FIPSEV_VALUES_H
+#define FIPSEV_VALUES_H
+
+#include <stddef.h>
+
+struct cJSON;
+
+/* A values file larger than this is refused. */
+#define VALUES_MAX	(16 * 1024 * 1024)
+
+/*
+ * Parse YAML text (one document) into JSON with libyaml. Plain scalars are
+ * typed as Helm's YAML reader types them (true/false/yes/no/on/off,
+ * integers, floats, null/~); quoted ones stay strings. Aliases are
+ * expanded, up to a total size, so an "alias bomb" is refused. name is for
+ * messages. Returns the document, or NULL after logging "NAME line L: ...".
+ */
+struct cJSON *values_parse_yaml(const char *name, const char *text, size_t n);
+
+/* Read and parse the YAML file at path. NULL after logging. */
+struct cJSON *values_read_file(const char *path);
+
+/*
+ * Merge src into dst as Helm merges values: maps merge key by key, src
+ * wins for everything else, and a null in src deletes the key. src is
+ * left untouched. Returns 0, or -1 when out of memory.
+ */
+int	 values_merge(struct cJSON *dst, const struct cJSON *src);
+
+/*
+ * Replace, in place, every value that may be a secret by the marker
+ * "<redacted sha256:HEX>", HEX the SHA-256 of the value's text, so a
+ * change stays visible while the value never leaves. Secret-looking:
+ * any string or number under a key with a word such as password, token,
+ * secret, key, license, credential, auth or cert (in any case, split at
+ * camelCase, '_', '-' and '.'), and any string holding a PEM block or a
+ * JWT, wherever it is. Booleans and nulls are kept: they carry no secret
+ * and the evidence needs them (global.fips). Returns the number of values
+ * redacted, or -1 when out of memory.
+ */
+long	 values_redact(struct cJSON *v);
+
+/* The value at a dotted path ("global.fips"), or NULL. */
+const struct cJSON *values_get(const struct cJSON *v, const char *path);
+
+#endif

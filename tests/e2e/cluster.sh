@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# cluster.sh - "fipsev collect --snapshot" on every fixture cluster in
+# samples/cluster: what lands in the store (node evidence, release
+# settings and history verdict, delegates), and that no secret from any
+# fixture or values file reaches the database file.
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+
+# The secrets planted in the fixtures' Helm values and in traps.yaml.
+TRAPS=(HUNTER2-mongo-pass LICENSE-NG-abcdef123456 'Smtp-Pa55word!'
+	r00tPassw0rd-TRAP UriSecret-TRAP eyJhbGciOiJIUzI1NiJ9 MIIB-TRAP-CERT
+	MIIE-TRAP-KEY DELEGATE-TOKEN-TRAP 123456789012 DEFAULT-PG-TRAP
+	YAML-PASSWORD-TRAP YAML-ALIAS-TRAP YAML-PEM-TRAP YAML-TOKEN-TRAP)
+
+# no_secrets DB: not one trap in the database or its WAL, as raw bytes.
+no_secrets() {
+	local f t
+	for f in "$1" "$1-wal" "$1-shm"; do
+		[ -e "$f" ] || continue
+		for t in "${TRAPS[@]}"; do
+			if grep -a -q -F -- "$t" "$f"; then
+				die "$f holds the secret '$t'"
+			fi
+		done
+	done
+	checks=$((checks + 1))
+}
+
+fact() {
+	sql "$1" "SELECT $2 FROM cluster_facts"
+}
+
+collect() {
+	local want=$1 name=$2
+	shift 2
+	db=$T/$name.db
+	run "$want" "$FIPSEV" collect --snapshot "$C/$name" --db "$db" "$@"
+	store_sound "$db"
+	no_secrets "$db"
+}
+
+# --- a compliant cluster ----------------------------------------------------
+collect 0 compliant
+check "compliant: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, compliant" "$T/out"
+check "compliant: facts" [ "$(fact "$db" "compliant, release, smp_version, global_fips, fips_since_first_install, nodes_listed, nodes_without_evidence, delegates, delegates_fips")" = \
+	"1|harness/harness|0.31.2|1|1|2|0|2|2" ]
+check "compliant: node evidence stored" [ "$(sql "$db" "SELECT count(*) FROM node_facts WHERE compliant = 1")" = 2 ]
+check "compliant: node report bytes kept" [ "$(sql "$db" "SELECT e.sha256 FROM evidence e WHERE subject = 'ip-10-0-3-17.ec2.internal'")" = \
+	"$(sha256sum < "$C/compliant/node-reports/ip-10-0-3-17.ec2.internal.json" | cut -d' ' -f1)" ]
+run 0 "$FIPSEV" show latest --json --db "$db"
+cluster_doc() {
+	jq "[.evidence[] | select(.collector == \"cluster\")][0].document | $1" "$T/out"
+}
+check "show: revisions" [ "$(cluster_doc '[.helm.releases[0].revisions[].revision] | map(tostring) | join(",")')" = '"1,2,3"' ]
+check "show: dependencies" [ "$(cluster_doc '[.helm.releases[0].revisions[0].dependencies[] | select(.enabled) | .name] | join(",")')" = '"platform,ci,sto"' ]
+check "show: delegates" [ "$(cluster_doc '[.delegates[] | "\(.name):\(.fips_enabled):\(.fips_enabled_source)"] | join(",")')" = \
+	'"fips-delegate:true:env,sts-delegate:true:ConfigMap delegate-config"' ]
+check "show: FIPS images" [ "$(cluster_doc '[.delegates[].fips_image] | all')" = true ]
+check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[].target] | join(",")')" = '"harness.example.com:443,203.0.113.10:443,203.0.113.10:80"' ]
+check "show: node info" [ "$(cluster_doc '.nodes[0] | "\(.kubelet_version) \(.labels["eks.amazonaws.com/nodegroup"])"')" = '"v1.29.3-eks-ae9a62a bottlerocket-fips-ng"' ]
+check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.database.mongo.passwordKey | startswith("<redacted sha256:")) \(.ci.enabled)"')" = \
+	'"true true true"' ]
+check "show: redaction counted" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_redacted')" -ge 10 ]
+run 0 "$FIPSEV" show latest --db "$db"
+check "show: text" grep -q "FIPS from the first install: yes" "$T/out"
+# The same snapshot again: identical evidence, stored once.
+run 0 "$FIPSEV" collect --snapshot "$C/compliant" --db "$db"
+check "compliant: stored once" [ "$(sql "$db" "SELECT count(DISTINCT sha256) FROM evidence WHERE collector = 'cluster'")" = 1 ]
+
+# --- one node not in FIPS mode, one without evidence ------------------------
+collect 1 nonfips-node
+check "nonfips: counts" [ "$(fact "$db" "nodes_listed, nodes_without_evidence")" = "4|1" ]
+check "nonfips: non-FIPS node" grep -q "node ip-10-0-4-88.ec2.internal: not in FIPS mode" <(fact "$db" findings)
+check "nonfips: missing evidence" grep -q "node ip-10-0-9-9.ec2.internal: no evidence from the node" <(fact "$db" findings)
+check "nonfips: run verdict" [ "$(sql "$db" 'SELECT verdict FROM runs')" = noncompliant ]
+
+# --- FIPS turned on by an upgrade -------------------------------------------
+collect 1 upgraded
+check "upgraded: not from the first install" [ "$(fact "$db" "global_fips, fips_since_first_install")" = "1|0" ]
+check "upgraded: says why" grep -q "revision 1 ran without global.fips: true" <(fact "$db" findings)
+
+# --- SMP 0.30 -------------------------------------------------------------------
+collect 1 smp030
+check "smp030: version" [ "$(fact "$db" smp_version)" = 0.30.1 ]
+check "smp030: before FIPS support" grep -q "SMP 0.30.1 is before 0.31.0" <(fact "$db" findings)
+check "smp030: plain delegate" grep -q "delegate harness-delegate-ng/plain-delegate: FIPS_ENABLED is not true (not set)" <(fact "$db" findings)
+
+# --- history pruned: cannot tell, and says so --------------------------------
+collect 1 pruned
+check "pruned: unknown" [ "$(fact "$db" "fips_since_first_install IS NULL")" = 1 ]
+check "pruned: says why" grep -q "history pruned (oldest revision kept: 8" <(fact "$db" findings)
+
+# --- hostile snapshot: every problem named, nothing crashes -------------------
+collect 1 hostile
+f=$(fact "$db" findings)
+check "hostile: garbage file" grep -q "workloads.json is not a Kubernetes list" <<< "$f"
+check "hostile: missing file" grep -q "ingresses.json is missing from the snapshot" <<< "$f"
+check "hostile: node name" grep -q "a node with an unusable name ('../../etc/passwd')" <<< "$f"
+check "hostile: truncated gzip" grep -q "sh.helm.release.v1.harness.v2: truncated gzip" <<< "$f"
+check "hostile: not JSON" grep -q "sh.helm.release.v1.harness.v3: the release is not JSON" <<< "$f"
+check "hostile: the good revision still read" [ "$(fact "$db" "global_fips, smp_version")" = "1|0.31.0" ]
+
+# --- values files: judged, never stored -----------------------------------------
+cat > "$T/traps.yaml" << 'EOF'
+base: &base
+  password: YAML-ALIAS-TRAP
+global:
+  fips: yes
+  database: *base
+smtp:
+  pass: "YAML-PASSWORD-TRAP"
+  tlsCert: |
+    -----BEGIN CERTIFICATE-----
+    YAML-PEM-TRAP
+    -----END CERTIFICATE-----
+harness:
+  <<: *base
+  delegateToken: YAML-TOKEN-TRAP
+EOF
+printf 'global:\n  fips: false\n' > "$T/off.yaml"
+collect 0 compliant --values "$T/traps.yaml"
+run 0 "$FIPSEV" show latest --json --db "$db"
+check "values: global.fips from YAML 'yes'" [ "$(cluster_doc '.values_files.global_fips')" = true ]
+check "values: digest recorded" [ "$(cluster_doc '.values_files.files[0].sha256')" = "\"$(sha256sum < "$T/traps.yaml" | cut -d' ' -f1)\"" ]
+collect 1 compliant --values "$T/traps.yaml" --values "$T/off.yaml"
+check "values: merged in order" grep -q "the values files given do not set global.fips: true" <(fact "$db" findings)
+
+# --- bad input: one line, nothing stored ------------------------------------------
+db=$T/bad.db
+run 0 "$FIPSEV" collect --snapshot "$C/compliant" --db "$db"
+before=$(runs_fingerprint "$db")
+printf 'global:\n  fips: [unclosed\n' > "$T/broken.yaml"
+run 2 "$FIPSEV" collect --snapshot "$C/compliant" --values "$T/broken.yaml" --db "$db"
+check "broken YAML: one line naming file and line" grep -qx "fipsev: $T/broken.yaml line [0-9]*: .*" "$T/err"
+check "broken YAML: one line" [ "$(wc -l < "$T/err")" = 1 ]
+{
+	echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
+	for i in b c d e f g h; do
+		prev=$(printf '%s' "$i" | tr 'b-h' 'a-g')
+		echo "$i: &$i [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"
+	done
+} > "$T/bomb.yaml"
+run 2 "$FIPSEV" collect --snapshot "$C/compliant" --values "$T/bomb.yaml" --db "$db"
+check "alias bomb refused" grep -q "too many nodes" "$T/err"
+run 2 "$FIPSEV" collect --snapshot "$T/nowhere" --db "$db"
+check "no snapshot dir" grep -qx "fipsev: snapshot '$T/nowhere' is not a directory" "$T/err"
+run 2 "$FIPSEV" collect --values "$T/off.yaml" --db "$db"
+check "values need a snapshot" grep -q "\-\-values needs --snapshot" "$T/err"
+check "bad input: earlier runs untouched" [ "$(runs_fingerprint "$db")" = "$before" ]
+store_sound "$db"
+
+finish
