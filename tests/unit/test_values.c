@@ -1,0 +1,281 @@
+/*
+ * test_values.c - Helm values as Helm reads them (YAML typing, aliases,
+ * merge keys, merging files), redaction of everything that may be a
+ * secret, and Helm release decoding.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "collector/helm.h"
+#include "collector/values.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+static cJSON *
+yaml(const char *text)
+{
+	return values_parse_yaml("test.yaml", text, strlen(text));
+}
+
+static void
+test_typing(void **state)
+{
+	cJSON *v = yaml("a: yes\nb: \"yes\"\nc: 12\nd: 1.5\ne: ~\nf: off\n"
+	    "g: 0x1F\nh: 12345678901234567890\ni: !!str true\nj:\n");
+
+	(void)state;
+	assert_non_null(v);
+	assert_true(cJSON_IsTrue(values_get(v, "a")));
+	assert_string_equal(values_get(v, "b")->valuestring, "yes");
+	assert_int_equal(values_get(v, "c")->valuedouble, 12);
+	assert_true(values_get(v, "d")->valuedouble == 1.5);
+	assert_true(cJSON_IsNull(values_get(v, "e")));
+	assert_true(cJSON_IsFalse(values_get(v, "f")));
+	/* Beyond 2^53, or not decimal: kept as text, never rounded. */
+	assert_string_equal(values_get(v, "g")->valuestring, "0x1F");
+	assert_string_equal(values_get(v, "h")->valuestring,
+	    "12345678901234567890");
+	assert_string_equal(values_get(v, "i")->valuestring, "true");
+	assert_true(cJSON_IsNull(values_get(v, "j")));
+	cJSON_Delete(v);
+
+	/* An empty file is an empty map; a list or two documents are not. */
+	assert_non_null(v = yaml(""));
+	assert_true(cJSON_IsObject(v));
+	cJSON_Delete(v);
+	assert_null(yaml("- a\n- b\n"));
+	assert_null(yaml("a: 1\n---\nb: 2\n"));
+	assert_null(yaml("a: [1, 2\n"));
+	assert_null(yaml("? [a]\n: 1\n"));
+}
+
+static void
+test_aliases(void **state)
+{
+	cJSON *v = yaml("base: &b\n  x: 1\n  y: 2\nc:\n  <<: *b\n  y: 3\n"
+	    "d: *b\nl: &l [1, 2]\nm: *l\n");
+	char bomb[2048];
+	size_t off;
+	char c;
+
+	(void)state;
+	assert_non_null(v);
+	assert_int_equal(values_get(v, "c.x")->valuedouble, 1);
+	assert_int_equal(values_get(v, "c.y")->valuedouble, 3);
+	assert_null(values_get(v, "c.<<"));
+	assert_int_equal(values_get(v, "d.y")->valuedouble, 2);
+	assert_int_equal(cJSON_GetArraySize(values_get(v, "m")), 2);
+	cJSON_Delete(v);
+	assert_null(yaml("a: *nowhere\n"));
+	/* A repeated key frees what an anchor pointed at: no dangling use. */
+	assert_null(yaml("a: &x {b: 1}\na: 2\nc: *x\n"));
+
+	/* A billion laughs stops at the node limit. */
+	off = (size_t)snprintf(bomb, sizeof(bomb),
+	    "a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+	for (c = 'b'; c <= 'h'; c++)
+		off += (size_t)snprintf(bomb + off, sizeof(bomb) - off,
+		    "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c,
+		    c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1,
+		    c - 1, c - 1);
+	assert_null(yaml(bomb));
+}
+
+static void
+test_merge(void **state)
+{
+	cJSON *a = yaml("global:\n  fips: false\n  ha: true\nlist: [1, 2]\n"
+	    "gone: 1\n");
+	cJSON *b = yaml("global:\n  fips: true\nlist: [3]\ngone: null\n"
+	    "new: x\n");
+
+	(void)state;
+	assert_int_equal(values_merge(a, b), 0);
+	assert_true(cJSON_IsTrue(values_get(a, "global.fips")));
+	assert_true(cJSON_IsTrue(values_get(a, "global.ha")));
+	assert_int_equal(cJSON_GetArraySize(values_get(a, "list")), 1);
+	assert_null(values_get(a, "gone"));
+	assert_string_equal(values_get(a, "new")->valuestring, "x");
+	/* src is untouched. */
+	assert_true(cJSON_IsNull(values_get(b, "gone")));
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
+static int
+redacted(const cJSON *v, const char *path)
+{
+	const cJSON *x = values_get(v, path);
+
+	return cJSON_IsString(x) &&
+	    strncmp(x->valuestring, "<redacted sha256:", 17) == 0;
+}
+
+static void
+test_redact(void **state)
+{
+	cJSON *v = yaml(
+	    "global:\n  fips: true\n  authEnabled: true\n"
+	    "mongoDBPassword: hunter2\nAPIKey: k1\nssl_cert: c1\n"
+	    "monkey: banana\nkeyboard: qwerty\n"
+	    "secrets:\n  nested:\n    deep: s1\n    n: 42\n"
+	    "banner: \"-----BEGIN PRIVATE KEY-----\\nabc\"\n"
+	    "jwtish: eyJhbGciOi.eyJzdWIi.sig\n"
+	    "dsnlike: postgres://u:pw@db:5432/x\n"
+	    "plainurl: https://harness.example.com/path\n"
+	    "token: 1234\n");
+	const cJSON *t;
+	long n;
+
+	(void)state;
+	assert_non_null(v);
+	n = values_redact(v);
+	assert_int_equal(n, 9);
+	assert_true(redacted(v, "mongoDBPassword"));
+	assert_true(redacted(v, "APIKey"));
+	assert_true(redacted(v, "ssl_cert"));
+	assert_true(redacted(v, "secrets.nested.deep"));
+	assert_true(redacted(v, "secrets.nested.n"));
+	assert_true(redacted(v, "banner"));
+	assert_true(redacted(v, "jwtish"));
+	assert_true(redacted(v, "dsnlike"));
+	assert_true(redacted(v, "token"));
+	/* Words, not substrings; booleans stay. */
+	assert_string_equal(values_get(v, "monkey")->valuestring, "banana");
+	assert_string_equal(values_get(v, "keyboard")->valuestring, "qwerty");
+	assert_string_equal(values_get(v, "plainurl")->valuestring,
+	    "https://harness.example.com/path");
+	assert_true(cJSON_IsTrue(values_get(v, "global.fips")));
+	assert_true(cJSON_IsTrue(values_get(v, "global.authEnabled")));
+	/* The marker is the SHA-256 of the value: SHA-256("hunter2"). */
+	t = values_get(v, "mongoDBPassword");
+	assert_string_equal(t->valuestring, "<redacted sha256:f52fbd32b2b3b8"
+	    "6ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7>");
+	cJSON_Delete(v);
+}
+
+/* base64(base64(body)), as the API and Helm wrap a release. */
+static char *
+wrap(const void *body, size_t n)
+{
+	struct buf in, out;
+
+	buf_init(&in, 1 << 20);
+	buf_init(&out, 1 << 20);
+	assert_int_equal(base64_encode(&in, body, n), 0);
+	assert_int_equal(base64_encode(&out, in.data, in.len), 0);
+	buf_release(&in);
+	return out.data;
+}
+
+static void
+test_helm(void **state)
+{
+	static const char json[] = "{\"name\":\"harness\",\"version\":3}";
+	char err[128], *text;
+	cJSON *rel;
+	int ok;
+
+	(void)state;
+	text = wrap(json, strlen(json));	/* plain JSON, no gzip */
+	assert_non_null(rel = helm_release_decode(text, strlen(text), err,
+	    sizeof(err)));
+	assert_string_equal(cJSON_GetObjectItem(rel, "name")->valuestring,
+	    "harness");
+	cJSON_Delete(rel);
+	free(text);
+	assert_null(helm_release_decode("!!!", 3, err, sizeof(err)));
+	assert_string_equal(err, "data.release is not base64");
+	/* A whole gzip header, then bytes that are not deflate data. */
+	text = wrap("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff"
+	    "\xff", 14);
+	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_string_equal(err, "corrupt gzip");
+	free(text);
+	text = wrap("\x1f\x8b\x08\x00", 4);
+	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_string_equal(err, "truncated gzip");
+	free(text);
+	text = wrap("[1,2]", 5);
+	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_string_equal(err, "the release is not a JSON object");
+	free(text);
+
+	assert_true(helm_version_cmp("0.31.0", "0.31.0", &ok) == 0 && ok);
+	assert_true(helm_version_cmp("v0.31.2", "0.31.0", &ok) > 0 && ok);
+	assert_true(helm_version_cmp("0.30.9", "0.31.0", &ok) < 0 && ok);
+	assert_true(helm_version_cmp("0.31.0-rc.1", "0.31.0", &ok) < 0 && ok);
+	assert_true(helm_version_cmp("1.0.0+build", "0.31.0", &ok) > 0 && ok);
+	helm_version_cmp("latest", "0.31.0", &ok);
+	assert_false(ok);
+	helm_version_cmp("0.31", "0.31.0", &ok);
+	assert_false(ok);
+}
+
+/* The fixtures' real release Secrets: good, truncated, hostile. */
+static void
+test_helm_fixtures(void **state)
+{
+	const char *samples = getenv("SAMPLES");
+	char path[1024], err[128], *text;
+	cJSON *list, *item;
+	FILE *fp;
+	long n;
+	int good = 0, bad = 0;
+
+	(void)state;
+	if (samples == NULL)
+		skip();
+	snprintf(path, sizeof(path), "%s/cluster/hostile/helm-releases.json",
+	    samples);
+	assert_non_null(fp = fopen(path, "r"));
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	text = malloc((size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	list = cJSON_ParseWithLength(text, (size_t)n);
+	free(text);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(list, "items")) {
+		const char *d = cJSON_GetObjectItem(cJSON_GetObjectItem(item,
+		    "data"), "release")->valuestring;
+		cJSON *rel = helm_release_decode(d, strlen(d), err,
+		    sizeof(err));
+
+		if (rel != NULL)
+			good++;
+		else {
+			bad++;
+			assert_true(strcmp(err, "truncated gzip") == 0 ||
+			    strcmp(err, "the release is not JSON") == 0);
+		}
+		cJSON_Delete(rel);
+	}
+	assert_int_equal(good, 1);
+	assert_int_equal(bad, 2);
+	cJSON_Delete(list);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_typing),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_helm),
+		cmocka_unit_test(test_helm_fixtures),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
