@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "collector/cluster.h"
 #include "collector/fips_policy.h"
+#include "collector/kube.h"
 #include "collector/node.h"
 #include "collector/tls_scan.h"
 #include "fipsev_version.h"
@@ -24,8 +25,10 @@
 #include "util/banned.h"
 
 const char cmd_collect_usage[] =
-    "usage: fipsev collect [--node [--root DIR]] [--snapshot DIR\n"
-    "                      [--values FILE...]] [--tls HOST:PORT...]\n"
+    "usage: fipsev collect [--node [--root DIR]]\n"
+    "                      [--snapshot DIR | --kubeconfig FILE [--context C]\n"
+    "                       | --in-cluster] [--node-reports DIR]\n"
+    "                      [--values FILE...] [--tls HOST:PORT...]\n"
     "                      [TLS options] [--db FILE]\n"
     "\n"
     "Collect evidence and record it in the store as one run. Everything is\n"
@@ -38,6 +41,16 @@ const char cmd_collect_usage[] =
     "                  files and node reports in DIR (README \"Cluster\n"
     "                  evidence\" lists them); a missing file is missing\n"
     "                  evidence, not an error\n"
+    "  --kubeconfig FILE\n"
+    "                  read the cluster from its API server, with the\n"
+    "                  credentials of FILE's current context (read-only;\n"
+    "                  TLS always verified)\n"
+    "  --context C     use kubeconfig context C instead\n"
+    "  --in-cluster    read the cluster with this pod's service account\n"
+    "  --node-reports DIR\n"
+    "                  with the API: each node's 'fipsev node --json' as\n"
+    "                  DIR/NODE.json (a node without one is missing\n"
+    "                  evidence)\n"
     "  --values FILE   a Helm values file to judge beside the release\n"
     "                  (repeat: merged in order, as helm -f does)\n"
     "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
@@ -56,6 +69,10 @@ struct collect_opts {
 	const char	*root;
 	const char	*db;
 	const char	*snapshot;
+	const char	*kubeconfig;
+	const char	*context;
+	int		 in_cluster;
+	const char	*node_reports;
 	const char	*values[COLLECT_MAX_VALUES];
 	int		 nvalues;
 	struct tls_cli	 tls;
@@ -124,13 +141,17 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "tls", required_argument, NULL, 't' },
 		{ "snapshot", required_argument, NULL, 's' },
 		{ "values", required_argument, NULL, 'v' },
+		{ "kubeconfig", required_argument, NULL, 'k' },
+		{ "context", required_argument, NULL, 'c' },
+		{ "in-cluster", no_argument, NULL, 'i' },
+		{ "node-reports", required_argument, NULL, 'R' },
 		TLS_CLI_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **tls_args = NULL;
-	int c, i, ntls = 0;
+	int c, i, ntls = 0, api;
 
 	o->node = 0;
 	o->root = "/";
@@ -138,6 +159,10 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->targets = NULL;
 	o->ntargets = 0;
 	o->snapshot = NULL;
+	o->kubeconfig = NULL;
+	o->context = NULL;
+	o->in_cluster = 0;
+	o->node_reports = NULL;
 	o->nvalues = 0;
 	tls_cli_init(&o->tls);
 	/* Targets are checked after all options: --starttls changes ports. */
@@ -164,6 +189,18 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 's':
 			o->snapshot = optarg;
+			break;
+		case 'k':
+			o->kubeconfig = optarg;
+			break;
+		case 'c':
+			o->context = optarg;
+			break;
+		case 'i':
+			o->in_cluster = 1;
+			break;
+		case 'R':
+			o->node_reports = optarg;
 			break;
 		case 'v':
 			if (o->nvalues == COLLECT_MAX_VALUES) {
@@ -199,14 +236,33 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	free(tls_args);
 	if (cmd_extra_args("collect", argc, argv, status))
 		return 1;
-	if (o->nvalues > 0 && o->snapshot == NULL) {
-		*status = cmd_usage_error("collect", "--values needs "
-		    "--snapshot: values are judged beside the cluster");
+	api = o->kubeconfig != NULL || o->in_cluster;
+	if ((o->snapshot != NULL) + (o->kubeconfig != NULL) + o->in_cluster >
+	    1) {
+		*status = cmd_usage_error("collect", "give one of --snapshot, "
+		    "--kubeconfig and --in-cluster");
 		return 1;
 	}
-	if (!o->node && o->ntargets == 0 && o->snapshot == NULL) {
+	if (o->context != NULL && o->kubeconfig == NULL) {
+		*status = cmd_usage_error("collect", "--context needs "
+		    "--kubeconfig");
+		return 1;
+	}
+	if (o->node_reports != NULL && !api) {
+		*status = cmd_usage_error("collect", "--node-reports goes with "
+		    "--kubeconfig or --in-cluster (a snapshot has its own)");
+		return 1;
+	}
+	if (o->nvalues > 0 && o->snapshot == NULL && !api) {
+		*status = cmd_usage_error("collect", "--values needs "
+		    "--snapshot, --kubeconfig or --in-cluster: values are "
+		    "judged beside the cluster");
+		return 1;
+	}
+	if (!o->node && o->ntargets == 0 && o->snapshot == NULL && !api) {
 		*status = cmd_usage_error("collect", "nothing to collect: "
-		    "give --node, --snapshot or --tls");
+		    "give --node, --snapshot, --kubeconfig, --in-cluster or "
+		    "--tls");
 		return 1;
 	}
 	return 0;
@@ -287,9 +343,22 @@ cmd_collect(int argc, char **argv)
 	if (o.node && ((doc = node_collect(o.root)) == NULL ||
 	    (json = json_print(doc)) == NULL))
 		goto out;
-	if (o.snapshot != NULL && (cluster_from_snapshot(o.snapshot,
-	    o.values, (size_t)o.nvalues, &cluster) == -1 ||
-	    (cjson = json_print(cluster.doc)) == NULL))
+	if (o.snapshot != NULL && cluster_from_snapshot(o.snapshot,
+	    o.values, (size_t)o.nvalues, &cluster) == -1)
+		goto out;
+	if (o.kubeconfig != NULL || o.in_cluster) {
+		struct kube_opts ko;
+
+		kube_defaults(&ko);
+		ko.kubeconfig = o.kubeconfig;
+		ko.context = o.context;
+		/* Tests point the in-cluster client at their own files. */
+		ko.sa_dir = getenv("FIPSEV_SA_DIR");
+		if (cluster_from_api(&ko, o.node_reports, o.values,
+		    (size_t)o.nvalues, &cluster) == -1)
+			goto out;
+	}
+	if (cluster.doc != NULL && (cjson = json_print(cluster.doc)) == NULL)
 		goto out;
 	if (o.ntargets > 0 && (scan = tls_scan((const char *const *)o.targets,
 	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)

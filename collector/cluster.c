@@ -15,6 +15,7 @@
 
 #include "cluster.h"
 #include "helm.h"
+#include "kube.h"
 #include "node.h"
 #include "values.h"
 #include "util/digest.h"
@@ -46,7 +47,9 @@ enum { F_NODES, F_RELEASES, F_CONFIGMAPS, F_WORKLOADS, F_INGRESSES,
     F_SERVICES, NFILES };
 
 struct collect {
-	const char	*dir;
+	const char	*dir;		/* the snapshot, or NULL */
+	struct kube	*kube;		/* the live API, or NULL */
+	const char	*reports;	/* node reports' directory, or NULL */
 	cJSON		*doc;
 	cJSON		*findings;
 	cJSON		*sources;
@@ -78,9 +81,10 @@ finding(struct collect *c, const char *fmt, ...)
  * or unreadable (recorded).
  */
 static int
-read_source(struct collect *c, const char *name, char **text, size_t *len)
+read_source(struct collect *c, const char *name, const char *path,
+    char **text, size_t *len)
 {
-	char path[4096], hex[SHA256_HEX_LEN + 1];
+	char hex[SHA256_HEX_LEN + 1];
 	cJSON *src = cJSON_CreateObject();
 	struct stat sb;
 
@@ -90,7 +94,6 @@ read_source(struct collect *c, const char *name, char **text, size_t *len)
 		c->oom = 1;
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	if (stat(path, &sb) == -1 && errno == ENOENT) {
 		if (json_add_str(src, "error", "missing"))
 			c->oom = 1;
@@ -111,15 +114,82 @@ read_source(struct collect *c, const char *name, char **text, size_t *len)
 }
 
 /* A `kubectl get -o json` list: its items, or NULL (a finding says why). */
+/* API paths of each list; workloads are two lists, tagged by kind. */
+static const char *const api_paths[NFILES][2] = {
+	[F_NODES] = { "/api/v1/nodes", NULL },
+	[F_RELEASES] = { "/api/v1/secrets?labelSelector=owner%3Dhelm", NULL },
+	[F_CONFIGMAPS] = { "/api/v1/configmaps", NULL },
+	[F_WORKLOADS] = { "/apis/apps/v1/deployments",
+	    "/apis/apps/v1/statefulsets" },
+	[F_INGRESSES] = { "/apis/networking.k8s.io/v1/ingresses", NULL },
+	[F_SERVICES] = { "/api/v1/services", NULL },
+};
+
+/*
+ * A list from the API. A list the server will not give is missing
+ * evidence; a refused token or an unverifiable server stops everything
+ * (*fatal), since nothing else will work either.
+ */
 static cJSON *
-read_list(struct collect *c, int which)
+api_list(struct collect *c, int which, int *fatal)
+{
+	cJSON *all = cJSON_CreateArray(), *items, *it, *src;
+	char err[512];
+	int i, r;
+
+	if (all == NULL) {
+		c->oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < 2 && api_paths[which][i] != NULL; i++) {
+		const char *path = api_paths[which][i];
+
+		src = cJSON_CreateObject();
+		if (src == NULL || !cJSON_AddItemToArray(c->sources, src) ||
+		    json_add_str(src, "api", path))
+			c->oom = 1;
+		if ((r = kube_list(c->kube, path, &items, err,
+		    sizeof(err))) != 0) {
+			if (r == KUBE_FATAL) {
+				log_err("%s", err);
+				*fatal = 1;
+			}
+			json_add_str(src, "error", err);
+			finding(c, "cannot list %s: %s: that evidence is "
+			    "missing", path, err);
+			cJSON_Delete(all);
+			return NULL;
+		}
+		if (cJSON_AddNumberToObject(src, "items",
+		    cJSON_GetArraySize(items)) == NULL ||
+		    cJSON_AddNullToObject(src, "error") == NULL)
+			c->oom = 1;
+		/* API list items carry no kind; the analysis needs it. */
+		while ((it = cJSON_DetachItemFromArray(items, 0)) != NULL) {
+			if (which == F_WORKLOADS && !cJSON_HasObjectItem(it,
+			    "kind"))
+				cJSON_AddStringToObject(it, "kind", i == 0 ?
+				    "Deployment" : "StatefulSet");
+			cJSON_AddItemToArray(all, it);
+		}
+		cJSON_Delete(items);
+	}
+	return all;
+}
+
+static cJSON *
+read_list(struct collect *c, int which, int *fatal)
 {
 	const char *name = snapshot_files[which].name;
+	char path[4096];
 	cJSON *doc, *items;
 	char *text;
 	size_t len;
 
-	if (read_source(c, name, &text, &len) != 0) {
+	if (c->kube != NULL)
+		return api_list(c, which, fatal);
+	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	if (read_source(c, name, path, &text, &len) != 0) {
 		finding(c, "%s is missing from the snapshot (make it with "
 		    "'%s > %s'): that evidence is missing", name,
 		    snapshot_files[which].command, name);
@@ -162,19 +232,30 @@ safe_name(const char *s)
 static void
 node_report(struct collect *c, const char *name, cJSON *out)
 {
-	char file[300], *text;
+	char file[4400], path[4400], *text;
 	size_t len;
 	cJSON *rep;
 	const cJSON *node;
 	const char *host;
 	int compliant;
 
-	snprintf(file, sizeof(file), "node-reports/%s.json", name);
+	if (c->reports == NULL) {
+		finding(c, "node %s: no evidence from the node (no node "
+		    "reports were given: --node-reports DIR)", name);
+		if (json_add_str(out, "evidence", "missing"))
+			c->oom = 1;
+		return;
+	}
+	/* Inside a snapshot, name files relative to it: the evidence
+	 * then does not depend on where the snapshot was unpacked. */
+	snprintf(path, sizeof(path), "%s/%s.json", c->reports, name);
+	snprintf(file, sizeof(file), c->dir != NULL ? "node-reports/%s.json" :
+	    "%s", c->dir != NULL ? name : path);
 	if (json_add_str(out, "report", file))
 		c->oom = 1;
-	if (read_source(c, file, &text, &len) != 0) {
-		finding(c, "node %s: no evidence from the node (%s is not in "
-		    "the snapshot)", name, file);
+	if (read_source(c, file, path, &text, &len) != 0) {
+		finding(c, "node %s: no evidence from the node (%s is "
+		    "missing)", name, file);
 		if (json_add_str(out, "evidence", "missing"))
 			c->oom = 1;
 		return;
@@ -1002,59 +1083,92 @@ values_files(struct collect *c, const char *const *files, size_t n)
 	return 0;
 }
 
+/* Everything, from whichever source c was set up with. */
+static int
+collect_all(struct collect *c, const char *kind, const char *where,
+    const char *const *values, size_t nvalues)
+{
+	cJSON *src;
+	int i, fatal = 0, rc = -1;
+
+	if ((c->doc = cJSON_CreateObject()) == NULL ||
+	    json_add_str(c->doc, "format", CLUSTER_FORMAT) ||
+	    (src = cJSON_AddObjectToObject(c->doc, "source")) == NULL ||
+	    json_add_str(src, "kind", kind) ||
+	    json_add_str(src, c->kube != NULL ? "server" : "dir", where) ||
+	    json_add_str(src, "node_reports", c->reports) ||
+	    (c->sources = cJSON_AddArrayToObject(src, "files")) == NULL ||
+	    (c->findings = cJSON_CreateArray()) == NULL)
+		goto oom;
+	if (values_files(c, values, nvalues) == -1)
+		goto out;
+	for (i = 0; i < NFILES && !fatal; i++)
+		c->lists[i] = read_list(c, i, &fatal);
+	if (fatal)
+		goto out;
+	nodes(c);
+	helm(c);
+	delegates(c);
+	tls_targets(c);
+	if (c->oom)
+		goto oom;
+	if (cJSON_AddBoolToObject(c->doc, "compliant",
+	    cJSON_GetArraySize(c->findings) == 0) == NULL)
+		goto oom;
+	cJSON_AddItemToObject(c->doc, "findings", c->findings);
+	c->findings = NULL;
+	c->ev->doc = c->doc;
+	c->doc = NULL;
+	rc = 0;
+	goto out;
+oom:
+	log_err("out of memory reading the cluster (%s)", where);
+out:
+	for (i = 0; i < NFILES; i++)
+		cJSON_Delete(c->lists[i]);
+	cJSON_Delete(c->doc);
+	cJSON_Delete(c->findings);
+	if (rc == -1)
+		cluster_evidence_release(c->ev);
+	return rc;
+}
+
 int
 cluster_from_snapshot(const char *dir, const char *const *values,
     size_t nvalues, struct cluster_evidence *ev)
 {
 	struct collect c;
 	struct stat sb;
-	cJSON *src;
-	int i, rc = -1;
+	char reports[4096];
 
 	memset(ev, 0, sizeof(*ev));
 	memset(&c, 0, sizeof(c));
-	c.dir = dir;
-	c.ev = ev;
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 		log_err("snapshot '%s' is not a directory", dir);
 		return -1;
 	}
-	if ((c.doc = cJSON_CreateObject()) == NULL ||
-	    json_add_str(c.doc, "format", CLUSTER_FORMAT) ||
-	    (src = cJSON_AddObjectToObject(c.doc, "source")) == NULL ||
-	    json_add_str(src, "kind", "snapshot") ||
-	    json_add_str(src, "dir", dir) ||
-	    (c.sources = cJSON_AddArrayToObject(src, "files")) == NULL ||
-	    (c.findings = cJSON_CreateArray()) == NULL)
-		goto oom;
-	if (values_files(&c, values, nvalues) == -1)
-		goto out;
-	for (i = 0; i < NFILES; i++)
-		c.lists[i] = read_list(&c, i);
-	nodes(&c);
-	helm(&c);
-	delegates(&c);
-	tls_targets(&c);
-	if (c.oom)
-		goto oom;
-	if (cJSON_AddBoolToObject(c.doc, "compliant",
-	    cJSON_GetArraySize(c.findings) == 0) == NULL)
-		goto oom;
-	cJSON_AddItemToObject(c.doc, "findings", c.findings);
-	c.findings = NULL;
-	ev->doc = c.doc;
-	c.doc = NULL;
-	rc = 0;
-	goto out;
-oom:
-	log_err("out of memory reading snapshot '%s'", dir);
-out:
-	for (i = 0; i < NFILES; i++)
-		cJSON_Delete(c.lists[i]);
-	cJSON_Delete(c.doc);
-	cJSON_Delete(c.findings);
-	if (rc == -1)
-		cluster_evidence_release(ev);
+	snprintf(reports, sizeof(reports), "%s/node-reports", dir);
+	c.dir = dir;
+	c.reports = reports;
+	c.ev = ev;
+	return collect_all(&c, "snapshot", dir, values, nvalues);
+}
+
+int
+cluster_from_api(const struct kube_opts *ko, const char *reports,
+    const char *const *values, size_t nvalues, struct cluster_evidence *ev)
+{
+	struct collect c;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(&c, 0, sizeof(c));
+	if (kube_open(ko, &c.kube) == -1)
+		return -1;
+	c.reports = reports;
+	c.ev = ev;
+	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
+	kube_close(c.kube);
 	return rc;
 }
 

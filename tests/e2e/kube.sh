@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# kube.sh - "fipsev collect --kubeconfig / --in-cluster" against a fake
+# Kubernetes API server over HTTPS with a test CA, serving the fixture
+# clusters: paging, a 429 and a 500 that succeed on retry, a list that
+# always fails, a refused token, a wrong CA, kubeconfigs fipsev must
+# refuse. What lands in the store must match the snapshot of the same
+# fixture.
+. "$(dirname "$0")/lib.sh"
+FAKE=$(cd "$(dirname "$0")/../kube" && pwd)/fake_api.py
+C=$SAMPLES/cluster
+cd "$T"
+
+# A test CA and the server's certificate for 127.0.0.1; a second CA that
+# did not sign it.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
+	-subj /CN=fake-kube-ca -days 30 2> /dev/null
+openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr \
+	-subj /CN=kube-apiserver 2> /dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > san.ext
+openssl x509 -req -in api.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+	-days 30 -extfile san.ext -out api.crt 2> /dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt \
+	-subj /CN=other-ca -days 30 2> /dev/null
+TOKEN=fake-token-TRAP-4711
+
+# fake NAME FIXTURE [OPTIONS...]: start a fake API; sets PORT_<NAME>.
+fake() {
+	local name=$1 fixture=$2
+	shift 2
+	python3 "$FAKE" --cert api.crt --key api.key --fixture "$C/$fixture" \
+		--token "$TOKEN" --log "$T/$name.log" "$@" > "$T/$name.port" &
+	disown
+	for _ in $(seq 100); do
+		[ -s "$T/$name.port" ] && break
+		sleep 0.1
+	done
+	printf -v "PORT_$name" %s "$(awk '{print $2}' "$T/$name.port")"
+}
+
+# kubeconfig FILE PORT [CA_FILE] [EXTRA_CLUSTER_YAML] [USER_YAML]
+kubeconfig() {
+	local file=$1 port=$2 ca=${3:-ca.crt} extra=${4:-} user=${5:-"token: $TOKEN"}
+	cat > "$file" << EOF
+apiVersion: v1
+kind: Config
+current-context: fake
+contexts:
+- name: fake
+  context: {cluster: fake, user: fipsev}
+- name: by-files
+  context: {cluster: by-files, user: by-files}
+clusters:
+- name: fake
+  cluster:
+    server: https://127.0.0.1:$port/
+    certificate-authority-data: $(base64 -w0 < "$ca")
+$extra
+- name: by-files
+  cluster:
+    server: https://127.0.0.1:$port
+    certificate-authority: $T/ca.crt
+users:
+- name: fipsev
+  user:
+    $user
+- name: by-files
+  user:
+    tokenFile: $T/token
+EOF
+}
+printf '%s\n' "$TOKEN" > token
+
+fake good compliant --page 1 --flaky
+fake broken compliant --broken /api/v1/configmaps
+fake upgraded upgraded
+
+# --- the compliant cluster over the API equals its snapshot ---------------
+kubeconfig kc "$PORT_good"
+db=$T/api.db
+run 0 "$FIPSEV" collect --kubeconfig kc --node-reports "$C/compliant/node-reports" --db "$db"
+check "api: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, compliant" "$T/out"
+facts="compliant, release, smp_version, global_fips, fips_since_first_install, nodes_listed, nodes_without_evidence, delegates, delegates_fips"
+run 0 "$FIPSEV" collect --snapshot "$C/compliant" --db "$T/snap.db"
+check "api: same facts as the snapshot" [ "$(sql "$db" "SELECT $facts FROM cluster_facts")" = \
+	"$(sql "$T/snap.db" "SELECT $facts FROM cluster_facts")" ]
+check "api: paged (one item a page)" [ "$(grep -c '^/api/v1/secrets.*continue=' good.log)" -ge 2 ]
+check "api: 429 retried" [ "$(grep -c '^/api/v1/nodes' good.log)" -ge 3 ]
+check "api: 500 retried" [ "$(grep -c '^/api/v1/configmaps' good.log)" -ge 2 ]
+check "api: label selector sent" grep -q 'labelSelector=owner%3Dhelm' good.log
+run 0 "$FIPSEV" show latest --json --db "$db"
+check "api: source recorded" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.source | "\(.kind) \(.server)"' "$T/out")" = \
+	"api https://127.0.0.1:$PORT_good" ]
+check "api: workload kinds restored" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.delegates | map(.kind) | join(",")' "$T/out")" = \
+	Deployment,StatefulSet ]
+store_sound "$db"
+check "api: token not stored" bash -c "! grep -a -q -F '$TOKEN' '$db' '$db-wal' 2> /dev/null"
+
+# Without node reports, every node is missing evidence, and says so.
+run 1 "$FIPSEV" collect --kubeconfig kc --db "$T/noreports.db"
+check "api: nodes without evidence" [ "$(sql "$T/noreports.db" 'SELECT nodes_without_evidence FROM cluster_facts')" = 2 ]
+check "api: says why" grep -q "no node reports were given" <(sql "$T/noreports.db" 'SELECT findings FROM cluster_facts')
+
+# Another context, with a CA file and a token file.
+run 1 "$FIPSEV" collect --kubeconfig kc --context by-files --db "$T/files.db"
+check "api: context by files" [ "$(sql "$T/files.db" 'SELECT release FROM cluster_facts')" = harness/harness ]
+
+# The upgraded cluster: the history verdict comes through the API too.
+kubeconfig kc-up "$PORT_upgraded"
+run 1 "$FIPSEV" collect --kubeconfig kc-up --node-reports "$C/upgraded/node-reports" --db "$T/up.db"
+check "api: upgraded" [ "$(sql "$T/up.db" 'SELECT global_fips, fips_since_first_install FROM cluster_facts')" = "1|0" ]
+
+# A list that always fails is missing evidence, named; the rest is kept.
+kubeconfig kc-broken "$PORT_broken"
+run 1 "$FIPSEV" collect --kubeconfig kc-broken --node-reports "$C/compliant/node-reports" --db "$T/broken.db"
+check "api: failing list named" grep -q "cannot list /api/v1/configmaps: server https://127.0.0.1:$PORT_broken answered HTTP 500 for /api/v1/configmaps?limit=500 (after 5 tries)" \
+	<(sql "$T/broken.db" 'SELECT findings FROM cluster_facts')
+check "api: the rest kept" [ "$(sql "$T/broken.db" 'SELECT release, delegates FROM cluster_facts')" = "harness/harness|2" ]
+
+# --- in-cluster: the pod's service account -----------------------------------
+mkdir sa
+cp ca.crt sa/ca.crt
+printf '%s\n' "$TOKEN" > sa/token
+run 0 env KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$PORT_good" \
+	FIPSEV_SA_DIR="$T/sa" "$FIPSEV" collect --in-cluster \
+	--node-reports "$C/compliant/node-reports" --db "$T/incluster.db"
+check "in-cluster: release" [ "$(sql "$T/incluster.db" 'SELECT release FROM cluster_facts')" = harness/harness ]
+run 2 env -u KUBERNETES_SERVICE_HOST "$FIPSEV" collect --in-cluster --db "$T/x.db"
+check "in-cluster: not in a pod" grep -q "not in a cluster (KUBERNETES_SERVICE_HOST and _PORT are not set)" "$T/err"
+
+# --- refused: one line naming the server, nothing stored ---------------------
+before=$(runs_fingerprint "$db")
+kubeconfig kc-badtoken "$PORT_good" ca.crt "" "token: wrong-token"
+run 2 "$FIPSEV" collect --kubeconfig kc-badtoken --db "$db"
+check "bad token: one line" [ "$(cat "$T/err")" = \
+	"fipsev: server https://127.0.0.1:$PORT_good refused the credentials (HTTP 401 for /api/v1/nodes?limit=500)" ]
+kubeconfig kc-badca "$PORT_good" other.crt
+run 2 "$FIPSEV" collect --kubeconfig kc-badca --db "$db"
+check "bad CA: names the server" grep -q "^fipsev: cannot verify server https://127.0.0.1:$PORT_good: " "$T/err"
+check "bad CA: one line" [ "$(wc -l < "$T/err")" = 1 ]
+kubeconfig kc-insecure "$PORT_good" ca.crt "    insecure-skip-tls-verify: true"
+run 2 "$FIPSEV" collect --kubeconfig kc-insecure --db "$db"
+check "insecure refused" grep -q "sets insecure-skip-tls-verify; fipsev always verifies the API server" "$T/err"
+kubeconfig kc-exec "$PORT_good" ca.crt "" "exec: {command: aws, args: [eks, get-token]}"
+run 2 "$FIPSEV" collect --kubeconfig kc-exec --db "$db"
+check "exec plugin refused" grep -q "gets credentials from a plugin" "$T/err"
+run 2 "$FIPSEV" collect --kubeconfig kc --context nope --db "$db"
+check "unknown context" grep -qx "fipsev: kubeconfig 'kc': no context 'nope'" "$T/err"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+kubeconfig kc-dead "$port"
+run 2 "$FIPSEV" collect --kubeconfig kc-dead --db "$db"
+check "dead server: one line" grep -q "^fipsev: server https://127.0.0.1:$port: .*(after 5 tries)$" "$T/err"
+check "refusals stored nothing" [ "$(runs_fingerprint "$db")" = "$before" ]
+run 2 "$FIPSEV" collect --kubeconfig kc --snapshot "$C/compliant" --db "$db"
+check "one source only" grep -q "give one of --snapshot, --kubeconfig and --in-cluster" "$T/err"
+store_sound "$db"
+
+finish
