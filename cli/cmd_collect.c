@@ -14,6 +14,7 @@
 #include "collector/cluster.h"
 #include "collector/fips_policy.h"
 #include "collector/kube.h"
+#include "collector/probe.h"
 #include "collector/node.h"
 #include "collector/tls_scan.h"
 #include "fipsev_version.h"
@@ -47,10 +48,15 @@ const char cmd_collect_usage[] =
     "                  TLS always verified)\n"
     "  --context C     use kubeconfig context C instead\n"
     "  --in-cluster    read the cluster with this pod's service account\n"
+    "  --probe-image IMAGE\n"
+    "                  with the API: read each node from a short-lived pod\n"
+    "                  pinned to it, running IMAGE's fipsev (README\n"
+    "                  \"Cluster evidence\")\n"
+    "  --probe-namespace NS  where the probe pods run (default fipsev)\n"
+    "  --probe-timeout S     seconds per node (default 120)\n"
     "  --node-reports DIR\n"
-    "                  with the API: each node's 'fipsev node --json' as\n"
-    "                  DIR/NODE.json (a node without one is missing\n"
-    "                  evidence)\n"
+    "                  with the API, instead of probes: each node's\n"
+    "                  'fipsev node --json' as DIR/NODE.json\n"
     "  --values FILE   a Helm values file to judge beside the release\n"
     "                  (repeat: merged in order, as helm -f does)\n"
     "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
@@ -73,6 +79,7 @@ struct collect_opts {
 	const char	*context;
 	int		 in_cluster;
 	const char	*node_reports;
+	struct probe_opts probe;
 	const char	*values[COLLECT_MAX_VALUES];
 	int		 nvalues;
 	struct tls_cli	 tls;
@@ -145,6 +152,9 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "context", required_argument, NULL, 'c' },
 		{ "in-cluster", no_argument, NULL, 'i' },
 		{ "node-reports", required_argument, NULL, 'R' },
+		{ "probe-image", required_argument, NULL, 'P' },
+		{ "probe-namespace", required_argument, NULL, 'N' },
+		{ "probe-timeout", required_argument, NULL, 'T' },
 		TLS_CLI_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -163,6 +173,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->context = NULL;
 	o->in_cluster = 0;
 	o->node_reports = NULL;
+	probe_defaults(&o->probe);
 	o->nvalues = 0;
 	tls_cli_init(&o->tls);
 	/* Targets are checked after all options: --starttls changes ports. */
@@ -202,6 +213,27 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		case 'R':
 			o->node_reports = optarg;
 			break;
+		case 'P':
+			o->probe.image = optarg;
+			break;
+		case 'N':
+			o->probe.ns = optarg;
+			break;
+		case 'T': {
+			char *end;
+			long secs = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || secs < 1 ||
+			    secs > 3600) {
+				free(tls_args);
+				*status = cmd_usage_error("collect",
+				    "--probe-timeout '%s': give 1 to 3600 "
+				    "seconds", optarg);
+				return 1;
+			}
+			o->probe.timeout_ms = (int)secs * 1000;
+			break;
+		}
 		case 'v':
 			if (o->nvalues == COLLECT_MAX_VALUES) {
 				free(tls_args);
@@ -248,9 +280,15 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		    "--kubeconfig");
 		return 1;
 	}
-	if (o->node_reports != NULL && !api) {
-		*status = cmd_usage_error("collect", "--node-reports goes with "
-		    "--kubeconfig or --in-cluster (a snapshot has its own)");
+	if ((o->node_reports != NULL || o->probe.image != NULL) && !api) {
+		*status = cmd_usage_error("collect", "--node-reports and "
+		    "--probe-image go with --kubeconfig or --in-cluster (a "
+		    "snapshot has its own node reports)");
+		return 1;
+	}
+	if (o->node_reports != NULL && o->probe.image != NULL) {
+		*status = cmd_usage_error("collect", "give --node-reports or "
+		    "--probe-image, not both");
 		return 1;
 	}
 	if (o->nvalues > 0 && o->snapshot == NULL && !api) {
@@ -354,8 +392,13 @@ cmd_collect(int argc, char **argv)
 		ko.context = o.context;
 		/* Tests point the in-cluster client at their own files. */
 		ko.sa_dir = getenv("FIPSEV_SA_DIR");
-		if (cluster_from_api(&ko, o.node_reports, o.values,
-		    (size_t)o.nvalues, &cluster) == -1)
+		/* Tests poll their fake API server faster. */
+		if (getenv("FIPSEV_TEST_PROBE_POLL_MS") != NULL)
+			o.probe.poll_ms = atoi(getenv(
+			    "FIPSEV_TEST_PROBE_POLL_MS"));
+		if (cluster_from_api(&ko, o.node_reports, o.probe.image != NULL ?
+		    &o.probe : NULL, o.values, (size_t)o.nvalues,
+		    &cluster) == -1)
 			goto out;
 	}
 	if (cluster.doc != NULL && (cjson = json_print(cluster.doc)) == NULL)

@@ -16,6 +16,7 @@
 #include "cluster.h"
 #include "helm.h"
 #include "kube.h"
+#include "probe.h"
 #include "node.h"
 #include "values.h"
 #include "util/digest.h"
@@ -50,6 +51,8 @@ struct collect {
 	const char	*dir;		/* the snapshot, or NULL */
 	struct kube	*kube;		/* the live API, or NULL */
 	const char	*reports;	/* node reports' directory, or NULL */
+	const struct probe_opts *probe;	/* probe pods (API only), or NULL */
+	int		 fatal;		/* stop: the API refuses us */
 	cJSON		*doc;
 	cJSON		*findings;
 	cJSON		*sources;
@@ -229,44 +232,26 @@ safe_name(const char *s)
 
 /* --- nodes ------------------------------------------------------------ */
 
+/*
+ * A node's document (text, len: taken over) from origin (a file name, or
+ * a probe pod): checked, judged, and kept byte for byte for the store.
+ */
 static void
-node_report(struct collect *c, const char *name, cJSON *out)
+node_evidence(struct collect *c, const char *name, char *text, size_t len,
+    const char *origin, cJSON *out)
 {
-	char file[4400], path[4400], *text;
-	size_t len;
-	cJSON *rep;
-	const cJSON *node;
+	cJSON *rep = cJSON_ParseWithLength(text, len);
+	const cJSON *node = cJSON_GetObjectItemCaseSensitive(rep, "node");
 	const char *host;
+	char **r;
+	size_t *l;
 	int compliant;
 
-	if (c->reports == NULL) {
-		finding(c, "node %s: no evidence from the node (no node "
-		    "reports were given: --node-reports DIR)", name);
-		if (json_add_str(out, "evidence", "missing"))
-			c->oom = 1;
-		return;
-	}
-	/* Inside a snapshot, name files relative to it: the evidence
-	 * then does not depend on where the snapshot was unpacked. */
-	snprintf(path, sizeof(path), "%s/%s.json", c->reports, name);
-	snprintf(file, sizeof(file), c->dir != NULL ? "node-reports/%s.json" :
-	    "%s", c->dir != NULL ? name : path);
-	if (json_add_str(out, "report", file))
-		c->oom = 1;
-	if (read_source(c, file, path, &text, &len) != 0) {
-		finding(c, "node %s: no evidence from the node (%s is "
-		    "missing)", name, file);
-		if (json_add_str(out, "evidence", "missing"))
-			c->oom = 1;
-		return;
-	}
-	rep = cJSON_ParseWithLength(text, len);
-	node = cJSON_GetObjectItemCaseSensitive(rep, "node");
 	if (rep == NULL || json_get_str(rep, "format") == NULL ||
 	    strcmp(json_get_str(rep, "format"), NODE_FORMAT) != 0 ||
 	    !cJSON_IsObject(node) || json_get_tristate(node, "compliant") < 0) {
 		finding(c, "node %s: %s is not a fipsev node document", name,
-		    file);
+		    origin);
 		if (json_add_str(out, "evidence", "unreadable"))
 			c->oom = 1;
 		cJSON_Delete(rep);
@@ -287,26 +272,113 @@ node_report(struct collect *c, const char *name, cJSON *out)
 	else if (compliant != 1)
 		finding(c, "node %s: not in FIPS mode (see its node evidence)",
 		    name);
-	/* Keep the report's bytes as they are, for the store. */
-	{
-		char **r = reallocarray(c->ev->reports, c->ev->nreports + 1,
-		    sizeof(*r));
-		size_t *l = r != NULL ? reallocarray(c->ev->report_lens,
-		    c->ev->nreports + 1, sizeof(*l)) : NULL;
-
-		if (r != NULL)
-			c->ev->reports = r;
-		if (l == NULL) {
-			c->oom = 1;
-			free(text);
-		} else {
-			c->ev->report_lens = l;
-			r[c->ev->nreports] = text;
-			l[c->ev->nreports] = len;
-			c->ev->nreports++;
-		}
-	}
 	cJSON_Delete(rep);
+	/* Keep the report's bytes as they are, for the store. */
+	r = reallocarray(c->ev->reports, c->ev->nreports + 1, sizeof(*r));
+	if (r != NULL)
+		c->ev->reports = r;
+	l = r != NULL ? reallocarray(c->ev->report_lens, c->ev->nreports + 1,
+	    sizeof(*l)) : NULL;
+	if (l == NULL) {
+		c->oom = 1;
+		free(text);
+		return;
+	}
+	c->ev->report_lens = l;
+	r[c->ev->nreports] = text;
+	l[c->ev->nreports] = len;
+	c->ev->nreports++;
+}
+
+static void
+no_evidence(struct collect *c, const char *name, cJSON *out, const char *why)
+{
+	finding(c, "node %s: no evidence from the node (%s)", name, why);
+	if (json_add_str(out, "evidence", "missing") ||
+	    json_add_str(out, "evidence_error", why))
+		c->oom = 1;
+}
+
+/* A node's evidence from a report file; probes are run after all nodes. */
+static void
+node_report(struct collect *c, const char *name, cJSON *out)
+{
+	char file[4400], path[4400], why[4500], *text;
+	size_t len;
+
+	if (c->reports == NULL) {
+		if (c->probe != NULL)
+			return;		/* probed later, all together */
+		no_evidence(c, name, out, "no node reports were given "
+		    "(--node-reports DIR) and no probe image (--probe-image)");
+		return;
+	}
+	/* Inside a snapshot, name files relative to it: the evidence
+	 * then does not depend on where the snapshot was unpacked. */
+	snprintf(path, sizeof(path), "%s/%s.json", c->reports, name);
+	snprintf(file, sizeof(file), c->dir != NULL ? "node-reports/%s.json" :
+	    "%s", c->dir != NULL ? name : path);
+	if (json_add_str(out, "report", file))
+		c->oom = 1;
+	if (read_source(c, file, path, &text, &len) != 0) {
+		snprintf(why, sizeof(why), "%s is missing", file);
+		no_evidence(c, name, out, why);
+		return;
+	}
+	node_evidence(c, name, text, len, file, out);
+}
+
+/* Probe the nodes still without evidence, a few pods at a time. */
+static void
+probe_all(struct collect *c, cJSON *nodes_arr)
+{
+	const char **names = NULL;
+	cJSON **outs = NULL, *n;
+	struct probe_result *res = NULL;
+	size_t count = 0, i;
+
+	cJSON_ArrayForEach(n, nodes_arr)
+		if (json_get_str(n, "evidence") == NULL &&
+		    safe_name(json_get_str(n, "name")))
+			count++;
+	if (count == 0)
+		return;
+	names = calloc(count, sizeof(*names));
+	outs = calloc(count, sizeof(*outs));
+	res = calloc(count, sizeof(*res));
+	if (names == NULL || outs == NULL || res == NULL) {
+		c->oom = 1;
+		goto out;
+	}
+	count = 0;
+	cJSON_ArrayForEach(n, nodes_arr)
+		if (json_get_str(n, "evidence") == NULL &&
+		    safe_name(json_get_str(n, "name"))) {
+			names[count] = json_get_str(n, "name");
+			outs[count++] = n;
+		}
+	if (probe_nodes(c->kube, c->probe, names, count, res) == -1) {
+		c->fatal = 1;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		if (json_add_str(outs[i], "report", "probe pod"))
+			c->oom = 1;
+		if (res[i].text != NULL) {
+			node_evidence(c, names[i], res[i].text, res[i].len,
+			    "the probe pod's log", outs[i]);
+			res[i].text = NULL;	/* taken over */
+		} else
+			no_evidence(c, names[i], outs[i], res[i].error);
+		if (res[i].cleanup[0] != '\0')
+			finding(c, "%s", res[i].cleanup);
+	}
+out:
+	if (res != NULL)
+		probe_results_release(res, count);
+	free(res);
+	free(names);
+	free(outs);
 }
 
 static void
@@ -356,6 +428,8 @@ nodes(struct collect *c)
 		}
 		node_report(c, name, n);
 	}
+	if (c->kube != NULL && c->reports == NULL && c->probe != NULL)
+		probe_all(c, arr);
 }
 
 /* --- Helm ------------------------------------------------------------- */
@@ -1107,6 +1181,8 @@ collect_all(struct collect *c, const char *kind, const char *where,
 	if (fatal)
 		goto out;
 	nodes(c);
+	if (c->fatal)
+		goto out;
 	helm(c);
 	delegates(c);
 	tls_targets(c);
@@ -1156,7 +1232,8 @@ cluster_from_snapshot(const char *dir, const char *const *values,
 
 int
 cluster_from_api(const struct kube_opts *ko, const char *reports,
-    const char *const *values, size_t nvalues, struct cluster_evidence *ev)
+    const struct probe_opts *probe, const char *const *values,
+    size_t nvalues, struct cluster_evidence *ev)
 {
 	struct collect c;
 	int rc;
@@ -1166,6 +1243,7 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 	if (kube_open(ko, &c.kube) == -1)
 		return -1;
 	c.reports = reports;
+	c.probe = probe;
 	c.ev = ev;
 	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
 	kube_close(c.kube);

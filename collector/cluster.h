@@ -41,16 +41,18 @@ int	 cluster_from_snapshot(const char *dir, const char *const *values,
 	    size_t nvalues, struct cluster_evidence *ev);
 
 struct kube_opts;
+struct probe_opts;
 
 /*
  * The same evidence from a live API server (kube.h). Node evidence comes
- * from reports in the directory reports (files NODE.json), or is missing
- * when reports is NULL. A refused token or an unverifiable server is
- * fatal (-1, logged); a list the server will not give is a finding.
+ * from reports in the directory reports (files NODE.json) when given,
+ * else from probe pods (probe.h) when probe is not NULL, else it is
+ * missing. A refused token or an unverifiable server is fatal (-1,
+ * logged); a list the server will not give is a finding.
  */
 int	 cluster_from_api(const struct kube_opts *ko, const char *reports,
-	    const char *const *values, size_t nvalues,
-	    struct cluster_evidence *ev);
+	    const struct probe_opts *probe, const char *const *values,
+	    size_t nvalues, struct cluster_evidence *ev);
 
 void	 cluster_evidence_release(struct cluster_evidence *ev);
 

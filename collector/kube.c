@@ -339,8 +339,8 @@ pause_ms(long ms)
  * the body, or -1 with err.
  */
 static int
-get(struct kube *k, const char *path, struct buf *body, char *err,
-    size_t errlen)
+request(struct kube *k, const char *method, const char *path,
+    const char *payload, struct buf *body, char *err, size_t errlen)
 {
 	struct curl_slist *hdrs = NULL;
 	int rc = -1;
@@ -350,6 +350,9 @@ get(struct kube *k, const char *path, struct buf *body, char *err,
 
 	snprintf(url, sizeof(url), "%s%s", k->server, path);
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (payload != NULL)
+		hdrs = curl_slist_append(hdrs,
+		    "Content-Type: application/json");
 	if (k->token != NULL) {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 		    k->token);
@@ -391,6 +394,12 @@ get(struct kube *k, const char *path, struct buf *body, char *err,
 			curl_easy_setopt(k->h, CURLOPT_SSLKEYTYPE, "PEM");
 		}
 		curl_easy_setopt(k->h, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(k->h, CURLOPT_CUSTOMREQUEST, method);
+		if (payload != NULL) {
+			curl_easy_setopt(k->h, CURLOPT_POSTFIELDS, payload);
+			curl_easy_setopt(k->h, CURLOPT_POSTFIELDSIZE,
+			    (long)strlen(payload));
+		}
 		curl_easy_setopt(k->h, CURLOPT_USERAGENT, "fipsev");
 		curl_easy_setopt(k->h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(k->h, CURLOPT_TIMEOUT_MS,
@@ -417,7 +426,7 @@ get(struct kube *k, const char *path, struct buf *body, char *err,
 			    "%d MB", k->server, path, KUBE_BODY_MAX >> 20);
 			break;
 		}
-		if (cc == CURLE_OK && status == 200) {
+		if (cc == CURLE_OK && status >= 200 && status < 300) {
 			curl_slist_free_all(hdrs);
 			return 0;
 		}
@@ -458,6 +467,26 @@ get(struct kube *k, const char *path, struct buf *body, char *err,
 }
 
 int
+kube_request(struct kube *k, const char *method, const char *path,
+    const char *payload, char **body, size_t *len, char *err, size_t errlen)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, KUBE_BODY_MAX);
+	rc = request(k, method, path, payload, &b, err, errlen);
+	if (rc == 0 && b.data == NULL && buf_append(&b, "", 0) == -1)
+		rc = -1;
+	if (rc == 0) {
+		*body = b.data;
+		*len = b.len;
+		return 0;
+	}
+	buf_release(&b);
+	return rc;
+}
+
+int
 kube_list(struct kube *k, const char *path, cJSON **items, char *err,
     size_t errlen)
 {
@@ -486,7 +515,8 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		    strchr(path, '?') != NULL ? '&' : '?', k->o.page_size,
 		    esc != NULL ? "&continue=" : "", esc != NULL ? esc : "");
 		curl_free(esc);
-		if ((rc = get(k, page, &body, err, errlen)) != 0)
+		if ((rc = request(k, "GET", page, NULL, &body, err,
+		    errlen)) != 0)
 			goto out;
 		rc = -1;
 		doc = cJSON_ParseWithLength(body.data != NULL ? body.data : "",

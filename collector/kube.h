@@ -57,4 +57,13 @@ const char *kube_server(const struct kube *k);
 int	 kube_list(struct kube *k, const char *path, struct cJSON **items,
 	    char *err, size_t errlen);
 
+/*
+ * One request (GET, POST with a JSON payload, DELETE), retried like a
+ * list page; *body (NUL-terminated, *len bytes; free it) is the answer
+ * to a 2xx. Returns 0, -1 or KUBE_FATAL as kube_list() does.
+ */
+int	 kube_request(struct kube *k, const char *method, const char *path,
+	    const char *payload, char **body, size_t *len, char *err,
+	    size_t errlen);
+
 #endif

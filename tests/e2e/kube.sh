@@ -83,9 +83,9 @@ facts="compliant, release, smp_version, global_fips, fips_since_first_install, n
 run 0 "$FIPSEV" collect --snapshot "$C/compliant" --db "$T/snap.db"
 check "api: same facts as the snapshot" [ "$(sql "$db" "SELECT $facts FROM cluster_facts")" = \
 	"$(sql "$T/snap.db" "SELECT $facts FROM cluster_facts")" ]
-check "api: paged (one item a page)" [ "$(grep -c '^/api/v1/secrets.*continue=' good.log)" -ge 2 ]
-check "api: 429 retried" [ "$(grep -c '^/api/v1/nodes' good.log)" -ge 3 ]
-check "api: 500 retried" [ "$(grep -c '^/api/v1/configmaps' good.log)" -ge 2 ]
+check "api: paged (one item a page)" [ "$(grep -c '^GET /api/v1/secrets.*continue=' good.log)" -ge 2 ]
+check "api: 429 retried" [ "$(grep -c '^GET /api/v1/nodes' good.log)" -ge 3 ]
+check "api: 500 retried" [ "$(grep -c '^GET /api/v1/configmaps' good.log)" -ge 2 ]
 check "api: label selector sent" grep -q 'labelSelector=owner%3Dhelm' good.log
 run 0 "$FIPSEV" show latest --json --db "$db"
 check "api: source recorded" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.source | "\(.kind) \(.server)"' "$T/out")" = \
@@ -98,7 +98,7 @@ check "api: token not stored" bash -c "! grep -a -q -F '$TOKEN' '$db' '$db-wal' 
 # Without node reports, every node is missing evidence, and says so.
 run 1 "$FIPSEV" collect --kubeconfig kc --db "$T/noreports.db"
 check "api: nodes without evidence" [ "$(sql "$T/noreports.db" 'SELECT nodes_without_evidence FROM cluster_facts')" = 2 ]
-check "api: says why" grep -q "no node reports were given" <(sql "$T/noreports.db" 'SELECT findings FROM cluster_facts')
+check "api: says why" grep -q "no node reports were given (--node-reports DIR) and no probe image (--probe-image)" <(sql "$T/noreports.db" 'SELECT findings FROM cluster_facts')
 
 # Another context, with a CA file and a token file.
 run 1 "$FIPSEV" collect --kubeconfig kc --context by-files --db "$T/files.db"
@@ -115,6 +115,28 @@ run 1 "$FIPSEV" collect --kubeconfig kc-broken --node-reports "$C/compliant/node
 check "api: failing list named" grep -q "cannot list /api/v1/configmaps: server https://127.0.0.1:$PORT_broken answered HTTP 500 for /api/v1/configmaps?limit=500 (after 5 tries)" \
 	<(sql "$T/broken.db" 'SELECT findings FROM cluster_facts')
 check "api: the rest kept" [ "$(sql "$T/broken.db" 'SELECT release, delegates FROM cluster_facts')" = "harness/harness|2" ]
+
+# --- probe pods: each node read by a pod pinned to it --------------------------
+fake probes nonfips-node --pods "$T/pods.json" --stuck-node ip-10-0-9-9.ec2.internal
+kubeconfig kc-probe "$PORT_probes"
+run 1 env FIPSEV_TEST_PROBE_POLL_MS=100 "$FIPSEV" collect --kubeconfig kc-probe \
+	--probe-image registry.example/fipsev:1 --probe-namespace fipsev-probes \
+	--probe-timeout 2 --db "$T/probe.db"
+check "probes: one pod a node" [ "$(wc -l < pods.json)" = 4 ]
+check "probes: pinned to each node" [ "$(jq -r .spec.nodeName pods.json | sort | tr '\n' ' ')" = \
+	"ip-10-0-1-23.us-west-2.compute.internal ip-10-0-3-17.ec2.internal ip-10-0-4-88.ec2.internal ip-10-0-9-9.ec2.internal " ]
+check "probes: read-only host mounts" [ "$(jq -r '[.spec.containers[0].volumeMounts[] | "\(.mountPath):\(.readOnly)"] | join(",")' pods.json | sort -u)" = \
+	"/host/proc:true,/host/etc:true,/host/usr/lib:true" ]
+check "probes: no token, no privilege" [ "$(jq -r '"\(.spec.automountServiceAccountToken) \(.spec.containers[0].securityContext.allowPrivilegeEscalation) \(.spec.containers[0].command | join(" "))"' pods.json | sort -u)" = \
+	"false false fipsev node --root /host --json" ]
+check "probes: every pod deleted" [ "$(grep -c '^POST /api/v1/namespaces/fipsev-probes/pods' probes.log)" = \
+	"$(grep -c '^DELETE /api/v1/namespaces/fipsev-probes/pods/' probes.log)" ]
+check "probes: evidence stored" [ "$(sql "$T/probe.db" 'SELECT count(*) FROM node_facts')" = 3 ]
+check "probes: stuck node named" grep -q "node ip-10-0-9-9.ec2.internal: no evidence from the node (probe pod fipsev-probe-[0-9]* did not finish within 2 s (phase Pending))" \
+	<(sql "$T/probe.db" 'SELECT findings FROM cluster_facts')
+check "probes: counts" [ "$(sql "$T/probe.db" 'SELECT nodes_listed, nodes_without_evidence FROM cluster_facts')" = "4|1" ]
+run 2 "$FIPSEV" collect --snapshot "$C/compliant" --probe-image x --db "$T/x.db"
+check "probes need the API" grep -q "go with --kubeconfig or --in-cluster" "$T/err"
 
 # --- in-cluster: the pod's service account -----------------------------------
 mkdir sa

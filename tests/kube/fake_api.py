@@ -3,7 +3,8 @@
 a snapshot fixture (samples/cluster/NAME) the way the API serves lists.
 
 usage: fake_api.py --cert C --key K --fixture DIR --token T [--page N]
-                   [--flaky] [--broken PATH] [--log FILE]
+                   [--flaky] [--broken PATH] [--log FILE] [--pods FILE]
+                   [--stuck-node NODE]
 
 Prints "PORT <n>". Like the real API: items carry no kind, lists are paged
 with limit/continue (at most --page items a page, whatever limit says, so
@@ -11,9 +12,16 @@ paging is exercised), a wrong bearer token gets 401. --flaky answers the
 first nodes request with 429 (Retry-After: 1) and the first configmaps
 request with 500; --broken PATH always answers 500 there. Every request
 line goes to --log.
+
+Probe pods: POST creates a pod (its JSON appended to --pods), GET shows it
+Succeeded at once (Pending for ever on --stuck-node; Failed for a node with
+no report in the fixture), .../log gives the fixture's
+node-reports/NODE.json, DELETE removes it.
 """
 import argparse
+import itertools
 import json
+import re
 import os
 import ssl
 import sys
@@ -58,9 +66,73 @@ def items_for(fixture, route, query):
     return out
 
 
+POD = re.compile(r"^/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?(/log)?$")
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+    def authorized(self):
+        opts = self.server.opts
+        with self.server.lock:
+            if opts.log:
+                with open(opts.log, "a") as f:
+                    f.write(self.command + " " + self.path + "\n")
+        if self.headers.get("Authorization") != "Bearer " + opts.token:
+            self.send_json(401, {"kind": "Status", "code": 401,
+                                 "reason": "Unauthorized"})
+            return False
+        return True
+
+    def report(self, node):
+        path = os.path.join(self.server.opts.fixture, "node-reports",
+                            node + ".json")
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def pod_json(self, pod):
+        phase = "Succeeded"
+        if pod["node"] == self.server.opts.stuck_node:
+            phase = "Pending"
+        elif self.report(pod["node"]) is None:
+            phase = "Failed"
+        return {"kind": "Pod", "apiVersion": "v1",
+                "metadata": {"name": pod["name"], "namespace": pod["ns"]},
+                "spec": {"nodeName": pod["node"]},
+                "status": {"phase": phase}}
+
+    def do_POST(self):
+        if not self.authorized():
+            return
+        m = POD.match(urlparse(self.path).path)
+        if not m or m.group(2):
+            return self.send_json(404, {"kind": "Status", "code": 404})
+        body = json.loads(self.rfile.read(
+            int(self.headers.get("Content-Length", "0"))))
+        with self.server.lock:
+            name = body["metadata"]["generateName"] + "%05d" % next(
+                self.server.counter)
+            pod = {"name": name, "ns": m.group(1),
+                   "node": body["spec"]["nodeName"]}
+            self.server.pods[name] = pod
+            if self.server.opts.pods:
+                with open(self.server.opts.pods, "a") as f:
+                    f.write(json.dumps(body) + "\n")
+        self.send_json(201, self.pod_json(pod))
+
+    def do_DELETE(self):
+        if not self.authorized():
+            return
+        m = POD.match(urlparse(self.path).path)
+        with self.server.lock:
+            pod = self.server.pods.pop(m.group(2), None) if m else None
+        if pod is None:
+            return self.send_json(404, {"kind": "Status", "code": 404})
+        self.send_json(200, self.pod_json(pod))
 
     def send_json(self, code, obj, extra=None):
         body = json.dumps(obj).encode()
@@ -76,15 +148,27 @@ class Handler(BaseHTTPRequestHandler):
         opts = self.server.opts
         url = urlparse(self.path)
         query = parse_qs(url.query)
+        if not self.authorized():
+            return
         with self.server.lock:
-            if opts.log:
-                with open(opts.log, "a") as f:
-                    f.write(self.path + "\n")
             seen = self.server.seen.get(url.path, 0)
             self.server.seen[url.path] = seen + 1
-        if self.headers.get("Authorization") != "Bearer " + opts.token:
-            return self.send_json(401, {"kind": "Status", "code": 401,
-                                        "reason": "Unauthorized"})
+        m = POD.match(url.path)
+        if m and m.group(2):
+            with self.server.lock:
+                pod = self.server.pods.get(m.group(2))
+            if pod is None:
+                return self.send_json(404, {"kind": "Status", "code": 404})
+            if not m.group(3):
+                return self.send_json(200, self.pod_json(pod))
+            log = self.report(pod["node"]) or \
+                b"fipsev: cannot open root directory '/host'\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(log)))
+            self.end_headers()
+            self.wfile.write(log)
+            return
         if url.path not in ROUTES:
             return self.send_json(404, {"kind": "Status", "code": 404})
         if opts.broken == url.path:
@@ -116,11 +200,15 @@ def main():
     p.add_argument("--flaky", action="store_true")
     p.add_argument("--broken")
     p.add_argument("--log")
+    p.add_argument("--pods")
+    p.add_argument("--stuck-node")
     opts = p.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.opts = opts
     srv.seen = {}
     srv.lock = threading.Lock()
+    srv.pods = {}
+    srv.counter = itertools.count()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(opts.cert, opts.key)
