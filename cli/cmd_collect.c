@@ -48,6 +48,9 @@ const char cmd_collect_usage[] =
     "                  TLS always verified)\n"
     "  --context C     use kubeconfig context C instead\n"
     "  --in-cluster    read the cluster with this pod's service account\n"
+    "  --release-namespace NS\n"
+    "                  look for Helm releases in NS only (default: all\n"
+    "                  namespaces; NS needs only a namespaced Role)\n"
     "  --probe-image IMAGE\n"
     "                  with the API: read each node from a short-lived pod\n"
     "                  pinned to it, running IMAGE's fipsev (README\n"
@@ -79,6 +82,7 @@ struct collect_opts {
 	const char	*context;
 	int		 in_cluster;
 	const char	*node_reports;
+	const char	*release_ns;
 	struct probe_opts probe;
 	const char	*values[COLLECT_MAX_VALUES];
 	int		 nvalues;
@@ -86,6 +90,16 @@ struct collect_opts {
 	char		**targets;	/* owned, from --tls */
 	int		 ntargets;
 };
+
+/* A Kubernetes namespace name: a DNS label (RFC 1123). */
+static int
+dns_label(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 63 && s[0] != '-' && s[n - 1] != '-' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
 
 /* Add the comma-separated targets in arg. Returns 0, or an exit status. */
 static int
@@ -153,6 +167,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "in-cluster", no_argument, NULL, 'i' },
 		{ "node-reports", required_argument, NULL, 'R' },
 		{ "probe-image", required_argument, NULL, 'P' },
+		{ "release-namespace", required_argument, NULL, 'S' },
 		{ "probe-namespace", required_argument, NULL, 'N' },
 		{ "probe-timeout", required_argument, NULL, 'T' },
 		TLS_CLI_LONGOPTS,
@@ -173,6 +188,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->context = NULL;
 	o->in_cluster = 0;
 	o->node_reports = NULL;
+	o->release_ns = NULL;
 	probe_defaults(&o->probe);
 	o->nvalues = 0;
 	tls_cli_init(&o->tls);
@@ -215,6 +231,9 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 'P':
 			o->probe.image = optarg;
+			break;
+		case 'S':
+			o->release_ns = optarg;
 			break;
 		case 'N':
 			o->probe.ns = optarg;
@@ -284,6 +303,13 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		*status = cmd_usage_error("collect", "--node-reports and "
 		    "--probe-image go with --kubeconfig or --in-cluster (a "
 		    "snapshot has its own node reports)");
+		return 1;
+	}
+	if ((o->release_ns != NULL && !dns_label(o->release_ns)) ||
+	    !dns_label(o->probe.ns)) {
+		*status = cmd_usage_error("collect", "namespace '%s' is not a "
+		    "Kubernetes namespace name", o->release_ns != NULL &&
+		    !dns_label(o->release_ns) ? o->release_ns : o->probe.ns);
 		return 1;
 	}
 	if (o->node_reports != NULL && o->probe.image != NULL) {
@@ -397,8 +423,8 @@ cmd_collect(int argc, char **argv)
 			o.probe.poll_ms = atoi(getenv(
 			    "FIPSEV_TEST_PROBE_POLL_MS"));
 		if (cluster_from_api(&ko, o.node_reports, o.probe.image != NULL ?
-		    &o.probe : NULL, o.values, (size_t)o.nvalues,
-		    &cluster) == -1)
+		    &o.probe : NULL, o.release_ns, o.values,
+		    (size_t)o.nvalues, &cluster) == -1)
 			goto out;
 	}
 	if (cluster.doc != NULL && (cjson = json_print(cluster.doc)) == NULL)

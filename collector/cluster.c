@@ -52,6 +52,7 @@ struct collect {
 	struct kube	*kube;		/* the live API, or NULL */
 	const char	*reports;	/* node reports' directory, or NULL */
 	const struct probe_opts *probe;	/* probe pods (API only), or NULL */
+	const char	*release_ns;	/* Helm releases only here, or NULL */
 	int		 fatal;		/* stop: the API refuses us */
 	cJSON		*doc;
 	cJSON		*findings;
@@ -146,6 +147,15 @@ api_list(struct collect *c, int which, int *fatal)
 	}
 	for (i = 0; i < 2 && api_paths[which][i] != NULL; i++) {
 		const char *path = api_paths[which][i];
+		char scoped[512];
+
+		/* Release Secrets of one namespace: a Role, not a ClusterRole. */
+		if (which == F_RELEASES && c->release_ns != NULL) {
+			snprintf(scoped, sizeof(scoped), "/api/v1/namespaces/%s/"
+			    "secrets?labelSelector=owner%%3Dhelm",
+			    c->release_ns);
+			path = scoped;
+		}
 
 		src = cJSON_CreateObject();
 		if (src == NULL || !cJSON_AddItemToArray(c->sources, src) ||
@@ -1232,8 +1242,8 @@ cluster_from_snapshot(const char *dir, const char *const *values,
 
 int
 cluster_from_api(const struct kube_opts *ko, const char *reports,
-    const struct probe_opts *probe, const char *const *values,
-    size_t nvalues, struct cluster_evidence *ev)
+    const struct probe_opts *probe, const char *release_ns,
+    const char *const *values, size_t nvalues, struct cluster_evidence *ev)
 {
 	struct collect c;
 	int rc;
@@ -1244,6 +1254,7 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 		return -1;
 	c.reports = reports;
 	c.probe = probe;
+	c.release_ns = release_ns;
 	c.ev = ev;
 	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
 	kube_close(c.kube);

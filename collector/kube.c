@@ -430,10 +430,16 @@ request(struct kube *k, const char *method, const char *path,
 			curl_slist_free_all(hdrs);
 			return 0;
 		}
-		if (cc == CURLE_OK && (status == 401 || status == 403)) {
+		if (cc == CURLE_OK && status == 401) {
 			snprintf(err, errlen, "server %s refused the credentials "
-			    "(HTTP %ld for %s)", k->server, status, path);
+			    "(HTTP 401 for %s)", k->server, path);
 			rc = KUBE_FATAL;
+			break;
+		}
+		/* Authenticated but not allowed: RBAC, for this path only. */
+		if (cc == CURLE_OK && status == 403) {
+			snprintf(err, errlen, "server %s forbids %s %s to these "
+			    "credentials (HTTP 403)", k->server, method, path);
 			break;
 		}
 		if (cc == CURLE_OK && status != 429 && status < 500) {

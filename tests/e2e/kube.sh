@@ -116,6 +116,18 @@ check "api: failing list named" grep -q "cannot list /api/v1/configmaps: server 
 	<(sql "$T/broken.db" 'SELECT findings FROM cluster_facts')
 check "api: the rest kept" [ "$(sql "$T/broken.db" 'SELECT release, delegates FROM cluster_facts')" = "harness/harness|2" ]
 
+# --- RBAC: a list the credentials may not read is missing evidence -----------
+fake rbac compliant --forbid /api/v1/secrets
+kubeconfig kc-rbac "$PORT_rbac"
+run 1 "$FIPSEV" collect --kubeconfig kc-rbac --node-reports "$C/compliant/node-reports" --db "$T/rbac.db"
+check "rbac: 403 named, not fatal" grep -q "forbids GET /api/v1/secrets?labelSelector=owner%3Dhelm&limit=500 to these credentials (HTTP 403)" \
+	<(sql "$T/rbac.db" 'SELECT findings FROM cluster_facts')
+run 0 "$FIPSEV" collect --kubeconfig kc-rbac --release-namespace harness \
+	--node-reports "$C/compliant/node-reports" --db "$T/rbac.db"
+check "rbac: releases of one namespace" grep -q '^GET /api/v1/namespaces/harness/secrets?labelSelector=owner%3Dhelm' rbac.log
+run 2 "$FIPSEV" collect --kubeconfig kc-rbac --release-namespace 'a/b?c' --db "$T/rbac.db"
+check "rbac: bad namespace" grep -q "namespace 'a/b?c' is not a Kubernetes namespace name" "$T/err"
+
 # --- probe pods: each node read by a pod pinned to it --------------------------
 fake probes nonfips-node --pods "$T/pods.json" --stuck-node ip-10-0-9-9.ec2.internal
 kubeconfig kc-probe "$PORT_probes"

@@ -4,14 +4,14 @@ a snapshot fixture (samples/cluster/NAME) the way the API serves lists.
 
 usage: fake_api.py --cert C --key K --fixture DIR --token T [--page N]
                    [--flaky] [--broken PATH] [--log FILE] [--pods FILE]
-                   [--stuck-node NODE]
+                   [--stuck-node NODE] [--forbid PATH]
 
 Prints "PORT <n>". Like the real API: items carry no kind, lists are paged
 with limit/continue (at most --page items a page, whatever limit says, so
 paging is exercised), a wrong bearer token gets 401. --flaky answers the
 first nodes request with 429 (Retry-After: 1) and the first configmaps
-request with 500; --broken PATH always answers 500 there. Every request
-line goes to --log.
+request with 500; --broken PATH always answers 500 there, --forbid PATH
+403 (RBAC says no). Every request line goes to --log.
 
 Probe pods: POST creates a pod (its JSON appended to --pods), GET shows it
 Succeeded at once (Pending for ever on --stuck-node; Failed for a node with
@@ -169,6 +169,14 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(log)
             return
+        if url.path == opts.forbid:
+            return self.send_json(403, {"kind": "Status", "code": 403,
+                                        "reason": "Forbidden"})
+        ns = None
+        m = re.match(r"^/api/v1/namespaces/([^/]+)/secrets$", url.path)
+        if m:
+            ns = m.group(1)
+            url = url._replace(path="/api/v1/secrets")
         if url.path not in ROUTES:
             return self.send_json(404, {"kind": "Status", "code": 404})
         if opts.broken == url.path:
@@ -179,6 +187,9 @@ class Handler(BaseHTTPRequestHandler):
         if opts.flaky and seen == 0 and url.path == "/api/v1/configmaps":
             return self.send_json(500, {"kind": "Status", "code": 500})
         items = items_for(opts.fixture, url.path, query)
+        if ns is not None:
+            items = [i for i in items
+                     if i.get("metadata", {}).get("namespace") == ns]
         limit = int(query.get("limit", ["500"])[0])
         start = int(query.get("continue", ["off-0"])[0][4:])
         size = min(limit, opts.page)
@@ -202,6 +213,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--pods")
     p.add_argument("--stuck-node")
+    p.add_argument("--forbid")
     opts = p.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.opts = opts

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
@@ -265,6 +267,134 @@ test_helm_fixtures(void **state)
 	cJSON_Delete(list);
 }
 
+/* Does the array arr hold the string s? */
+static int
+has(const cJSON *arr, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+		if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every string of arr is one of the allowed. */
+static int
+only(const cJSON *arr, const char *const *allowed)
+{
+	const cJSON *e;
+	size_t i;
+
+	cJSON_ArrayForEach(e, arr) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (cJSON_IsString(e) &&
+			    strcmp(e->valuestring, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The RBAC in samples/k8s is least privilege: read-only cluster-wide on
+ * exactly what fipsev lists, Secrets only in the release namespace, pod
+ * writes only in fipsev's own namespace, no wildcards anywhere.
+ */
+static void
+test_rbac(void **state)
+{
+	static const char *const read[] = { "get", "list", NULL };
+	static const char *const probe[] = { "create", "get", "delete", NULL };
+	static const char *const listed[][2] = {
+		{ "", "nodes" }, { "", "configmaps" }, { "", "services" },
+		{ "apps", "deployments" }, { "apps", "statefulsets" },
+		{ "networking.k8s.io", "ingresses" },
+	};
+	const char *samples = getenv("SAMPLES");
+	char dir[1024], path[1300];
+	struct dirent *de;
+	DIR *d;
+	int files = 0, roles = 0, bindings = 0;
+	size_t i;
+
+	(void)state;
+	if (samples == NULL)
+		skip();
+	snprintf(dir, sizeof(dir), "%s/k8s", samples);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		const char *kind, *name, *ns;
+		const cJSON *rule, *subj;
+		cJSON *doc;
+
+		if (strstr(de->d_name, ".yaml") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		assert_non_null(doc = values_read_file(path));
+		files++;
+		kind = cJSON_GetObjectItem(doc, "kind")->valuestring;
+		name = values_get(doc, "metadata.name")->valuestring;
+		ns = cJSON_IsString(values_get(doc, "metadata.namespace")) ?
+		    values_get(doc, "metadata.namespace")->valuestring : NULL;
+		cJSON_ArrayForEach(rule, cJSON_GetObjectItem(doc, "rules")) {
+			const cJSON *verbs = cJSON_GetObjectItem(rule, "verbs");
+			const cJSON *res = cJSON_GetObjectItem(rule,
+			    "resources");
+
+			assert_false(has(verbs, "*") || has(res, "*") ||
+			    has(cJSON_GetObjectItem(rule, "apiGroups"), "*"));
+			if (strcmp(kind, "ClusterRole") == 0) {
+				assert_true(only(verbs, read));
+				assert_false(has(res, "secrets") ||
+				    has(res, "pods"));
+			} else if (strcmp(name, "fipsev-helm-reader") == 0) {
+				assert_true(only(verbs, read));
+				assert_true(has(res, "secrets") &&
+				    cJSON_GetArraySize(res) == 1);
+			} else {
+				assert_string_equal(name, "fipsev-probe");
+				assert_string_equal(ns, "fipsev");
+				assert_true(has(res, "pods/log") ? only(verbs,
+				    read) : only(verbs, probe));
+			}
+		}
+		if (strcmp(kind, "ClusterRole") == 0)
+			for (i = 0; i < sizeof(listed) / sizeof(listed[0]);
+			    i++) {
+				int found = 0;
+
+				cJSON_ArrayForEach(rule, cJSON_GetObjectItem(doc,
+				    "rules"))
+					found |= has(cJSON_GetObjectItem(rule,
+					    "apiGroups"), listed[i][0]) &&
+					    has(cJSON_GetObjectItem(rule,
+					    "resources"), listed[i][1]) &&
+					    has(cJSON_GetObjectItem(rule,
+					    "verbs"), "list");
+				if (!found)
+					fail_msg("ClusterRole cannot list %s",
+					    listed[i][1]);
+			}
+		roles += strstr(kind, "Role") != NULL &&
+		    strstr(kind, "Binding") == NULL;
+		cJSON_ArrayForEach(subj, cJSON_GetObjectItem(doc,
+		    "subjects")) {
+			assert_string_equal(cJSON_GetObjectItem(subj,
+			    "name")->valuestring, "fipsev");
+			assert_string_equal(cJSON_GetObjectItem(subj,
+			    "namespace")->valuestring, "fipsev");
+			bindings++;
+		}
+		cJSON_Delete(doc);
+	}
+	closedir(d);
+	assert_int_equal(files, 8);
+	assert_int_equal(roles, 3);
+	assert_int_equal(bindings, 3);
+}
+
 int
 main(void)
 {
@@ -275,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_helm),
 		cmocka_unit_test(test_helm_fixtures),
+		cmocka_unit_test(test_rbac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
