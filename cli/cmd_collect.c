@@ -64,6 +64,12 @@ const char cmd_collect_usage[] =
     "                  (repeat: merged in order, as helm -f does)\n"
     "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
     "                  for more, or give a comma-separated list\n"
+    "  --scan-discovered\n"
+    "                  also scan the TLS endpoints the cluster names\n"
+    "                  (Ingress hosts, LoadBalancer and NodePort Services,\n"
+    "                  SMTP servers in the values, with STARTTLS)\n"
+    "  --exclude-tls HOST:PORT\n"
+    "                  never scan this endpoint (repeat for more)\n"
     TLS_CLI_HELP
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
@@ -84,6 +90,9 @@ struct collect_opts {
 	const char	*node_reports;
 	const char	*release_ns;
 	struct probe_opts probe;
+	int		 scan_discovered;
+	const char	*excluded[COLLECT_MAX_VALUES];
+	int		 nexcluded;
 	const char	*values[COLLECT_MAX_VALUES];
 	int		 nvalues;
 	struct tls_cli	 tls;
@@ -168,6 +177,8 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "node-reports", required_argument, NULL, 'R' },
 		{ "probe-image", required_argument, NULL, 'P' },
 		{ "release-namespace", required_argument, NULL, 'S' },
+		{ "scan-discovered", no_argument, NULL, 'D' },
+		{ "exclude-tls", required_argument, NULL, 'X' },
 		{ "probe-namespace", required_argument, NULL, 'N' },
 		{ "probe-timeout", required_argument, NULL, 'T' },
 		TLS_CLI_LONGOPTS,
@@ -189,6 +200,8 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->in_cluster = 0;
 	o->node_reports = NULL;
 	o->release_ns = NULL;
+	o->scan_discovered = 0;
+	o->nexcluded = 0;
 	probe_defaults(&o->probe);
 	o->nvalues = 0;
 	tls_cli_init(&o->tls);
@@ -234,6 +247,18 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 'S':
 			o->release_ns = optarg;
+			break;
+		case 'D':
+			o->scan_discovered = 1;
+			break;
+		case 'X':
+			if (o->nexcluded == COLLECT_MAX_VALUES) {
+				free(tls_args);
+				*status = cmd_usage_error("collect", "more than "
+				    "%d --exclude-tls", COLLECT_MAX_VALUES);
+				return 1;
+			}
+			o->excluded[o->nexcluded++] = optarg;
 			break;
 		case 'N':
 			o->probe.ns = optarg;
@@ -312,6 +337,11 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		    !dns_label(o->release_ns) ? o->release_ns : o->probe.ns);
 		return 1;
 	}
+	if (o->scan_discovered && o->snapshot == NULL && !api) {
+		*status = cmd_usage_error("collect", "--scan-discovered needs "
+		    "a cluster: --snapshot, --kubeconfig or --in-cluster");
+		return 1;
+	}
 	if (o->node_reports != NULL && o->probe.image != NULL) {
 		*status = cmd_usage_error("collect", "give --node-reports or "
 		    "--probe-image, not both");
@@ -365,6 +395,52 @@ store_endpoints(struct store *st, const cJSON *scan, int *failing)
 	return 0;
 }
 
+static int
+listed(char *const *list, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The cluster's TLS endpoints, less those excluded or already given:
+ * plain ones into plain, SMTP ones (STARTTLS) into smtp. The strings
+ * belong to the cluster document.
+ */
+static int
+discovered(const struct collect_opts *o, const cJSON *doc, char ***plain,
+    int *nplain, char ***smtp, int *nsmtp)
+{
+	const cJSON *t;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc,
+	    "tls_targets")) {
+		const char *target = json_get_str(t, "target");
+		const char *st = json_get_str(t, "starttls");
+		char ***list = st != NULL ? smtp : plain;
+		int *n = st != NULL ? nsmtp : nplain;
+		char **grown;
+
+		if (target == NULL ||
+		    listed((char *const *)o->excluded, o->nexcluded, target) ||
+		    listed(o->targets, o->ntargets, target) ||
+		    listed(*list, *n, target))
+			continue;
+		if ((grown = reallocarray(*list, (size_t)*n + 1,
+		    sizeof(*grown))) == NULL) {
+			log_errno("collect");
+			return -1;
+		}
+		*list = grown;
+		grown[(*n)++] = (char *)target;
+	}
+	return 0;
+}
+
 int
 cmd_collect(int argc, char **argv)
 {
@@ -373,7 +449,9 @@ cmd_collect(int argc, char **argv)
 	struct store *st = NULL;
 	struct fips_policy *policy = NULL;
 	struct cluster_evidence cluster;
-	cJSON *doc = NULL, *scan = NULL;
+	cJSON *doc = NULL, *scan = NULL, *scan2 = NULL, *scan3 = NULL;
+	char **plain = NULL, **smtp = NULL;
+	int nplain = 0, nsmtp = 0;
 	char started[32], host[256];
 	char *path = NULL, *json = NULL, *cjson = NULL;
 	int64_t run_id;
@@ -432,6 +510,24 @@ cmd_collect(int argc, char **argv)
 	if (o.ntargets > 0 && (scan = tls_scan((const char *const *)o.targets,
 	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)
 		goto out;
+	if (o.scan_discovered && cluster.doc != NULL) {
+		struct tls_scan_opts so = o.tls.scan;
+
+		if (discovered(&o, cluster.doc, &plain, &nplain, &smtp,
+		    &nsmtp) == -1)
+			goto out;
+		if (policy == NULL && (nplain > 0 || nsmtp > 0) &&
+		    fips_policy_load(o.tls.policy, &policy) == -1)
+			goto out;
+		so.starttls = STARTTLS_NONE;
+		if (nplain > 0 && (scan2 = tls_scan((const char *const *)plain,
+		    (size_t)nplain, &so, policy)) == NULL)
+			goto out;
+		so.starttls = STARTTLS_SMTP;
+		if (nsmtp > 0 && (scan3 = tls_scan((const char *const *)smtp,
+		    (size_t)nsmtp, &so, policy)) == NULL)
+			goto out;
+	}
 	meta.started = started;
 	meta.host = host;
 	meta.tool_version = FIPSEV_VERSION;
@@ -446,6 +542,8 @@ cmd_collect(int argc, char **argv)
 	if ((cjson != NULL && store_run_add_cluster(st, "cluster", cjson,
 	    strlen(cjson)) == -1) ||
 	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
+	    (scan2 != NULL && store_endpoints(st, scan2, &failing) == -1) ||
+	    (scan3 != NULL && store_endpoints(st, scan3, &failing) == -1) ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;
 	if (cluster.doc != NULL &&
@@ -459,9 +557,11 @@ cmd_collect(int argc, char **argv)
 	{
 		size_t nodes = (size_t)o.node + cluster.nreports;
 
+		int eps = o.ntargets + nplain + nsmtp;
+
 		printf("run %" PRId64 " recorded in '%s': %zu node%s, %d TLS "
 		    "endpoint%s%s, %s\n", run_id, path, nodes, nodes == 1 ?
-		    "" : "s", o.ntargets, o.ntargets == 1 ? "" : "s",
+		    "" : "s", eps, eps == 1 ? "" : "s",
 		    cluster.doc != NULL ? ", cluster evidence" : "",
 		    rc == EXIT_COMPLIANT ? "compliant" : "NOT compliant");
 	}
@@ -470,6 +570,10 @@ out:
 	store_close(st);
 	cJSON_Delete(doc);
 	cJSON_Delete(scan);
+	cJSON_Delete(scan2);
+	cJSON_Delete(scan3);
+	free(plain);
+	free(smtp);
 	fips_policy_free(policy);
 	cluster_evidence_release(&cluster);
 	free(cjson);

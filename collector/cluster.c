@@ -1,6 +1,8 @@
 /*
  * cluster.c - see cluster.h.
  */
+#define _GNU_SOURCE	/* strcasestr */
+
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -1023,19 +1025,24 @@ delegates(struct collect *c)
 
 static void
 add_target(struct collect *c, cJSON *arr, const char *host, long port,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+    const char *starttls, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
+/* One TLS endpoint worth scanning, once, with where it was found. */
 static void
 add_target(struct collect *c, cJSON *arr, const char *host, long port,
-    const char *fmt, ...)
+    const char *starttls, const char *fmt, ...)
 {
 	char target[300], source[300];
 	const cJSON *t;
 	cJSON *o;
 	va_list ap;
 
-	if (host == NULL || *host == '\0' || port < 1 || port > 65535 ||
-	    strcspn(host, " \t/[]") != strlen(host))
+	/* Only what can be a host name or an address: the cluster's data
+	 * is not trusted to be well-formed. */
+	if (host == NULL || *host == '\0' || strlen(host) > 253 || port < 1 ||
+	    port > 65535 || strspn(host, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") != strlen(host))
 		return;
 	snprintf(target, sizeof(target), strchr(host, ':') != NULL ?
 	    "[%s]:%ld" : "%s:%ld", host, port);
@@ -1047,19 +1054,71 @@ add_target(struct collect *c, cJSON *arr, const char *host, long port,
 	va_end(ap);
 	if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, o) ||
 	    json_add_str(o, "target", target) ||
+	    json_add_str(o, "starttls", starttls) ||
 	    json_add_str(o, "source", source))
 		c->oom = 1;
+}
+
+/*
+ * SMTP servers named in a release's values: any mapping under a key with
+ * "smtp" in its name that has a host (and maybe a port; 587 if not).
+ * They are scanned with STARTTLS.
+ */
+static void
+smtp_targets(struct collect *c, cJSON *arr, const cJSON *v, int under,
+    const char *release)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsObject(v))
+		return;
+	if (under && json_get_str(v, "host") != NULL) {
+		const cJSON *port = cJSON_GetObjectItemCaseSensitive(v, "port");
+
+		add_target(c, arr, json_get_str(v, "host"),
+		    cJSON_IsNumber(port) ? (long)port->valuedouble : 587,
+		    "smtp", "SMTP server in the values of release %s",
+		    release);
+	}
+	cJSON_ArrayForEach(e, v)
+		smtp_targets(c, arr, e, under || (e->string != NULL &&
+		    strcasestr(e->string, "smtp") != NULL), release);
 }
 
 static void
 tls_targets(struct collect *c)
 {
 	cJSON *arr = cJSON_AddArrayToObject(c->doc, "tls_targets");
-	const cJSON *item, *x, *y;
+	const cJSON *item, *x, *y, *rel;
+	const char *node_ip = NULL;
 
 	if (arr == NULL) {
 		c->oom = 1;
 		return;
+	}
+	/* NodePorts answer on every node: one node's address will do. */
+	cJSON_ArrayForEach(item, c->lists[F_NODES])
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(item, "status"),
+		    "addresses"))
+			if (node_ip == NULL && json_get_str(x, "type") != NULL &&
+			    strcmp(json_get_str(x, "type"), "InternalIP") == 0)
+				node_ip = json_get_str(x, "address");
+	/* The current revision's user values of each Harness release. */
+	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(c->doc, "helm"), "releases")) {
+		const cJSON *revs = cJSON_GetObjectItemCaseSensitive(rel,
+		    "revisions");
+		const cJSON *last = cJSON_GetArrayItem(revs,
+		    cJSON_GetArraySize(revs) - 1);
+		char name[300];
+
+		snprintf(name, sizeof(name), "%s/%s",
+		    json_get_str(rel, "namespace") ? json_get_str(rel,
+		    "namespace") : "", json_get_str(rel, "name") ?
+		    json_get_str(rel, "name") : "");
+		smtp_targets(c, arr, cJSON_GetObjectItemCaseSensitive(last,
+		    "values_user"), 0, name);
 	}
 	cJSON_ArrayForEach(item, c->lists[F_INGRESSES]) {
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
@@ -1070,12 +1129,13 @@ tls_targets(struct collect *c)
 			cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x,
 			    "hosts"))
 				add_target(c, arr, cJSON_IsString(y) ?
-				    y->valuestring : NULL, 443, "ingress %s/%s",
+				    y->valuestring : NULL, 443, NULL,
+				    "ingress %s/%s",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(spec,
 		    "rules"))
-			add_target(c, arr, json_get_str(x, "host"), 443,
+			add_target(c, arr, json_get_str(x, "host"), 443, NULL,
 			    "ingress %s/%s (rule)", meta_str(item, "namespace"),
 			    meta_str(item, "name"));
 	}
@@ -1087,6 +1147,20 @@ tls_targets(struct collect *c)
 		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
 		    item, "status"), "loadBalancer"), "ingress");
 
+		if (type != NULL && strcmp(type, "NodePort") == 0) {
+			cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(
+			    spec, "ports")) {
+				const cJSON *np = cJSON_GetObjectItemCaseSensitive(
+				    y, "nodePort");
+
+				add_target(c, arr, node_ip, cJSON_IsNumber(np) ?
+				    (long)np->valuedouble : 0, NULL,
+				    "service %s/%s (NodePort)",
+				    meta_str(item, "namespace"),
+				    meta_str(item, "name"));
+			}
+			continue;
+		}
 		if (type == NULL || strcmp(type, "LoadBalancer") != 0)
 			continue;
 		cJSON_ArrayForEach(x, lb)
@@ -1098,7 +1172,7 @@ tls_targets(struct collect *c)
 
 				add_target(c, arr, h != NULL ? h :
 				    json_get_str(x, "ip"), cJSON_IsNumber(port) ?
-				    (long)port->valuedouble : 0,
+				    (long)port->valuedouble : 0, NULL,
 				    "service %s/%s (LoadBalancer)",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));

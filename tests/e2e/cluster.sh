@@ -56,7 +56,8 @@ check "show: dependencies" [ "$(cluster_doc '[.helm.releases[0].revisions[0].dep
 check "show: delegates" [ "$(cluster_doc '[.delegates[] | "\(.name):\(.fips_enabled):\(.fips_enabled_source)"] | join(",")')" = \
 	'"fips-delegate:true:env,sts-delegate:true:ConfigMap delegate-config"' ]
 check "show: FIPS images" [ "$(cluster_doc '[.delegates[].fips_image] | all')" = true ]
-check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[].target] | join(",")')" = '"harness.example.com:443,203.0.113.10:443,203.0.113.10:80"' ]
+check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[] | "\(.target)/\(.starttls)"] | join(",")')" = \
+	'"smtp.example.com:587/smtp,harness.example.com:443/null,203.0.113.10:443/null,203.0.113.10:80/null,10.0.0.1:30443/null"' ]
 check "show: node info" [ "$(cluster_doc '.nodes[0] | "\(.kubelet_version) \(.labels["eks.amazonaws.com/nodegroup"])"')" = '"v1.29.3-eks-ae9a62a bottlerocket-fips-ng"' ]
 check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.database.mongo.passwordKey | startswith("<redacted sha256:")) \(.ci.enabled)"')" = \
 	'"true true true"' ]
@@ -124,6 +125,30 @@ check "values: global.fips from YAML 'yes'" [ "$(cluster_doc '.values_files.glob
 check "values: digest recorded" [ "$(cluster_doc '.values_files.files[0].sha256')" = "\"$(sha256sum < "$T/traps.yaml" | cut -d' ' -f1)\"" ]
 collect 1 compliant --values "$T/traps.yaml" --values "$T/off.yaml"
 check "values: merged in order" grep -q "the values files given do not set global.fips: true" <(fact "$db" findings)
+
+# --- the TLS endpoints the cluster names, scanned --------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/k.pem" -out "$T/c.pem" \
+	-subj /CN=localhost -days 2 2> /dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert "$T/c.pem" -key "$T/k.pem" \
+	-cipher ECDHE-RSA-AES128-GCM-SHA256 -ciphersuites TLS_AES_128_GCM_SHA256 \
+	-groups P-256 -sigalgs RSA-PSS+SHA256:RSA+SHA256 > /dev/null 2>&1 < /dev/null &
+disown
+for _ in $(seq 100); do
+	(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+	sleep 0.1
+done
+cp -r "$C/compliant" "$T/local"
+jq --argjson p "$port" '.items[0].status.loadBalancer.ingress[0].ip = "127.0.0.1" |
+	.items[0].spec.ports = [{"port": $p}]' "$C/compliant/services.json" > "$T/local/services.json"
+db=$T/discovered.db
+run 0 "$FIPSEV" collect --snapshot "$T/local" --scan-discovered \
+	--exclude-tls harness.example.com:443 --exclude-tls smtp.example.com:587 \
+	--exclude-tls 10.0.0.1:30443 --db "$db"
+check "discovered: summary" grep -q "2 nodes, 1 TLS endpoint, cluster evidence, compliant" "$T/out"
+check "discovered: scanned" [ "$(sql "$db" 'SELECT target, compliant FROM tls_facts')" = "127.0.0.1:$port|1" ]
+run 2 "$FIPSEV" collect --node --scan-discovered --db "$db"
+check "discovered: needs a cluster" grep -q "\-\-scan-discovered needs a cluster" "$T/err"
 
 # --- bad input: one line, nothing stored ------------------------------------------
 db=$T/bad.db
