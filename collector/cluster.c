@@ -488,7 +488,7 @@ revision_json(struct collect *c, const cJSON *rel)
 	const cJSON *defaults = cJSON_GetObjectItemCaseSensitive(chart,
 	    "values");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(rel, "version");
-	cJSON *r = cJSON_CreateObject(), *user, *eff, *arr;
+	cJSON *r = cJSON_CreateObject(), *user, *eff, *chartv = NULL, *arr;
 	long redacted = 0;
 
 	if (r == NULL)
@@ -497,7 +497,9 @@ revision_json(struct collect *c, const cJSON *rel)
 	    cJSON_CreateObject();
 	eff = cJSON_IsObject(defaults) ? cJSON_Duplicate(defaults, 1) :
 	    cJSON_CreateObject();
-	if (user == NULL || eff == NULL)
+	chartv = cJSON_IsObject(defaults) ? cJSON_Duplicate(defaults, 1) :
+	    cJSON_CreateObject();
+	if (user == NULL || eff == NULL || chartv == NULL)
 		goto fail;
 	/* What the chart ran with: its defaults under the user's values. */
 	if (values_merge(eff, user) == -1)
@@ -539,17 +541,20 @@ revision_json(struct collect *c, const cJSON *rel)
 	}
 	/* Nothing secret goes further than this function. */
 	if ((redacted = values_redact(user)) < 0 ||
-	    values_redact(eff) < 0 ||
+	    values_redact(eff) < 0 || values_redact(chartv) < 0 ||
 	    cJSON_AddNumberToObject(r, "values_redacted", (double)redacted) ==
 	    NULL)
 		goto fail;
+	/* What the user set; the chart's defaults; what the chart ran with. */
 	cJSON_AddItemToObject(r, "values_user", user);
+	cJSON_AddItemToObject(r, "values_chart", chartv);
 	cJSON_AddItemToObject(r, "values_effective", eff);
 	return r;
 fail:
 	c->oom = 1;
 	cJSON_Delete(user);
 	cJSON_Delete(eff);
+	cJSON_Delete(chartv);
 	cJSON_Delete(r);
 	return NULL;
 }

@@ -61,6 +61,7 @@ check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[] | "\(.target)/\(.sta
 check "show: node info" [ "$(cluster_doc '.nodes[0] | "\(.kubelet_version) \(.labels["eks.amazonaws.com/nodegroup"])"')" = '"v1.29.3-eks-ae9a62a bottlerocket-fips-ng"' ]
 check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.database.mongo.passwordKey | startswith("<redacted sha256:")) \(.ci.enabled)"')" = \
 	'"true true true"' ]
+check "show: chart defaults kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_chart.global | "\(.fips) \(.database.postgres.password | startswith("<redacted"))"')" = '"false true"' ]
 check "show: redaction counted" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_redacted')" -ge 10 ]
 run 0 "$FIPSEV" show latest --db "$db"
 check "show: text" grep -q "FIPS from the first install: yes" "$T/out"

@@ -150,6 +150,22 @@ check "probes: counts" [ "$(sql "$T/probe.db" 'SELECT nodes_listed, nodes_withou
 run 2 "$FIPSEV" collect --snapshot "$C/compliant" --probe-image x --db "$T/x.db"
 check "probes need the API" grep -q "go with --kubeconfig or --in-cluster" "$T/err"
 
+# --- a client certificate instead of a token -------------------------------------
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \
+	-out client.csr -subj /CN=fipsev 2> /dev/null
+openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+	-days 2 -out client.crt 2> /dev/null
+fake mtls compliant --client-ca ca.crt
+kubeconfig kc-mtls "$PORT_mtls" ca.crt "" "client-certificate-data: $(base64 -w0 < client.crt)
+    client-key-data: $(base64 -w0 < client.key)"
+run 0 "$FIPSEV" collect --kubeconfig kc-mtls --node-reports "$C/compliant/node-reports" --db "$T/mtls.db"
+check "client certificate: data" [ "$(sql "$T/mtls.db" 'SELECT release FROM cluster_facts')" = harness/harness ]
+kubeconfig kc-mtls-files "$PORT_mtls" ca.crt "" "client-certificate: client.crt
+    client-key: $T/client.key"
+run 0 "$FIPSEV" collect --kubeconfig kc-mtls-files --node-reports "$C/compliant/node-reports" --db "$T/mtls.db"
+check "client certificate: files" [ "$(sql "$T/mtls.db" 'SELECT count(*) FROM cluster_facts')" = 2 ]
+check "client key not stored" bash -c "! grep -a -q -F '$(sed -n 2p client.key)' '$T/mtls.db' '$T/mtls.db-wal' 2> /dev/null"
+
 # --- in-cluster: the pod's service account -----------------------------------
 mkdir sa
 cp ca.crt sa/ca.crt

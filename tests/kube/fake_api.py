@@ -4,14 +4,15 @@ a snapshot fixture (samples/cluster/NAME) the way the API serves lists.
 
 usage: fake_api.py --cert C --key K --fixture DIR --token T [--page N]
                    [--flaky] [--broken PATH] [--log FILE] [--pods FILE]
-                   [--stuck-node NODE] [--forbid PATH]
+                   [--stuck-node NODE] [--forbid PATH] [--client-ca CA]
 
 Prints "PORT <n>". Like the real API: items carry no kind, lists are paged
 with limit/continue (at most --page items a page, whatever limit says, so
 paging is exercised), a wrong bearer token gets 401. --flaky answers the
 first nodes request with 429 (Retry-After: 1) and the first configmaps
 request with 500; --broken PATH always answers 500 there, --forbid PATH
-403 (RBAC says no). Every request line goes to --log.
+403 (RBAC says no). --client-ca CA demands a client certificate signed by
+CA instead of the token. Every request line goes to --log.
 
 Probe pods: POST creates a pod (its JSON appended to --pods), GET shows it
 Succeeded at once (Pending for ever on --stuck-node; Failed for a node with
@@ -79,7 +80,9 @@ class Handler(BaseHTTPRequestHandler):
             if opts.log:
                 with open(opts.log, "a") as f:
                     f.write(self.command + " " + self.path + "\n")
-        if self.headers.get("Authorization") != "Bearer " + opts.token:
+        # With --client-ca the TLS layer has checked a client certificate.
+        if not opts.client_ca and \
+                self.headers.get("Authorization") != "Bearer " + opts.token:
             self.send_json(401, {"kind": "Status", "code": 401,
                                  "reason": "Unauthorized"})
             return False
@@ -214,6 +217,7 @@ def main():
     p.add_argument("--pods")
     p.add_argument("--stuck-node")
     p.add_argument("--forbid")
+    p.add_argument("--client-ca")
     opts = p.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.opts = opts
@@ -224,6 +228,9 @@ def main():
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(opts.cert, opts.key)
+    if opts.client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(opts.client_ca)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("PORT %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
