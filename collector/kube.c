@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include "http.h"
 #include "kube.h"
 #include "values.h"
 #include "util/buf.h"
@@ -26,12 +27,8 @@
 #define KUBE_MAX_PAGES	100000
 
 struct kube {
-	char		*server;	/* https://host:port, no trailing / */
-	char		*token;		/* bearer token, or NULL */
-	struct buf	 ca;		/* PEM; empty: the system store */
-	struct buf	 cert;		/* client certificate PEM, or empty */
-	struct buf	 key;		/* client key PEM, or empty */
-	CURL		*h;
+	struct http	 http;		/* server, credentials, libcurl */
+	char		*token;		/* bearer token while reading, or NULL */
 	struct kube_opts o;
 };
 
@@ -47,9 +44,10 @@ kube_defaults(struct kube_opts *o)
 const char *
 kube_server(const struct kube *k)
 {
-	return k->server;
+	return k->http.server;
 }
 
+/* A buffer that held a secret: zero it, then free it. */
 static void
 wipe(struct buf *b)
 {
@@ -67,12 +65,7 @@ kube_close(struct kube *k)
 		explicit_bzero(k->token, strlen(k->token));
 		free(k->token);
 	}
-	wipe(&k->key);
-	buf_release(&k->cert);
-	buf_release(&k->ca);
-	if (k->h != NULL)
-		curl_easy_cleanup(k->h);
-	free(k->server);
+	http_release(&k->http);
 	free(k);
 }
 
@@ -171,12 +164,12 @@ from_kubeconfig(struct kube *k, const struct kube_opts *o)
 		    "talks to the API over verified TLS only", path, s);
 		goto out;
 	}
-	if ((k->server = strdup(s)) == NULL) {
+	if ((k->http.server = strdup(s)) == NULL) {
 		log_errno("kubeconfig");
 		goto out;
 	}
-	if (k->server[strlen(k->server) - 1] == '/')
-		k->server[strlen(k->server) - 1] = '\0';
+	if (k->http.server[strlen(k->http.server) - 1] == '/')
+		k->http.server[strlen(k->http.server) - 1] = '\0';
 	insecure = cJSON_GetObjectItemCaseSensitive(cluster,
 	    "insecure-skip-tls-verify");
 	if (cJSON_IsTrue(insecure)) {
@@ -186,12 +179,12 @@ from_kubeconfig(struct kube *k, const struct kube_opts *o)
 		goto out;
 	}
 	if ((s = json_get_str(cluster, "certificate-authority-data")) != NULL) {
-		if (decode_into(&k->ca, s, "certificate-authority-data") == -1)
+		if (decode_into(&k->http.ca, s, "certificate-authority-data") == -1)
 			goto out;
 	} else if ((s = json_get_str(cluster, "certificate-authority")) !=
 	    NULL) {
 		resolve_path(path, s, file, sizeof(file));
-		if (read_into(&k->ca, file, "certificate authority") == -1)
+		if (read_into(&k->http.ca, file, "certificate authority") == -1)
 			goto out;
 	}
 	if (cJSON_GetObjectItemCaseSensitive(user, "exec") != NULL ||
@@ -219,22 +212,22 @@ from_kubeconfig(struct kube *k, const struct kube_opts *o)
 			goto oom;
 	}
 	if ((s = json_get_str(user, "client-certificate-data")) != NULL &&
-	    decode_into(&k->cert, s, "client-certificate-data") == -1)
+	    decode_into(&k->http.cert, s, "client-certificate-data") == -1)
 		goto out;
 	if ((s = json_get_str(user, "client-certificate")) != NULL) {
 		resolve_path(path, s, file, sizeof(file));
-		if (read_into(&k->cert, file, "client certificate") == -1)
+		if (read_into(&k->http.cert, file, "client certificate") == -1)
 			goto out;
 	}
 	if ((s = json_get_str(user, "client-key-data")) != NULL &&
-	    decode_into(&k->key, s, "client-key-data") == -1)
+	    decode_into(&k->http.key, s, "client-key-data") == -1)
 		goto out;
 	if ((s = json_get_str(user, "client-key")) != NULL) {
 		resolve_path(path, s, file, sizeof(file));
-		if (read_into(&k->key, file, "client key") == -1)
+		if (read_into(&k->http.key, file, "client key") == -1)
 			goto out;
 	}
-	if (k->token == NULL && k->cert.len == 0) {
+	if (k->token == NULL && k->http.cert.len == 0) {
 		log_err("kubeconfig '%s': user of context '%s' has neither a "
 		    "token nor a client certificate", path, ctxname);
 		goto out;
@@ -266,12 +259,12 @@ in_cluster(struct kube *k, const struct kube_opts *o)
 	}
 	snprintf(url, sizeof(url), strchr(host, ':') != NULL ?
 	    "https://[%s]:%s" : "https://%s:%s", host, port);
-	if ((k->server = strdup(url)) == NULL) {
+	if ((k->http.server = strdup(url)) == NULL) {
 		log_errno("in-cluster");
 		return -1;
 	}
 	snprintf(file, sizeof(file), "%s/ca.crt", dir);
-	if (read_into(&k->ca, file, "service account CA") == -1)
+	if (read_into(&k->http.ca, file, "service account CA") == -1)
 		return -1;
 	buf_init(&t, KUBE_FILE_MAX);
 	snprintf(file, sizeof(file), "%s/token", dir);
@@ -298,16 +291,24 @@ kube_open(const struct kube_opts *o, struct kube **out)
 		return -1;
 	}
 	k->o = *o;
-	buf_init(&k->ca, KUBE_FILE_MAX);
-	buf_init(&k->cert, KUBE_FILE_MAX);
-	buf_init(&k->key, KUBE_FILE_MAX);
+	if (http_init(&k->http, NULL) == -1) {
+		log_err("cannot start libcurl");
+		goto fail;
+	}
+	k->http.timeout_ms = o->timeout_ms;
+	k->http.retries = o->retries;
 	if ((o->kubeconfig != NULL ? from_kubeconfig(k, o) :
 	    in_cluster(k, o)) == -1)
 		goto fail;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (k->h = curl_easy_init()) == NULL) {
-		log_err("cannot start libcurl");
-		goto fail;
+	if (k->token != NULL) {
+		size_t n = strlen(k->token) + sizeof("Authorization: Bearer ");
+
+		if ((k->http.auth = malloc(n)) == NULL) {
+			log_errno("kube");
+			goto fail;
+		}
+		snprintf(k->http.auth, n, "Authorization: Bearer %s",
+		    k->token);
 	}
 	*out = k;
 	return 0;
@@ -316,180 +317,12 @@ fail:
 	return -1;
 }
 
-static size_t
-on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct buf *b = arg;
-
-	/* A short count makes libcurl stop with CURLE_WRITE_ERROR. */
-	return buf_append(b, p, size * n) == -1 ? 0 : size * n;
-}
-
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/*
- * One GET, retried on 429, 5xx and connection failures. Returns 0 with
- * the body, or -1 with err.
- */
-static int
-request(struct kube *k, const char *method, const char *path,
-    const char *payload, struct buf *body, char *err, size_t errlen)
-{
-	struct curl_slist *hdrs = NULL;
-	int rc = -1;
-	struct curl_blob blob;
-	char url[8192], auth[8192 + 32], errbuf[CURL_ERROR_SIZE];
-	int attempt;
-
-	snprintf(url, sizeof(url), "%s%s", k->server, path);
-	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	if (payload != NULL)
-		hdrs = curl_slist_append(hdrs,
-		    "Content-Type: application/json");
-	if (k->token != NULL) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
-		    k->token);
-		hdrs = curl_slist_append(hdrs, auth);
-		explicit_bzero(auth, sizeof(auth));
-	}
-	for (attempt = 0;; attempt++) {
-		CURLcode cc;
-		long status = 0, wait_ms;
-		curl_off_t retry_after = 0;
-
-		buf_reset(body);
-		errbuf[0] = '\0';
-		curl_easy_reset(k->h);
-		curl_easy_setopt(k->h, CURLOPT_URL, url);
-		curl_easy_setopt(k->h, CURLOPT_PROTOCOLS_STR, "https");
-		curl_easy_setopt(k->h, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(k->h, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(k->h, CURLOPT_SSLVERSION,
-		    CURL_SSLVERSION_TLSv1_2);
-		if (k->ca.len > 0) {
-			blob.data = k->ca.data;
-			blob.len = k->ca.len;
-			blob.flags = CURL_BLOB_COPY;
-			curl_easy_setopt(k->h, CURLOPT_CAINFO_BLOB, &blob);
-		}
-		if (k->cert.len > 0) {
-			blob.data = k->cert.data;
-			blob.len = k->cert.len;
-			blob.flags = CURL_BLOB_COPY;
-			curl_easy_setopt(k->h, CURLOPT_SSLCERT_BLOB, &blob);
-			curl_easy_setopt(k->h, CURLOPT_SSLCERTTYPE, "PEM");
-		}
-		if (k->key.len > 0) {
-			blob.data = k->key.data;
-			blob.len = k->key.len;
-			blob.flags = CURL_BLOB_COPY;
-			curl_easy_setopt(k->h, CURLOPT_SSLKEY_BLOB, &blob);
-			curl_easy_setopt(k->h, CURLOPT_SSLKEYTYPE, "PEM");
-		}
-		curl_easy_setopt(k->h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(k->h, CURLOPT_CUSTOMREQUEST, method);
-		if (payload != NULL) {
-			curl_easy_setopt(k->h, CURLOPT_POSTFIELDS, payload);
-			curl_easy_setopt(k->h, CURLOPT_POSTFIELDSIZE,
-			    (long)strlen(payload));
-		}
-		curl_easy_setopt(k->h, CURLOPT_USERAGENT, "fipsev");
-		curl_easy_setopt(k->h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(k->h, CURLOPT_TIMEOUT_MS,
-		    (long)k->o.timeout_ms);
-		curl_easy_setopt(k->h, CURLOPT_CONNECTTIMEOUT_MS,
-		    (long)(k->o.timeout_ms < 10000 ? k->o.timeout_ms : 10000));
-		curl_easy_setopt(k->h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(k->h, CURLOPT_WRITEDATA, body);
-		curl_easy_setopt(k->h, CURLOPT_ERRORBUFFER, errbuf);
-		cc = curl_easy_perform(k->h);
-		curl_easy_getinfo(k->h, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_getinfo(k->h, CURLINFO_RETRY_AFTER, &retry_after);
-		if (cc == CURLE_PEER_FAILED_VERIFICATION ||
-		    cc == CURLE_SSL_CACERT_BADFILE ||
-		    cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CONNECT_ERROR) {
-			snprintf(err, errlen, "cannot verify server %s: %s",
-			    k->server, errbuf[0] != '\0' ? errbuf :
-			    curl_easy_strerror(cc));
-			rc = KUBE_FATAL;
-			break;
-		}
-		if (cc == CURLE_WRITE_ERROR) {
-			snprintf(err, errlen, "server %s: answer to %s is over "
-			    "%d MB", k->server, path, KUBE_BODY_MAX >> 20);
-			break;
-		}
-		if (cc == CURLE_OK && status >= 200 && status < 300) {
-			curl_slist_free_all(hdrs);
-			return 0;
-		}
-		if (cc == CURLE_OK && status == 401) {
-			snprintf(err, errlen, "server %s refused the credentials "
-			    "(HTTP 401 for %s)", k->server, path);
-			rc = KUBE_FATAL;
-			break;
-		}
-		/* Authenticated but not allowed: RBAC, for this path only. */
-		if (cc == CURLE_OK && status == 403) {
-			snprintf(err, errlen, "server %s forbids %s %s to these "
-			    "credentials (HTTP 403)", k->server, method, path);
-			break;
-		}
-		if (cc == CURLE_OK && status != 429 && status < 500) {
-			snprintf(err, errlen, "server %s answered HTTP %ld for "
-			    "%s", k->server, status, path);
-			break;
-		}
-		if (attempt >= k->o.retries) {
-			if (cc == CURLE_COULDNT_CONNECT ||
-			    cc == CURLE_COULDNT_RESOLVE_HOST ||
-			    cc == CURLE_OPERATION_TIMEDOUT)
-				rc = KUBE_FATAL;
-			if (cc != CURLE_OK)
-				snprintf(err, errlen, "server %s: %s (after %d "
-				    "tries)", k->server, errbuf[0] != '\0' ?
-				    errbuf : curl_easy_strerror(cc),
-				    attempt + 1);
-			else
-				snprintf(err, errlen, "server %s answered HTTP "
-				    "%ld for %s (after %d tries)", k->server,
-				    status, path, attempt + 1);
-			break;
-		}
-		/* Back off: Retry-After if the server said, else 2^n x 250 ms. */
-		wait_ms = retry_after > 0 && retry_after <= 60 ?
-		    (long)retry_after * 1000 : 250L << attempt;
-		pause_ms(wait_ms);
-	}
-	curl_slist_free_all(hdrs);
-	return rc;
-}
-
 int
 kube_request(struct kube *k, const char *method, const char *path,
     const char *payload, char **body, size_t *len, char *err, size_t errlen)
 {
-	struct buf b;
-	int rc;
-
-	buf_init(&b, KUBE_BODY_MAX);
-	rc = request(k, method, path, payload, &b, err, errlen);
-	if (rc == 0 && b.data == NULL && buf_append(&b, "", 0) == -1)
-		rc = -1;
-	if (rc == 0) {
-		*body = b.data;
-		*len = b.len;
-		return 0;
-	}
-	buf_release(&b);
-	return rc;
+	return http_request_text(&k->http, method, path, payload, body, len,
+	    err, errlen);
 }
 
 int
@@ -501,7 +334,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 	cJSON *all = cJSON_CreateArray();
 	int pages, rc = -1;
 
-	buf_init(&body, KUBE_BODY_MAX);
+	buf_init(&body, HTTP_BODY_MAX);
 	*items = NULL;
 	if (all == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -512,7 +345,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		const char *next;
 		char *esc = NULL;
 
-		if (cont != NULL && (esc = curl_easy_escape(k->h, cont, 0)) ==
+		if (cont != NULL && (esc = curl_easy_escape(k->http.h, cont, 0)) ==
 		    NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
@@ -521,7 +354,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		    strchr(path, '?') != NULL ? '&' : '?', k->o.page_size,
 		    esc != NULL ? "&continue=" : "", esc != NULL ? esc : "");
 		curl_free(esc);
-		if ((rc = request(k, "GET", page, NULL, &body, err,
+		if ((rc = http_request(&k->http, "GET", page, NULL, &body, err,
 		    errlen)) != 0)
 			goto out;
 		rc = -1;
@@ -530,7 +363,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		got = cJSON_GetObjectItemCaseSensitive(doc, "items");
 		if (!cJSON_IsArray(got) && !cJSON_IsNull(got)) {
 			snprintf(err, errlen, "server %s: %s is not a list",
-			    k->server, path);
+			    k->http.server, path);
 			cJSON_Delete(doc);
 			goto out;
 		}
@@ -546,7 +379,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		}
 		if (cont != NULL && strcmp(cont, next) == 0) {
 			snprintf(err, errlen, "server %s: paging of %s does not "
-			    "advance", k->server, path);
+			    "advance", k->http.server, path);
 			cJSON_Delete(doc);
 			goto out;
 		}
@@ -559,7 +392,7 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 		}
 	}
 	snprintf(err, errlen, "server %s: more than %d pages for %s",
-	    k->server, KUBE_MAX_PAGES, path);
+	    k->http.server, KUBE_MAX_PAGES, path);
 out:
 	free(cont);
 	buf_release(&body);

@@ -14,14 +14,14 @@
 
 #include <stddef.h>
 
+#include "http.h"
+
 struct cJSON;
 struct kube;
 
 /* The service account files of a pod. */
 #define KUBE_SA_DIR	"/var/run/secrets/kubernetes.io/serviceaccount"
 
-/* One response body larger than this is refused. */
-#define KUBE_BODY_MAX	(256 * 1024 * 1024)
 
 struct kube_opts {
 	const char	*kubeconfig;	/* NULL: in-cluster */
@@ -52,7 +52,7 @@ const char *kube_server(const struct kube *k);
  * or KUBE_FATAL when no request can work (credentials refused, server not
  * verified, server unreachable). Nothing is logged: the caller decides.
  */
-#define KUBE_FATAL	(-2)
+#define KUBE_FATAL	HTTP_FATAL
 
 int	 kube_list(struct kube *k, const char *path, struct cJSON **items,
 	    char *err, size_t errlen);
