@@ -13,6 +13,9 @@
 #include "cmd.h"
 #include "collector/cluster.h"
 #include "collector/fips_policy.h"
+#include "collector/harness.h"
+#include "collector/inventory.h"
+#include "collector/matrix.h"
 #include "collector/kube.h"
 #include "collector/probe.h"
 #include "collector/node.h"
@@ -60,6 +63,14 @@ const char cmd_collect_usage[] =
     "  --node-reports DIR\n"
     "                  with the API, instead of probes: each node's\n"
     "                  'fipsev node --json' as DIR/NODE.json\n"
+    "  --harness-url URL      read the modules in use from the Harness API\n"
+    "                         at URL (e.g. https://harness.example.com/gateway)\n"
+    "  --harness-account ID   its account identifier\n"
+    "  --harness-key-file F   the API key, from a file (else $"
+    HARNESS_KEY_ENV "; never an argument)\n"
+    "  --harness-ca FILE      trust these CAs for the Harness API\n"
+    "  --support-matrix FILE  the FIPS support matrix to judge modules by,\n"
+    "                         instead of data/harness/support-matrix.tsv\n"
     "  --values FILE   a Helm values file to judge beside the release\n"
     "                  (repeat: merged in order, as helm -f does)\n"
     "  --tls HOST:PORT scan this TLS endpoint (see 'fipsev scan'); repeat\n"
@@ -91,6 +102,8 @@ struct collect_opts {
 	const char	*release_ns;
 	struct probe_opts probe;
 	int		 scan_discovered;
+	struct harness_opts harness;
+	const char	*matrix;
 	const char	*excluded[COLLECT_MAX_VALUES];
 	int		 nexcluded;
 	const char	*values[COLLECT_MAX_VALUES];
@@ -178,6 +191,11 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "probe-image", required_argument, NULL, 'P' },
 		{ "release-namespace", required_argument, NULL, 'S' },
 		{ "scan-discovered", no_argument, NULL, 'D' },
+		{ "harness-url", required_argument, NULL, 'U' },
+		{ "harness-account", required_argument, NULL, 'A' },
+		{ "harness-key-file", required_argument, NULL, 'K' },
+		{ "harness-ca", required_argument, NULL, 'C' },
+		{ "support-matrix", required_argument, NULL, 'M' },
 		{ "exclude-tls", required_argument, NULL, 'X' },
 		{ "probe-namespace", required_argument, NULL, 'N' },
 		{ "probe-timeout", required_argument, NULL, 'T' },
@@ -201,6 +219,9 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->node_reports = NULL;
 	o->release_ns = NULL;
 	o->scan_discovered = 0;
+	memset(&o->harness, 0, sizeof(o->harness));
+	o->harness.page_size = 100;
+	o->matrix = NULL;
 	o->nexcluded = 0;
 	probe_defaults(&o->probe);
 	o->nvalues = 0;
@@ -250,6 +271,21 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 'D':
 			o->scan_discovered = 1;
+			break;
+		case 'U':
+			o->harness.url = optarg;
+			break;
+		case 'A':
+			o->harness.account = optarg;
+			break;
+		case 'K':
+			o->harness.key_file = optarg;
+			break;
+		case 'C':
+			o->harness.ca_file = optarg;
+			break;
+		case 'M':
+			o->matrix = optarg;
 			break;
 		case 'X':
 			if (o->nexcluded == COLLECT_MAX_VALUES) {
@@ -353,10 +389,16 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		    "judged beside the cluster");
 		return 1;
 	}
-	if (!o->node && o->ntargets == 0 && o->snapshot == NULL && !api) {
+	if ((o->harness.url == NULL) != (o->harness.account == NULL)) {
+		*status = cmd_usage_error("collect", "--harness-url and "
+		    "--harness-account go together");
+		return 1;
+	}
+	if (!o->node && o->ntargets == 0 && o->snapshot == NULL && !api &&
+	    o->harness.url == NULL) {
 		*status = cmd_usage_error("collect", "nothing to collect: "
-		    "give --node, --snapshot, --kubeconfig, --in-cluster or "
-		    "--tls");
+		    "give --node, --snapshot, --kubeconfig, --in-cluster, "
+		    "--harness-url or --tls");
 		return 1;
 	}
 	return 0;
@@ -449,7 +491,10 @@ cmd_collect(int argc, char **argv)
 	struct store *st = NULL;
 	struct fips_policy *policy = NULL;
 	struct cluster_evidence cluster;
+	struct matrix *matrix = NULL;
 	cJSON *doc = NULL, *scan = NULL, *scan2 = NULL, *scan3 = NULL;
+	cJSON *harness = NULL, *inventory = NULL;
+	char *hjson = NULL, *ijson = NULL;
 	char **plain = NULL, **smtp = NULL;
 	int nplain = 0, nsmtp = 0;
 	char started[32], host[256];
@@ -507,6 +552,16 @@ cmd_collect(int argc, char **argv)
 	}
 	if (cluster.doc != NULL && (cjson = json_print(cluster.doc)) == NULL)
 		goto out;
+	if (o.harness.url != NULL && (harness = harness_collect(&o.harness)) ==
+	    NULL)
+		goto out;
+	/* What modules and components are in use, against the matrix. */
+	if ((cluster.doc != NULL || harness != NULL) &&
+	    (matrix_load(o.matrix, &matrix) == -1 ||
+	    (inventory = inventory_build(matrix, cluster.doc, harness)) ==
+	    NULL || (ijson = json_print(inventory)) == NULL ||
+	    (harness != NULL && (hjson = json_print(harness)) == NULL)))
+		goto out;
 	if (o.ntargets > 0 && (scan = tls_scan((const char *const *)o.targets,
 	    (size_t)o.ntargets, &o.tls.scan, policy)) == NULL)
 		goto out;
@@ -541,6 +596,10 @@ cmd_collect(int argc, char **argv)
 			goto out;
 	if ((cjson != NULL && store_run_add_cluster(st, "cluster", cjson,
 	    strlen(cjson)) == -1) ||
+	    (hjson != NULL && store_run_add_document(st, "harness",
+	    o.harness.account, hjson, strlen(hjson)) == -1) ||
+	    (ijson != NULL && store_run_add_document(st, "inventory",
+	    "inventory", ijson, strlen(ijson)) == -1) ||
 	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
 	    (scan2 != NULL && store_endpoints(st, scan2, &failing) == -1) ||
 	    (scan3 != NULL && store_endpoints(st, scan3, &failing) == -1) ||
@@ -548,6 +607,8 @@ cmd_collect(int argc, char **argv)
 		goto out;
 	if (cluster.doc != NULL &&
 	    json_get_tristate(cluster.doc, "compliant") != 1)
+		failing++;
+	if (inventory != NULL && json_get_tristate(inventory, "compliant") != 1)
 		failing++;
 
 	if (doc != NULL && json_get_tristate(cJSON_GetObjectItemCaseSensitive(
@@ -562,7 +623,10 @@ cmd_collect(int argc, char **argv)
 		printf("run %" PRId64 " recorded in '%s': %zu node%s, %d TLS "
 		    "endpoint%s%s, %s\n", run_id, path, nodes, nodes == 1 ?
 		    "" : "s", eps, eps == 1 ? "" : "s",
-		    cluster.doc != NULL ? ", cluster evidence" : "",
+		    cluster.doc != NULL || inventory != NULL ?
+		    (inventory != NULL ? (cluster.doc != NULL ?
+		    ", cluster evidence, module inventory" :
+		    ", module inventory") : ", cluster evidence") : "",
 		    rc == EXIT_COMPLIANT ? "compliant" : "NOT compliant");
 	}
 	rc = cmd_flush_stdout(rc);
@@ -572,6 +636,11 @@ out:
 	cJSON_Delete(scan);
 	cJSON_Delete(scan2);
 	cJSON_Delete(scan3);
+	cJSON_Delete(harness);
+	cJSON_Delete(inventory);
+	matrix_free(matrix);
+	free(hjson);
+	free(ijson);
 	free(plain);
 	free(smtp);
 	fips_policy_free(policy);

@@ -100,6 +100,8 @@ static const struct collector_view views[] = {
 	{ "node", "node", text_node, NULL },
 	{ "tls", "TLS endpoint", text_tls, NULL },
 	{ "cluster", "cluster", text_cluster, NULL },
+	{ "harness", "Harness API", text_harness, NULL },
+	{ "inventory", "module inventory", text_inventory, NULL },
 };
 
 static int
@@ -189,6 +191,23 @@ cmd_show(int argc, char **argv)
 			if (store_run_documents(st, ri.id, v.name,
 			    add_doc_json, &v) == -1)
 				goto out;
+		}
+		/* The inventory's items, also at the top for scripts. */
+		{
+			cJSON *e, *inv = NULL;
+
+			cJSON_ArrayForEach(e, ev)
+				if (json_get_str(e, "collector") != NULL &&
+				    strcmp(json_get_str(e, "collector"),
+				    "inventory") == 0)
+					inv = cJSON_GetObjectItemCaseSensitive(
+					    cJSON_GetObjectItemCaseSensitive(e,
+					    "document"), "inventory");
+			if (inv != NULL && !cJSON_AddItemToObject(out,
+			    "inventory", cJSON_Duplicate(inv, 1))) {
+				log_err("cannot show run: out of memory");
+				goto out;
+			}
 		}
 		if ((text = json_print_pretty(out)) == NULL)
 			goto out;

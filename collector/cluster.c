@@ -1026,6 +1026,37 @@ delegates(struct collect *c)
 	}
 }
 
+/* Every container image of the workloads, for the module inventory. */
+static void
+images(struct collect *c)
+{
+	cJSON *arr = cJSON_AddArrayToObject(c->doc, "images");
+	const cJSON *item, *ctr;
+
+	if (arr == NULL) {
+		c->oom = 1;
+		return;
+	}
+	cJSON_ArrayForEach(item, c->lists[F_WORKLOADS])
+		cJSON_ArrayForEach(ctr, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(item, "spec"), "template"),
+		    "spec"), "containers")) {
+			cJSON *o = cJSON_CreateObject();
+
+			if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
+			    json_add_str(o, "namespace", meta_str(item,
+			    "namespace")) ||
+			    json_add_str(o, "workload", meta_str(item, "name")) ||
+			    json_add_str(o, "kind", json_get_str(item, "kind")) ||
+			    json_add_str(o, "container", json_get_str(ctr,
+			    "name")) ||
+			    json_add_str(o, "image", json_get_str(ctr, "image")))
+				c->oom = 1;
+		}
+}
+
 /* --- TLS targets ------------------------------------------------------ */
 
 static void
@@ -1274,6 +1305,7 @@ collect_all(struct collect *c, const char *kind, const char *where,
 		goto out;
 	helm(c);
 	delegates(c);
+	images(c);
 	tls_targets(c);
 	if (c->oom)
 		goto oom;

@@ -332,6 +332,29 @@ merge_keys(cJSON *v)
 cJSON *
 values_parse_yaml(const char *name, const char *text, size_t n)
 {
+	char err[512];
+	cJSON *v = values_parse_yaml_err(name, text, n, err, sizeof(err));
+
+	if (v == NULL)
+		log_err("%s", err);
+	return v;
+}
+
+/* Say what is wrong into err, "NAME line L: why". */
+static void
+yaml_error(char *err, size_t errlen, const char *name, size_t line,
+    const char *why)
+{
+	if (line > 0)
+		snprintf(err, errlen, "%s line %zu: %s", name, line, why);
+	else
+		snprintf(err, errlen, "%s: %s", name, why);
+}
+
+cJSON *
+values_parse_yaml_err(const char *name, const char *text, size_t n,
+    char *err, size_t errlen)
+{
 	struct builder b;
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -342,26 +365,26 @@ values_parse_yaml(const char *name, const char *text, size_t n)
 	memset(&b, 0, sizeof(b));
 	b.name = name;
 	if (!yaml_parser_initialize(&parser)) {
-		log_err("%s: cannot start the YAML parser", name);
+		yaml_error(err, errlen, name, 0, "cannot start the YAML parser");
 		return NULL;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
 	while (r == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			log_err("%s line %zu: %s", name,
+			yaml_error(err, errlen, name,
 			    parser.problem_mark.line + 1, parser.problem != NULL ?
 			    parser.problem : "YAML error");
 			goto out;
 		}
 		if (ev.type == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
-			log_err("%s line %zu: more than one YAML document",
-			    name, ev.start_mark.line + 1);
+			yaml_error(err, errlen, name, ev.start_mark.line + 1,
+			    "more than one YAML document");
 			yaml_event_delete(&ev);
 			goto out;
 		}
 		r = event(&b, &ev, &why);
 		if (r == -1)
-			log_err("%s line %zu: %s", name, ev.start_mark.line + 1,
+			yaml_error(err, errlen, name, ev.start_mark.line + 1,
 			    why);
 		yaml_event_delete(&ev);
 	}
@@ -372,11 +395,12 @@ values_parse_yaml(const char *name, const char *text, size_t n)
 		if (root == b.root)
 			b.root = NULL;
 		if (root != NULL && !cJSON_IsObject(root)) {
-			log_err("%s: the top level is not a mapping", name);
+			yaml_error(err, errlen, name, 0,
+			    "the top level is not a mapping");
 			cJSON_Delete(root);
 			root = NULL;
 		} else if (root != NULL && merge_keys(root) == -1) {
-			log_err("%s: out of memory", name);
+			yaml_error(err, errlen, name, 0, "out of memory");
 			cJSON_Delete(root);
 			root = NULL;
 		}

@@ -21,6 +21,10 @@ struct cJSON;
  */
 struct cJSON *values_parse_yaml(const char *name, const char *text, size_t n);
 
+/* values_parse_yaml() that puts its one-line error in err, unlogged. */
+struct cJSON *values_parse_yaml_err(const char *name, const char *text,
+	    size_t n, char *err, size_t errlen);
+
 /* Read and parse the YAML file at path. NULL after logging. */
 struct cJSON *values_read_file(const char *path);
 

@@ -424,3 +424,74 @@ text_cluster(FILE *out, const cJSON *doc)
 	}
 	return 0;
 }
+
+int
+text_inventory(FILE *out, const cJSON *doc)
+{
+	const cJSON *it, *f;
+
+	if (!cJSON_IsObject(doc))
+		return -1;
+	label(out, "inventory");
+	fputs(json_get_tristate(doc, "compliant") == 1 ?
+	    "only supported modules and components\n" :
+	    "NOT all supported\n", out);
+	fprintf(out, "  %-32s %-28s %-9s %s\n", "module", "component",
+	    "supported", "seen at");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc,
+	    "inventory")) {
+		const char *mod = json_get_str(it, "module");
+		const char *comp = json_get_str(it, "component");
+		const char *sup = json_get_str(it, "supported");
+
+		fputs("  ", out);
+		put_clean(out, mod);
+		fprintf(out, "%*s ", mod != NULL && strlen(mod) < 32 ?
+		    (int)(32 - strlen(mod)) : 0, "");
+		put_clean(out, comp);
+		fprintf(out, "%*s ", comp != NULL && strlen(comp) < 28 ?
+		    (int)(28 - strlen(comp)) : 0, "");
+		fprintf(out, "%-9s ", sup != NULL && strcmp(sup, "yes") == 0 ?
+		    "yes" : sup != NULL && strcmp(sup, "no") == 0 ? "NO" :
+		    "UNKNOWN");
+		put_clean(out, json_get_str(it, "seen_at"));
+		fputc('\n', out);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(doc, "findings");
+	if (cJSON_GetArraySize(f) > 0) {
+		fputs("  findings:\n", out);
+		cJSON_ArrayForEach(it, f) {
+			fputs("    - ", out);
+			put_clean(out, cJSON_IsString(it) ? it->valuestring :
+			    "?");
+			fputc('\n', out);
+		}
+	}
+	return 0;
+}
+
+int
+text_harness(FILE *out, const cJSON *doc)
+{
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(doc, "source");
+	const cJSON *e;
+
+	if (!cJSON_IsObject(doc))
+		return -1;
+	label(out, "harness api");
+	put_clean(out, json_get_str(src, "url"));
+	fputs(" account ", out);
+	put_clean(out, json_get_str(src, "account"));
+	fprintf(out, ": %d connectors, %d pipelines, %d user groups\n",
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc,
+	    "connectors")), cJSON_GetArraySize(
+	    cJSON_GetObjectItemCaseSensitive(doc, "pipelines")),
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc,
+	    "user_groups")));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "errors")) {
+		fputs("  error: ", out);
+		put_clean(out, cJSON_IsString(e) ? e->valuestring : "?");
+		fputc('\n', out);
+	}
+	return 0;
+}

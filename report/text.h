@@ -31,6 +31,15 @@ int	 text_tls(FILE *out, const struct cJSON *doc);
  */
 int	 text_cluster(FILE *out, const struct cJSON *doc);
 
+/*
+ * A module inventory (fipsev-inventory/1) as a table: module, component,
+ * supported, where seen; then the findings. Returns 0 or -1.
+ */
+int	 text_inventory(FILE *out, const struct cJSON *doc);
+
+/* The Harness API document (fipsev-harness/1), in brief. */
+int	 text_harness(FILE *out, const struct cJSON *doc);
+
 /* The header line of the runs table, then one line per run. */
 void	 text_runs_header(FILE *out);
 void	 text_run_line(FILE *out, const struct store_run_info *ri);

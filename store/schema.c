@@ -78,6 +78,18 @@ const char *const store_migrations[] = {
 	"  findings                  TEXT NOT NULL,"	/* JSON array */
 	"  PRIMARY KEY (run_id, subject)"
 	") WITHOUT ROWID;",
+
+	/* 4: the module inventory, one row an item a run. */
+	"CREATE TABLE inventory_items ("
+	"  run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  item       INTEGER NOT NULL,"
+	"  module     TEXT,"
+	"  component  TEXT,"
+	"  kind       TEXT NOT NULL,"
+	"  seen_at    TEXT NOT NULL,"
+	"  supported  TEXT NOT NULL CHECK (supported IN ('yes', 'no', 'unknown')),"
+	"  PRIMARY KEY (run_id, item)"
+	") WITHOUT ROWID;",
 };
 
 const int store_migrations_count =

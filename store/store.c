@@ -834,6 +834,68 @@ out:
 }
 
 int
+store_run_add_document(struct store *st, const char *collector,
+    const char *subject, const char *json, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	sqlite3_stmt *stmt = NULL;
+	cJSON *doc;
+	const cJSON *it, *items;
+	int judged = strcmp(collector, "inventory") == 0, compliant = 1, i = 0;
+	int rc = -1;
+
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL ||
+	    !cJSON_IsObject(doc)) {
+		log_err("store '%s': %s evidence is not a JSON object",
+		    st->path, collector);
+		cJSON_Delete(doc);
+		return -1;
+	}
+	if (judged && (compliant = json_get_tristate(doc, "compliant")) < 0) {
+		log_err("store '%s': inventory: field 'compliant' is not a "
+		    "boolean", st->path);
+		goto out;
+	}
+	if (put_document(st, json, len, "application/json", hex) == -1 ||
+	    add_evidence(st, collector, subject, hex) == -1)
+		goto out;
+	items = judged ? cJSON_GetObjectItemCaseSensitive(doc, "inventory") :
+	    NULL;
+	cJSON_ArrayForEach(it, items) {
+		const char *sup = json_get_str(it, "supported");
+
+		if (prepare(st, "INSERT INTO inventory_items (run_id, item, "
+		    "module, component, kind, seen_at, supported) VALUES "
+		    "(?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, st->run_id);
+		sqlite3_bind_int(stmt, 2, i++);
+		bind_text(stmt, 3, json_get_str(it, "module"));
+		bind_text(stmt, 4, json_get_str(it, "component"));
+		bind_text(stmt, 5, json_get_str(it, "kind") ? json_get_str(it,
+		    "kind") : "?");
+		bind_text(stmt, 6, json_get_str(it, "seen_at") ?
+		    json_get_str(it, "seen_at") : "?");
+		bind_text(stmt, 7, sup != NULL && (strcmp(sup, "yes") == 0 ||
+		    strcmp(sup, "no") == 0) ? sup : "unknown");
+		if (step_done(st, stmt, "cannot record the inventory") == -1)
+			goto out;
+	}
+	if (judged) {
+		st->clusters++;
+		st->clusters_failing += !compliant;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int
 store_run_commit(struct store *st, int64_t *run_id)
 {
 	char finished[32];

@@ -93,6 +93,14 @@ int	 store_run_add_cluster(struct store *st, const char *subject,
 	    const char *json, size_t len);
 
 /*
+ * Add a document of another collector as it is: "harness" (the Harness
+ * API's answers; not judged on its own) or "inventory" (format
+ * fipsev-inventory/1, judged by its "compliant", its items indexed).
+ */
+int	 store_run_add_document(struct store *st, const char *collector,
+	    const char *subject, const char *json, size_t len);
+
+/*
  * Finish the run (finished time, status, verdict) and commit. *run_id gets
  * the new run's id. A run with no evidence at all is refused. On failure
  * the run is rolled back.
@@ -141,7 +149,7 @@ int	 store_get_run(struct store *st, int64_t id, struct store_run_info *ri);
 
 /*
  * Call fn with each evidence document of a run from the given collector
- * ("node", "tls" or "cluster"), ordered by subject: the subject, the document's SHA-256 as
+ * ("node", "tls", "cluster", "harness" or "inventory"), ordered by subject: the subject, the document's SHA-256 as
  * recorded, and its bytes exactly as stored.
  */
 int	 store_run_documents(struct store *st, int64_t id, const char *collector,

@@ -41,7 +41,7 @@ collect() {
 
 # --- a compliant cluster ----------------------------------------------------
 collect 0 compliant
-check "compliant: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, compliant" "$T/out"
+check "compliant: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, module inventory, compliant" "$T/out"
 check "compliant: facts" [ "$(fact "$db" "compliant, release, smp_version, global_fips, fips_since_first_install, nodes_listed, nodes_without_evidence, delegates, delegates_fips")" = \
 	"1|harness/harness|0.31.2|1|1|2|0|2|2" ]
 check "compliant: node evidence stored" [ "$(sql "$db" "SELECT count(*) FROM node_facts WHERE compliant = 1")" = 2 ]
@@ -146,7 +146,7 @@ db=$T/discovered.db
 run 0 "$FIPSEV" collect --snapshot "$T/local" --scan-discovered \
 	--exclude-tls harness.example.com:443 --exclude-tls smtp.example.com:587 \
 	--exclude-tls 10.0.0.1:30443 --db "$db"
-check "discovered: summary" grep -q "2 nodes, 1 TLS endpoint, cluster evidence, compliant" "$T/out"
+check "discovered: summary" grep -q "2 nodes, 1 TLS endpoint, cluster evidence, module inventory, compliant" "$T/out"
 check "discovered: scanned" [ "$(sql "$db" 'SELECT target, compliant FROM tls_facts')" = "127.0.0.1:$port|1" ]
 run 2 "$FIPSEV" collect --node --scan-discovered --db "$db"
 check "discovered: needs a cluster" grep -q "\-\-scan-discovered needs a cluster" "$T/err"

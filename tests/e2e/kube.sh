@@ -78,7 +78,7 @@ fake upgraded upgraded
 kubeconfig kc "$PORT_good"
 db=$T/api.db
 run 0 "$FIPSEV" collect --kubeconfig kc --node-reports "$C/compliant/node-reports" --db "$db"
-check "api: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, compliant" "$T/out"
+check "api: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, module inventory, compliant" "$T/out"
 facts="compliant, release, smp_version, global_fips, fips_since_first_install, nodes_listed, nodes_without_evidence, delegates, delegates_fips"
 run 0 "$FIPSEV" collect --snapshot "$C/compliant" --db "$T/snap.db"
 check "api: same facts as the snapshot" [ "$(sql "$db" "SELECT $facts FROM cluster_facts")" = \
