@@ -27,16 +27,22 @@ struct cmd {
 };
 
 int	cmd_collect(int argc, char **argv);
+int	cmd_keygen(int argc, char **argv);
 int	cmd_node(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
 int	cmd_runs(int argc, char **argv);
 int	cmd_scan(int argc, char **argv);
 int	cmd_show(int argc, char **argv);
+int	cmd_verify(int argc, char **argv);
 
 extern const char cmd_collect_usage[];
+extern const char cmd_keygen_usage[];
 extern const char cmd_node_usage[];
+extern const char cmd_report_usage[];
 extern const char cmd_runs_usage[];
 extern const char cmd_scan_usage[];
 extern const char cmd_show_usage[];
+extern const char cmd_verify_usage[];
 
 /*
  * Shared by the subcommands: print the usage of cmd to out; report a bad

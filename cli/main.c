@@ -18,11 +18,17 @@
 static const struct cmd commands[] = {
 	{ "collect", "collect evidence into the store as one run",
 	    cmd_collect_usage, cmd_collect },
+	{ "keygen", "make a signing key and certificate for a first try",
+	    cmd_keygen_usage, cmd_keygen },
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
+	{ "report", "write a run as a signed evidence bundle",
+	    cmd_report_usage, cmd_report },
 	{ "runs", "list the runs in the store", cmd_runs_usage, cmd_runs },
 	{ "scan", "find what TLS endpoints accept, classified against FIPS",
 	    cmd_scan_usage, cmd_scan },
 	{ "show", "print what a stored run holds", cmd_show_usage, cmd_show },
+	{ "verify", "check that an evidence bundle is intact",
+	    cmd_verify_usage, cmd_verify },
 };
 
 static const struct cmd *

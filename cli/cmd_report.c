@@ -1,0 +1,100 @@
+/*
+ * cmd_report.c - "fipsev report": a stored run as a signed evidence
+ * bundle.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "report/bundle.h"
+#include "store/store.h"
+#include "util/banned.h"
+
+const char cmd_report_usage[] =
+    "usage: fipsev report [RUN|latest] --out DIR --key FILE --cert FILE\n"
+    "                     [--db FILE]\n"
+    "\n"
+    "Write a run (default: the latest) as an evidence bundle in DIR, a new\n"
+    "directory: run.json, evidence/*.json (each collector's document as\n"
+    "stored), MANIFEST.sha256 (sha256sum -c format) and\n"
+    "MANIFEST.sha256.sig, a detached CMS signature over the manifest made\n"
+    "with the key (RSA >= 3072 or ECDSA P-256/P-384; mode 0600) and its\n"
+    "certificate. Check it with 'fipsev verify', or with stock tools:\n"
+    "  sha256sum -c MANIFEST.sha256\n"
+    "  openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig \\\n"
+    "      -content MANIFEST.sha256 -CAfile CERT -out /dev/null\n"
+    "\n"
+    "  --out DIR       the bundle (must not exist)\n"
+    "  --key FILE      the signing key (PEM)\n"
+    "  --cert FILE     its certificate (PEM)\n"
+    DB_OPTION_HELP
+    "  -h, --help      show this help\n";
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL, *key = NULL, *cert = NULL, *db = NULL;
+	struct store *st = NULL;
+	char *path = NULL, *end;
+	int64_t run = 0;
+	int c, status;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			cmd_help(cmd_report_usage, &status);
+			return status;
+		default:
+			return cmd_bad_option("report", argc, argv, c);
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "latest") != 0) {
+		errno = 0;
+		run = strtoll(argv[optind], &end, 10);
+		if (*end != '\0' || errno != 0 || run < 1)
+			return cmd_usage_error("report", "run '%s' is neither a "
+			    "run number nor 'latest'", argv[optind]);
+	}
+	if (optind < argc)
+		optind++;
+	if (cmd_extra_args("report", argc, argv, &status))
+		return status;
+	if (out == NULL || key == NULL || cert == NULL)
+		return cmd_usage_error("report", "give --out DIR, --key FILE "
+		    "and --cert FILE");
+	status = EXIT_FAILURE_RUN;
+	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
+	    bundle_write(st, run, out, key, cert) == 0) {
+		printf("bundle written to %s\n", out);
+		status = cmd_flush_stdout(EXIT_COMPLIANT);
+	}
+	store_close(st);
+	free(path);
+	return status;
+}

@@ -1,0 +1,410 @@
+/*
+ * bundle.c - see bundle.h.
+ */
+#define _GNU_SOURCE	/* nftw's FTW_ACTIONRETVAL */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "bundle.h"
+#include "sign.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/tsv.h"
+#include "util/banned.h"
+
+/* A manifest larger than this is not ours. */
+#define MANIFEST_MAX	(16 * 1024 * 1024)
+#define MAX_FILES	100000
+
+/* The collectors whose documents go into evidence/, in this order. */
+static const char *const collectors[] = {
+	"node", "tls", "cluster", "harness", "inventory",
+};
+
+struct file {
+	char	*path;		/* relative to the bundle */
+	char	 hex[SHA256_HEX_LEN + 1];
+};
+
+struct writer {
+	char		 dir[4096];	/* the temporary directory */
+	struct file	*files;
+	size_t		 nfiles;
+	const char	*collector;
+	int		 failed;
+};
+
+/* Write a new file dir/rel; its digest is kept for the manifest. */
+static int
+put_file(struct writer *w, const char *rel, const void *p, size_t n)
+{
+	char path[8192];
+	struct file *f;
+	ssize_t done;
+	size_t off = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", w->dir, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1) {
+		log_errno("cannot create '%s'", path);
+		return -1;
+	}
+	while (off < n) {
+		if ((done = write(fd, (const char *)p + off, n - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_errno("cannot write '%s'", path);
+			close(fd);
+			return -1;
+		}
+		off += (size_t)done;
+	}
+	/* On disk before the rename that makes the bundle exist. */
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		log_errno("cannot write '%s'", path);
+		return -1;
+	}
+	if ((f = reallocarray(w->files, w->nfiles + 1, sizeof(*f))) == NULL ||
+	    (f[w->nfiles].path = strdup(rel)) == NULL) {
+		if (f != NULL)
+			w->files = f;
+		log_errno("bundle");
+		return -1;
+	}
+	w->files = f;
+	if (sha256_hex(p, n, f[w->nfiles].hex) == -1)
+		return -1;
+	w->nfiles++;
+	return 0;
+}
+
+/* A subject as a file name: letters, digits, '.', '-', '_' only. */
+static void
+safe_file(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len && i < 100; i++)
+		out[i] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+		    "VWXYZ0123456789.-_", s[i]) != NULL ? s[i] : '_';
+	out[i] = '\0';
+	if (out[0] == '.' || out[0] == '\0')
+		out[0] = '_';
+}
+
+static int
+put_document(const char *subject, const char *sha256, const char *doc,
+    size_t len, void *arg)
+{
+	struct writer *w = arg;
+	char name[160], rel[300];
+
+	(void)sha256;
+	safe_file(subject, name, sizeof(name));
+	/* The file name carries the digest's start: subjects never clash. */
+	snprintf(rel, sizeof(rel), "evidence/%s-%s-%.12s.json", w->collector,
+	    name, sha256);
+	return put_file(w, rel, doc, len);
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct file *)a)->path,
+	    ((const struct file *)b)->path);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	(void)sb;
+	(void)type;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+int
+bundle_write(struct store *st, int64_t run, const char *dir,
+    const char *key, const char *cert)
+{
+	struct writer w;
+	struct store_run_info ri;
+	struct buf manifest;
+	struct stat sb;
+	char path[8192], *text = NULL;
+	cJSON *info = NULL;
+	size_t i;
+	int found, rc = -1, made = 0;
+
+	memset(&w, 0, sizeof(w));
+	buf_init(&manifest, MANIFEST_MAX);
+	if (lstat(dir, &sb) == 0 || errno != ENOENT) {
+		log_err("'%s' exists: a bundle is always written new", dir);
+		return -1;
+	}
+	if ((found = store_get_run(st, run, &ri)) != 0) {
+		if (found == 1)
+			log_err("the store has no run %lld", (long long)run);
+		return -1;
+	}
+	snprintf(w.dir, sizeof(w.dir), "%s.tmp-XXXXXX", dir);
+	if (mkdtemp(w.dir) == NULL) {
+		log_errno("cannot create a directory beside '%s'", dir);
+		goto out;
+	}
+	made = 1;
+	snprintf(path, sizeof(path), "%s/evidence", w.dir);
+	if (mkdir(path, 0755) == -1) {
+		log_errno("cannot create '%s'", path);
+		goto out;
+	}
+	if ((info = store_run_info_json(&ri)) == NULL ||
+	    (text = json_print_pretty(info)) == NULL ||
+	    put_file(&w, "run.json", text, strlen(text)) == -1)
+		goto out;
+	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
+		w.collector = collectors[i];
+		if (store_run_documents(st, ri.id, collectors[i], put_document,
+		    &w) == -1)
+			goto out;
+	}
+	/* The manifest: every file, sorted, as sha256sum writes it. */
+	qsort(w.files, w.nfiles, sizeof(*w.files), cmp_file);
+	for (i = 0; i < w.nfiles; i++)
+		if (buf_puts(&manifest, w.files[i].hex) == -1 ||
+		    buf_puts(&manifest, "  ") == -1 ||
+		    buf_puts(&manifest, w.files[i].path) == -1 ||
+		    buf_puts(&manifest, "\n") == -1) {
+			log_err("the manifest is too large");
+			goto out;
+		}
+	if (put_file(&w, BUNDLE_MANIFEST, buf_str(&manifest), manifest.len) ==
+	    -1)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG);
+	if (sign_detached(key, cert, buf_str(&manifest), manifest.len,
+	    path) == -1)
+		goto out;
+	if (rename(w.dir, dir) == -1) {
+		log_errno("cannot move the bundle to '%s'", dir);
+		goto out;
+	}
+	made = 0;
+	rc = 0;
+out:
+	/* Nothing half-made stays behind. */
+	if (made)
+		nftw(w.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < w.nfiles; i++)
+		free(w.files[i].path);
+	free(w.files);
+	free(text);
+	cJSON_Delete(info);
+	buf_release(&manifest);
+	store_run_info_release(&ri);
+	return rc;
+}
+
+/* --- verification --------------------------------------------------------- */
+
+static struct {
+	const char	*root;
+	size_t		 rootlen;
+	struct file	*files;
+	size_t		 nfiles;
+	FILE		*out;
+	int		 problems;
+} walk;
+
+static int
+is_listed(const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < walk.nfiles; i++)
+		if (strcmp(walk.files[i].path, rel) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every file of the bundle must be in the manifest (or be it). */
+static int
+check_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	const char *rel = path + walk.rootlen + 1;
+
+	(void)sb;
+	if (f->level == 0)
+		return 0;
+	if (type == FTW_D || type == FTW_DP)
+		return 0;
+	if (type != FTW_F) {
+		fprintf(walk.out, "FAILED %s: not a regular file\n", rel);
+		walk.problems++;
+		return 0;
+	}
+	if (strcmp(rel, BUNDLE_MANIFEST) == 0 || strcmp(rel, BUNDLE_SIG) == 0)
+		return 0;
+	if (!is_listed(rel)) {
+		fprintf(walk.out, "FAILED %s: not in the manifest\n", rel);
+		walk.problems++;
+	}
+	return 0;
+}
+
+/* The SHA-256 of a file, streamed; -1 when it cannot be read. */
+static int
+file_hex(const char *path, char hex[SHA256_HEX_LEN + 1])
+{
+	char chunk[65536];
+	struct sha256 *h;
+	size_t n;
+	FILE *fp;
+	int rc = -1;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return -1;
+	if ((h = sha256_new()) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (sha256_update(h, chunk, n) == -1)
+			goto out;
+	if (ferror(fp))
+		goto out;
+	/* sha256_final_hex() frees h, whatever it returns. */
+	rc = sha256_final_hex(h, hex);
+	h = NULL;
+out:
+	sha256_free(h);
+	fclose(fp);
+	return rc;
+}
+
+/* A manifest path fipsev would write: relative, plain, inside. */
+static int
+safe_rel(const char *p)
+{
+	return p[0] != '\0' && p[0] != '/' && strstr(p, "..") == NULL &&
+	    strstr(p, "//") == NULL && strspn(p, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == strlen(p);
+}
+
+int
+bundle_verify(const char *dir, const char *ca, FILE *out)
+{
+	char path[8192], *manifest = NULL, *sig = NULL, *line, *save = NULL;
+	char signer[512], err[600], hex[SHA256_HEX_LEN + 1], *copy = NULL;
+	size_t mlen, slen, i;
+	int r, rc = -1;
+
+	memset(&walk, 0, sizeof(walk));
+	walk.out = out;
+	snprintf(path, sizeof(path), "%s/%s", dir, BUNDLE_MANIFEST);
+	if (access(dir, R_OK | X_OK) == -1) {
+		log_errno("cannot read bundle '%s'", dir);
+		return -1;
+	}
+	if (access(path, F_OK) == -1) {
+		fprintf(out, "FAILED %s: missing\n", BUNDLE_MANIFEST);
+		return 0;
+	}
+	if (tsv_read_file(path, MANIFEST_MAX, &manifest, &mlen) == -1)
+		return -1;
+	if ((copy = strndup(manifest, mlen)) == NULL) {
+		log_errno("verify");
+		goto out;
+	}
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct file *f;
+		const char *rel = line + SHA256_HEX_LEN + 2;
+
+		if (strlen(line) < SHA256_HEX_LEN + 3 ||
+		    line[SHA256_HEX_LEN] != ' ' ||
+		    (line[SHA256_HEX_LEN + 1] != ' ' &&
+		    line[SHA256_HEX_LEN + 1] != '*') ||
+		    strspn(line, "0123456789abcdef") != SHA256_HEX_LEN ||
+		    !safe_rel(rel) || walk.nfiles == MAX_FILES) {
+			fprintf(out, "FAILED %s: a line is not \"SHA256  "
+			    "FILE\"\n", BUNDLE_MANIFEST);
+			walk.problems++;
+			continue;
+		}
+		if ((f = reallocarray(walk.files, walk.nfiles + 1,
+		    sizeof(*f))) == NULL) {
+			log_errno("verify");
+			goto out;
+		}
+		walk.files = f;
+		f[walk.nfiles].path = (char *)rel;
+		memcpy(f[walk.nfiles].hex, line, SHA256_HEX_LEN);
+		f[walk.nfiles].hex[SHA256_HEX_LEN] = '\0';
+		walk.nfiles++;
+	}
+	for (i = 0; i < walk.nfiles; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, walk.files[i].path);
+		if (file_hex(path, hex) == -1) {
+			fprintf(out, "FAILED %s: missing or unreadable\n",
+			    walk.files[i].path);
+			walk.problems++;
+		} else if (CRYPTO_memcmp(hex, walk.files[i].hex,
+		    SHA256_HEX_LEN) != 0) {
+			fprintf(out, "FAILED %s: changed (digest differs)\n",
+			    walk.files[i].path);
+			walk.problems++;
+		}
+	}
+	walk.root = dir;
+	walk.rootlen = strlen(dir);
+	if (nftw(dir, check_entry, 16, FTW_PHYS) == -1) {
+		log_errno("cannot list bundle '%s'", dir);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, BUNDLE_SIG);
+	if (access(path, F_OK) == -1) {
+		fprintf(out, "FAILED %s: missing\n", BUNDLE_SIG);
+		walk.problems++;
+	} else if (tsv_read_file(path, MANIFEST_MAX, &sig, &slen) == -1)
+		goto out;
+	else if ((r = sign_verify(sig, slen, manifest, mlen, ca, signer,
+	    sizeof(signer), err, sizeof(err))) == -1)
+		goto out;
+	else if (r == 0) {
+		fprintf(out, "FAILED %s: %s\n", BUNDLE_SIG, err);
+		walk.problems++;
+	} else
+		fprintf(out, "signature: good, by %s%s\n", signer,
+		    ca != NULL ? " (chain checked)" : " (chain not checked: "
+		    "give --ca)");
+	rc = walk.problems == 0;
+	fprintf(out, "bundle %s: %s (%zu files in the manifest", dir,
+	    rc ? "intact" : "NOT intact", walk.nfiles);
+	if (!rc)
+		fprintf(out, ", %d problems", walk.problems);
+	fputs(")\n", out);
+out:
+	free(walk.files);
+	free(copy);
+	free(manifest);
+	free(sig);
+	return rc;
+}

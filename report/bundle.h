@@ -1,0 +1,39 @@
+/*
+ * bundle.h - the evidence bundle an auditor receives, and its check.
+ *
+ * A bundle is a directory: run.json (the run), evidence/ (every
+ * collector's document exactly as stored, one .json file each),
+ * MANIFEST.sha256 (sha256sum -c
+ * format, over every other file) and MANIFEST.sha256.sig (a detached CMS
+ * signature over the manifest; sign.h). It is written under a temporary
+ * name and renamed into place at the end, so a bundle that exists is a
+ * whole one.
+ */
+#ifndef FIPSEV_BUNDLE_H
+#define FIPSEV_BUNDLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+#define BUNDLE_MANIFEST	"MANIFEST.sha256"
+#define BUNDLE_SIG	"MANIFEST.sha256.sig"
+
+/*
+ * Write run (0: the latest) of the store as a new bundle at dir, signed
+ * with key and cert. dir must not exist. Returns 0, or -1 after logging;
+ * nothing is left behind on failure.
+ */
+int	 bundle_write(struct store *st, int64_t run, const char *dir,
+	    const char *key, const char *cert);
+
+/*
+ * Check the bundle at dir: every digest of the manifest, that no file is
+ * missing or added, and the signature (chained to ca when not NULL).
+ * Each problem is one line on out naming the file. Returns 1 when intact,
+ * 0 when not, -1 after logging when the check itself cannot run.
+ */
+int	 bundle_verify(const char *dir, const char *ca, FILE *out);
+
+#endif

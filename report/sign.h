@@ -1,0 +1,44 @@
+/*
+ * sign.h - the bundle's signature: a detached CMS (PKCS#7) signature over
+ * MANIFEST.sha256, made and checked with OpenSSL 3, so that an auditor can
+ * check it with stock tools:
+ *
+ *   openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig \
+ *       -content MANIFEST.sha256 -CAfile signing.crt -out /dev/null
+ *
+ * Only approved algorithms: RSA of 3072 bits or more, or ECDSA on P-256 or
+ * P-384, with SHA-256 (SHA-384 for P-384). A private key readable by group
+ * or others is refused.
+ */
+#ifndef FIPSEV_SIGN_H
+#define FIPSEV_SIGN_H
+
+#include <stddef.h>
+
+/*
+ * Write dir/signing.key (mode 0600, never over an existing file) and
+ * dir/signing.crt: an ECDSA P-384 key and a self-signed certificate for
+ * it, valid a year, with digitalSignature and no extended key usage.
+ * Returns 0, or -1 after logging.
+ */
+int	 sign_keygen(const char *dir);
+
+/*
+ * Sign the n bytes of content with the key and certificate files into
+ * out_path (PEM). Returns 0, or -1 after logging what is wrong with the
+ * key or certificate.
+ */
+int	 sign_detached(const char *key_path, const char *cert_path,
+	    const void *content, size_t n, const char *out_path);
+
+/*
+ * Check the PEM signature sig over content. With ca_path, the signer's
+ * certificate must chain to it; without, only the signature is checked.
+ * Returns 1 when it holds, 0 when not (why in err), -1 after logging.
+ * signer gets the signer's subject.
+ */
+int	 sign_verify(const char *sig, size_t siglen, const void *content,
+	    size_t n, const char *ca_path, char *signer, size_t signerlen,
+	    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# bundle.sh - signed evidence bundles: written for runs of every sample
+# cluster, accepted by fipsev verify, sha256sum -c and openssl cms -verify;
+# every tampering caught; keys that are weak or readable by others
+# refused; nothing half-written left behind.
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+cd "$T"
+
+run 0 "$FIPSEV" keygen --out keys
+check "keygen: key mode 0600" [ "$(stat -c %a keys/signing.key)" = 600 ]
+check "keygen: ECDSA P-384" openssl pkey -in keys/signing.key -noout -text 2> /dev/null | grep -q "NIST CURVE: P-384"
+check "keygen: no extended key usage" bash -c "! openssl x509 -in keys/signing.crt -noout -ext extendedKeyUsage 2> /dev/null | grep -q Usage"
+run 2 "$FIPSEV" keygen --out keys
+check "keygen: never overwrites" grep -q "cannot create 'keys/signing.key': File exists" "$T/err"
+
+# stock_ok DIR: the bundle passes sha256sum -c and openssl cms -verify.
+stock_ok() {
+	(cd "$1" && sha256sum --quiet -c MANIFEST.sha256) &&
+		openssl cms -verify -binary -inform PEM -in "$1/MANIFEST.sha256.sig" \
+			-content "$1/MANIFEST.sha256" -CAfile keys/signing.crt -out /dev/null 2> /dev/null
+}
+
+db=$T/store.db
+for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
+	set +e
+	"$FIPSEV" collect --snapshot "$C/$f" --db "$db" > /dev/null 2>&1
+	set -e
+	run 0 "$FIPSEV" report latest --db "$db" --out "b-$f" --key keys/signing.key --cert keys/signing.crt
+	run 0 "$FIPSEV" verify "b-$f" --ca keys/signing.crt
+	check "$f: intact" grep -q "^bundle b-$f: intact" "$T/out"
+	check "$f: stock tools agree" stock_ok "b-$f"
+	check "$f: evidence as stored" [ "$(ls "b-$f/evidence" | wc -l)" = \
+		"$(sql "$db" "SELECT count(*) FROM evidence WHERE run_id = (SELECT max(id) FROM runs)")" ]
+done
+B=b-compliant
+check "run.json names the run" [ "$(jq -r .verdict "$B/run.json")" = compliant ]
+check "no temporary directories left" [ "$(ls -d ./*.tmp-* 2> /dev/null | wc -l)" = 0 ]
+
+# --- tampering: every change is caught --------------------------------------
+# fresh: a new copy of the bundle in $T/t, to tamper with.
+fresh() {
+	rm -rf t
+	cp -r "$B" t
+}
+for file in $(cd "$B" && find . -type f | sed 's|^\./||'); do
+	fresh
+	# Flip one byte in the middle of the file.
+	size=$(stat -c %s "t/$file")
+	off=$((size / 2))
+	byte=$(dd if="t/$file" bs=1 skip="$off" count=1 2> /dev/null | od -An -tu1 | tr -d ' ')
+	printf "$(printf '\\%03o' $(((byte + 1) % 256)))" |
+		dd of="t/$file" bs=1 seek="$off" conv=notrunc 2> /dev/null
+	run 1 "$FIPSEV" verify t --ca keys/signing.crt
+	case $file in
+	MANIFEST.sha256*)
+		check "one byte of $file: caught" grep -q "^bundle t: NOT intact" "$T/out" ;;
+	*)
+		check "one byte of $file: named" grep -qxF "FAILED $file: changed (digest differs)" "$T/out" ;;
+	esac
+	check "one byte of $file: stock tools object" bash -c "! (cd t && sha256sum --quiet -c MANIFEST.sha256 > /dev/null 2>&1 && openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig -content MANIFEST.sha256 -CAfile ../keys/signing.crt -out /dev/null > /dev/null 2>&1)"
+done
+fresh
+victim=$(ls t/evidence | head -1)
+rm "t/evidence/$victim"
+run 1 "$FIPSEV" verify t --ca keys/signing.crt
+check "removed file named" grep -qx "FAILED evidence/$victim: missing or unreadable" "$T/out"
+fresh
+echo '{"forged": true}' > t/evidence/extra.json
+run 1 "$FIPSEV" verify t --ca keys/signing.crt
+check "added file named" grep -qx "FAILED evidence/extra.json: not in the manifest" "$T/out"
+fresh
+rm t/MANIFEST.sha256.sig
+run 1 "$FIPSEV" verify t
+check "missing signature named" grep -qx "FAILED MANIFEST.sha256.sig: missing" "$T/out"
+
+# Another key: its signature is sound, but not the operator's.
+run 0 "$FIPSEV" keygen --out other
+fresh
+openssl cms -sign -binary -outform PEM -in t/MANIFEST.sha256 -signer other/signing.crt \
+	-inkey other/signing.key -md sha384 -out t/MANIFEST.sha256.sig 2> /dev/null
+run 1 "$FIPSEV" verify t --ca keys/signing.crt
+check "replaced signature caught" grep -q "^FAILED MANIFEST.sha256.sig: the signature does not verify" "$T/out"
+check "replaced signature: openssl agrees" bash -c "! openssl cms -verify -binary -inform PEM -in t/MANIFEST.sha256.sig -content t/MANIFEST.sha256 -CAfile keys/signing.crt -out /dev/null > /dev/null 2>&1"
+run 0 "$FIPSEV" report latest --db "$db" --out b-other --key other/signing.key --cert other/signing.crt
+run 1 "$FIPSEV" verify b-other --ca keys/signing.crt
+check "signed with another key: caught with --ca" grep -q "^bundle b-other: NOT intact" "$T/out"
+# A manifest rewritten to match a changed file still fails the signature.
+fresh
+echo '{"tampered": true}' > "t/evidence/$victim"
+sum=$(sha256sum < "t/evidence/$victim" | cut -d' ' -f1)
+sed -i "s|^[0-9a-f]*  evidence/$victim\$|$sum  evidence/$victim|" t/MANIFEST.sha256
+run 1 "$FIPSEV" verify t --ca keys/signing.crt
+check "rewritten manifest caught" grep -q "^FAILED MANIFEST.sha256.sig: the signature does not verify" "$T/out"
+
+# --- keys fipsev will not sign with ---------------------------------------------
+chmod 644 keys/signing.key
+run 2 "$FIPSEV" report latest --db "$db" --out b-x --key keys/signing.key --cert keys/signing.crt
+check "readable key refused" grep -q "is readable by group or others (mode 644): chmod 600 it" "$T/err"
+chmod 600 keys/signing.key
+openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa2048.key -out rsa2048.crt -subj /CN=weak -days 2 2> /dev/null
+chmod 600 rsa2048.key
+run 2 "$FIPSEV" report latest --db "$db" --out b-x --key rsa2048.key --cert rsa2048.crt
+check "RSA 2048 refused" grep -q "RSA of 2048 bits; fipsev signs with RSA of 3072 bits or more" "$T/err"
+openssl req -x509 -newkey rsa:3072 -nodes -keyout rsa3072.key -out rsa3072.crt -subj /CN=ok -days 2 2> /dev/null
+chmod 600 rsa3072.key
+run 0 "$FIPSEV" report latest --db "$db" --out b-rsa --key rsa3072.key --cert rsa3072.crt
+check "RSA 3072 accepted" openssl cms -verify -binary -inform PEM -in b-rsa/MANIFEST.sha256.sig \
+	-content b-rsa/MANIFEST.sha256 -CAfile rsa3072.crt -out /dev/null 2> /dev/null
+run 2 "$FIPSEV" report latest --db "$db" --out b-x --key keys/signing.key --cert rsa3072.crt
+check "mismatched certificate refused" grep -q "is not for key" "$T/err"
+check "failed reports leave nothing" [ "$(ls -d b-x* 2> /dev/null | wc -l)" = 0 ]
+run 2 "$FIPSEV" report latest --db "$db" --out "$B" --key keys/signing.key --cert keys/signing.crt
+check "existing bundle never overwritten" grep -q "exists: a bundle is always written new" "$T/err"
+run 2 "$FIPSEV" report 999 --db "$db" --out b-x --key keys/signing.key --cert keys/signing.crt
+check "no such run" grep -q "the store has no run 999" "$T/err"
+
+finish
