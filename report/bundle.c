@@ -17,6 +17,9 @@
 #include <openssl/crypto.h>
 
 #include "bundle.h"
+#include "controls.h"
+#include "evidence_xml.h"
+#include "html.h"
 #include "sign.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -183,6 +186,35 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		w.collector = collectors[i];
 		if (store_run_documents(st, ri.id, collectors[i], put_document,
 		    &w) == -1)
+			goto out;
+	}
+	/* The findings, for machines, citing the files written so far. */
+	{
+		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
+		cJSON *eval = NULL;
+		char *xml = NULL;
+		size_t xlen = 0;
+		int ok;
+
+		for (i = 0; xf != NULL && i < w.nfiles; i++) {
+			xf[i].path = w.files[i].path;
+			xf[i].sha256 = w.files[i].hex;
+		}
+		char *html = NULL;
+		size_t hlen = 0;
+
+		ok = xf != NULL && (eval = controls_evaluate(st, ri.id)) !=
+		    NULL && (xml = evidence_xml(info, eval, xf, w.nfiles,
+		    &xlen)) != NULL && put_file(&w, "evidence.xml", xml,
+		    xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
+		    NULL && put_file(&w, "report.html", html, hlen) == 0;
+		if (xf == NULL)
+			log_errno("bundle");
+		free(html);
+		free(xml);
+		free(xf);
+		cJSON_Delete(eval);
+		if (!ok)
 			goto out;
 	}
 	/* The manifest: every file, sorted, as sha256sum writes it. */

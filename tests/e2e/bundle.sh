@@ -35,6 +35,64 @@ for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
 done
 B=b-compliant
 check "run.json names the run" [ "$(jq -r .verdict "$B/run.json")" = compliant ]
+XSD=$SAMPLES/../templates/evidence.xsd
+for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
+	check "$f: evidence.xml valid" xmllint --noout --schema "$XSD" "b-$f/evidence.xml"
+done
+check "compliant: verdict in the XML" [ "$(xmllint --xpath 'string(//*[local-name()="summary"]/@verdict)' "$B/evidence.xml")" = compliant ]
+check "upgraded: the failing check" [ "$(xmllint --xpath 'string(//*[local-name()="finding"][@check="FIPS-FIRST-INSTALL"]/@result)' b-upgraded/evidence.xml)" = fail ]
+check "nonfips: missing evidence for the node without a report" [ "$(xmllint --xpath 'count(//*[local-name()="finding"][@check="FIPS-NODE-KERNEL"][@result="missing-evidence"])' b-nonfips-node/evidence.xml)" = 1 ]
+check "pruned: cannot tell is not a pass" [ "$(xmllint --xpath 'string(//*[local-name()="finding"][@check="FIPS-FIRST-INSTALL"]/@result)' b-pruned/evidence.xml)" = missing-evidence ]
+check "ff: unsupported module fails" [ "$(xmllint --xpath 'count(//*[local-name()="finding"][@check="FIPS-MODULES"][@result="fail"])' b-ff-enabled/evidence.xml)" -ge 1 ]
+
+# --- the report in a real browser ----------------------------------------------
+# browse FILE: render with headless Chromium; the DOM in $T/dom.html and a
+# screenshot in $T/shot.png.
+browse() {
+	rm -rf "$T/profile"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$T/profile" --window-size=1280,900 \
+		--screenshot="$T/shot.png" "file://$PWD/$1" > /dev/null 2>&1
+	rm -rf "$T/profile"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$T/profile" --dump-dom "file://$PWD/$1" \
+		> "$T/dom.html" 2> /dev/null
+}
+browse "$B/report.html"
+check "chromium: screenshot" [ "$(stat -c %s "$T/shot.png")" -gt 20000 ]
+check "chromium: verdict rendered first" grep -q 'id="verdict">COMPLIANT<' "$T/dom.html"
+browse b-upgraded/report.html
+check "chromium: NOT COMPLIANT and why" grep -q 'id="verdict">NOT COMPLIANT<' "$T/dom.html"
+check "chromium: the reason on the page" grep -q "revision 1 ran without global.fips: true" "$T/dom.html"
+# Nothing on the page can load anything: no scripts, no URLs, and a CSP
+# that forbids every fetch.
+for page in b-*/report.html; do
+	check "$page: no script or external reference" bash -c "! grep -Eqi '<script|src=|<link|url\\(|@import|href=\"[a-z]+:' '$page'"
+	check "$page: CSP forbids fetches" grep -q "default-src 'none'" "$page"
+done
+
+# --- hostile strings from the cluster: escaped, XML still valid ----------------
+cp -r "$C/compliant" evil
+long=$(head -c 10000 /dev/zero | tr '\0' 'A')
+jq --arg n "<script>alert(1)</script>\"'&]]>$(printf '\001\007')$long" \
+	'(.items[] | select(.metadata.name == "fips-delegate") | .metadata.name) = $n |
+	 (.items[] | select(.kind == "Deployment" and (.spec.template.spec.containers[0].image | test("delegate"))) |
+	  .spec.template.spec.containers[0].env) = [{"name": "FIPS_ENABLED", "value": "false"}]' \
+	"$C/compliant/workloads.json" > evil/workloads.json
+printf '\xff\xfe bad utf-8 \xc3' > evil/bad-bytes
+set +e
+"$FIPSEV" collect --snapshot evil --db "$T/evil.db" > /dev/null 2>&1
+set -e
+run 0 "$FIPSEV" report latest --db "$T/evil.db" --out b-evil --key keys/signing.key --cert keys/signing.crt
+check "hostile: XML valid" xmllint --noout --schema "$XSD" b-evil/evidence.xml
+check "hostile: escaped in the XML" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' b-evil/evidence.xml
+check "hostile: no raw script in the page" bash -c "! grep -q '<script>alert' b-evil/report.html"
+check "hostile: escaped in the page" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' b-evil/report.html
+check "hostile: control characters replaced" bash -c "! grep -q \"\$(printf '\\001')\" b-evil/evidence.xml b-evil/report.html"
+browse b-evil/report.html
+check "hostile: the browser shows it as text" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/dom.html"
+check "hostile: no script element" bash -c "! grep -q '<script' '$T/dom.html'"
+run 0 "$FIPSEV" verify b-evil --ca keys/signing.crt
 check "no temporary directories left" [ "$(ls -d ./*.tmp-* 2> /dev/null | wc -l)" = 0 ]
 
 # --- tampering: every change is caught --------------------------------------

@@ -1,0 +1,440 @@
+/*
+ * controls.c - see controls.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "controls.h"
+#include "store/store.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/tsv.h"
+#include "util/banned.h"
+
+extern const char data_controls[];
+extern const size_t data_controls_len;
+
+/* One stored document of the run, parsed. */
+struct doc {
+	char	*collector;
+	char	*subject;
+	char	*sha256;
+	cJSON	*json;
+};
+
+struct eval {
+	struct doc	*docs;
+	size_t		 ndocs;
+	const char	*collector;	/* while loading */
+	cJSON		*findings;
+	int		 oom;
+};
+
+static int
+load_doc(const char *subject, const char *sha256, const char *text,
+    size_t len, void *arg)
+{
+	struct eval *e = arg;
+	struct doc *d;
+
+	if ((d = reallocarray(e->docs, e->ndocs + 1, sizeof(*d))) == NULL) {
+		log_errno("controls");
+		return -1;
+	}
+	e->docs = d;
+	d = &d[e->ndocs++];
+	memset(d, 0, sizeof(*d));
+	d->collector = strdup(e->collector);
+	d->subject = strdup(subject);
+	d->sha256 = strdup(sha256);
+	d->json = cJSON_ParseWithLength(text, len);
+	if (d->collector == NULL || d->subject == NULL || d->sha256 == NULL) {
+		log_errno("controls");
+		return -1;
+	}
+	return 0;
+}
+
+/* A finding of check for subject, citing document d (may be NULL). */
+static void
+finding(struct eval *e, const char *check, const char *subject,
+    const char *result, const struct doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void
+finding(struct eval *e, const char *check, const char *subject,
+    const char *result, const struct doc *d, const char *fmt, ...)
+{
+	char reason[2048];
+	cJSON *f = cJSON_CreateObject(), *ev, *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (f == NULL || !cJSON_AddItemToArray(e->findings, f) ||
+	    json_add_str(f, "check", check) ||
+	    json_add_str(f, "subject", subject) ||
+	    json_add_str(f, "result", result) ||
+	    json_add_str(f, "reason", reason) ||
+	    (ev = cJSON_AddArrayToObject(f, "evidence")) == NULL) {
+		e->oom = 1;
+		return;
+	}
+	if (d == NULL)
+		return;
+	if ((r = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(ev, r) ||
+	    json_add_str(r, "collector", d->collector) ||
+	    json_add_str(r, "subject", d->subject) ||
+	    json_add_str(r, "sha256", d->sha256))
+		e->oom = 1;
+}
+
+static int
+count(const struct eval *e, const char *collector)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < e->ndocs; i++)
+		n += strcmp(e->docs[i].collector, collector) == 0;
+	return n;
+}
+
+/* A JSON array of strings as one "a; b; c" phrase, the first few. */
+static void
+joined(const cJSON *arr, char *out, size_t len)
+{
+	const cJSON *s;
+	size_t off = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(s, arr) {
+		if (!cJSON_IsString(s) || off + 4 >= len)
+			continue;
+		if (n++ == 4) {
+			snprintf(out + off, len - off, "; and %d more",
+			    cJSON_GetArraySize(arr) - 4);
+			return;
+		}
+		off += (size_t)snprintf(out + off, len - off, "%s%s",
+		    off > 0 ? "; " : "", s->valuestring);
+		if (off >= len)
+			return;
+	}
+}
+
+static void
+nodes(struct eval *e)
+{
+	char why[1500];
+	size_t i;
+
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(d->json,
+		    "node");
+		int fe = json_get_tristate(n, "fips_enabled");
+
+		if (strcmp(d->collector, "node") != 0)
+			continue;
+		finding(e, "FIPS-NODE-KERNEL", d->subject, fe == 1 ? "pass" :
+		    fe == 0 ? "fail" : "missing-evidence", d, "%s", fe == 1 ?
+		    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
+		    "fips_enabled could not be read");
+		joined(cJSON_GetObjectItemCaseSensitive(n, "reasons"), why,
+		    sizeof(why));
+		finding(e, "FIPS-NODE-OS", d->subject,
+		    json_get_tristate(n, "compliant") == 1 ? "pass" : "fail", d,
+		    "%s", json_get_tristate(n, "compliant") == 1 ?
+		    "the node's FIPS evidence is complete" : why[0] != '\0' ?
+		    why : "the node is not in FIPS mode");
+	}
+	/* Nodes the cluster lists whose evidence never came. */
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *n;
+
+		if (strcmp(d->collector, "cluster") != 0)
+			continue;
+		cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(d->json,
+		    "nodes")) {
+			const char *ev = json_get_str(n, "evidence");
+			const char *name = json_get_str(n, "name");
+
+			if (ev != NULL && strcmp(ev, "collected") == 0)
+				continue;
+			snprintf(why, sizeof(why), "no evidence from the node: "
+			    "%s", json_get_str(n, "evidence_error") != NULL ?
+			    json_get_str(n, "evidence_error") : ev != NULL ? ev :
+			    "unusable node name");
+			finding(e, "FIPS-NODE-KERNEL", name != NULL ? name : "?",
+			    "missing-evidence", d, "%s", why);
+			finding(e, "FIPS-NODE-OS", name != NULL ? name : "?",
+			    "missing-evidence", d, "%s", why);
+		}
+	}
+	if (count(e, "node") == 0 && count(e, "cluster") == 0) {
+		finding(e, "FIPS-NODE-KERNEL", "-", "not-applicable", NULL,
+		    "no node evidence was collected in this run");
+		finding(e, "FIPS-NODE-OS", "-", "not-applicable", NULL,
+		    "no node evidence was collected in this run");
+	}
+}
+
+static const char *
+tri(int v, const char *yes)
+{
+	return v == 1 ? yes : v == 0 ? "fail" : "missing-evidence";
+}
+
+static void
+cluster(struct eval *e)
+{
+	static const char *const checks[] = { "FIPS-HELM-GLOBAL",
+	    "FIPS-SMP-VERSION", "FIPS-FIRST-INSTALL", "FIPS-DELEGATE" };
+	size_t i, k;
+
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *r, *dl;
+		char subject[300];
+		int any = 0;
+
+		if (strcmp(d->collector, "cluster") != 0)
+			continue;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(d->json, "helm"),
+		    "releases")) {
+			const cJSON *since = cJSON_GetObjectItemCaseSensitive(r,
+			    "fips_since_first_install");
+			int g = json_get_tristate(r, "global_fips");
+			int v = json_get_tristate(r, "smp_version_supported");
+			int s = json_get_tristate(since, "value");
+
+			any = 1;
+			snprintf(subject, sizeof(subject), "%s/%s",
+			    json_get_str(r, "namespace") ? json_get_str(r,
+			    "namespace") : "?", json_get_str(r, "name") ?
+			    json_get_str(r, "name") : "?");
+			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, "pass"),
+			    d, "global.fips is %s in the user values",
+			    g == 1 ? "true" : g == 0 ? "false" : "not set");
+			finding(e, "FIPS-SMP-VERSION", subject, tri(v, "pass"),
+			    d, "SMP %s", json_get_str(r, "smp_version") ?
+			    json_get_str(r, "smp_version") : "version unknown");
+			finding(e, "FIPS-FIRST-INSTALL", subject,
+			    tri(s, "pass"), d, "%s", json_get_str(since,
+			    "reason") ? json_get_str(since, "reason") : "-");
+		}
+		if (!any)
+			for (k = 0; k < 3; k++)
+				finding(e, checks[k], "-", "missing-evidence", d,
+				    "no Harness Helm release was found");
+		any = 0;
+		cJSON_ArrayForEach(dl, cJSON_GetObjectItemCaseSensitive(d->json,
+		    "delegates")) {
+			int fe = json_get_tristate(dl, "fips_enabled");
+
+			any = 1;
+			snprintf(subject, sizeof(subject), "%s/%s",
+			    json_get_str(dl, "namespace") ? json_get_str(dl,
+			    "namespace") : "?", json_get_str(dl, "name") ?
+			    json_get_str(dl, "name") : "?");
+			finding(e, "FIPS-DELEGATE", subject, tri(fe, "pass"), d,
+			    "FIPS_ENABLED %s (%s), image %s", fe == 1 ? "true" :
+			    fe == 0 ? "not true" : "unknown",
+			    json_get_str(dl, "fips_enabled_source") ?
+			    json_get_str(dl, "fips_enabled_source") : "-",
+			    json_get_str(dl, "image") ? json_get_str(dl,
+			    "image") : "-");
+		}
+		if (!any)
+			finding(e, "FIPS-DELEGATE", "-", "not-applicable", d,
+			    "no delegate workloads were found");
+	}
+	if (count(e, "cluster") == 0)
+		for (k = 0; k < 4; k++)
+			finding(e, checks[k], "-", "not-applicable", NULL,
+			    "no cluster evidence was collected in this run");
+}
+
+static void
+tls(struct eval *e)
+{
+	char why[1500];
+	size_t i;
+
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *ep = cJSON_GetArrayItem(
+		    cJSON_GetObjectItemCaseSensitive(d->json, "endpoints"), 0);
+
+		if (strcmp(d->collector, "tls") != 0)
+			continue;
+		joined(cJSON_GetObjectItemCaseSensitive(ep, "findings"), why,
+		    sizeof(why));
+		if (json_get_str(ep, "error") != NULL)
+			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
+			    "missing-evidence", d, "the scan failed: %s",
+			    json_get_str(ep, "error"));
+		else
+			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
+			    json_get_tristate(ep, "compliant") == 1 ? "pass" :
+			    "fail", d, "%s", json_get_tristate(ep,
+			    "compliant") == 1 ? "everything accepted is "
+			    "approved" : why);
+	}
+	if (count(e, "tls") == 0)
+		finding(e, "FIPS-TLS-ENDPOINT", "-", "not-applicable", NULL,
+		    "no TLS endpoint was scanned in this run");
+}
+
+static void
+modules(struct eval *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *it;
+
+		if (strcmp(d->collector, "inventory") != 0)
+			continue;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(d->json,
+		    "inventory")) {
+			const char *sup = json_get_str(it, "supported");
+			char subject[800];
+
+			snprintf(subject, sizeof(subject), "%s: %s at %s",
+			    json_get_str(it, "module") ? json_get_str(it,
+			    "module") : "?", json_get_str(it, "component") ?
+			    json_get_str(it, "component") : "?",
+			    json_get_str(it, "seen_at") ? json_get_str(it,
+			    "seen_at") : "?");
+			finding(e, "FIPS-MODULES", subject, sup != NULL &&
+			    strcmp(sup, "yes") == 0 ? "pass" : sup != NULL &&
+			    strcmp(sup, "no") == 0 ? "fail" : "missing-evidence",
+			    d, "%s", json_get_str(it, "reason") ?
+			    json_get_str(it, "reason") :
+			    "supported in FIPS mode");
+		}
+	}
+	if (count(e, "inventory") == 0)
+		finding(e, "FIPS-MODULES", "-", "not-applicable", NULL,
+		    "no module inventory was made in this run");
+	finding(e, "FIPS-DB-PASSWORD", "-", "not-applicable", NULL,
+	    "this fipsev does not collect database password lengths");
+}
+
+static cJSON *
+catalogue(void)
+{
+	struct tsv t;
+	struct tsv_field f[TSV_MAX_FIELDS];
+	cJSON *arr = cJSON_CreateArray();
+	int nf, r;
+
+	tsv_init(&t, "controls.tsv", data_controls, data_controls_len);
+	while (arr != NULL && (r = tsv_next(&t, f, &nf, 5)) == 1) {
+		cJSON *c = cJSON_CreateObject(), *nist;
+		char *v[5], *tok, *save = NULL;
+		int i;
+
+		for (i = 0; i < 5; i++)
+			v[i] = tsv_strdup(&t, &f[i]);
+		if (c == NULL || !cJSON_AddItemToArray(arr, c) ||
+		    v[0] == NULL || v[1] == NULL || v[2] == NULL ||
+		    v[3] == NULL || v[4] == NULL ||
+		    json_add_str(c, "id", v[0]) ||
+		    json_add_str(c, "severity", v[1]) ||
+		    json_add_str(c, "title", v[3]) ||
+		    json_add_str(c, "rationale", v[4]) ||
+		    (nist = cJSON_AddArrayToObject(c, "nist")) == NULL) {
+			for (i = 0; i < 5; i++)
+				free(v[i]);
+			cJSON_Delete(arr);
+			return NULL;
+		}
+		for (tok = strtok_r(v[2], ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save))
+			json_array_add_str(nist, tok);
+		for (i = 0; i < 5; i++)
+			free(v[i]);
+	}
+	if (r == -1) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+cJSON *
+controls_evaluate(struct store *st, int64_t run)
+{
+	static const char *const collectors[] = { "node", "tls", "cluster",
+	    "inventory" };
+	struct eval e;
+	cJSON *out = NULL, *checks, *sum, *f;
+	int fail = 0, missing = 0, pass = 0, na = 0;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
+		e.collector = collectors[i];
+		if (store_run_documents(st, run, collectors[i], load_doc,
+		    &e) == -1)
+			goto out;
+	}
+	if ((checks = catalogue()) == NULL ||
+	    (out = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(checks);
+		goto oom;
+	}
+	cJSON_AddItemToObject(out, "checks", checks);
+	if ((e.findings = cJSON_AddArrayToObject(out, "findings")) == NULL)
+		goto oom;
+	nodes(&e);
+	cluster(&e);
+	tls(&e);
+	modules(&e);
+	if (e.oom)
+		goto oom;
+	cJSON_ArrayForEach(f, e.findings) {
+		const char *r = json_get_str(f, "result");
+
+		pass += strcmp(r, "pass") == 0;
+		fail += strcmp(r, "fail") == 0;
+		missing += strcmp(r, "missing-evidence") == 0;
+		na += strcmp(r, "not-applicable") == 0;
+	}
+	if ((sum = cJSON_AddObjectToObject(out, "summary")) == NULL ||
+	    cJSON_AddNumberToObject(sum, "pass", pass) == NULL ||
+	    cJSON_AddNumberToObject(sum, "fail", fail) == NULL ||
+	    cJSON_AddNumberToObject(sum, "missing_evidence", missing) == NULL ||
+	    cJSON_AddNumberToObject(sum, "not_applicable", na) == NULL ||
+	    cJSON_AddNumberToObject(sum, "nodes", count(&e, "node")) == NULL ||
+	    cJSON_AddNumberToObject(sum, "endpoints", count(&e, "tls")) ==
+	    NULL || json_add_str(out, "verdict", fail == 0 && missing == 0 ?
+	    "compliant" : "noncompliant"))
+		goto oom;
+	goto out;
+oom:
+	log_err("out of memory evaluating the controls");
+	cJSON_Delete(out);
+	out = NULL;
+out:
+	for (i = 0; i < e.ndocs; i++) {
+		free(e.docs[i].collector);
+		free(e.docs[i].subject);
+		free(e.docs[i].sha256);
+		cJSON_Delete(e.docs[i].json);
+	}
+	free(e.docs);
+	return out;
+}

@@ -1,0 +1,26 @@
+/*
+ * controls.h - the checks a run is judged by (data/controls/controls.tsv:
+ * id, severity, NIST SP 800-53 controls, title, rationale) and their
+ * evaluation: one finding per check and subject, pass / fail /
+ * not-applicable / missing-evidence, each pointing at the evidence
+ * documents behind it. Missing evidence is never a pass; a kind of
+ * evidence the run did not collect at all makes its checks
+ * not-applicable, and the summary says what was in scope.
+ */
+#ifndef FIPSEV_CONTROLS_H
+#define FIPSEV_CONTROLS_H
+
+#include <stdint.h>
+
+struct cJSON;
+struct store;
+
+/*
+ * Evaluate run id of the store. Returns {"checks": [...], "findings":
+ * [{check, subject, result, reason, evidence: [{collector, subject,
+ * sha256}]}], "summary": {...}, "verdict": "compliant" | "noncompliant"},
+ * or NULL after logging.
+ */
+struct cJSON *controls_evaluate(struct store *st, int64_t run);
+
+#endif
