@@ -203,13 +203,20 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		char *html = NULL;
 		size_t hlen = 0;
 
+		char *oscal = NULL;
+		size_t olen = 0;
+
 		ok = xf != NULL && (eval = controls_evaluate(st, ri.id)) !=
-		    NULL && (xml = evidence_xml(info, eval, xf, w.nfiles,
-		    &xlen)) != NULL && put_file(&w, "evidence.xml", xml,
-		    xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
-		    NULL && put_file(&w, "report.html", html, hlen) == 0;
+		    NULL && (oscal = oscal_xml(info, eval, xf, w.nfiles,
+		    &olen)) != NULL && (xml = evidence_xml(info, eval, xf,
+		    w.nfiles, &xlen)) != NULL && put_file(&w, "evidence.xml",
+		    xml, xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
+		    NULL && put_file(&w, "report.html", html, hlen) == 0 &&
+		    put_file(&w, "oscal-assessment-results.xml", oscal, olen) ==
+		    0;
 		if (xf == NULL)
 			log_errno("bundle");
+		free(oscal);
 		free(html);
 		free(xml);
 		free(xf);

@@ -29,4 +29,16 @@ struct xml_file {
 char	*evidence_xml(const struct cJSON *run, const struct cJSON *eval,
 	    const struct xml_file *files, size_t nfiles, size_t *len);
 
+/*
+ * The same run as a NIST OSCAL 1.0.6 assessment-results document (what
+ * FedRAMP-style auditors ingest), valid against NIST's schema: one
+ * observation per evidence file, one finding per check and subject
+ * (satisfied / not-satisfied; not-applicable ones are left out), the
+ * reviewed SP 800-53 controls, and back-matter resources with each file's
+ * SHA-256. UUIDs are version 4, from OpenSSL's DRBG. Returns a new buffer
+ * of *len bytes, or NULL after logging.
+ */
+char	*oscal_xml(const struct cJSON *run, const struct cJSON *eval,
+	    const struct xml_file *files, size_t nfiles, size_t *len);
+
 #endif

@@ -45,6 +45,27 @@ check "nonfips: missing evidence for the node without a report" [ "$(xmllint --x
 check "pruned: cannot tell is not a pass" [ "$(xmllint --xpath 'string(//*[local-name()="finding"][@check="FIPS-FIRST-INSTALL"]/@result)' b-pruned/evidence.xml)" = missing-evidence ]
 check "ff: unsupported module fails" [ "$(xmllint --xpath 'count(//*[local-name()="finding"][@check="FIPS-MODULES"][@result="fail"])' b-ff-enabled/evidence.xml)" -ge 1 ]
 
+# OSCAL assessment results, against NIST's own schema (from ../shared:
+# skipped where it is absent).
+OSCAL_XSD=${SHARED:-$SAMPLES/../../shared}/oscal/oscal_assessment-results_schema.xsd
+if [ -r "$OSCAL_XSD" ]; then
+	for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
+		check "$f: OSCAL valid" xmllint --noout --schema "$OSCAL_XSD" "b-$f/oscal-assessment-results.xml"
+	done
+else
+	echo "bundle.sh: $OSCAL_XSD not here, OSCAL schema checks skipped"
+fi
+oscal_count() {
+	xmllint --xpath "count(//*[local-name()='finding']/*[local-name()='target']/*[local-name()='status'][@state='$2'])" \
+		"$1/oscal-assessment-results.xml"
+}
+check "OSCAL: compliant run all satisfied" [ "$(oscal_count "$B" not-satisfied)" = 0 ]
+check "OSCAL: upgraded run not satisfied" [ "$(oscal_count b-upgraded not-satisfied)" -ge 1 ]
+check "OSCAL: every file hashed in back-matter" [ "$(xmllint --xpath "count(//*[local-name()='hash'][@algorithm='SHA-256'])" "$B/oscal-assessment-results.xml")" = \
+	"$(ls "$B/evidence" | wc -l | awk '{print $1 + 1}')" ]
+check "OSCAL: digests match the files" [ "$(xmllint --xpath "string(//*[local-name()='rlink'][@href='run.json']/*[local-name()='hash'])" "$B/oscal-assessment-results.xml")" = \
+	"$(sha256sum < "$B/run.json" | cut -d' ' -f1)" ]
+
 # --- the report in a real browser ----------------------------------------------
 # browse FILE: render with headless Chromium; the DOM in $T/dom.html and a
 # screenshot in $T/shot.png.
