@@ -16,7 +16,7 @@
 
 const char cmd_report_usage[] =
     "usage: fipsev report [RUN|latest] --out DIR --key FILE --cert FILE\n"
-    "                     [--db FILE]\n"
+    "                     [--tar] [--db FILE]\n"
     "\n"
     "Write a run (default: the latest) as an evidence bundle in DIR, a new\n"
     "directory: run.json, evidence/*.json (each collector's document as\n"
@@ -31,6 +31,7 @@ const char cmd_report_usage[] =
     "  --out DIR       the bundle (must not exist)\n"
     "  --key FILE      the signing key (PEM)\n"
     "  --cert FILE     its certificate (PEM)\n"
+    "  --tar           also pack the bundle into DIR.tar.gz\n"
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
 
@@ -41,6 +42,7 @@ cmd_report(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
+		{ "tar", no_argument, NULL, 't' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -49,7 +51,7 @@ cmd_report(int argc, char **argv)
 	struct store *st = NULL;
 	char *path = NULL, *end;
 	int64_t run = 0;
-	int c, status;
+	int c, status, tar = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -66,6 +68,9 @@ cmd_report(int argc, char **argv)
 			break;
 		case 'd':
 			db = optarg;
+			break;
+		case 't':
+			tar = 1;
 			break;
 		case 'h':
 			cmd_help(cmd_report_usage, &status);
@@ -90,8 +95,10 @@ cmd_report(int argc, char **argv)
 		    "and --cert FILE");
 	status = EXIT_FAILURE_RUN;
 	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
-	    bundle_write(st, run, out, key, cert) == 0) {
-		printf("bundle written to %s\n", out);
+	    bundle_write(st, run, out, key, cert) == 0 &&
+	    (!tar || bundle_tar(out) == 0)) {
+		printf("bundle written to %s%s%s%s\n", out, tar ? " and " : "",
+		    tar ? out : "", tar ? ".tar.gz" : "");
 		status = cmd_flush_stdout(EXIT_COMPLIANT);
 	}
 	store_close(st);

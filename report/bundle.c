@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
@@ -258,6 +260,103 @@ out:
 	cJSON_Delete(info);
 	buf_release(&manifest);
 	store_run_info_release(&ri);
+	return rc;
+}
+
+/* --- tar ------------------------------------------------------------------ */
+
+static struct archive *tar_out;
+static size_t tar_prefix;	/* length of the bundle's parent path */
+static int tar_failed;
+
+static int
+tar_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	struct archive_entry *e;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	(void)f;
+	if (type != FTW_F && type != FTW_D)
+		return 0;
+	if ((e = archive_entry_new()) == NULL) {
+		tar_failed = 1;
+		return 1;
+	}
+	/* Names inside: the bundle's own directory name, then its files. */
+	archive_entry_set_pathname(e, path + tar_prefix);
+	archive_entry_set_size(e, type == FTW_F ? sb->st_size : 0);
+	archive_entry_set_filetype(e, type == FTW_F ? AE_IFREG : AE_IFDIR);
+	archive_entry_set_perm(e, type == FTW_F ? 0644 : 0755);
+	archive_entry_set_mtime(e, sb->st_mtime, 0);
+	if (archive_write_header(tar_out, e) != ARCHIVE_OK) {
+		log_err("cannot pack '%s': %s", path,
+		    archive_error_string(tar_out));
+		archive_entry_free(e);
+		tar_failed = 1;
+		return 1;
+	}
+	archive_entry_free(e);
+	if (type != FTW_F)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		log_errno("cannot pack '%s'", path);
+		tar_failed = 1;
+		return 1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (archive_write_data(tar_out, chunk, (size_t)n) != n) {
+			log_err("cannot pack '%s': %s", path,
+			    archive_error_string(tar_out));
+			tar_failed = 1;
+			break;
+		}
+	if (n == -1) {
+		log_errno("cannot pack '%s'", path);
+		tar_failed = 1;
+	}
+	close(fd);
+	return tar_failed;
+}
+
+int
+bundle_tar(const char *dir)
+{
+	char tmp[4096], final[4096], *slash;
+	int rc = -1;
+
+	snprintf(final, sizeof(final), "%s.tar.gz", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tar.gz.tmp", dir);
+	slash = strrchr(dir, '/');
+	tar_prefix = slash != NULL ? (size_t)(slash - dir) + 1 : 0;
+	tar_failed = 0;
+	if ((tar_out = archive_write_new()) == NULL ||
+	    archive_write_add_filter_gzip(tar_out) != ARCHIVE_OK ||
+	    archive_write_set_format_pax_restricted(tar_out) != ARCHIVE_OK ||
+	    archive_write_open_filename(tar_out, tmp) != ARCHIVE_OK) {
+		log_err("cannot write '%s': %s", tmp, tar_out != NULL ?
+		    archive_error_string(tar_out) : "out of memory");
+		goto out;
+	}
+	if (nftw(dir, tar_entry, 16, FTW_PHYS) != 0 || tar_failed)
+		goto out;
+	if (archive_write_close(tar_out) != ARCHIVE_OK) {
+		log_err("cannot write '%s': %s", tmp,
+		    archive_error_string(tar_out));
+		goto out;
+	}
+	if (rename(tmp, final) == -1) {
+		log_errno("cannot move '%s' to '%s'", tmp, final);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (tar_out != NULL)
+		archive_write_free(tar_out);
+	tar_out = NULL;
+	if (rc == -1)
+		unlink(tmp);
 	return rc;
 }
 

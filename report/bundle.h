@@ -29,6 +29,12 @@ int	 bundle_write(struct store *st, int64_t run, const char *dir,
 	    const char *key, const char *cert);
 
 /*
+ * Also pack the bundle at dir into dir.tar.gz (libarchive; written under
+ * a temporary name, then renamed). Returns 0, or -1 after logging.
+ */
+int	 bundle_tar(const char *dir);
+
+/*
  * Check the bundle at dir: every digest of the manifest, that no file is
  * missing or added, and the signature (chained to ca when not NULL).
  * Each problem is one line on out naming the file. Returns 1 when intact,

@@ -70,17 +70,29 @@ check "OSCAL: digests match the files" [ "$(xmllint --xpath "string(//*[local-na
 # browse FILE: render with headless Chromium; the DOM in $T/dom.html and a
 # screenshot in $T/shot.png.
 browse() {
-	rm -rf "$T/profile"
+	rm -rf "$T/profile" "$T/net.json"
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--user-data-dir="$T/profile" --window-size=1280,900 \
+		--log-net-log="$T/net.json" \
 		--screenshot="$T/shot.png" "file://$PWD/$1" > /dev/null 2>&1
 	rm -rf "$T/profile"
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--user-data-dir="$T/profile" --dump-dom "file://$PWD/$1" \
 		> "$T/dom.html" 2> /dev/null
 }
+# page_requests: the URLs Chromium fetched other than its own services
+# (update checks, accounts, dictionaries), from its network log.
+page_requests() {
+	grep -o '"url":"[^"]*"' "$T/net.json" | grep -v '"url":"file:' |
+		grep -vE '"url":"https?://([a-z0-9-]+\.)*(google\.com|googleapis\.com|gvt1\.com|gstatic\.com)/' || true
+}
+# The check can fail: a page with one external image is caught.
+printf '<html><body><img src="http://127.0.0.1:9/x.png"></body></html>' > leaky.html
+browse leaky.html
+check "chromium: a leaky page is caught" grep -q '127.0.0.1:9/x.png' <(page_requests)
 browse "$B/report.html"
 check "chromium: screenshot" [ "$(stat -c %s "$T/shot.png")" -gt 20000 ]
+check "chromium: the report made no request" [ -z "$(page_requests)" ]
 check "chromium: verdict rendered first" grep -q 'id="verdict">COMPLIANT<' "$T/dom.html"
 browse b-upgraded/report.html
 check "chromium: NOT COMPLIANT and why" grep -q 'id="verdict">NOT COMPLIANT<' "$T/dom.html"
@@ -171,6 +183,15 @@ sum=$(sha256sum < "t/evidence/$victim" | cut -d' ' -f1)
 sed -i "s|^[0-9a-f]*  evidence/$victim\$|$sum  evidence/$victim|" t/MANIFEST.sha256
 run 1 "$FIPSEV" verify t --ca keys/signing.crt
 check "rewritten manifest caught" grep -q "^FAILED MANIFEST.sha256.sig: the signature does not verify" "$T/out"
+
+# --- --tar: the same bundle, packed -----------------------------------------------
+run 0 "$FIPSEV" report latest --db "$db" --out b-tar --tar --key keys/signing.key --cert keys/signing.crt
+check "tar: written beside" [ -s b-tar.tar.gz ]
+mkdir unpacked
+tar -xzf b-tar.tar.gz -C unpacked
+run 0 "$FIPSEV" verify unpacked/b-tar --ca keys/signing.crt
+check "tar: unpacked bundle intact" stock_ok unpacked/b-tar
+check "tar: same files" diff -r b-tar unpacked/b-tar
 
 # --- keys fipsev will not sign with ---------------------------------------------
 chmod 644 keys/signing.key
