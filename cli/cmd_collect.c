@@ -437,6 +437,27 @@ store_endpoints(struct store *st, const cJSON *scan, int *failing)
 	return 0;
 }
 
+/* Is the node of doc (this node) one of the cluster's reports? */
+static int
+node_in_reports(const cJSON *doc, const struct cluster_evidence *ev)
+{
+	const char *me = json_get_str(cJSON_GetObjectItemCaseSensitive(doc,
+	    "node"), "hostname");
+	size_t i;
+	int found = 0;
+
+	for (i = 0; me != NULL && !found && i < ev->nreports; i++) {
+		cJSON *r = cJSON_ParseWithLength(ev->reports[i],
+		    ev->report_lens[i]);
+		const char *h = json_get_str(cJSON_GetObjectItemCaseSensitive(r,
+		    "node"), "hostname");
+
+		found = h != NULL && strcmp(h, me) == 0;
+		cJSON_Delete(r);
+	}
+	return found;
+}
+
 static int
 listed(char *const *list, int n, const char *s)
 {
@@ -586,6 +607,18 @@ cmd_collect(int argc, char **argv)
 	meta.started = started;
 	meta.host = host;
 	meta.tool_version = FIPSEV_VERSION;
+	/*
+	 * This node may also be in the cluster's reports (fipsev running in
+	 * the cluster it audits): one run holds one document per node, and
+	 * the cluster's report, from the node's own probe, is kept.
+	 */
+	if (json != NULL && node_in_reports(doc, &cluster)) {
+		printf("node %s is also in the cluster's reports: keeping the "
+		    "cluster's\n", json_get_str(cJSON_GetObjectItemCaseSensitive(
+		    doc, "node"), "hostname"));
+		free(json);
+		json = NULL;
+	}
 	if (store_run_begin(st, &meta) == -1 ||
 	    (json != NULL && store_run_add_node(st, json, strlen(json)) == -1))
 		goto out;
@@ -616,7 +649,7 @@ cmd_collect(int argc, char **argv)
 		failing++;
 	rc = failing == 0 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
 	{
-		size_t nodes = (size_t)o.node + cluster.nreports;
+		size_t nodes = (json != NULL) + cluster.nreports;
 
 		int eps = o.ntargets + nplain + nsmtp;
 

@@ -23,6 +23,8 @@ static const struct cmd commands[] = {
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
 	{ "report", "write a run as a signed evidence bundle",
 	    cmd_report_usage, cmd_report },
+	{ "run", "the whole job: collect, store, bundle, sign, verify",
+	    cmd_run_usage, cmd_run },
 	{ "runs", "list the runs in the store", cmd_runs_usage, cmd_runs },
 	{ "scan", "find what TLS endpoints accept, classified against FIPS",
 	    cmd_scan_usage, cmd_scan },

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# run.sh - "fipsev run --config": the whole job (collect, store, bundle,
+# sign, verify) on each sample cluster and on a demo-like configuration;
+# the lock against overlapping runs; a failing phase named, with what was
+# collected kept; configurations fipsev refuses.
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+cd "$T"
+
+# config NAME SNAPSHOT [EXTRA_YAML]: write $T/NAME.yaml.
+config() {
+	{
+		echo "store: $T/$1/fipsev.db"
+		echo "cluster:"
+		echo "  snapshot: $2"
+		echo "signing:"
+		echo "  generate: true"
+		echo "output: $T/$1/bundles"
+		[ -z "${3:-}" ] || echo "$3"
+	} > "$T/$1.yaml"
+}
+
+for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
+	config "$f" "$C/$f"
+	want=1
+	[ "$f" = compliant ] && want=0
+	run "$want" "$FIPSEV" run --config "$f.yaml"
+	check "$f: every phase" [ "$(grep -c '^run: phase=.* result=ok' "$T/out")" = 3 ]
+	check "$f: bundle intact" grep -q "^bundle $T/$f/bundles/run-1: intact" "$T/out"
+	check "$f: stock tools agree" bash -c "cd '$T/$f/bundles/run-1' && sha256sum --quiet -c MANIFEST.sha256 &&
+		openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig -content MANIFEST.sha256 \
+		-CAfile ../demo-key/signing.crt -out /dev/null 2> /dev/null"
+done
+# A second run: a new bundle, the same demo key.
+run 0 "$FIPSEV" run --config compliant.yaml
+check "second run: run-2" [ -f "$T/compliant/bundles/run-2/MANIFEST.sha256" ]
+check "second run: one key" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "demo-key run-1 run-2 " ]
+
+# The demo shape: a node, a snapshot, a TLS endpoint on loopback.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem \
+	-out c.pem -subj /CN=localhost -days 2 2> /dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert c.pem -key k.pem > /dev/null 2>&1 < /dev/null &
+disown
+for _ in $(seq 100); do
+	(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+	sleep 0.1
+done
+config demo "$C/compliant" "node:
+  root: $SAMPLES/nodes/al2-fips
+tls:
+  targets: [127.0.0.1:$port]"
+set +e
+"$FIPSEV" run --config demo.yaml > "$T/out" 2> "$T/err"
+set -e
+check "demo: node, cluster and TLS in one run" grep -q "2 nodes, 1 TLS endpoint, cluster evidence, module inventory" "$T/out"
+check "demo: this node is one of the cluster's" grep -q "node ip-10-0-3-17.ec2.internal is also in the cluster's reports: keeping the cluster's" "$T/out"
+check "demo: bundle verified" grep -q "^run: phase=verify result=ok" "$T/out"
+
+# --- overlapping runs: the second stops at once ------------------------------
+config locked "$C/compliant"
+mkdir -p "$T/locked"
+flock "$T/locked/fipsev.db.run.lock" sleep 30 &
+holder=$!
+sleep 0.3
+run 2 "$FIPSEV" run --config locked.yaml
+check "lock: second run refused" grep -q "another fipsev run holds '$T/locked/fipsev.db.run.lock'" "$T/err"
+kill "$holder" 2> /dev/null || true
+wait "$holder" 2> /dev/null || true
+
+# --- a failing phase is named; what was collected is kept -------------------
+config broken "$T/no-such-snapshot"
+run 2 "$FIPSEV" run --config broken.yaml
+check "collect failure named" grep -q "run: the collect phase failed" "$T/err"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out open.key 2> /dev/null
+chmod 644 open.key
+openssl req -x509 -key open.key -out open.crt -subj /CN=x -days 2 2> /dev/null
+config openkey "$C/compliant"
+sed -i "s|  generate: true|  key: $T/open.key\n  cert: $T/open.crt|" openkey.yaml
+run 2 "$FIPSEV" run --config openkey.yaml
+check "report failure named" grep -q "run: the report phase failed; what was collected is kept" "$T/err"
+check "the run was kept" [ "$(sql "$T/openkey/fipsev.db" 'SELECT count(*) FROM runs')" = 1 ]
+
+# --- configurations refused before anything is done --------------------------
+printf 'output: x\nsigning: {generate: true}\nclustr: {}\n' > typo.yaml
+run 2 "$FIPSEV" run --config typo.yaml
+check "unknown key named" grep -qx "fipsev: config 'typo.yaml': unknown key 'clustr'" "$T/err"
+printf 'output: x\nsigning: {generate: true}\ntls: {targets: [a:1], tmeout: 3}\n' > typo2.yaml
+run 2 "$FIPSEV" run --config typo2.yaml
+check "unknown nested key named" grep -qx "fipsev: config 'typo2.yaml': unknown key 'tls.tmeout'" "$T/err"
+printf 'signing: {generate: true}\n' > noout.yaml
+run 2 "$FIPSEV" run --config noout.yaml
+check "output required" grep -q "no 'output' directory" "$T/err"
+printf 'output: x\n' > nosign.yaml
+run 2 "$FIPSEV" run --config nosign.yaml
+check "signing required" grep -q "'signing' needs key and cert" "$T/err"
+check "nothing made for refused configs" [ ! -e x ]
+run 2 "$FIPSEV" run
+check "config required" grep -q "give --config FILE" "$T/err"
+
+finish
