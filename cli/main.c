@@ -18,6 +18,8 @@
 static const struct cmd commands[] = {
 	{ "collect", "collect evidence into the store as one run",
 	    cmd_collect_usage, cmd_collect },
+	{ "drift", "what changed between two runs", cmd_drift_usage,
+	    cmd_drift },
 	{ "keygen", "make a signing key and certificate for a first try",
 	    cmd_keygen_usage, cmd_keygen },
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },

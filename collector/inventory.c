@@ -84,14 +84,16 @@ from_release(struct inv *v, const cJSON *rel)
 	const cJSON *e, *d;
 	struct matrix_entry me;
 	char where[300];
-	int revision = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cur,
-	    "revision")) ? cJSON_GetObjectItemCaseSensitive(cur,
-	    "revision")->valueint : 0;
 
-	snprintf(where, sizeof(where), "release %s/%s revision %d",
+
+	/*
+	 * The place without the revision number: the same modules in the
+	 * next revision are the same items (the cluster document has the
+	 * revisions).
+	 */
+	snprintf(where, sizeof(where), "release %s/%s",
 	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
-	    "?", json_get_str(rel, "name") ? json_get_str(rel, "name") : "?",
-	    revision);
+	    "?", json_get_str(rel, "name") ? json_get_str(rel, "name") : "?");
 	/* global.<module>.enabled and <module>.enabled, for known modules. */
 	cJSON_ArrayForEach(e, g)
 		if (e->string != NULL && matrix_lookup(v->m, "module",

@@ -74,7 +74,7 @@ for want in \
 	"Platform|MS Teams|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|Slack|yes|user group oncall" \
 	"Platform|SAML (Okta)|yes|authentication settings: login mechanism" \
-	"Continuous Integration|Continuous Integration|yes|release harness/harness revision 3: sub-chart ci enabled"; do
+	"Continuous Integration|Continuous Integration|yes|release harness/harness: sub-chart ci enabled"; do
 	check "supported: $want" grep -qxF "$want" <<< "$i"
 done
 check "supported: nothing unsupported" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 0 ]
@@ -101,7 +101,7 @@ i=$(items)
 check "snyk: Snyk" grep -qxF "Security Testing Orchestration|Snyk|no|pipeline default/payments/scan stage sto step snyk" <<< "$i"
 check "snyk: Prowler in CI" grep -qxF "Security Testing Orchestration|Prowler|no|pipeline default/payments/scan stage ci step prowler" <<< "$i"
 check "snyk: build on VM is not Kaniko" grep -qxF "Continuous Integration|BuildAndPushECR@VM|no|pipeline default/payments/scan stage ci step ecr" <<< "$i"
-check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness revision 1: ff.enabled" <<< "$i"
+check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness: ff.enabled" <<< "$i"
 check "snyk: malformed JSON is unknown, not a pass" grep -qx -- "-|Harness API|unknown|Harness API" <<< "$i"
 harness_doc() {
 	sql "$db" "SELECT CAST(body AS TEXT) FROM documents WHERE CAST(body AS TEXT) LIKE '{\"format\":\"fipsev-harness/1\"%'"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# drift.sh - "fipsev drift" between runs of different sample clusters
+# names every change: nodes added and removed, release settings, chart
+# values (by digest when redacted), modules, TLS suites, findings.
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+db=$T/store.db
+for f in compliant upgraded nonfips-node ff-enabled compliant; do
+	set +e
+	"$FIPSEV" collect --snapshot "$C/$f" --db "$db" > /dev/null 2>&1
+	set -e
+done
+
+run 1 "$FIPSEV" drift --from 1 --to 2 --db "$db"
+check "upgrade: SMP version" grep -qx "~ release harness: smp_version 0.31.2 -> 0.31.0" "$T/out"
+check "upgrade: history" grep -qx "~ release harness: fips_since_first_install true -> false" "$T/out"
+check "upgrade: finding pass -> fail" grep -qx "~ finding FIPS-FIRST-INSTALL harness/harness: result pass -> fail" "$T/out"
+run 1 "$FIPSEV" drift --from 2 --to 3 --db "$db"
+check "nodes: added" grep -qx "+ node ip-10-0-4-88.ec2.internal" "$T/out"
+check "nodes: new failing finding" grep -qx "+ finding FIPS-NODE-KERNEL ip-10-0-4-88.ec2.internal: result fail" "$T/out"
+check "nodes: missing evidence" grep -qx "+ finding FIPS-NODE-KERNEL ip-10-0-9-9.ec2.internal: result missing-evidence" "$T/out"
+run 1 "$FIPSEV" drift --from 3 --to 4 --db "$db" --json
+check "json: node removed" [ "$(jq -r '[.[] | select(.kind == "node" and .change == "removed") | .subject] | join(",")' "$T/out")" = ip-10-0-4-88.ec2.internal ]
+check "json: chart value flipped" [ "$(jq -r '[.[] | select(.kind == "values") | "\(.change) \(.from // .to)"] | sort | join(",")' "$T/out")" = \
+	"added ff.enabled=true,removed ff.enabled=false" ]
+check "json: module enabled" [ "$(jq -r '[.[] | select(.kind == "module" and .change == "added") | .to] | join(",")' "$T/out")" = \
+	"Feature Flags (no) at release harness/harness: ff.enabled,Feature Flags (no) at release harness/harness: sub-chart ff enabled" ]
+# Redacted values compare by their digest: the same secret, no change.
+check "json: redacted values unchanged" [ "$(jq '[.[] | select(.kind == "values" and ((.from // .to) | test("redacted")))] | length' "$T/out")" = 0 ]
+run 1 "$FIPSEV" drift --db "$db" --csv
+check "csv: header" [ "$(head -1 "$T/out" | tr -d '\r')" = "kind,subject,change,field,from,to" ]
+check "default: the last two runs" grep -q '"module","inventory","removed","component","Feature Flags (no)' "$T/out"
+run 0 "$FIPSEV" drift --from 1 --to 5 --db "$db"
+check "same cluster twice: nothing" grep -qx "drift from run 1 to run 5: 0 changes" "$T/out"
+
+# TLS drift: an endpoint's accepted suites change between runs.
+cd "$T"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -subj /CN=localhost -days 2 2> /dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+serve() {
+	openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert c.pem -key k.pem -tls1_2 \
+		-cipher "$1" > /dev/null 2>&1 < /dev/null &
+	server=$!
+	for _ in $(seq 100); do
+		(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+		sleep 0.1
+	done
+}
+tdb=$T/tls.db
+serve ECDHE-RSA-AES128-GCM-SHA256
+set +e
+"$FIPSEV" collect --tls "127.0.0.1:$port" --db "$tdb" > /dev/null 2>&1
+kill "$server"
+wait "$server" 2> /dev/null
+serve ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA
+"$FIPSEV" collect --tls "127.0.0.1:$port" --db "$tdb" > /dev/null 2>&1
+kill "$server"
+set -e
+run 1 "$FIPSEV" drift --db "$tdb"
+check "tls: new suite named" grep -qx "+ endpoint 127.0.0.1:$port: suite TLSv1.2 TLS_RSA_WITH_AES_128_CBC_SHA" "$T/out"
+
+# --- bad input ---------------------------------------------------------------------
+run 2 "$FIPSEV" drift --from 1 --to 99 --db "$db"
+check "no such run" grep -q "has no run 99" "$T/err"
+run 2 "$FIPSEV" drift --from x --db "$db"
+check "bad run" grep -q "run 'x' is not a run number" "$T/err"
+run 2 "$FIPSEV" drift --json --csv --db "$db"
+check "json or csv" grep -q "give --json or --csv, not both" "$T/err"
+finish
