@@ -28,6 +28,7 @@ struct cmd {
 
 int	cmd_collect(int argc, char **argv);
 int	cmd_drift(int argc, char **argv);
+int	cmd_history(int argc, char **argv);
 int	cmd_keygen(int argc, char **argv);
 int	cmd_node(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
@@ -39,6 +40,7 @@ int	cmd_verify(int argc, char **argv);
 
 extern const char cmd_collect_usage[];
 extern const char cmd_drift_usage[];
+extern const char cmd_history_usage[];
 extern const char cmd_keygen_usage[];
 extern const char cmd_node_usage[];
 extern const char cmd_report_usage[];

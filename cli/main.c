@@ -20,6 +20,8 @@ static const struct cmd commands[] = {
 	    cmd_collect_usage, cmd_collect },
 	{ "drift", "what changed between two runs", cmd_drift_usage,
 	    cmd_drift },
+	{ "history", "one node, endpoint or check across every run",
+	    cmd_history_usage, cmd_history },
 	{ "keygen", "make a signing key and certificate for a first try",
 	    cmd_keygen_usage, cmd_keygen },
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },

@@ -1100,3 +1100,69 @@ out:
 	sqlite3_finalize(stmt);
 	return ret;
 }
+
+int
+store_history(struct store *st, const char *kind, const char *subject,
+    int (*fn)(int64_t, const char *, const cJSON *, void *), void *arg)
+{
+	static const char node_sql[] =
+	    "SELECT r.id, r.started_utc, n.compliant, n.fips_enabled, "
+	    "n.os_pretty_name, n.kernel_release, n.reasons "
+	    "FROM node_facts n JOIN runs r ON r.id = n.run_id "
+	    "WHERE n.node = ? AND r.status = 'complete' ORDER BY r.id";
+	static const char tls_sql[] =
+	    "SELECT r.id, r.started_utc, t.compliant, t.error, t.protocols, "
+	    "t.suites, t.groups FROM tls_facts t JOIN runs r ON r.id = t.run_id "
+	    "WHERE t.target = ? AND r.status = 'complete' ORDER BY r.id";
+	static const char *const node_cols[] = { "compliant", "fips_enabled",
+	    "os", "kernel", "reasons" };
+	static const char *const tls_cols[] = { "compliant", "error",
+	    "protocols", "suites", "groups" };
+	const char *const *cols;
+	sqlite3_stmt *stmt;
+	int node = strcmp(kind, "node") == 0, rc, ret = -1, i;
+
+	cols = node ? node_cols : tls_cols;
+	if (prepare(st, node ? node_sql : tls_sql, &stmt) == -1)
+		return -1;
+	bind_text(stmt, 1, subject);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		cJSON *row = cJSON_CreateObject();
+		int stop;
+
+		for (i = 0; row != NULL && i < 5; i++) {
+			int t = sqlite3_column_type(stmt, i + 2);
+			const char *v = (const char *)sqlite3_column_text(stmt,
+			    i + 2);
+			cJSON *parsed = NULL;
+
+			if (t == SQLITE_NULL)
+				cJSON_AddNullToObject(row, cols[i]);
+			else if (t == SQLITE_INTEGER)
+				cJSON_AddBoolToObject(row, cols[i],
+				    sqlite3_column_int(stmt, i + 2));
+			else if (v != NULL && v[0] == '[' &&
+			    (parsed = cJSON_Parse(v)) != NULL)
+				cJSON_AddItemToObject(row, cols[i], parsed);
+			else
+				json_add_str(row, cols[i], v);
+		}
+		if (row == NULL) {
+			log_err("store '%s': out of memory", st->path);
+			goto out;
+		}
+		stop = fn(sqlite3_column_int64(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1), row, arg);
+		cJSON_Delete(row);
+		if (stop == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(st, "cannot read the history");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	return ret;
+}

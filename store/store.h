@@ -156,4 +156,15 @@ int	 store_run_documents(struct store *st, int64_t id, const char *collector,
 	    int (*fn)(const char *subject, const char *sha256, const char *doc,
 	    size_t len, void *), void *arg);
 
+/*
+ * One subject across all runs, oldest first: kind "node" (from
+ * node_facts: compliant, fips_enabled, OS, kernel) or "endpoint" (from
+ * tls_facts: compliant, error, protocols, suites). fn gets the run, its
+ * start, and the row as JSON; returns 0 to go on, -1 to stop. Returns 0,
+ * or -1 after logging.
+ */
+int	 store_history(struct store *st, const char *kind, const char *subject,
+	    int (*fn)(int64_t run, const char *started, const struct cJSON *row,
+	    void *), void *arg);
+
 #endif

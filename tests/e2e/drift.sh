@@ -33,6 +33,18 @@ check "default: the last two runs" grep -q '"module","inventory","removed","comp
 run 0 "$FIPSEV" drift --from 1 --to 5 --db "$db"
 check "same cluster twice: nothing" grep -qx "drift from run 1 to run 5: 0 changes" "$T/out"
 
+# --- history: one subject across every run -------------------------------------
+run 0 "$FIPSEV" history --node ip-10-0-4-88.ec2.internal --db "$db" --json
+check "history: the node's one run" [ "$(jq -c '[.[] | [.run, .fips_enabled, .compliant]]' "$T/out")" = '[[3,false,false]]' ]
+run 0 "$FIPSEV" history --node ip-10-0-3-17.ec2.internal --db "$db"
+check "history: every run of a node" [ "$(grep -c '^run [0-9]' "$T/out")" = 5 ]
+run 0 "$FIPSEV" history --check FIPS-FIRST-INSTALL --db "$db" --json
+check "history: a check over time" [ "$(jq -c '[.[] | .result]' "$T/out")" = '["pass","fail","pass","pass","pass"]' ]
+run 2 "$FIPSEV" history --node nope --db "$db"
+check "history: unknown subject" grep -q "no run mentions node 'nope'" "$T/err"
+run 2 "$FIPSEV" history --node a --check b --db "$db"
+check "history: one subject" grep -q "give one of --node, --endpoint and --check" "$T/err"
+
 # TLS drift: an endpoint's accepted suites change between runs.
 cd "$T"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -subj /CN=localhost -days 2 2> /dev/null
@@ -58,6 +70,8 @@ kill "$server"
 set -e
 run 1 "$FIPSEV" drift --db "$tdb"
 check "tls: new suite named" grep -qx "+ endpoint 127.0.0.1:$port: suite TLSv1.2 TLS_RSA_WITH_AES_128_CBC_SHA" "$T/out"
+run 0 "$FIPSEV" history --endpoint "127.0.0.1:$port" --db "$tdb" --json
+check "history: an endpoint's suites over time" [ "$(jq -c '[.[] | .suites | length]' "$T/out")" = '[1,2]' ]
 
 # --- bad input ---------------------------------------------------------------------
 run 2 "$FIPSEV" drift --from 1 --to 99 --db "$db"
