@@ -390,9 +390,60 @@ test_rbac(void **state)
 		cJSON_Delete(doc);
 	}
 	closedir(d);
-	assert_int_equal(files, 8);
+	assert_int_equal(files, 11);
 	assert_int_equal(roles, 3);
 	assert_int_equal(bindings, 3);
+}
+
+/* The CronJob and its volume and Secret: the settings that matter. */
+static void
+test_deploy(void **state)
+{
+	const char *samples = getenv("SAMPLES");
+	char path[1024];
+	cJSON *cj, *pvc, *sec;
+	const cJSON *pod, *ctr, *v;
+	int secret_vol = 0;
+
+	(void)state;
+	if (samples == NULL)
+		skip();
+	snprintf(path, sizeof(path), "%s/k8s/cronjob.yaml", samples);
+	assert_non_null(cj = values_read_file(path));
+	assert_string_equal(values_get(cj, "kind")->valuestring, "CronJob");
+	assert_string_equal(values_get(cj, "spec.concurrencyPolicy")->
+	    valuestring, "Forbid");
+	assert_true(values_get(cj, "spec.successfulJobsHistoryLimit")->
+	    valuedouble <= 5);
+	assert_true(values_get(cj, "spec.failedJobsHistoryLimit")->
+	    valuedouble <= 5);
+	pod = values_get(cj, "spec.jobTemplate.spec.template.spec");
+	assert_string_equal(values_get(pod, "serviceAccountName")->valuestring,
+	    "fipsev");
+	assert_true(cJSON_IsTrue(values_get(pod, "securityContext."
+	    "runAsNonRoot")));
+	ctr = cJSON_GetArrayItem(values_get(pod, "containers"), 0);
+	assert_true(cJSON_IsTrue(values_get(ctr, "securityContext."
+	    "readOnlyRootFilesystem")));
+	assert_true(cJSON_IsFalse(values_get(ctr, "securityContext."
+	    "allowPrivilegeEscalation")));
+	assert_string_equal(cJSON_GetArrayItem(values_get(ctr, "args"), 0)->
+	    valuestring, "run");
+	cJSON_ArrayForEach(v, values_get(pod, "volumes"))
+		if (values_get(v, "secret.secretName") != NULL)
+			secret_vol = 1;
+	assert_true(secret_vol);
+	snprintf(path, sizeof(path), "%s/k8s/pvc.yaml", samples);
+	assert_non_null(pvc = values_read_file(path));
+	assert_string_equal(values_get(pvc, "kind")->valuestring,
+	    "PersistentVolumeClaim");
+	snprintf(path, sizeof(path), "%s/k8s/secret-signing.yaml", samples);
+	assert_non_null(sec = values_read_file(path));
+	assert_string_equal(values_get(sec, "type")->valuestring,
+	    "kubernetes.io/tls");
+	cJSON_Delete(cj);
+	cJSON_Delete(pvc);
+	cJSON_Delete(sec);
 }
 
 int
@@ -406,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_helm),
 		cmocka_unit_test(test_helm_fixtures),
 		cmocka_unit_test(test_rbac),
+		cmocka_unit_test(test_deploy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
