@@ -25,6 +25,8 @@ static const struct cmd commands[] = {
 	{ "keygen", "make a signing key and certificate for a first try",
 	    cmd_keygen_usage, cmd_keygen },
 	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
+	{ "prune", "remove old runs from the store", cmd_prune_usage,
+	    cmd_prune },
 	{ "report", "write a run as a signed evidence bundle",
 	    cmd_report_usage, cmd_report },
 	{ "run", "the whole job: collect, store, bundle, sign, verify",

@@ -1166,3 +1166,33 @@ out:
 	sqlite3_finalize(stmt);
 	return ret;
 }
+
+int
+store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
+{
+	sqlite3_stmt *stmt;
+
+	*runs = *docs = 0;
+	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start pruning") == -1)
+		return -1;
+	/* Evidence and facts go with their run (ON DELETE CASCADE). */
+	if (prepare(st, "DELETE FROM runs WHERE started_utc < ? AND "
+	    "id != (SELECT max(id) FROM runs)", &stmt) == -1)
+		goto fail;
+	bind_text(stmt, 1, cutoff);
+	if (step_done(st, stmt, "cannot remove old runs") == -1)
+		goto fail;
+	*runs = sqlite3_changes(st->db);
+	if (exec_simple(st, "DELETE FROM documents WHERE sha256 NOT IN "
+	    "(SELECT sha256 FROM evidence)", "cannot remove old documents") ==
+	    -1)
+		goto fail;
+	*docs = sqlite3_changes(st->db);
+	if (exec_simple(st, "COMMIT", "cannot commit pruning") == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	*runs = *docs = 0;
+	return -1;
+}

@@ -157,6 +157,14 @@ int	 store_run_documents(struct store *st, int64_t id, const char *collector,
 	    size_t len, void *), void *arg);
 
 /*
+ * Remove the runs that started before cutoff (UTC, "YYYY-MM-DDTHH:MM:SSZ"),
+ * never the latest run, with their evidence and facts, and the documents
+ * no kept run cites; in one transaction. *runs and *docs get the counts.
+ * Returns 0, or -1 after logging (nothing removed).
+ */
+int	 store_prune(struct store *st, const char *cutoff, int *runs, int *docs);
+
+/*
  * One subject across all runs, oldest first: kind "node" (from
  * node_facts: compliant, fips_enabled, OS, kernel) or "endpoint" (from
  * tls_facts: compliant, error, protocols, suites). fn gets the run, its

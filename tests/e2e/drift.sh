@@ -73,6 +73,29 @@ check "tls: new suite named" grep -qx "+ endpoint 127.0.0.1:$port: suite TLSv1.2
 run 0 "$FIPSEV" history --endpoint "127.0.0.1:$port" --db "$tdb" --json
 check "history: an endpoint's suites over time" [ "$(jq -c '[.[] | .suites | length]' "$T/out")" = '[1,2]' ]
 
+# --- prune: old runs go, the latest and the kept ones stay whole ----------------------
+cp "$db" "$T/prune.db"
+pdb=$T/prune.db
+"$FIPSEV" keygen --out "$T/keys" > /dev/null
+run 0 "$FIPSEV" report 4 --db "$pdb" --out "$T/b4" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+# Runs 1-3 started long ago; 4 and 5 today.
+sql "$pdb" "UPDATE runs SET started_utc = '2020-01-0' || id || 'T00:00:00Z' WHERE id <= 3"
+docs_before=$(sql "$pdb" 'SELECT count(*) FROM documents')
+run 0 "$FIPSEV" prune --keep-days 30 --db "$pdb"
+check "prune: old runs removed" [ "$(sql "$pdb" 'SELECT group_concat(id) FROM runs')" = 4,5 ]
+check "prune: their facts gone too" [ "$(sql "$pdb" 'SELECT count(*) FROM node_facts WHERE run_id <= 3')" = 0 ]
+check "prune: unneeded documents removed" [ "$(sql "$pdb" 'SELECT count(*) FROM documents')" -lt "$docs_before" ]
+check "prune: says what it did" grep -q "^removed 3 runs started before" "$T/out"
+store_sound "$pdb"
+run 0 "$FIPSEV" show 5 --db "$pdb"
+run 0 "$FIPSEV" verify "$T/b4" --ca "$T/keys/signing.crt"
+sql "$pdb" "UPDATE runs SET started_utc = '2020-02-01T00:00:00Z'"
+run 0 "$FIPSEV" prune --keep-days 1 --db "$pdb"
+check "prune: the latest run always stays" [ "$(sql "$pdb" 'SELECT group_concat(id) FROM runs')" = 5 ]
+store_sound "$pdb"
+run 2 "$FIPSEV" prune --db "$pdb"
+check "prune: needs --keep-days" grep -q "give --keep-days N" "$T/err"
+
 # --- bad input ---------------------------------------------------------------------
 run 2 "$FIPSEV" drift --from 1 --to 99 --db "$db"
 check "no such run" grep -q "has no run 99" "$T/err"

@@ -1,0 +1,87 @@
+/*
+ * cmd_prune.c - "fipsev prune": remove old runs from the store.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+const char cmd_prune_usage[] =
+    "usage: fipsev prune --keep-days N [--db FILE]\n"
+    "\n"
+    "Remove the runs that started more than N days ago (never the latest),\n"
+    "their evidence and facts, and the documents no kept run cites, in one\n"
+    "transaction. Bundles already written are files of their own and still\n"
+    "verify. The file does not shrink by itself: run\n"
+    "'sqlite3 FILE VACUUM' afterwards (it needs as much free disk as the\n"
+    "store) to give the space back.\n"
+    "\n"
+    "  --keep-days N   keep the last N days of runs (1-36500)\n"
+    DB_OPTION_HELP
+    "  -h, --help      show this help\n";
+
+int
+cmd_prune(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keep-days", required_argument, NULL, 'k' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store *st = NULL;
+	const char *db = NULL;
+	char *path = NULL, *end, cutoff[32];
+	long days = -1;
+	int c, status, runs, docs, rc = EXIT_FAILURE_RUN;
+	time_t t;
+	struct tm tm;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			errno = 0;
+			days = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    days < 1 || days > 36500)
+				return cmd_usage_error("prune", "--keep-days "
+				    "'%s': give 1 to 36500", optarg);
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			cmd_help(cmd_prune_usage, &status);
+			return status;
+		default:
+			return cmd_bad_option("prune", argc, argv, c);
+		}
+	}
+	if (cmd_extra_args("prune", argc, argv, &status))
+		return status;
+	if (days < 0)
+		return cmd_usage_error("prune", "give --keep-days N");
+	t = time(NULL) - (time_t)days * 24 * 3600;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(cutoff, sizeof(cutoff), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		log_err("cannot read the clock");
+		return EXIT_FAILURE_RUN;
+	}
+	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
+	    store_prune(st, cutoff, &runs, &docs) == 0) {
+		printf("removed %d runs started before %s and %d documents no "
+		    "kept run cites from '%s'\\n", runs, cutoff, docs, path);
+		rc = cmd_flush_stdout(EXIT_COMPLIANT);
+	}
+	store_close(st);
+	free(path);
+	return rc;
+}
