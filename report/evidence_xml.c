@@ -46,6 +46,29 @@ clean(const char *s)
 	return c;
 }
 
+/*
+ * The document as UTF-8 text, in a buffer of our own (*len bytes); the
+ * document is freed either way. NULL after logging what for.
+ */
+static char *
+dump(xmlDocPtr doc, size_t *len, const char *what)
+{
+	xmlChar *mem = NULL;
+	char *out = NULL;
+	int size = 0;
+
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+	if (mem != NULL && size > 0 && (out = malloc((size_t)size)) != NULL) {
+		memcpy(out, mem, (size_t)size);
+		*len = (size_t)size;
+	} else
+		log_err("cannot write %s: out of memory", what);
+	if (mem != NULL)
+		xmlFree(mem);
+	xmlFreeDoc(doc);
+	return out;
+}
+
 static int
 attr(xmlNodePtr n, const char *name, const char *value)
 {
@@ -87,9 +110,6 @@ evidence_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 	xmlNsPtr ns;
 	const cJSON *it, *e;
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(eval, "summary");
-	xmlChar *mem = NULL;
-	char *out = NULL;
-	int size = 0;
 	size_t i;
 
 	if (doc == NULL || (root = xmlNewNode(NULL,
@@ -168,18 +188,9 @@ evidence_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 		    NULL)) == NULL || attr(c, "path", files[i].path) ||
 		    attr(c, "sha256", files[i].sha256))
 			goto oom;
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
-	if (mem == NULL || size <= 0 || (out = malloc((size_t)size)) == NULL)
-		goto oom;
-	memcpy(out, mem, (size_t)size);
-	*len = (size_t)size;
-	xmlFree(mem);
-	xmlFreeDoc(doc);
-	return out;
+	return dump(doc, len, "evidence.xml");
 oom:
 	log_err("cannot write evidence.xml: out of memory");
-	if (mem != NULL)
-		xmlFree(mem);
 	xmlFreeDoc(doc);
 	return NULL;
 }
@@ -249,9 +260,6 @@ oscal_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 	const char *started = json_get_str(run, "started");
 	const char *finished = json_get_str(run, "finished");
 	const cJSON *c, *f, *e;
-	xmlChar *mem = NULL;
-	char *out = NULL;
-	int size = 0;
 	size_t i;
 
 	if (doc == NULL ||
@@ -402,20 +410,11 @@ oscal_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 		    "SHA-256") == -1))
 			goto oom;
 	}
-	xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
-	if (mem == NULL || size <= 0 || (out = malloc((size_t)size)) == NULL)
-		goto oom;
-	memcpy(out, mem, (size_t)size);
-	*len = (size_t)size;
-	xmlFree(mem);
-	xmlFreeDoc(doc);
 	free(res_uuid);
 	free(obs_uuid);
-	return out;
+	return dump(doc, len, "the OSCAL assessment results");
 oom:
 	log_err("cannot write the OSCAL assessment results: out of memory");
-	if (mem != NULL)
-		xmlFree(mem);
 	xmlFreeDoc(doc);
 	free(res_uuid);
 	free(obs_uuid);

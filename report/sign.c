@@ -50,6 +50,35 @@ create(const char *path, mode_t mode)
 	return fp;
 }
 
+enum pem { PEM_KEY, PEM_CERT, PEM_CMS };
+
+/* Write obj as PEM into a new file path of mode. Returns 0 or -1. */
+static int
+write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
+{
+	FILE *fp = create(path, mode);
+	int ok;
+
+	if (fp == NULL)
+		return -1;
+	switch (kind) {
+	case PEM_KEY:
+		ok = PEM_write_PrivateKey(fp, obj, NULL, NULL, 0, NULL, NULL);
+		break;
+	case PEM_CERT:
+		ok = PEM_write_X509(fp, obj);
+		break;
+	default:
+		ok = PEM_write_CMS(fp, obj);
+		break;
+	}
+	if (fclose(fp) != 0 || ok != 1) {
+		log_errno("cannot write '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 add_ext(X509 *x, int nid, const char *value)
 {
@@ -73,7 +102,6 @@ sign_keygen(const char *dir)
 	X509 *x = NULL;
 	X509_NAME *name;
 	BIGNUM *serial = NULL;
-	FILE *fp = NULL;
 	int rc = -1;
 
 	snprintf(kpath, sizeof(kpath), "%s/signing.key", dir);
@@ -104,26 +132,11 @@ sign_keygen(const char *dir)
 		goto out;
 	}
 	/* The key first: a certificate without its key is no use. */
-	if ((fp = create(kpath, 0600)) == NULL)
+	if (write_pem(kpath, 0600, PEM_KEY, pk) == -1 ||
+	    write_pem(cpath, 0644, PEM_CERT, x) == -1)
 		goto out;
-	if (PEM_write_PrivateKey(fp, pk, NULL, NULL, 0, NULL, NULL) != 1 ||
-	    fclose(fp) != 0) {
-		fp = NULL;
-		log_errno("cannot write '%s'", kpath);
-		goto out;
-	}
-	if ((fp = create(cpath, 0644)) == NULL)
-		goto out;
-	if (PEM_write_X509(fp, x) != 1 || fclose(fp) != 0) {
-		fp = NULL;
-		log_errno("cannot write '%s'", cpath);
-		goto out;
-	}
-	fp = NULL;
 	rc = 0;
 out:
-	if (fp != NULL)
-		fclose(fp);
 	BN_free(serial);
 	X509_free(x);
 	EVP_PKEY_free(pk);
@@ -236,14 +249,8 @@ sign_detached(const char *key_path, const char *cert_path,
 		log_err("cannot sign: %s", ossl_reason());
 		goto out;
 	}
-	if ((fp = create(out_path, 0644)) == NULL)
+	if (write_pem(out_path, 0644, PEM_CMS, cms) == -1)
 		goto out;
-	if (PEM_write_CMS(fp, cms) != 1 || fclose(fp) != 0) {
-		fp = NULL;
-		log_errno("cannot write '%s'", out_path);
-		goto out;
-	}
-	fp = NULL;
 	rc = 0;
 out:
 	if (fp != NULL)
