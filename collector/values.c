@@ -74,6 +74,23 @@ typed_scalar(const char *s, size_t n, int plain)
 		if (strcmp(s, falsities[i]) == 0)
 			return cJSON_CreateFalse();
 	}
+	/* YAML 1.1 integers in hex ("0x1F") and octal ("0400"), as go-yaml. */
+	{
+		const char *d = s + (*s == '-' || *s == '+');
+		int base = strncmp(d, "0x", 2) == 0 ? 16 : d[0] == '0' &&
+		    d[1] != '\0' && d[1] != '.' ? 8 : 0;
+
+		if (base != 0 && d[base == 16 ? 2 : 1] != '\0') {
+			long long v;
+
+			errno = 0;
+			v = strtoll(d, &end, base);
+			if (*end == '\0' && errno == 0 &&
+			    (v < 0 ? -v : v) < 9007199254740992LL)
+				return cJSON_CreateNumber((double)(*s == '-' ?
+				    -v : v));
+		}
+	}
 	if (strspn(s, "+-0123456789.eE") == n && strpbrk(s, "0123456789")) {
 		double d;
 

@@ -31,7 +31,8 @@ static void
 test_typing(void **state)
 {
 	cJSON *v = yaml("a: yes\nb: \"yes\"\nc: 12\nd: 1.5\ne: ~\nf: off\n"
-	    "g: 0x1F\nh: 12345678901234567890\ni: !!str true\nj:\n");
+	    "g: 0x1F\nh: 12345678901234567890\ni: !!str true\nj:\nk: 0400\n"
+	    "l: 0.5\nm: 0xZZ\n");
 
 	(void)state;
 	assert_non_null(v);
@@ -41,12 +42,16 @@ test_typing(void **state)
 	assert_true(values_get(v, "d")->valuedouble == 1.5);
 	assert_true(cJSON_IsNull(values_get(v, "e")));
 	assert_true(cJSON_IsFalse(values_get(v, "f")));
-	/* Beyond 2^53, or not decimal: kept as text, never rounded. */
-	assert_string_equal(values_get(v, "g")->valuestring, "0x1F");
+	/* Hex and octal as YAML 1.1 (go-yaml) reads them. */
+	assert_int_equal(values_get(v, "g")->valuedouble, 31);
+	assert_int_equal(values_get(v, "k")->valuedouble, 256);
+	/* Beyond 2^53: kept as text, never rounded. */
 	assert_string_equal(values_get(v, "h")->valuestring,
 	    "12345678901234567890");
 	assert_string_equal(values_get(v, "i")->valuestring, "true");
 	assert_true(cJSON_IsNull(values_get(v, "j")));
+	assert_true(values_get(v, "l")->valuedouble == 0.5);
+	assert_string_equal(values_get(v, "m")->valuestring, "0xZZ");
 	cJSON_Delete(v);
 
 	/* An empty file is an empty map; a list or two documents are not. */
@@ -430,8 +435,12 @@ test_deploy(void **state)
 	assert_string_equal(cJSON_GetArrayItem(values_get(ctr, "args"), 0)->
 	    valuestring, "run");
 	cJSON_ArrayForEach(v, values_get(pod, "volumes"))
-		if (values_get(v, "secret.secretName") != NULL)
+		if (values_get(v, "secret.secretName") != NULL) {
+			/* 0400: only its owner may read the key. */
+			assert_int_equal(values_get(v, "secret.defaultMode")->
+			    valuedouble, 0400);
 			secret_vol = 1;
+		}
 	assert_true(secret_vol);
 	snprintf(path, sizeof(path), "%s/k8s/pvc.yaml", samples);
 	assert_non_null(pvc = values_read_file(path));
