@@ -20,6 +20,7 @@
 
 #include "bundle.h"
 #include "controls.h"
+#include "drift.h"
 #include "evidence_xml.h"
 #include "html.h"
 #include "sign.h"
@@ -145,6 +146,32 @@ rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
 	return 0;
 }
 
+/* The run before run, or 0 for none (or on error: then no section). */
+struct prev {
+	int64_t	 run;
+	int64_t	 found;
+};
+
+static int
+find_prev(const struct store_run_info *ri, void *arg)
+{
+	struct prev *p = arg;
+
+	if (ri->id < p->run && ri->id > p->found)
+		p->found = ri->id;
+	return 0;
+}
+
+static int64_t
+previous_run(struct store *st, int64_t run)
+{
+	struct prev p = { run, 0 };
+
+	if (store_list_runs(st, 0, find_prev, &p) == -1)
+		return 0;
+	return p.found;
+}
+
 int
 bundle_write(struct store *st, int64_t run, const char *dir,
     const char *key, const char *cert)
@@ -192,6 +219,10 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	}
 	/* The findings, for machines, citing the files written so far. */
 	{
+		int64_t prev = previous_run(st, ri.id);
+		cJSON *changes = prev > 0 ? drift_compute(st, prev, ri.id) :
+		    NULL;
+
 		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
 		cJSON *eval = NULL;
 		char *xml = NULL;
@@ -208,16 +239,19 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		char *oscal = NULL;
 		size_t olen = 0;
 
-		ok = xf != NULL && (eval = controls_evaluate(st, ri.id)) !=
-		    NULL && (oscal = oscal_xml(info, eval, xf, w.nfiles,
-		    &olen)) != NULL && (xml = evidence_xml(info, eval, xf,
-		    w.nfiles, &xlen)) != NULL && put_file(&w, "evidence.xml",
+		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
+		    (eval = controls_evaluate(st, ri.id)) != NULL &&
+		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
+		    NULL && (xml = evidence_xml(info, eval, changes,
+		    (long long)prev, xf, w.nfiles, &xlen)) != NULL &&
+		    put_file(&w, "evidence.xml",
 		    xml, xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
 		    NULL && put_file(&w, "report.html", html, hlen) == 0 &&
 		    put_file(&w, "oscal-assessment-results.xml", oscal, olen) ==
 		    0;
 		if (xf == NULL)
 			log_errno("bundle");
+		cJSON_Delete(changes);
 		free(oscal);
 		free(html);
 		free(xml);

@@ -102,8 +102,9 @@ text_child(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *s)
 }
 
 char *
-evidence_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
-    size_t nfiles, size_t *len)
+evidence_xml(const cJSON *run, const cJSON *eval, const cJSON *changes,
+    long long previous, const struct xml_file *files, size_t nfiles,
+    size_t *len)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, n, list, c;
@@ -138,6 +139,26 @@ evidence_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 	    num_attr(n, "nodes", sum, "nodes") == -1 ||
 	    num_attr(n, "endpoints", sum, "endpoints") == -1)
 		goto oom;
+	/* What changed since the previous run, when there was one. */
+	if (previous > 0) {
+		char prev[32];
+
+		snprintf(prev, sizeof(prev), "%lld", previous);
+		if ((list = xmlNewChild(root, ns,
+		    (const xmlChar *)"since-last-run", NULL)) == NULL ||
+		    attr(list, "previous-run", prev) == -1)
+			goto oom;
+		cJSON_ArrayForEach(it, changes)
+			if ((c = xmlNewChild(list, ns, (const xmlChar *)
+			    "change", NULL)) == NULL ||
+			    attr(c, "kind", json_get_str(it, "kind")) ||
+			    attr(c, "subject", json_get_str(it, "subject")) ||
+			    attr(c, "change", json_get_str(it, "change")) ||
+			    attr(c, "field", json_get_str(it, "field")) ||
+			    attr(c, "from", json_get_str(it, "from")) ||
+			    attr(c, "to", json_get_str(it, "to")))
+				goto oom;
+	}
 	if ((list = xmlNewChild(root, ns, (const xmlChar *)"checks", NULL)) ==
 	    NULL)
 		goto oom;

@@ -23,10 +23,13 @@ struct xml_file {
 
 /*
  * The XML document for run (store_run_info_json()), the evaluation
- * (controls_evaluate()) and the bundle's evidence files. Returns a new
- * buffer of *len bytes, or NULL after logging.
+ * (controls_evaluate()), what changed since the previous run (changes
+ * from drift_compute() and that run's id; NULL and 0 for a first run) and
+ * the bundle's evidence files. Returns a new buffer of *len bytes, or
+ * NULL after logging.
  */
 char	*evidence_xml(const struct cJSON *run, const struct cJSON *eval,
+	    const struct cJSON *changes, long long previous,
 	    const struct xml_file *files, size_t nfiles, size_t *len);
 
 /*

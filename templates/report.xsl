@@ -95,6 +95,30 @@
           </xsl:otherwise>
         </xsl:choose>
 
+        <h2 id="since">Since the last run</h2>
+        <xsl:choose>
+          <xsl:when test="not(e:since-last-run)"><p>This is the first run in the store.</p></xsl:when>
+          <xsl:when test="count(e:since-last-run/e:change) = 0">
+            <p>Nothing changed since run <xsl:value-of select="e:since-last-run/@previous-run"/>.</p>
+          </xsl:when>
+          <xsl:otherwise>
+            <p><xsl:value-of select="count(e:since-last-run/e:change)"/> changes since run
+              <xsl:value-of select="e:since-last-run/@previous-run"/>.</p>
+            <table>
+              <tr><th>what</th><th>subject</th><th>change</th><th>from</th><th>to</th></tr>
+              <xsl:for-each select="e:since-last-run/e:change">
+                <tr>
+                  <td><xsl:value-of select="@kind"/><xsl:if test="@field != '-'">: <xsl:value-of select="@field"/></xsl:if></td>
+                  <td><xsl:value-of select="@subject"/></td>
+                  <td><xsl:value-of select="@change"/></td>
+                  <td><xsl:value-of select="@from"/></td>
+                  <td><xsl:value-of select="@to"/></td>
+                </tr>
+              </xsl:for-each>
+            </table>
+          </xsl:otherwise>
+        </xsl:choose>
+
         <h2 id="modules">Modules and components</h2>
         <xsl:variable name="mods" select="e:findings/e:finding[@check = 'FIPS-MODULES' and @result != 'not-applicable']"/>
         <xsl:choose>

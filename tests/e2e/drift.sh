@@ -73,6 +73,18 @@ check "tls: new suite named" grep -qx "+ endpoint 127.0.0.1:$port: suite TLSv1.2
 run 0 "$FIPSEV" history --endpoint "127.0.0.1:$port" --db "$tdb" --json
 check "history: an endpoint's suites over time" [ "$(jq -c '[.[] | .suites | length]' "$T/out")" = '[1,2]' ]
 
+# --- the report says what changed since the last run ------------------------------
+"$FIPSEV" keygen --out "$T/rkeys" > /dev/null
+XSD=$SAMPLES/../templates/evidence.xsd
+for r in 1 2; do
+	run 0 "$FIPSEV" report "$r" --db "$db" --out "$T/r$r" --key "$T/rkeys/signing.key" --cert "$T/rkeys/signing.crt"
+	check "report $r: XML valid" xmllint --noout --schema "$XSD" "$T/r$r/evidence.xml"
+done
+check "first run: no previous" grep -q "This is the first run in the store." "$T/r1/report.html"
+check "second run: the change in the XML" [ "$(xmllint --xpath 'string(//*[local-name()="change"][@field="smp_version"]/@to)' "$T/r2/evidence.xml")" = 0.31.0 ]
+check "second run: previous run named" [ "$(xmllint --xpath 'string(//*[local-name()="since-last-run"]/@previous-run)' "$T/r2/evidence.xml")" = 1 ]
+check "second run: the changes in the page" grep -q "4 changes since run" "$T/r2/report.html"
+
 # --- prune: old runs go, the latest and the kept ones stay whole ----------------------
 cp "$db" "$T/prune.db"
 pdb=$T/prune.db
