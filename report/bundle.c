@@ -146,6 +146,63 @@ rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
 	return 0;
 }
 
+/* Runs up to run, for the chart: ids of the last CHART_RUNS. */
+#define CHART_RUNS	30
+
+struct recent {
+	int64_t	 upto;
+	int64_t	 id[CHART_RUNS];
+	size_t	 n;
+};
+
+static int
+find_recent(const struct store_run_info *ri, void *arg)
+{
+	struct recent *r = arg;
+
+	/* Newest first: the first CHART_RUNS at or before upto. */
+	if (ri->id <= r->upto && r->n < CHART_RUNS)
+		r->id[r->n++] = ri->id;
+	return 0;
+}
+
+/* [{run, pass, fail, missing_evidence}] of recent runs, oldest first. */
+static cJSON *
+recent_history(struct store *st, int64_t upto)
+{
+	struct recent r;
+	cJSON *out = cJSON_CreateArray();
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.upto = upto;
+	if (out == NULL || store_list_runs(st, 0, find_recent, &r) == -1) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	for (i = r.n; i-- > 0;) {
+		cJSON *eval = controls_evaluate(st, r.id[i]), *sum, *o;
+
+		if (eval == NULL || (o = cJSON_CreateObject()) == NULL) {
+			cJSON_Delete(eval);
+			cJSON_Delete(out);
+			return NULL;
+		}
+		sum = cJSON_GetObjectItemCaseSensitive(eval, "summary");
+		cJSON_AddNumberToObject(o, "run", (double)r.id[i]);
+		cJSON_AddItemToObject(o, "pass", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "pass"), 1));
+		cJSON_AddItemToObject(o, "fail", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "fail"), 1));
+		cJSON_AddItemToObject(o, "missing_evidence", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "missing_evidence"),
+		    1));
+		cJSON_AddItemToArray(out, o);
+		cJSON_Delete(eval);
+	}
+	return out;
+}
+
 /* The run before run, or 0 for none (or on error: then no section). */
 struct prev {
 	int64_t	 run;
@@ -222,6 +279,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		int64_t prev = previous_run(st, ri.id);
 		cJSON *changes = prev > 0 ? drift_compute(st, prev, ri.id) :
 		    NULL;
+		cJSON *history = recent_history(st, ri.id);
 
 		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
 		cJSON *eval = NULL;
@@ -240,10 +298,11 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		size_t olen = 0;
 
 		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
+		    history != NULL &&
 		    (eval = controls_evaluate(st, ri.id)) != NULL &&
 		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
 		    NULL && (xml = evidence_xml(info, eval, changes,
-		    (long long)prev, xf, w.nfiles, &xlen)) != NULL &&
+		    (long long)prev, history, xf, w.nfiles, &xlen)) != NULL &&
 		    put_file(&w, "evidence.xml",
 		    xml, xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
 		    NULL && put_file(&w, "report.html", html, hlen) == 0 &&
@@ -252,6 +311,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		if (xf == NULL)
 			log_errno("bundle");
 		cJSON_Delete(changes);
+		cJSON_Delete(history);
 		free(oscal);
 		free(html);
 		free(xml);

@@ -103,8 +103,8 @@ text_child(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *s)
 
 char *
 evidence_xml(const cJSON *run, const cJSON *eval, const cJSON *changes,
-    long long previous, const struct xml_file *files, size_t nfiles,
-    size_t *len)
+    long long previous, const cJSON *history, const struct xml_file *files,
+    size_t nfiles, size_t *len)
 {
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	xmlNodePtr root, n, list, c;
@@ -157,6 +157,20 @@ evidence_xml(const cJSON *run, const cJSON *eval, const cJSON *changes,
 			    attr(c, "field", json_get_str(it, "field")) ||
 			    attr(c, "from", json_get_str(it, "from")) ||
 			    attr(c, "to", json_get_str(it, "to")))
+				goto oom;
+	}
+	/* Findings of the recent runs, for the chart over time. */
+	if (cJSON_GetArraySize(history) > 0) {
+		if ((list = xmlNewChild(root, ns, (const xmlChar *)"history",
+		    NULL)) == NULL)
+			goto oom;
+		cJSON_ArrayForEach(it, history)
+			if ((c = xmlNewChild(list, ns, (const xmlChar *)"run",
+			    NULL)) == NULL || num_attr(c, "id", it, "run") ||
+			    num_attr(c, "pass", it, "pass") ||
+			    num_attr(c, "fail", it, "fail") ||
+			    num_attr(c, "missing-evidence", it,
+			    "missing_evidence"))
 				goto oom;
 	}
 	if ((list = xmlNewChild(root, ns, (const xmlChar *)"checks", NULL)) ==

@@ -24,13 +24,16 @@ struct xml_file {
 /*
  * The XML document for run (store_run_info_json()), the evaluation
  * (controls_evaluate()), what changed since the previous run (changes
- * from drift_compute() and that run's id; NULL and 0 for a first run) and
- * the bundle's evidence files. Returns a new buffer of *len bytes, or
+ * from drift_compute() and that run's id; NULL and 0 for a first run),
+ * the findings of recent runs (history: [{run, pass, fail,
+ * missing_evidence}], oldest first; may be NULL) and the bundle's
+ * evidence files. Returns a new buffer of *len bytes, or
  * NULL after logging.
  */
 char	*evidence_xml(const struct cJSON *run, const struct cJSON *eval,
 	    const struct cJSON *changes, long long previous,
-	    const struct xml_file *files, size_t nfiles, size_t *len);
+	    const struct cJSON *history, const struct xml_file *files,
+	    size_t nfiles, size_t *len);
 
 /*
  * The same run as a NIST OSCAL 1.0.6 assessment-results document (what

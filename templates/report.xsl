@@ -119,6 +119,35 @@
           </xsl:otherwise>
         </xsl:choose>
 
+        <xsl:if test="count(e:history/e:run) &gt; 1">
+          <h2 id="over-time">Findings over time</h2>
+          <xsl:variable name="max">
+            <xsl:for-each select="e:history/e:run">
+              <xsl:sort select="@pass + @fail + @missing-evidence" data-type="number" order="descending"/>
+              <xsl:if test="position() = 1"><xsl:value-of select="@pass + @fail + @missing-evidence"/></xsl:if>
+            </xsl:for-each>
+          </xsl:variable>
+          <xsl:variable name="n" select="count(e:history/e:run)"/>
+          <svg xmlns="http://www.w3.org/2000/svg" width="{$n * 24 + 40}" height="190"
+              role="img" aria-label="passed, failed and missing findings per run">
+            <xsl:for-each select="e:history/e:run">
+              <xsl:variable name="x" select="(position() - 1) * 24 + 30"/>
+              <xsl:variable name="k" select="150 div ($max + 0.0001)"/>
+              <xsl:variable name="hp" select="@pass * $k"/>
+              <xsl:variable name="hf" select="@fail * $k"/>
+              <xsl:variable name="hm" select="@missing-evidence * $k"/>
+              <rect x="{$x}" y="{160 - $hp}" width="18" height="{$hp}" fill="#6cbf6c"><title>run <xsl:value-of select="@id"/>: <xsl:value-of select="@pass"/> passed</title></rect>
+              <rect x="{$x}" y="{160 - $hp - $hf}" width="18" height="{$hf}" fill="#d05050"><title>run <xsl:value-of select="@id"/>: <xsl:value-of select="@fail"/> failed</title></rect>
+              <rect x="{$x}" y="{160 - $hp - $hf - $hm}" width="18" height="{$hm}" fill="#e0a030"><title>run <xsl:value-of select="@id"/>: <xsl:value-of select="@missing-evidence"/> without evidence</title></rect>
+              <text x="{$x + 9}" y="178" font-size="10" text-anchor="middle"><xsl:value-of select="@id"/></text>
+            </xsl:for-each>
+            <text x="22" y="14" font-size="10" text-anchor="end"><xsl:value-of select="$max"/></text>
+            <text x="22" y="160" font-size="10" text-anchor="end">0</text>
+            <line x1="26" y1="160" x2="{$n * 24 + 30}" y2="160" stroke="#444"/>
+          </svg>
+          <p class="meta">Per run: passed (green), failed (red), without evidence (orange).</p>
+        </xsl:if>
+
         <h2 id="modules">Modules and components</h2>
         <xsl:variable name="mods" select="e:findings/e:finding[@check = 'FIPS-MODULES' and @result != 'not-applicable']"/>
         <xsl:choose>

@@ -84,6 +84,11 @@ check "first run: no previous" grep -q "This is the first run in the store." "$T
 check "second run: the change in the XML" [ "$(xmllint --xpath 'string(//*[local-name()="change"][@field="smp_version"]/@to)' "$T/r2/evidence.xml")" = 0.31.0 ]
 check "second run: previous run named" [ "$(xmllint --xpath 'string(//*[local-name()="since-last-run"]/@previous-run)' "$T/r2/evidence.xml")" = 1 ]
 check "second run: the changes in the page" grep -q "4 changes since run" "$T/r2/report.html"
+check "first run: no chart of one bar" [ "$(grep -c '<svg' "$T/r1/report.html")" = 0 ]
+check "second run: two runs in the history" [ "$(xmllint --xpath 'count(//*[local-name()="history"]/*[local-name()="run"])' "$T/r2/evidence.xml")" = 2 ]
+check "second run: the failure counted" [ "$(xmllint --xpath 'string(//*[local-name()="history"]/*[local-name()="run"][@id=2]/@fail)' "$T/r2/evidence.xml")" = 1 ]
+# Three bars (passed, failed, without evidence) per run.
+check "second run: a chart of the runs" [ "$(grep -o '<rect' "$T/r2/report.html" | wc -l)" = 6 ]
 
 # --- prune: old runs go, the latest and the kept ones stay whole ----------------------
 cp "$db" "$T/prune.db"
