@@ -82,41 +82,43 @@ finding(struct collect *c, const char *fmt, ...)
 }
 
 /*
- * Read dir/name into *text. Records the file in "sources" (its SHA-256,
- * size, or why it could not be read). Returns 0, or 1 when it is missing
- * or unreadable (recorded).
+ * Read dir/name into *text. Records the file in list, when given (its
+ * SHA-256, size, or why it could not be read). Returns 0, or 1 when it is
+ * missing or unreadable.
  */
 static int
-read_source(struct collect *c, const char *name, const char *path,
-    char **text, size_t *len)
+read_source(struct collect *c, cJSON *list, const char *name,
+    const char *path, char **text, size_t *len)
 {
 	char hex[SHA256_HEX_LEN + 1];
-	cJSON *src = cJSON_CreateObject();
+	const char *err = NULL;
 	struct stat sb;
+	cJSON *src;
 
 	*text = NULL;
-	if (src == NULL || !cJSON_AddItemToArray(c->sources, src) ||
-	    json_add_str(src, "file", name)) {
+	if (stat(path, &sb) == -1 && errno == ENOENT)
+		err = "missing";
+	else if (tsv_read_file(path, SNAPSHOT_FILE_MAX, text, len) == -1)
+		err = "unreadable";	/* logged already */
+	if (list == NULL)
+		return err != NULL;
+	if ((src = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(list, src)) {
+		cJSON_Delete(src);
 		c->oom = 1;
-		return 1;
+		return err != NULL;
 	}
-	if (stat(path, &sb) == -1 && errno == ENOENT) {
-		if (json_add_str(src, "error", "missing"))
+	if (json_add_str(src, "file", name))
+		c->oom = 1;
+	else if (err != NULL) {
+		if (json_add_str(src, "error", err))
 			c->oom = 1;
-		return 1;
-	}
-	if (tsv_read_file(path, SNAPSHOT_FILE_MAX, text, len) == -1) {
-		/* Logged already; the document says so too. */
-		if (json_add_str(src, "error", "unreadable"))
-			c->oom = 1;
-		return 1;
-	}
-	if (sha256_hex(*text, *len, hex) == -1 ||
+	} else if (sha256_hex(*text, *len, hex) == -1 ||
 	    json_add_str(src, "sha256", hex) ||
 	    cJSON_AddNumberToObject(src, "size", (double)*len) == NULL ||
 	    cJSON_AddNullToObject(src, "error") == NULL)
 		c->oom = 1;
-	return 0;
+	return err != NULL;
 }
 
 /* A `kubectl get -o json` list: its items, or NULL (a finding says why). */
@@ -204,7 +206,7 @@ read_list(struct collect *c, int which, int *fatal)
 	if (c->kube != NULL)
 		return api_list(c, which, fatal);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
-	if (read_source(c, name, path, &text, &len) != 0) {
+	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
 		finding(c, "%s is missing from the snapshot (make it with "
 		    "'%s > %s'): that evidence is missing", name,
 		    snapshot_files[which].command, name);
@@ -332,7 +334,10 @@ node_report(struct collect *c, const char *name, cJSON *out)
 	    "%s", c->dir != NULL ? name : path);
 	if (json_add_str(out, "report", file))
 		c->oom = 1;
-	if (read_source(c, file, path, &text, &len) != 0) {
+	/* Not listed in source.files: the report is evidence of its own,
+	 * stored under its own SHA-256, and 5,000 digests restated here
+	 * would make the cluster document new every night. */
+	if (read_source(c, NULL, file, path, &text, &len) != 0) {
 		snprintf(why, sizeof(why), "%s is missing", file);
 		no_evidence(c, name, out, why);
 		return;

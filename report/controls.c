@@ -29,6 +29,7 @@ struct doc {
 struct eval {
 	struct doc	*docs;
 	size_t		 ndocs;
+	int		 nodes;		/* node documents, read as facts */
 	const char	*collector;	/* while loading */
 	cJSON		*findings;
 	int		 oom;
@@ -100,6 +101,8 @@ count(const struct eval *e, const char *collector)
 	size_t i;
 	int n = 0;
 
+	if (strcmp(collector, "node") == 0)
+		return e->nodes;
 	for (i = 0; i < e->ndocs; i++)
 		n += strcmp(e->docs[i].collector, collector) == 0;
 	return n;
@@ -129,32 +132,43 @@ joined(const cJSON *arr, char *out, size_t len)
 	}
 }
 
+/*
+ * The node checks of one node, from the facts the store keeps of its
+ * document: the same fields the document holds, without parsing 5,000 of
+ * them on every evaluation.
+ */
+static int
+node_checks(const struct store_node *n, void *arg)
+{
+	struct eval *e = arg;
+	struct doc d = { "node", (char *)n->subject, (char *)n->sha256, NULL };
+	cJSON *reasons = cJSON_Parse(n->reasons);
+	char why[1500];
+	int fe = n->fips_enabled;
+
+	e->nodes++;
+	if (n->same_in_other) {
+		cJSON_Delete(reasons);
+		return 0;
+	}
+	finding(e, "FIPS-NODE-KERNEL", n->subject, fe == 1 ? "pass" :
+	    fe == 0 ? "fail" : "missing-evidence", &d, "%s", fe == 1 ?
+	    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
+	    "fips_enabled could not be read");
+	joined(reasons, why, sizeof(why));
+	cJSON_Delete(reasons);
+	finding(e, "FIPS-NODE-OS", n->subject, n->compliant ? "pass" : "fail",
+	    &d, "%s", n->compliant ? "the node's FIPS evidence is complete" :
+	    why[0] != '\0' ? why : "the node is not in FIPS mode");
+	return e->oom ? -1 : 0;
+}
+
 static void
 nodes(struct eval *e)
 {
 	char why[1500];
 	size_t i;
 
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(d->json,
-		    "node");
-		int fe = json_get_tristate(n, "fips_enabled");
-
-		if (strcmp(d->collector, "node") != 0)
-			continue;
-		finding(e, "FIPS-NODE-KERNEL", d->subject, fe == 1 ? "pass" :
-		    fe == 0 ? "fail" : "missing-evidence", d, "%s", fe == 1 ?
-		    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
-		    "fips_enabled could not be read");
-		joined(cJSON_GetObjectItemCaseSensitive(n, "reasons"), why,
-		    sizeof(why));
-		finding(e, "FIPS-NODE-OS", d->subject,
-		    json_get_tristate(n, "compliant") == 1 ? "pass" : "fail", d,
-		    "%s", json_get_tristate(n, "compliant") == 1 ?
-		    "the node's FIPS evidence is complete" : why[0] != '\0' ?
-		    why : "the node is not in FIPS mode");
-	}
 	/* Nodes the cluster lists whose evidence never came. */
 	for (i = 0; i < e->ndocs; i++) {
 		const struct doc *d = &e->docs[i];
@@ -377,7 +391,43 @@ catalogue(void)
 cJSON *
 controls_evaluate(struct store *st, int64_t run)
 {
-	static const char *const collectors[] = { "node", "tls", "cluster",
+	return controls_evaluate_against(st, run, 0, NULL);
+}
+
+/* Hand the parsed documents of e over as {collector: {subject: doc}}. */
+static cJSON *
+detach_docs(struct eval *e)
+{
+	cJSON *by = cJSON_CreateObject(), *c;
+	size_t i;
+
+	for (i = 0; by != NULL && i < e->ndocs; i++) {
+		struct doc *d = &e->docs[i];
+
+		if (d->json == NULL)
+			continue;
+		if ((c = cJSON_GetObjectItemCaseSensitive(by,
+		    d->collector)) == NULL)
+			c = cJSON_AddObjectToObject(by, d->collector);
+		if (c == NULL || !cJSON_AddItemToObject(c, d->subject,
+		    d->json)) {
+			cJSON_Delete(by);
+			by = NULL;
+			break;
+		}
+		d->json = NULL;
+	}
+	if (by == NULL)
+		log_err("out of memory evaluating the controls");
+	return by;
+}
+
+cJSON *
+controls_evaluate_against(struct store *st, int64_t run, int64_t other,
+    cJSON **docs)
+{
+	/* Node documents are read as the store's facts of them. */
+	static const char *const collectors[] = { "tls", "cluster",
 	    "inventory" };
 	struct eval e;
 	cJSON *out = NULL, *checks, *sum, *f;
@@ -385,6 +435,8 @@ controls_evaluate(struct store *st, int64_t run)
 	size_t i;
 
 	memset(&e, 0, sizeof(e));
+	if (docs != NULL)
+		*docs = NULL;
 	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
 		e.collector = collectors[i];
 		if (store_run_documents(st, run, collectors[i], load_doc,
@@ -399,6 +451,13 @@ controls_evaluate(struct store *st, int64_t run)
 	cJSON_AddItemToObject(out, "checks", checks);
 	if ((e.findings = cJSON_AddArrayToObject(out, "findings")) == NULL)
 		goto oom;
+	if (store_run_nodes(st, run, other, node_checks, &e) == -1) {
+		if (e.oom)
+			goto oom;
+		cJSON_Delete(out);
+		out = NULL;
+		goto out;
+	}
 	nodes(&e);
 	cluster(&e);
 	tls(&e);
@@ -423,6 +482,10 @@ controls_evaluate(struct store *st, int64_t run)
 	    NULL || json_add_str(out, "verdict", fail == 0 && missing == 0 ?
 	    "compliant" : "noncompliant"))
 		goto oom;
+	if (docs != NULL && (*docs = detach_docs(&e)) == NULL) {
+		cJSON_Delete(out);
+		out = NULL;
+	}
 	goto out;
 oom:
 	log_err("out of memory evaluating the controls");

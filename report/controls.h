@@ -23,4 +23,16 @@ struct store;
  */
 struct cJSON *controls_evaluate(struct store *st, int64_t run);
 
+/*
+ * The same, leaving out the node findings of every node whose document is
+ * the same in run other: for comparing two runs, where those findings are
+ * the same on both sides. The summary then counts only what is left.
+ * When docs is not NULL it gets the other documents the evaluation read,
+ * parsed, as {"tls": {subject: doc}, "cluster": {...}, "inventory":
+ * {...}} (the caller's to delete), so that a comparison need not read and
+ * parse them again.
+ */
+struct cJSON *controls_evaluate_against(struct store *st, int64_t run,
+	    int64_t other, struct cJSON **docs);
+
 #endif

@@ -14,46 +14,74 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-/* One run's documents, by collector and subject. */
-struct run_docs {
-	cJSON	*by;		/* {"node": {subject: doc}, "tls": {...}, ...} */
-	const char *collector;	/* while loading */
+/*
+ * A sorted view of JSON items by one or two string keys, for lookups in
+ * O(log n): clusters have thousands of nodes and findings, and a linear
+ * search per item made comparing two runs quadratic.
+ */
+struct entry {
+	const char	*k1, *k2;
+	const cJSON	*item;
+};
+
+struct index {
+	struct entry	*v;
+	size_t		 n;
 };
 
 static int
-load(const char *subject, const char *sha256, const char *text, size_t len,
-    void *arg)
+entry_cmp(const void *a, const void *b)
 {
-	struct run_docs *r = arg;
-	cJSON *c = cJSON_GetObjectItemCaseSensitive(r->by, r->collector);
-	cJSON *doc = cJSON_ParseWithLength(text, len);
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->k1, y->k1);
 
-	(void)sha256;
-	if (c == NULL)
-		c = cJSON_AddObjectToObject(r->by, r->collector);
-	if (c == NULL || doc == NULL || cJSON_GetObjectItemCaseSensitive(c,
-	    subject) != NULL || !cJSON_AddItemToObject(c, subject, doc)) {
-		cJSON_Delete(doc);
-		return c == NULL ? -1 : 0;
+	return c != 0 ? c : strcmp(x->k2, y->k2);
+}
+
+/*
+ * Index the items of arr: by their key (an object's members, k2 NULL), by
+ * their string value (k1 and k2 NULL), or by two string fields.
+ */
+static int
+index_build(struct index *ix, const cJSON *arr, const char *k1,
+    const char *k2)
+{
+	const cJSON *e;
+	size_t n = 0;
+
+	ix->n = 0;
+	ix->v = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*ix->v));
+	if (ix->v == NULL) {
+		log_errno("drift");
+		return -1;
 	}
+	cJSON_ArrayForEach(e, arr) {
+		struct entry *en = &ix->v[n++];
+
+		en->item = e;
+		en->k2 = "";
+		if (k1 == NULL)
+			en->k1 = e->string != NULL ? e->string :
+			    cJSON_IsString(e) ? e->valuestring : "";
+		else {
+			en->k1 = json_get_str(e, k1) ? json_get_str(e, k1) : "";
+			en->k2 = k2 != NULL && json_get_str(e, k2) ?
+			    json_get_str(e, k2) : "";
+		}
+	}
+	ix->n = n;
+	qsort(ix->v, ix->n, sizeof(*ix->v), entry_cmp);
 	return 0;
 }
 
-static int
-load_run(struct store *st, int64_t id, struct run_docs *r)
+static const cJSON *
+index_find(const struct index *ix, const char *k1, const char *k2)
 {
-	static const char *const collectors[] = { "node", "tls", "cluster",
-	    "inventory" };
-	size_t i;
+	struct entry key = { k1 != NULL ? k1 : "", k2 != NULL ? k2 : "", NULL };
+	const struct entry *hit;
 
-	if ((r->by = cJSON_CreateObject()) == NULL)
-		return -1;
-	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
-		r->collector = collectors[i];
-		if (store_run_documents(st, id, collectors[i], load, r) == -1)
-			return -1;
-	}
-	return 0;
+	hit = bsearch(&key, ix->v, ix->n, sizeof(*ix->v), entry_cmp);
+	return hit != NULL ? hit->item : NULL;
 }
 
 /* The printed form of a JSON value, for comparing and showing. */
@@ -118,20 +146,32 @@ field(cJSON *out, const char *kind, const char *subject, const cJSON *a,
 	return rc;
 }
 
-/* Subjects added and removed between two {subject: doc} maps. */
+/*
+ * Subjects added and removed between two {subject: doc} maps (or arrays
+ * of objects with a "subject"), a and b indexed as ia and ib.
+ */
 static int
-presence(cJSON *out, const char *kind, const cJSON *a, const cJSON *b)
+presence(cJSON *out, const char *kind, const cJSON *a, const cJSON *b,
+    const struct index *ia, const struct index *ib)
 {
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, b)
-		if (!cJSON_HasObjectItem(a, e->string) &&
-		    change(out, kind, e->string, "added", "-", NULL, NULL))
+	cJSON_ArrayForEach(e, b) {
+		const char *s = e->string != NULL ? e->string :
+		    json_get_str(e, "subject");
+
+		if (index_find(ia, s, NULL) == NULL &&
+		    change(out, kind, s, "added", "-", NULL, NULL))
 			return -1;
-	cJSON_ArrayForEach(e, a)
-		if (!cJSON_HasObjectItem(b, e->string) &&
-		    change(out, kind, e->string, "removed", "-", NULL, NULL))
+	}
+	cJSON_ArrayForEach(e, a) {
+		const char *s = e->string != NULL ? e->string :
+		    json_get_str(e, "subject");
+
+		if (index_find(ib, s, NULL) == NULL &&
+		    change(out, kind, s, "removed", "-", NULL, NULL))
 			return -1;
+	}
 	return 0;
 }
 
@@ -162,70 +202,132 @@ static int
 list_diff(cJSON *out, const char *kind, const char *subject,
     const char *label, cJSON *x, cJSON *y)
 {
-	const cJSON *e, *f;
-	int found, rc = 0;
+	struct index ix = { NULL, 0 }, iy = { NULL, 0 };
+	const cJSON *e;
+	int rc = -1;
 
-	cJSON_ArrayForEach(e, y) {
-		found = 0;
-		cJSON_ArrayForEach(f, x)
-			found |= strcmp(e->valuestring, f->valuestring) == 0;
-		if (!found && change(out, kind, subject, "added", label, NULL,
-		    e) == -1)
+	if (x == NULL || y == NULL || index_build(&ix, x, NULL, NULL) == -1 ||
+	    index_build(&iy, y, NULL, NULL) == -1)
+		goto out;
+	rc = 0;
+	cJSON_ArrayForEach(e, y)
+		if (index_find(&ix, e->valuestring, NULL) == NULL &&
+		    change(out, kind, subject, "added", label, NULL, e) == -1)
 			rc = -1;
-	}
-	cJSON_ArrayForEach(e, x) {
-		found = 0;
-		cJSON_ArrayForEach(f, y)
-			found |= strcmp(e->valuestring, f->valuestring) == 0;
-		if (!found && change(out, kind, subject, "removed", label, e,
-		    NULL) == -1)
+	cJSON_ArrayForEach(e, x)
+		if (index_find(&iy, e->valuestring, NULL) == NULL &&
+		    change(out, kind, subject, "removed", label, e, NULL) == -1)
 			rc = -1;
-	}
+out:
+	free(ix.v);
+	free(iy.v);
 	cJSON_Delete(x);
 	cJSON_Delete(y);
 	return rc;
 }
 
-static int
-nodes(cJSON *out, const cJSON *a, const cJSON *b)
+static cJSON *
+tristate(int v)
 {
-	static const char *const fields[][2] = {
-		{ "compliant", "node.compliant" },
-		{ "fips_enabled", "node.fips_enabled" },
-		{ "kernel_cmdline_fips", "node.kernel_cmdline_fips" },
-		{ "os", "node.os.pretty_name" },
-		{ "os_variant", "node.os.variant_id" },
-		{ "kernel", "node.kernel_release" },
-	};
-	const cJSON *e;
-	size_t i;
+	return v < 0 ? cJSON_CreateNull() : cJSON_CreateBool(v);
+}
 
-	if (presence(out, "node", a, b) == -1)
+static cJSON *
+string_or_null(const char *v)
+{
+	return v != NULL ? cJSON_CreateString(v) : cJSON_CreateNull();
+}
+
+/* Each node of a run as {subject, sha256, and the compared fields}. */
+static int
+node_row(const struct store_node *n, void *arg)
+{
+	cJSON *arr = arg, *o = cJSON_CreateObject();
+
+	if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "subject", n->subject) ||
+	    json_add_str(o, "sha256", n->sha256)) {
+		log_err("drift: out of memory");
 		return -1;
-	cJSON_ArrayForEach(e, b) {
-		const cJSON *old = cJSON_GetObjectItemCaseSensitive(a,
-		    e->string);
-
-		for (i = 0; old != NULL && i < sizeof(fields) /
-		    sizeof(fields[0]); i++)
-			if (field(out, "node", e->string, old, e, fields[i][0],
-			    fields[i][1]) == -1)
-				return -1;
+	}
+	/* Unchanged: its name is all presence() needs. */
+	if (n->same_in_other)
+		return 0;
+	if (!cJSON_AddItemToObject(o, "compliant", tristate(n->compliant)) ||
+	    !cJSON_AddItemToObject(o, "fips_enabled",
+	    tristate(n->fips_enabled)) ||
+	    !cJSON_AddItemToObject(o, "kernel_cmdline_fips",
+	    tristate(n->kernel_cmdline_fips)) ||
+	    !cJSON_AddItemToObject(o, "os", string_or_null(n->os_pretty_name)) ||
+	    !cJSON_AddItemToObject(o, "os_variant",
+	    string_or_null(n->os_variant_id)) ||
+	    !cJSON_AddItemToObject(o, "kernel",
+	    string_or_null(n->kernel_release))) {
+		log_err("drift: out of memory");
+		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Nodes added, removed and changed, from the facts the store keeps of each
+ * node document: a node whose document is the same (same SHA-256) has not
+ * changed, and most nodes most nights are the same.
+ */
+static int
+nodes(cJSON *out, struct store *st, int64_t from, int64_t to)
+{
+	static const char *const fields[] = { "compliant", "fips_enabled",
+	    "kernel_cmdline_fips", "os", "os_variant", "kernel" };
+	cJSON *a = cJSON_CreateArray(), *b = cJSON_CreateArray();
+	struct index ia = { NULL, 0 }, ib = { NULL, 0 };
+	const cJSON *e;
+	size_t i;
+	int rc = -1;
+
+	if (a == NULL || b == NULL ||
+	    store_run_nodes(st, from, to, node_row, a) == -1 ||
+	    store_run_nodes(st, to, from, node_row, b) == -1 ||
+	    index_build(&ia, a, "subject", NULL) == -1 ||
+	    index_build(&ib, b, "subject", NULL) == -1 ||
+	    presence(out, "node", a, b, &ia, &ib) == -1)
+		goto out;
+	cJSON_ArrayForEach(e, b) {
+		const char *subject = json_get_str(e, "subject");
+		const cJSON *old = index_find(&ia, subject, NULL);
+
+		if (old == NULL || strcmp(json_get_str(old, "sha256"),
+		    json_get_str(e, "sha256")) == 0)
+			continue;
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (field(out, "node", subject, old, e, fields[i],
+			    fields[i]) == -1)
+				goto out;
+	}
+	rc = 0;
+out:
+	free(ia.v);
+	free(ib.v);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	return rc;
 }
 
 static int
 endpoints(cJSON *out, const cJSON *a, const cJSON *b)
 {
+	struct index ia = { NULL, 0 }, ib = { NULL, 0 };
 	const cJSON *e;
+	int rc = -1;
 
-	if (presence(out, "endpoint", a, b) == -1)
-		return -1;
+	if (index_build(&ia, a, NULL, NULL) == -1 ||
+	    index_build(&ib, b, NULL, NULL) == -1 ||
+	    presence(out, "endpoint", a, b, &ia, &ib) == -1)
+		goto out;
 	cJSON_ArrayForEach(e, b) {
 		const cJSON *x = cJSON_GetArrayItem(
-		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-		    a, e->string), "endpoints"), 0);
+		    cJSON_GetObjectItemCaseSensitive(index_find(&ia, e->string,
+		    NULL), "endpoints"), 0);
 		const cJSON *y = cJSON_GetArrayItem(
 		    cJSON_GetObjectItemCaseSensitive(e, "endpoints"), 0);
 
@@ -249,9 +351,13 @@ endpoints(cJSON *out, const cJSON *a, const cJSON *b)
 		    cJSON_GetObjectItemCaseSensitive(x, "sigalgs"), "name",
 		    NULL), list_of(cJSON_GetObjectItemCaseSensitive(y,
 		    "sigalgs"), "name", NULL)) == -1)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	free(ia.v);
+	free(ib.v);
+	return rc;
 }
 
 /* "a.b.c=value" for every leaf of a values tree, into arr. */
@@ -356,26 +462,24 @@ inventory(cJSON *out, const cJSON *a, const cJSON *b)
 	    inventory_list(x), inventory_list(y));
 }
 
-/* Findings whose result changed, from the controls of both runs. */
+/* Findings whose result changed, from the evaluations of both runs. */
 static int
-findings(cJSON *out, struct store *st, int64_t from, int64_t to)
+findings(cJSON *out, const cJSON *a, const cJSON *b)
 {
-	cJSON *a = controls_evaluate(st, from), *b = controls_evaluate(st, to);
+	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(a, "findings");
+	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(b, "findings");
+	struct index ia = { NULL, 0 }, ib = { NULL, 0 };
 	const cJSON *f, *g;
 	int rc = -1;
 
-	if (a == NULL || b == NULL)
+	if (index_build(&ia, fa, "check", "subject") == -1 ||
+	    index_build(&ib, fb, "check", "subject") == -1)
 		goto out;
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(b, "findings")) {
-		const cJSON *match = NULL;
+	cJSON_ArrayForEach(g, fb) {
+		const cJSON *match = index_find(&ia, json_get_str(g, "check"),
+		    json_get_str(g, "subject"));
 		char subject[1200];
 
-		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(a,
-		    "findings"))
-			if (strcmp(json_get_str(f, "check"), json_get_str(g,
-			    "check")) == 0 && strcmp(json_get_str(f, "subject"),
-			    json_get_str(g, "subject")) == 0)
-				match = f;
 		snprintf(subject, sizeof(subject), "%s %s",
 		    json_get_str(g, "check"), json_get_str(g, "subject"));
 		if (match != NULL && strcmp(json_get_str(match, "result"),
@@ -390,52 +494,53 @@ findings(cJSON *out, struct store *st, int64_t from, int64_t to)
 		    "result")) == -1)
 			goto out;
 	}
-	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(a, "findings")) {
-		const cJSON *match = NULL;
+	cJSON_ArrayForEach(f, fa) {
 		char subject[1200];
 
-		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(b,
-		    "findings"))
-			if (strcmp(json_get_str(f, "check"), json_get_str(g,
-			    "check")) == 0 && strcmp(json_get_str(f, "subject"),
-			    json_get_str(g, "subject")) == 0)
-				match = g;
 		snprintf(subject, sizeof(subject), "%s %s",
 		    json_get_str(f, "check"), json_get_str(f, "subject"));
-		if (match == NULL && change(out, "finding", subject, "removed",
-		    "result", cJSON_GetObjectItemCaseSensitive(f, "result"),
-		    NULL) == -1)
+		if (index_find(&ib, json_get_str(f, "check"), json_get_str(f,
+		    "subject")) == NULL && change(out, "finding", subject,
+		    "removed", "result", cJSON_GetObjectItemCaseSensitive(f,
+		    "result"), NULL) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	cJSON_Delete(a);
-	cJSON_Delete(b);
+	free(ia.v);
+	free(ib.v);
 	return rc;
 }
 
 cJSON *
 drift_compute(struct store *st, int64_t from, int64_t to)
 {
-	struct run_docs a = { NULL, NULL }, b = { NULL, NULL };
-	cJSON *out = cJSON_CreateArray();
+	cJSON *out = cJSON_CreateArray(), *a_docs = NULL, *b_docs = NULL;
+	cJSON *a = NULL, *b = NULL;
 
-	if (out == NULL || load_run(st, from, &a) == -1 ||
-	    load_run(st, to, &b) == -1 ||
-	    nodes(out, cJSON_GetObjectItemCaseSensitive(a.by, "node"),
-	    cJSON_GetObjectItemCaseSensitive(b.by, "node")) == -1 ||
-	    endpoints(out, cJSON_GetObjectItemCaseSensitive(a.by, "tls"),
-	    cJSON_GetObjectItemCaseSensitive(b.by, "tls")) == -1 ||
-	    cluster(out, a.by, b.by) == -1 ||
-	    inventory(out, a.by, b.by) == -1 ||
-	    findings(out, st, from, to) == -1) {
+	/*
+	 * Nodes found the same in both runs have the same findings: each
+	 * evaluation leaves them out, and hands over the other documents it
+	 * parsed for the comparisons below.
+	 */
+	if (out == NULL ||
+	    (a = controls_evaluate_against(st, from, to, &a_docs)) == NULL ||
+	    (b = controls_evaluate_against(st, to, from, &b_docs)) == NULL ||
+	    nodes(out, st, from, to) == -1 ||
+	    endpoints(out, cJSON_GetObjectItemCaseSensitive(a_docs, "tls"),
+	    cJSON_GetObjectItemCaseSensitive(b_docs, "tls")) == -1 ||
+	    cluster(out, a_docs, b_docs) == -1 ||
+	    inventory(out, a_docs, b_docs) == -1 ||
+	    findings(out, a, b) == -1) {
 		log_err("cannot compare runs %lld and %lld", (long long)from,
 		    (long long)to);
 		cJSON_Delete(out);
 		out = NULL;
 	}
-	cJSON_Delete(a.by);
-	cJSON_Delete(b.by);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	cJSON_Delete(a_docs);
+	cJSON_Delete(b_docs);
 	return out;
 }
 

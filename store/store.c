@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "collector/cluster.h"
 #include "collector/node.h"
@@ -34,6 +35,7 @@ struct store {
 	sqlite3	*db;
 	char	*path;
 	int64_t	 run_id;	/* the open run, 0 when none */
+	int64_t	 prev_run;	/* the last complete run before it, or 0 */
 	int	 nodes;		/* nodes added to the open run */
 	int	 nodes_failing;
 	int	 endpoints;	/* TLS endpoints added to the open run */
@@ -387,6 +389,17 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	if (step_done(st, stmt, "cannot record the run") == -1)
 		goto fail;
 	st->run_id = sqlite3_last_insert_rowid(st->db);
+	if (prepare(st, "SELECT coalesce(max(id), 0) FROM runs WHERE "
+	    "status = 'complete' AND id < ?", &stmt) == -1)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, st->run_id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		store_err(st, "cannot find the previous run");
+		sqlite3_finalize(stmt);
+		goto fail;
+	}
+	st->prev_run = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
 	st->nodes = 0;
 	st->nodes_failing = 0;
 	st->endpoints = 0;
@@ -397,6 +410,7 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->run_id = 0;
 	return -1;
 }
 
@@ -409,50 +423,115 @@ store_run_abort(struct store *st)
 	st->run_id = 0;
 }
 
-/* Store a document once, keyed by its SHA-256; hex gets the digest. */
+/*
+ * Documents smaller than this are stored as they are: deflate would save
+ * little and cost a call on every read.
+ */
+#define DEFLATE_MIN	512
+
+/*
+ * Store a document once, keyed by its SHA-256 (of the bytes as given);
+ * hex gets the digest. The body is deflated when that makes it smaller;
+ * JSON evidence usually shrinks three to fifty times.
+ */
 static int
 put_document(struct store *st, const char *body, size_t len,
     const char *media_type, char hex[SHA256_HEX_LEN + 1])
 {
 	sqlite3_stmt *stmt;
+	unsigned char *z = NULL;
+	uLongf zlen = 0;
+	int rc, exists;
 
 	if (sha256_hex(body, len, hex) == -1)
 		return -1;
-	if (prepare(st, "INSERT INTO documents (sha256, media_type, size, body) "
-	    "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING", &stmt) == -1)
+	/* Most nights most documents are already there: skip the deflate. */
+	if (prepare(st, "SELECT 1 FROM documents WHERE sha256 = ?", &stmt) == -1)
 		return -1;
+	bind_text(stmt, 1, hex);
+	exists = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	if (exists)
+		return 0;
+	if (len >= DEFLATE_MIN && len <= ULONG_MAX / 2) {
+		zlen = compressBound((uLong)len);
+		if ((z = malloc(zlen)) != NULL &&
+		    (compress2(z, &zlen, (const Bytef *)body, (uLong)len,
+		    Z_DEFAULT_COMPRESSION) != Z_OK || zlen >= len)) {
+			free(z);
+			z = NULL;
+		}
+	}
+	if (prepare(st, "INSERT INTO documents (sha256, media_type, size, body, "
+	    "encoding) VALUES (?, ?, ?, ?, ?)", &stmt) == -1) {
+		free(z);
+		return -1;
+	}
 	bind_text(stmt, 1, hex);
 	bind_text(stmt, 2, media_type);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)len);
-	sqlite3_bind_blob64(stmt, 4, body, (sqlite3_uint64)len, SQLITE_STATIC);
-	return step_done(st, stmt, "cannot store a document");
+	if (z != NULL)
+		sqlite3_bind_blob64(stmt, 4, z, (sqlite3_uint64)zlen,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_blob64(stmt, 4, body, (sqlite3_uint64)len,
+		    SQLITE_STATIC);
+	bind_text(stmt, 5, z != NULL ? "deflate" : "identity");
+	rc = step_done(st, stmt, "cannot store a document");
+	free(z);
+	return rc;
 }
 
-/* Add one row to evidence; a duplicate subject is named. */
+/*
+ * Record that the open run cites hex as collector's evidence for subject:
+ * the span that ended with the previous run grows by one when the document
+ * is the same; otherwise a new span starts. A subject twice in one run is
+ * named.
+ */
 static int
 add_evidence(struct store *st, const char *collector, const char *subject,
     const char *hex)
 {
 	sqlite3_stmt *stmt;
+	int twice;
 
-	if (prepare(st, "INSERT INTO evidence (run_id, collector, subject, "
-	    "sha256) VALUES (?, ?, ?, ?)", &stmt) == -1)
+	if (prepare(st, "SELECT 1 FROM evidence_spans WHERE collector = ? AND "
+	    "subject = ? AND last_run = ?", &stmt) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, st->run_id);
-	bind_text(stmt, 2, collector);
-	bind_text(stmt, 3, subject);
-	bind_text(stmt, 4, hex);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
-			log_err("store '%s': %s evidence '%s' appears twice in "
-			    "one run", st->path, collector, subject);
-		else
-			store_err(st, "cannot record evidence");
-		sqlite3_finalize(stmt);
+	bind_text(stmt, 1, collector);
+	bind_text(stmt, 2, subject);
+	sqlite3_bind_int64(stmt, 3, st->run_id);
+	twice = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	if (twice) {
+		log_err("store '%s': %s evidence '%s' appears twice in one run",
+		    st->path, collector, subject);
 		return -1;
 	}
-	sqlite3_finalize(stmt);
-	return 0;
+	if (st->prev_run > 0) {
+		if (prepare(st, "UPDATE evidence_spans SET last_run = ? WHERE "
+		    "collector = ? AND subject = ? AND last_run = ? AND "
+		    "sha256 = ?", &stmt) == -1)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, st->run_id);
+		bind_text(stmt, 2, collector);
+		bind_text(stmt, 3, subject);
+		sqlite3_bind_int64(stmt, 4, st->prev_run);
+		bind_text(stmt, 5, hex);
+		if (step_done(st, stmt, "cannot record evidence") == -1)
+			return -1;
+		if (sqlite3_changes(st->db) == 1)
+			return 0;
+	}
+	if (prepare(st, "INSERT INTO evidence_spans (collector, subject, "
+	    "sha256, first_run, last_run) VALUES (?, ?, ?, ?, ?)", &stmt) == -1)
+		return -1;
+	bind_text(stmt, 1, collector);
+	bind_text(stmt, 2, subject);
+	bind_text(stmt, 3, hex);
+	sqlite3_bind_int64(stmt, 4, st->run_id);
+	sqlite3_bind_int64(stmt, 5, st->run_id);
+	return step_done(st, stmt, "cannot record evidence");
 }
 
 /*
@@ -547,12 +626,14 @@ store_run_add_node(struct store *st, const char *json, size_t len)
 	    add_evidence(st, "node", subject, hex) == -1)
 		goto out;
 
-	if (prepare(st, "INSERT INTO node_facts (run_id, node, compliant, "
+	/* The same document has the same facts: once is enough. */
+	if (prepare(st, "INSERT INTO node_documents (sha256, node, compliant, "
 	    "fips_enabled, kernel_cmdline_fips, os_id, os_version_id, "
 	    "os_variant_id, os_pretty_name, os_fips_variant, kernel_release, "
-	    "reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
+	    "reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (sha256) DO NOTHING", &stmt) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, st->run_id);
+	bind_text(stmt, 1, hex);
 	bind_text(stmt, 2, subject);
 	sqlite3_bind_int(stmt, 3, compliant);
 	bind_tristate(stmt, 4, json_get_tristate(node, "fips_enabled"));
@@ -915,12 +996,17 @@ store_run_commit(struct store *st, int64_t *run_id)
 		goto fail;
 	}
 	if (prepare(st, "UPDATE runs SET finished_utc = ?, status = 'complete', "
-	    "verdict = ? WHERE id = ?", &stmt) == -1)
+	    "verdict = ?, nodes = ?, nodes_compliant = ?, endpoints = ?, "
+	    "endpoints_compliant = ? WHERE id = ?", &stmt) == -1)
 		goto fail;
 	bind_text(stmt, 1, finished);
 	bind_text(stmt, 2, st->nodes_failing == 0 && st->endpoints_failing == 0 &&
 	    st->clusters_failing == 0 ? "compliant" : "noncompliant");
-	sqlite3_bind_int64(stmt, 3, st->run_id);
+	sqlite3_bind_int(stmt, 3, st->nodes);
+	sqlite3_bind_int(stmt, 4, st->nodes - st->nodes_failing);
+	sqlite3_bind_int(stmt, 5, st->endpoints);
+	sqlite3_bind_int(stmt, 6, st->endpoints - st->endpoints_failing);
+	sqlite3_bind_int64(stmt, 7, st->run_id);
 	if (step_done(st, stmt, "cannot finish the run") == -1)
 		goto fail;
 	testhook("store-before-commit");
@@ -975,13 +1061,8 @@ store_run_info_json(const struct store_run_info *ri)
 
 #define RUN_COLUMNS \
 	"SELECT r.id, r.started_utc, r.finished_utc, r.tool_version, r.host, " \
-	"r.status, r.verdict, " \
-	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id), " \
-	"(SELECT count(*) FROM node_facts n WHERE n.run_id = r.id " \
-	"AND n.compliant = 1), " \
-	"(SELECT count(*) FROM tls_facts t WHERE t.run_id = r.id), " \
-	"(SELECT count(*) FROM tls_facts t WHERE t.run_id = r.id " \
-	"AND t.compliant = 1) FROM runs r WHERE r.status = 'complete' "
+	"r.status, r.verdict, r.nodes, r.nodes_compliant, r.endpoints, " \
+	"r.endpoints_compliant FROM runs r WHERE r.status = 'complete' "
 
 static char *
 column_dup(sqlite3_stmt *stmt, int i)
@@ -1067,32 +1148,154 @@ store_get_run(struct store *st, int64_t id, struct store_run_info *ri)
 	return ret;
 }
 
+/*
+ * The bytes of the document in the current row of stmt (columns: sha256,
+ * encoding, size, body from col on), inflated into *buf (grown as needed)
+ * when stored deflated, and checked against the digest they are stored
+ * under: evidence that no longer hashes to its key is never handed on.
+ */
+static const char *
+document_bytes(struct store *st, sqlite3_stmt *stmt, int col,
+    unsigned char **buf, size_t *cap, size_t *len)
+{
+	const char *hex = (const char *)sqlite3_column_text(stmt, col);
+	const char *enc = (const char *)sqlite3_column_text(stmt, col + 1);
+	sqlite3_int64 size = sqlite3_column_int64(stmt, col + 2);
+	const void *body = sqlite3_column_blob(stmt, col + 3);
+	int n = sqlite3_column_bytes(stmt, col + 3);
+	char got[SHA256_HEX_LEN + 1];
+	const char *out = body != NULL ? body : "";
+	uLongf zlen;
+
+	if (hex == NULL || enc == NULL || size < 0) {
+		log_err("store '%s': a document row is damaged", st->path);
+		return NULL;
+	}
+	if (strcmp(enc, "deflate") == 0) {
+		if ((uint64_t)size > SIZE_MAX - 1 ||
+		    (uint64_t)size > ULONG_MAX) {
+			log_err("store '%s': document %s is too large", st->path,
+			    hex);
+			return NULL;
+		}
+		if ((size_t)size + 1 > *cap) {
+			unsigned char *p = realloc(*buf, (size_t)size + 1);
+
+			if (p == NULL) {
+				log_errno("store '%s': document %s", st->path,
+				    hex);
+				return NULL;
+			}
+			*buf = p;
+			*cap = (size_t)size + 1;
+		}
+		zlen = (uLongf)size;
+		if (uncompress(*buf, &zlen, body != NULL ? body : (const void *)"",
+		    (uLong)n) != Z_OK || zlen != (uLongf)size) {
+			log_err("store '%s': document %s does not inflate to its "
+			    "%lld bytes", st->path, hex, (long long)size);
+			return NULL;
+		}
+		(*buf)[zlen] = '\0';
+		out = (const char *)*buf;
+		*len = (size_t)zlen;
+	} else
+		*len = (size_t)n;
+	if (sha256_hex(out, *len, got) == -1)
+		return NULL;
+	if (strcmp(got, hex) != 0) {
+		log_err("store '%s': document %s no longer has that SHA-256: "
+		    "the store was altered", st->path, hex);
+		return NULL;
+	}
+	return out;
+}
+
 int
 store_run_documents(struct store *st, int64_t id, const char *collector,
     int (*fn)(const char *, const char *, const char *, size_t, void *),
     void *arg)
 {
 	sqlite3_stmt *stmt;
+	unsigned char *buf = NULL;
+	size_t cap = 0, len;
 	int rc, ret = -1;
 
-	if (prepare(st, "SELECT e.subject, e.sha256, d.body FROM evidence e "
-	    "JOIN documents d ON d.sha256 = e.sha256 "
-	    "WHERE e.run_id = ? AND e.collector = ? ORDER BY e.subject",
-	    &stmt) == -1)
+	/* The spans that cover run id: begun by then, not ended before. */
+	if (prepare(st, "SELECT e.subject, d.sha256, d.encoding, d.size, d.body "
+	    "FROM evidence_spans e JOIN documents d ON d.sha256 = e.sha256 "
+	    "WHERE e.collector = ?1 AND e.last_run >= ?2 AND "
+	    "e.first_run <= ?2 ORDER BY e.subject", &stmt) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	bind_text(stmt, 2, collector);
+	bind_text(stmt, 1, collector);
+	sqlite3_bind_int64(stmt, 2, id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *body = sqlite3_column_blob(stmt, 2);
-		int n = sqlite3_column_bytes(stmt, 2);
+		const char *body = document_bytes(st, stmt, 1, &buf, &cap, &len);
 
-		if (fn((const char *)sqlite3_column_text(stmt, 0),
-		    (const char *)sqlite3_column_text(stmt, 1),
-		    body != NULL ? body : "", (size_t)n, arg) == -1)
+		if (body == NULL || fn((const char *)sqlite3_column_text(stmt,
+		    0), (const char *)sqlite3_column_text(stmt, 1), body, len,
+		    arg) == -1)
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		store_err(st, "cannot read evidence");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(buf);
+	sqlite3_finalize(stmt);
+	return ret;
+}
+
+static int
+column_tristate(sqlite3_stmt *stmt, int i)
+{
+	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+		return -1;
+	return sqlite3_column_int(stmt, i) != 0;
+}
+
+int
+store_run_nodes(struct store *st, int64_t id, int64_t other,
+    int (*fn)(const struct store_node *, void *), void *arg)
+{
+	struct store_node n;
+	sqlite3_stmt *stmt;
+	int rc, ret = -1;
+
+	if (prepare(st, "SELECT e.subject, f.sha256, f.compliant, "
+	    "f.fips_enabled, f.kernel_cmdline_fips, f.os_pretty_name, "
+	    "f.os_variant_id, f.kernel_release, f.reasons, "
+	    "EXISTS (SELECT 1 FROM evidence_spans o WHERE o.collector = 'node' "
+	    "AND o.subject = e.subject AND o.first_run <= ?2 AND "
+	    "o.last_run >= ?2 AND o.sha256 = e.sha256) "
+	    "FROM evidence_spans e JOIN node_documents f ON f.sha256 = e.sha256 "
+	    "WHERE e.collector = 'node' AND e.last_run >= ?1 AND "
+	    "e.first_run <= ?1 ORDER BY e.subject", &stmt) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, other);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		n.subject = (const char *)sqlite3_column_text(stmt, 0);
+		n.sha256 = (const char *)sqlite3_column_text(stmt, 1);
+		n.compliant = sqlite3_column_int(stmt, 2) != 0;
+		n.fips_enabled = column_tristate(stmt, 3);
+		n.kernel_cmdline_fips = column_tristate(stmt, 4);
+		n.os_pretty_name = (const char *)sqlite3_column_text(stmt, 5);
+		n.os_variant_id = (const char *)sqlite3_column_text(stmt, 6);
+		n.kernel_release = (const char *)sqlite3_column_text(stmt, 7);
+		n.reasons = (const char *)sqlite3_column_text(stmt, 8);
+		n.same_in_other = other > 0 && sqlite3_column_int(stmt, 9);
+		if (n.subject == NULL || n.sha256 == NULL || n.reasons == NULL) {
+			log_err("store '%s': a node row is damaged", st->path);
+			goto out;
+		}
+		if (fn(&n, arg) == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(st, "cannot read node facts");
 		goto out;
 	}
 	ret = 0;
@@ -1108,8 +1311,10 @@ store_history(struct store *st, const char *kind, const char *subject,
 	static const char node_sql[] =
 	    "SELECT r.id, r.started_utc, n.compliant, n.fips_enabled, "
 	    "n.os_pretty_name, n.kernel_release, n.reasons "
-	    "FROM node_facts n JOIN runs r ON r.id = n.run_id "
-	    "WHERE n.node = ? AND r.status = 'complete' ORDER BY r.id";
+	    "FROM evidence_spans e JOIN node_documents n ON n.sha256 = e.sha256 "
+	    "JOIN runs r ON r.id BETWEEN e.first_run AND e.last_run "
+	    "WHERE e.collector = 'node' AND e.subject = ? AND "
+	    "r.status = 'complete' ORDER BY r.id";
 	static const char tls_sql[] =
 	    "SELECT r.id, r.started_utc, t.compliant, t.error, t.protocols, "
 	    "t.suites, t.groups FROM tls_facts t JOIN runs r ON r.id = t.run_id "
@@ -1175,7 +1380,7 @@ store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
 	*runs = *docs = 0;
 	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start pruning") == -1)
 		return -1;
-	/* Evidence and facts go with their run (ON DELETE CASCADE). */
+	/* Facts of a run go with it (ON DELETE CASCADE); spans below. */
 	if (prepare(st, "DELETE FROM runs WHERE started_utc < ? AND "
 	    "id != (SELECT max(id) FROM runs)", &stmt) == -1)
 		goto fail;
@@ -1183,9 +1388,14 @@ store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
 	if (step_done(st, stmt, "cannot remove old runs") == -1)
 		goto fail;
 	*runs = sqlite3_changes(st->db);
-	if (exec_simple(st, "DELETE FROM documents WHERE sha256 NOT IN "
-	    "(SELECT sha256 FROM evidence)", "cannot remove old documents") ==
-	    -1)
+	/* A span that no longer covers a run goes; node facts go with their
+	 * document (ON DELETE CASCADE). */
+	if (exec_simple(st, "DELETE FROM evidence_spans WHERE NOT EXISTS "
+	    "(SELECT 1 FROM runs r WHERE r.id BETWEEN first_run AND last_run)",
+	    "cannot remove old evidence") == -1 ||
+	    exec_simple(st, "DELETE FROM documents WHERE sha256 NOT IN "
+	    "(SELECT sha256 FROM evidence_spans)",
+	    "cannot remove old documents") == -1)
 		goto fail;
 	*docs = sqlite3_changes(st->db);
 	if (exec_simple(st, "COMMIT", "cannot commit pruning") == -1)

@@ -149,12 +149,37 @@ int	 store_get_run(struct store *st, int64_t id, struct store_run_info *ri);
 
 /*
  * Call fn with each evidence document of a run from the given collector
- * ("node", "tls", "cluster", "harness" or "inventory"), ordered by subject: the subject, the document's SHA-256 as
- * recorded, and its bytes exactly as stored.
+ * ("node", "tls", "cluster", "harness" or "inventory"), ordered by
+ * subject: the subject, the document's SHA-256 as recorded, and its bytes
+ * exactly as collected (checked against that digest).
  */
 int	 store_run_documents(struct store *st, int64_t id, const char *collector,
 	    int (*fn)(const char *subject, const char *sha256, const char *doc,
 	    size_t len, void *), void *arg);
+
+/* What the store keeps of one node document, for evaluating and drift. */
+struct store_node {
+	const char	*subject;	/* the node's name */
+	const char	*sha256;	/* of its document */
+	int		 compliant;	/* 0 or 1 */
+	int		 fips_enabled;	/* 0, 1, or -1 for unknown */
+	int		 kernel_cmdline_fips;	/* 0, 1, or -1 */
+	const char	*os_pretty_name;	/* NULL when unknown */
+	const char	*os_variant_id;
+	const char	*kernel_release;
+	const char	*reasons;	/* a JSON array of strings */
+	int		 same_in_other;	/* the other run has this document */
+};
+
+/*
+ * Call fn with the node facts of each node of run id, ordered by subject,
+ * without reading the documents themselves: what node checks and drift
+ * need, at a fraction of the cost. With other > 0, same_in_other says
+ * whether run other holds the same document for the node. The strings
+ * live until fn returns.
+ */
+int	 store_run_nodes(struct store *st, int64_t id, int64_t other,
+	    int (*fn)(const struct store_node *, void *), void *arg);
 
 /*
  * Remove the runs that started before cutoff (UTC, "YYYY-MM-DDTHH:MM:SSZ"),

@@ -12,10 +12,13 @@ TRAPS=(HUNTER2-mongo-pass LICENSE-NG-abcdef123456 'Smtp-Pa55word!'
 	MIIE-TRAP-KEY DELEGATE-TOKEN-TRAP 123456789012 DEFAULT-PG-TRAP
 	YAML-PASSWORD-TRAP YAML-ALIAS-TRAP YAML-PEM-TRAP YAML-TOKEN-TRAP)
 
-# no_secrets DB: not one trap in the database or its WAL, as raw bytes.
+# no_secrets DB: not one trap in the database or its WAL, as raw bytes,
+# nor in any document once inflated.
 no_secrets() {
 	local f t
-	for f in "$1" "$1-wal" "$1-shm"; do
+	sql "$1" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents" > "$T/all-documents"
+	[ -s "$T/all-documents" ] || die "$1: no documents to search"
+	for f in "$1" "$1-wal" "$1-shm" "$T/all-documents"; do
 		[ -e "$f" ] || continue
 		for t in "${TRAPS[@]}"; do
 			if grep -a -q -F -- "$t" "$f"; then

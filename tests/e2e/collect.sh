@@ -35,7 +35,7 @@ for i in "${!roots[@]}"; do
 	check "show $id: document equals node --json ($r)" \
 		diff <(jq -S '.evidence[0].document' "$T/show.json") <(jq -S . "$T/node.json")
 	sha=$(jq -r '.evidence[0].sha256' "$T/show.json")
-	sql "$db" "SELECT writefile('$T/body', body) FROM documents WHERE sha256 = '$sha'" > /dev/null
+	sql "$db" "SELECT writefile('$T/body', $DOC_BYTES) FROM documents WHERE sha256 = '$sha'" > /dev/null
 	check "show $id: sha256 is of the stored bytes" \
 		[ "$(sha256sum < "$T/body" | cut -d' ' -f1)" = "$sha" ]
 	check "show $id: run verdict" [ "$(jq -r .run.verdict "$T/show.json")" = \

@@ -104,7 +104,7 @@ check "snyk: build on VM is not Kaniko" grep -qxF "Continuous Integration|BuildA
 check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness: ff.enabled" <<< "$i"
 check "snyk: malformed JSON is unknown, not a pass" grep -qx -- "-|Harness API|unknown|Harness API" <<< "$i"
 harness_doc() {
-	sql "$db" "SELECT CAST(body AS TEXT) FROM documents WHERE CAST(body AS TEXT) LIKE '{\"format\":\"fipsev-harness/1\"%'"
+	sql "$db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents WHERE CAST($DOC_BYTES AS TEXT) LIKE '{\"format\":\"fipsev-harness/1\"%'"
 }
 check "snyk: the broken pipeline named" grep -q 'pipeline default/payments/broken: the answer is not JSON' <(harness_doc)
 

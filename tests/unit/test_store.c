@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/schema.h"
 #include "store/store.h"
 #include "util/digest.h"
 
@@ -257,6 +258,192 @@ test_refusals_keep_store_intact(void **state)
 	assert_int_equal(query_int("SELECT count(*) FROM documents"), 1);
 }
 
+/* Run one statement on the file directly, outside fipsev. */
+static void
+exec_raw(const char *sql)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static int
+count_history(int64_t run, const char *started, const struct cJSON *row,
+    void *arg)
+{
+	struct seen *s = arg;
+
+	(void)started;
+	(void)row;
+	s->ids[s->n++] = run;
+	return 0;
+}
+
+/*
+ * A run that finds a node as it was costs no new row: evidence is a span of
+ * runs. A node that leaves and comes back starts a new span; runs still
+ * read as before, one by one.
+ */
+static void
+test_spans(void **state)
+{
+	struct store *st;
+	struct seen s;
+	int64_t r[4];
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	r[0] = record(st, DOC_OK, DOC_BAD_NODE("n2"));
+	r[1] = record(st, DOC_OK, DOC_BAD_NODE("n2"));
+	r[2] = record(st, DOC_OK, NULL);
+	r[3] = record(st, DOC_OK, DOC_BAD_NODE("n2"));
+	store_close(st);
+
+	/* n1: one span 1-4; n2: 1-2 and 4-4. */
+	assert_int_equal(query_int("SELECT count(*) FROM evidence_spans"), 3);
+	assert_int_equal(query_int("SELECT last_run FROM evidence_spans "
+	    "WHERE subject = 'n1'"), r[3]);
+	assert_int_equal(query_int("SELECT count(*) FROM node_documents"), 2);
+	/* The views answer per run, as the tables of schema 4 did. */
+	assert_int_equal(query_int("SELECT count(*) FROM evidence"), 7);
+	assert_int_equal(query_int("SELECT count(*) FROM node_facts WHERE "
+	    "node = 'n2'"), 3);
+
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, r[2], "node", collect_docs,
+	    &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.body[0], DOC_OK);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, r[3], "node", collect_docs,
+	    &s), 0);
+	assert_int_equal(s.n, 2);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_history(st, "node", "n2", count_history, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ids[0], r[0]);
+	assert_int_equal(s.ids[1], r[1]);
+	assert_int_equal(s.ids[2], r[3]);
+	store_close(st);
+}
+
+/* Large documents are deflated, read back byte for byte, and a body that
+ * no longer hashes to its key is refused, not handed on. */
+static void
+test_deflate_and_tamper(void **state)
+{
+	struct store *st;
+	struct seen s;
+	char doc[900], reasons[600];
+	int64_t id;
+
+	(void)state;
+	memset(reasons, 'x', sizeof(reasons) - 1);
+	reasons[sizeof(reasons) - 1] = '\0';
+	snprintf(doc, sizeof(doc), "{\"format\":\"fipsev-node/1\",\"node\":{"
+	    "\"hostname\":\"big\",\"compliant\":false,\"reasons\":[\"%s\"],"
+	    "\"fips_enabled\":false}}", reasons);
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	id = record(st, doc, NULL);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, id, "node", collect_docs, &s),
+	    0);
+	assert_string_equal(s.body[0], doc);
+	store_close(st);
+	assert_int_equal(query_int("SELECT encoding = 'deflate' AND "
+	    "length(body) < size FROM documents"), 1);
+
+	/* Same length, other bytes: the digest check catches it. */
+	{
+		char sql[1200], *p = strstr(doc, "big");
+
+		p[1] = 'o';
+		snprintf(sql, sizeof(sql), "UPDATE documents SET encoding = "
+		    "'identity', body = CAST('%s' AS BLOB)", doc);
+		exec_raw(sql);
+	}
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, id, "node", collect_docs, &s),
+	    -1);
+	assert_int_equal(s.n, 0);
+	/* A body that does not inflate at all. */
+	store_close(st);
+	exec_raw("UPDATE documents SET body = x'00112233'");
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	assert_int_equal(store_run_documents(st, id, "node", collect_docs, &s),
+	    -1);
+	store_close(st);
+}
+
+/*
+ * A store written by schema 4 (evidence and node facts one row a run)
+ * opens under schema 5 with every run reading as before: consecutive runs
+ * citing one document become one span.
+ */
+static void
+test_migrate_from_4(void **state)
+{
+	struct store *st;
+	struct store_run_info ri;
+	struct seen s;
+	char sql[2048], hex[SHA256_HEX_LEN + 1], *slash;
+	sqlite3 *h;
+	int i;
+
+	(void)state;
+	slash = strrchr(db, '/');
+	*slash = '\0';
+	snprintf(sql, sizeof(sql), "mkdir -p '%s'", db);
+	assert_int_equal(system(sql), 0);
+	*slash = '/';
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(sqlite3_exec(h, store_migrations[i], NULL, NULL,
+		    NULL), SQLITE_OK);
+	assert_int_equal(sha256_hex(DOC_OK, strlen(DOC_OK), hex), 0);
+	snprintf(sql, sizeof(sql),
+	    "PRAGMA user_version = 4;"
+	    "INSERT INTO runs (id, started_utc, tool_version, host, status, "
+	    "verdict) VALUES (1, 'a', 'v', 'h', 'complete', 'compliant'), "
+	    "(2, 'b', 'v', 'h', 'complete', 'compliant'), "
+	    "(3, 'c', 'v', 'h', 'complete', 'compliant');"
+	    "INSERT INTO documents VALUES ('%s', 'application/json', %zu, "
+	    "CAST('%s' AS BLOB));"
+	    "INSERT INTO evidence VALUES (1, 'node', 'n1', '%s'), "
+	    "(2, 'node', 'n1', '%s'), (3, 'node', 'n1', '%s');"
+	    "INSERT INTO node_facts (run_id, node, compliant, fips_enabled, "
+	    "reasons) VALUES (1, 'n1', 1, 1, '[]'), (2, 'n1', 1, 1, '[]'), "
+	    "(3, 'n1', 1, 1, '[]');",
+	    hex, strlen(DOC_OK), DOC_OK, hex, hex, hex);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	assert_int_equal(store_get_run(st, 2, &ri), 0);
+	assert_int_equal(ri.nodes, 1);
+	assert_int_equal(ri.nodes_compliant, 1);
+	store_run_info_release(&ri);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_run_documents(st, 2, "node", collect_docs, &s),
+	    0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.body[0], DOC_OK);
+	/* The next run finds n1 unchanged: the one span grows to 4. */
+	assert_int_equal(record(st, DOC_OK, NULL), 4);
+	store_close(st);
+	assert_int_equal(query_int("PRAGMA user_version"), 5);
+	assert_int_equal(query_int("SELECT count(*) FROM evidence_spans"), 1);
+	assert_int_equal(query_int("SELECT first_run * 10 + last_run FROM "
+	    "evidence_spans"), 14);
+	assert_int_equal(query_int("SELECT count(*) FROM node_facts"), 4);
+	assert_int_equal(query_int("SELECT encoding = 'identity' FROM "
+	    "documents"), 1);
+}
+
 static void
 test_newer_schema_refused(void **state)
 {
@@ -334,6 +521,9 @@ main(void)
 		cmocka_unit_test_setup(test_create_and_migrate, setup),
 		cmocka_unit_test_setup(test_runs_roundtrip, setup),
 		cmocka_unit_test_setup(test_refusals_keep_store_intact, setup),
+		cmocka_unit_test_setup(test_spans, setup),
+		cmocka_unit_test_setup(test_deflate_and_tamper, setup),
+		cmocka_unit_test_setup(test_migrate_from_4, setup),
 		cmocka_unit_test_setup(test_newer_schema_refused, setup),
 		cmocka_unit_test_setup(test_not_a_database, setup),
 		cmocka_unit_test(test_store_path),
