@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "fipsev_version.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/banned.h"
 
 /* Sorted by name; "fipsev help" lists them in this order. */
@@ -99,6 +100,8 @@ main(int argc, char **argv)
 		cmd_print_usage(stdout, cmd->usage);
 		return EXIT_COMPLIANT;
 	}
+	/* Long phases show their progress when a person is watching. */
+	progress_auto();
 	if ((cmd = find_command(argv[1])) == NULL) {
 		log_err("unknown command '%s' (see 'fipsev --help')", argv[1]);
 		return EXIT_FAILURE_RUN;

@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/banned.h"
 
 struct slot {
@@ -204,9 +205,11 @@ probe_nodes(struct kube *k, const struct probe_opts *o,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods", o->ns);
+	progress_begin("probing nodes", n);
 	while (next < n || active > 0) {
 		int64_t now;
 
+		progress_step(next - active);
 		/* Start what the cap allows. */
 		while (next < n && active < (size_t)o->parallel) {
 			struct slot *sl = &slots[active];
@@ -260,6 +263,8 @@ probe_nodes(struct kube *k, const struct probe_opts *o,
 			i++;
 		}
 	}
+	progress_step(n);
+	progress_end();
 	free(slots);
 	return 0;
 }

@@ -42,6 +42,7 @@
 #include "tls_wire.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/progress.h"
 #include "util/banned.h"
 
 /* Protocol versions probed, oldest first; index into endpoint.ver[]. */
@@ -188,6 +189,7 @@ struct scan {
 	int				 max_conns;
 	double				 tokens;
 	int64_t				 refilled;
+	size_t				 eps_done;	/* endpoints with nothing left to do */
 	int				 oom;
 	/* Every code point, for offering. */
 	struct u16list			 legacy_suites, tls13_suites;
@@ -417,7 +419,8 @@ track_done(struct scan *s, struct track *t)
 	if (t->done)
 		return;
 	t->done = 1;
-	ep->tracks_left--;
+	if (--ep->tracks_left == 0)
+		s->eps_done++;
 	if (t->kind == TR_SUITES && --ep->phase1_left == 0 && !ep->timed_out)
 		phase2(s, ep);
 }
@@ -1343,6 +1346,7 @@ run(struct scan *s)
 			if (probe_start(s, t, now) == -1)
 				break;
 		}
+		progress_step(s->eps_done);
 		if (s->probes == NULL && s->ready_head == NULL)
 			break;
 		/* Deadlines: probes, endpoints, the next token. */
@@ -1961,6 +1965,7 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 	cJSON *doc = NULL, *eps;
 	int64_t now;
 	size_t i;
+	int ran;
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
@@ -1987,7 +1992,12 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 	for (i = 0; i < n; i++)
 		if (start_endpoint(&s, &s.eps[i], now) == -1)
 			goto out;
-	if (run(&s) == -1)
+	for (i = 0; i < n; i++)
+		s.eps_done += s.eps[i].tracks_left == 0;
+	progress_begin("scanning TLS endpoints", n);
+	ran = run(&s);
+	progress_end();
+	if (ran == -1)
 		goto out;
 	if ((doc = cJSON_CreateObject()) == NULL ||
 	    json_add_str(doc, "format", TLS_FORMAT) ||

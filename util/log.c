@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "progress.h"
 #include "banned.h"
 
 /*
@@ -28,6 +29,7 @@ emit(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 	for (char *p = msg; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	progress_hide();
 	fprintf(stderr, "fipsev: %s%s%s%s\n", prefix, msg,
 	    suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
 }

@@ -147,6 +147,12 @@ check "probes: evidence stored" [ "$(sql "$T/probe.db" 'SELECT count(*) FROM nod
 check "probes: stuck node named" grep -q "node ip-10-0-9-9.ec2.internal: no evidence from the node (probe pod fipsev-probe-[0-9]* did not finish within 2 s (phase Pending))" \
 	<(sql "$T/probe.db" 'SELECT findings FROM cluster_facts')
 check "probes: counts" [ "$(sql "$T/probe.db" 'SELECT nodes_listed, nodes_without_evidence FROM cluster_facts')" = "4|1" ]
+check "probes: no progress into a pipe" absent "probing nodes" "$T/err"
+# The same on a terminal (script(1)): the probes count up to every node.
+TERM=xterm script -qec "env FIPSEV_TEST_PROBE_POLL_MS=100 $FIPSEV collect --kubeconfig kc-probe \
+	--probe-image registry.example/fipsev:1 --probe-namespace fipsev-probes \
+	--probe-timeout 2 --db $T/probe-tty.db" /dev/null > "$T/tty" || true
+check "probes: progress on a terminal" grep -aq "probing nodes 4/4" "$T/tty"
 run 2 "$FIPSEV" collect --snapshot "$C/compliant" --probe-image x --db "$T/x.db"
 check "probes need the API" grep -q "go with --kubeconfig or --in-cluster" "$T/err"
 

@@ -470,4 +470,15 @@ check "missing policy" grep -q "cannot open '/nonexistent'" "$T/err"
 run 1 "$FIPSEV" scan --json no-such-host.invalid:443
 check "unresolvable host" grep -q "cannot resolve 'no-such-host.invalid'" "$T/out"
 
+# --- progress: on a terminal only -------------------------------------------------
+# script(1) gives fipsev a pseudo-terminal; its output is what a person sees.
+run 1 "$FIPSEV" scan "127.0.0.1:$PORT_fips" "127.0.0.1:$PORT_chacha"
+check "no progress into a pipe" absent "scanning TLS endpoints" "$T/err"
+TERM=xterm script -qec "$FIPSEV scan 127.0.0.1:$PORT_fips 127.0.0.1:$PORT_chacha" /dev/null > "$T/tty" || true
+check "progress on a terminal" grep -aq "scanning TLS endpoints 2/2" "$T/tty"
+# The line is erased (CR, erase to end of line) before the results.
+check "progress erased" grep -aq $'\r\033\[K127.0.0.1' "$T/tty"
+TERM=dumb script -qec "$FIPSEV scan 127.0.0.1:$PORT_fips" /dev/null > "$T/tty" || true
+check "no progress on a dumb terminal" absent "scanning TLS endpoints" "$T/tty"
+
 finish
