@@ -384,6 +384,13 @@ add_ocsp(cJSON *ev, SSL *ssl)
 }
 
 cJSON *
+tls_cert_describe(X509 *x, int depth, const struct fips_policy *p,
+    cJSON *findings, int *ok)
+{
+	return cert_json(x, depth, p, findings, ok);
+}
+
+cJSON *
 tls_cert_evidence(SSL *ssl, const struct fips_policy *p, cJSON *findings)
 {
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);

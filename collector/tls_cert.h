@@ -32,6 +32,15 @@ SSL_CTX	*tls_cert_ctx(const char *ca_file);
 int	 tls_cert_prepare(SSL *ssl, const char *sni, const char *host);
 
 /*
+ * One certificate as the chain entries below describe it (depth 0 is the
+ * server's own), classified under p; reasons it is not acceptable go to
+ * findings and clear *ok. Exposed for the fuzzer: certificates are
+ * whatever the server sends. NULL when out of memory (logged).
+ */
+struct cJSON *tls_cert_describe(X509 *x, int depth,
+	    const struct fips_policy *p, struct cJSON *findings, int *ok);
+
+/*
  * After a completed handshake: an object with "negotiated", "verification",
  * "ocsp_stapling", "chain" (one entry per certificate the server sent, each
  * classified under the policy) and "compliant". Reasons a certificate is

@@ -1,0 +1,29 @@
+/*
+ * fuzz_config.c - the "fipsev run" configuration (YAML): parsed, every key
+ * checked, turned into the arguments of the collection. FIPSEV_DB is set
+ * so that no store path is derived from the environment of the fuzzer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/run_config.h"
+#include "collector/values.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct run_config rc;
+	cJSON *cfg;
+
+	setenv("FIPSEV_DB", "/nonexistent/fuzz.db", 1);
+	if ((cfg = values_parse_yaml("fipsev.yaml", (const char *)data,
+	    size)) == NULL)
+		return 0;
+	if (run_config_check(cfg, "fipsev.yaml", &rc) == 0)
+		run_config_release(&rc);
+	cJSON_Delete(cfg);
+	return 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * fuzz_helm.c - a Helm 3 release Secret's data.release as the API gives it
+ * (base64 of base64 of gzip of JSON, or of plain JSON), decoded.
+ */
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "collector/helm.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[256];
+	cJSON *rel = helm_release_decode((const char *)data, size, err,
+	    sizeof(err));
+
+	cJSON_Delete(rel);
+	return 0;
+}
