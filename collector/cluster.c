@@ -791,8 +791,12 @@ helm(struct collect *c)
 			continue;
 		}
 		rev = revision_json(c, rel);
-		snprintf(key, sizeof(key), "%s/%s", ns != NULL ? ns : "",
-		    rname != NULL ? rname : "");
+		/*
+		 * Both parts bounded (Kubernetes allows 253 characters) so
+		 * the '/' that splits them below always survives.
+		 */
+		snprintf(key, sizeof(key), "%.253s/%.253s", ns != NULL ? ns :
+		    "", rname != NULL ? rname : "");
 		cJSON_Delete(rel);	/* rname pointed into it */
 		if (rev == NULL)
 			break;
