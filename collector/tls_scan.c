@@ -155,6 +155,12 @@ struct endpoint {
 	struct seenlist		 sigalgs;
 	cJSON			*cert;
 	char			 cert_error[200];
+	/*
+	 * Enumerations cut short by a timeout: a server that stalls on
+	 * one offer must not make its list look shorter than it is.
+	 */
+	char			 gaps[8][160];
+	int			 ngaps;
 };
 
 enum pstate { P_CONNECT, P_SMTP, P_RAW, P_SSL };
@@ -664,6 +670,50 @@ describe(const struct tls_reply *rep, enum fail f, const char *why,
 		snprintf(out, len, "no answer");
 }
 
+/* What a track enumerates, for an evidence gap. */
+static const char *
+track_what(enum track_kind k)
+{
+	switch (k) {
+	case TR_SUITES:
+		return "cipher suites";
+	case TR_ORDER:
+		return "server order";
+	case TR_GROUPS13:
+	case TR_GROUPS12:
+		return "groups";
+	case TR_DH12:
+		return "DH groups";
+	case TR_SIGALGS12:
+	case TR_SIGALGS13:
+		return "signature algorithms";
+	default:
+		return "probe";
+	}
+}
+
+/*
+ * A probe of t timed out: what t had found so far may be short. Noted
+ * once per track kind and version; an endpoint timeout says it already.
+ */
+static void
+note_gap(struct endpoint *ep, const struct track *t, const char *why)
+{
+	char gap[160];
+	int i;
+
+	if (ep->timed_out)
+		return;
+	snprintf(gap, sizeof(gap), "%s %s not fully enumerated: %s",
+	    tls_version_name(versions[t->vi]), track_what(t->kind), why);
+	for (i = 0; i < ep->ngaps; i++)
+		if (strncmp(ep->gaps[i], gap, strcspn(gap, ":")) == 0)
+			return;
+	if (ep->ngaps < (int)(sizeof(ep->gaps) / sizeof(ep->gaps[0])))
+		snprintf(ep->gaps[ep->ngaps++], sizeof(ep->gaps[0]), "%s",
+		    gap);
+}
+
 /*
  * A probe of track t ended: rep is the server's reply when f is
  * FAIL_NONE. Decide what the track does next.
@@ -685,6 +735,9 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 	else if (ep->first_failure[0] == '\0')
 		snprintf(ep->first_failure, sizeof(ep->first_failure), "%s",
 		    why);
+	/* A first probe that times out is the version's outcome instead. */
+	if (f == FAIL_TIMEOUT && (t->kind != TR_SUITES || vr->suites.n > 0))
+		note_gap(ep, t, why);
 	if (!hello || rep->version != want) {
 		if (t->kind == TR_SUITES && vr->suites.n == 0) {
 			if (hello)
@@ -857,6 +910,8 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 			    f != FAIL_NONE ? why : "accepted");
 		track_done(s, t);
 	} else if (t->kind == TR_SIGALGS13) {
+		if (f == FAIL_TIMEOUT)
+			note_gap(ep, t, why);
 		/* Take away the scheme the server used, and ask again. */
 		if (f == FAIL_NONE && !ep->timed_out &&
 		    u16_has(&t->offer, p->ssl_sigalg)) {
@@ -1568,7 +1623,7 @@ static cJSON *
 endpoint_json(const struct scan *s, const struct endpoint *ep)
 {
 	cJSON *o = cJSON_CreateObject(), *protos, *details, *ciphers, *order,
-	    *probes, *findings;
+	    *probes, *findings, *gaps;
 	int vi, legacy = 0, reneg = 1, ems = 1, compression = 0;
 	struct fips_verdict v;
 	size_t i;
@@ -1694,6 +1749,13 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 	if (cJSON_GetArraySize(protos) == 0 && ep->tls_seen)
 		add_finding(findings, "the server accepted no protocol "
 		    "version fipsev offered");
+	if ((gaps = cJSON_AddArrayToObject(o, "incomplete")) == NULL)
+		goto fail;
+	for (i = 0; i < (size_t)ep->ngaps; i++) {
+		if (json_array_add_str(gaps, ep->gaps[i]))
+			goto fail;
+		add_finding(findings, "evidence incomplete: %s", ep->gaps[i]);
+	}
 	if (cJSON_AddNumberToObject(o, "connections", ep->connections) == NULL)
 		goto fail;
 	{

@@ -189,6 +189,7 @@ peer smtp-plain
 for m in silent garbage midrecord bigrecord dribble reset sslv2; do
 	peer "$m"
 done
+peer stall "$PORT_nginx"	# nginx's ServerHello, then nothing
 PORT_dead=$(free_port)	# nothing listens there
 
 # --- helpers ------------------------------------------------------------
@@ -405,6 +406,21 @@ check "reset" [ "$(err 5)" = "connection reset without an answer" ]
 check "dead" [ "$(err 6)" = "cannot connect: Connection refused" ]
 check "hostile: none compliant" [ "$(jq '[.endpoints[0:7][].compliant] | any' "$T/out")" = false ]
 check "hostile: good endpoint unharmed" [ "$(jq -r '.endpoints[7] | "\(.compliant) \(.error)"' "$T/out")" = "true null" ]
+# A server that stalls after its ServerHello: what the ServerHellos showed
+# is kept, every enumeration that needed more is named as cut short, and
+# the endpoint fails alone, in time.
+start=$(date +%s)
+scan 1 --timeout 2 "127.0.0.1:$PORT_stall" "127.0.0.1:$PORT_fips"
+elapsed=$(($(date +%s) - start))
+check "stall: within the timeouts ($elapsed s)" [ "$elapsed" -le 10 ]
+check "stall: protocols from the ServerHellos" [ "$(jqe '.protocols | join(",")')" = TLSv1.2,TLSv1.3 ]
+check "stall: suites from the ServerHellos" [ "$(jqe '[.ciphers[] | select(.protocol == "TLSv1.3") | .iana_name] | join(",")')" = TLS_AES_256_GCM_SHA384 ]
+check "stall: TLS 1.2 groups cut short" grep -Eq '^TLSv1.2 groups not fully enumerated: answer incomplete after 2000 ms \([0-9]+ bytes\)$' <(jqe '.incomplete[]')
+check "stall: TLS 1.2 sigalgs cut short" grep -q '^TLSv1.2 signature algorithms not fully enumerated' <(jqe '.incomplete[]')
+check "stall: each gap is a finding" [ "$(jqe '[.findings[] | select(startswith("evidence incomplete: "))] | length')" = "$(jqe '.incomplete | length')" ]
+check "stall: no certificate, said why" grep -q '"no certificate evidence: no answer within 2000 ms"' "$T/out"
+check "stall: not compliant" [ "$(jqe .compliant)" = false ]
+check "stall: good endpoint unharmed" [ "$(jq -r '.endpoints[1] | "\(.compliant) \(.error) \(.incomplete | length)"' "$T/out")" = "true null 0" ]
 # SSL 2.0, from the one peer that still speaks it.
 scan 1 --timeout 2 "127.0.0.1:$PORT_sslv2"
 check "sslv2: protocol" [ "$(jqe '.protocols | join(",")')" = SSLv2 ]

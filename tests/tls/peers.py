@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Test peers for the TLS scanner, on 127.0.0.1 only.
 
-usage: peers.py MODE [CERT KEY]
+usage: peers.py MODE [CERT KEY | UPSTREAM_PORT]
 
 Listens on an ephemeral loopback port, prints "PORT <n>" on stdout, and
 serves until killed. Modes:
@@ -18,7 +18,13 @@ serves until killed. Modes:
   smtp       an SMTP server with STARTTLS (RFC 3207); the TLS is Python's
              ssl module (OpenSSL), TLS 1.2 and 1.3, with CERT and KEY
   smtp-plain an SMTP server that does not offer STARTTLS
+  stall      passes the ClientHello to a real server on UPSTREAM_PORT,
+             sends back its first record (the ServerHello), then stalls
+
+A peer exits by itself once the test that started it is gone, so a test
+killed before its clean-up leaves nothing listening.
 """
+import os
 import socket
 import ssl
 import struct
@@ -62,6 +68,8 @@ def serve(mode, conn, ctx):
                             struct.pack("ii", 1, 0))
         elif mode.startswith("smtp"):
             smtp(conn, ctx, mode == "smtp")
+        elif mode == "stall":
+            stall(conn, int(sys.argv[2]))
     except OSError:
         pass
     finally:
@@ -96,6 +104,52 @@ def smtp(conn, ctx, offer_tls):
             conn.sendall(b"502 5.5.2 not here\r\n")
 
 
+def recv_exactly(sock, n):
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise OSError("closed")
+        data += chunk
+    return data
+
+
+def stall(conn, upstream_port):
+    """Relay the client's bytes upstream, but only the first record back.
+
+    The upstream connection is closed as soon as the client goes, so a
+    server that handles one connection at a time (s_server) serves the
+    next probe.
+    """
+    up = socket.create_connection(("127.0.0.1", upstream_port))
+
+    def pump():
+        try:
+            while True:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                up.sendall(chunk)
+        except OSError:
+            pass
+        up.close()
+    relay = threading.Thread(target=pump, daemon=True)
+    relay.start()
+    try:
+        header = recv_exactly(up, 5)
+        conn.sendall(header + recv_exactly(
+            up, struct.unpack(">H", header[3:5])[0]))
+    except OSError:
+        pass
+    relay.join()
+
+
+def orphan_watch(parent):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main():
     mode = sys.argv[1]
     ctx = None
@@ -103,6 +157,8 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+    threading.Thread(target=orphan_watch, args=(os.getppid(),),
+                     daemon=True).start()
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", 0))
