@@ -72,6 +72,7 @@ printf '%s\n' "$TOKEN" > token
 
 fake good compliant --page 1 --flaky
 fake broken compliant --broken /api/v1/configmaps
+fake cut compliant --cut /api/v1/nodes
 fake upgraded upgraded
 
 # --- the compliant cluster over the API equals its snapshot ---------------
@@ -115,6 +116,15 @@ run 1 "$FIPSEV" collect --kubeconfig kc-broken --node-reports "$C/compliant/node
 check "api: failing list named" grep -q "cannot list /api/v1/configmaps: server https://127.0.0.1:$PORT_broken answered HTTP 500 for /api/v1/configmaps?limit=500 (after 5 tries)" \
 	<(sql "$T/broken.db" 'SELECT findings FROM cluster_facts')
 check "api: the rest kept" [ "$(sql "$T/broken.db" 'SELECT release, delegates FROM cluster_facts')" = "harness/harness|2" ]
+
+# A server that drops the connection half-way through the node list: the
+# list is missing evidence, named, and the rest is collected.
+kubeconfig kc-cut "$PORT_cut"
+run 1 "$FIPSEV" collect --kubeconfig kc-cut --node-reports "$C/compliant/node-reports" --db "$T/cut.db"
+check "api cut: the list named" grep -q "cannot list /api/v1/nodes: .*127.0.0.1:$PORT_cut" \
+	<(sql "$T/cut.db" 'SELECT findings FROM cluster_facts')
+check "api cut: the rest kept" [ "$(sql "$T/cut.db" 'SELECT release, delegates FROM cluster_facts')" = "harness/harness|2" ]
+store_sound "$T/cut.db"
 
 # --- RBAC: a list the credentials may not read is missing evidence -----------
 fake rbac compliant --forbid /api/v1/secrets

@@ -18,6 +18,8 @@ import json
 import os
 import ssl
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -112,6 +114,13 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = handle_any
 
 
+def orphan_watch(parent):
+    """Exit once the test that started the server is gone."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cert", required=True)
@@ -129,6 +138,8 @@ def main():
     ctx.load_cert_chain(opts.cert, opts.key)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("PORT %d" % srv.server_address[1], flush=True)
+    threading.Thread(target=orphan_watch, args=(os.getppid(),),
+                     daemon=True).start()
     srv.serve_forever()
 
 

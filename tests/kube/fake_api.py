@@ -5,6 +5,7 @@ a snapshot fixture (samples/cluster/NAME) the way the API serves lists.
 usage: fake_api.py --cert C --key K --fixture DIR --token T [--page N]
                    [--flaky] [--broken PATH] [--log FILE] [--pods FILE]
                    [--stuck-node NODE] [--forbid PATH] [--client-ca CA]
+                   [--cut PATH]
 
 Prints "PORT <n>". Like the real API: items carry no kind, lists are paged
 with limit/continue (at most --page items a page, whatever limit says, so
@@ -12,7 +13,9 @@ paging is exercised), a wrong bearer token gets 401. --flaky answers the
 first nodes request with 429 (Retry-After: 1) and the first configmaps
 request with 500; --broken PATH always answers 500 there, --forbid PATH
 403 (RBAC says no). --client-ca CA demands a client certificate signed by
-CA instead of the token. Every request line goes to --log.
+CA instead of the token. --cut PATH announces the whole list there but
+drops the connection half-way through the body. Every request line goes to
+--log. The server exits by itself once the test that started it is gone.
 
 Probe pods: POST creates a pod (its JSON appended to --pods), GET shows it
 Succeeded at once (Pending for ever on --stuck-node; Failed for a node with
@@ -27,6 +30,7 @@ import os
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -184,6 +188,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, {"kind": "Status", "code": 404})
         if opts.broken == url.path:
             return self.send_json(500, {"kind": "Status", "code": 500})
+        if opts.cut == url.path:
+            body = json.dumps({"kind": ROUTES[url.path][2], "items":
+                               items_for(opts.fixture, url.path, query)})
+            body = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         if opts.flaky and seen == 0 and url.path == "/api/v1/nodes":
             return self.send_json(429, {"kind": "Status", "code": 429},
                                   {"Retry-After": "1"})
@@ -204,6 +221,12 @@ class Handler(BaseHTTPRequestHandler):
                              "metadata": meta, "items": page})
 
 
+def orphan_watch(parent):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cert", required=True)
@@ -218,7 +241,10 @@ def main():
     p.add_argument("--stuck-node")
     p.add_argument("--forbid")
     p.add_argument("--client-ca")
+    p.add_argument("--cut")
     opts = p.parse_args()
+    threading.Thread(target=orphan_watch, args=(os.getppid(),),
+                     daemon=True).start()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.opts = opts
     srv.seen = {}
