@@ -109,7 +109,7 @@ cmd_drift(int argc, char **argv)
 	if (json && csv)
 		return cmd_usage_error("drift", "give --json or --csv, not "
 		    "both");
-	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == -1)
+	if (cmd_open_store(db, STORE_READ, &path, &st) == -1)
 		goto out;
 	if (from == 0 || to == 0) {
 		if (store_list_runs(st, 2, newest, ids) == -1)

@@ -192,7 +192,7 @@ cmd_history(int argc, char **argv)
 		log_errno("history");
 		return EXIT_FAILURE_RUN;
 	}
-	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == -1)
+	if (cmd_open_store(db, STORE_READ, &path, &st) == -1)
 		goto out;
 	r = check != NULL ? check_history(st, check, &h) :
 	    store_history(st, node != NULL ? "node" : "endpoint",

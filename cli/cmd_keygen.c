@@ -15,8 +15,9 @@ const char cmd_keygen_usage[] =
     "Write DIR/signing.key (ECDSA P-384, mode 0600) and DIR/signing.crt (a\n"
     "self-signed certificate for it, valid a year, no extended key usage,\n"
     "so that 'openssl cms -verify' accepts its signatures). For a first\n"
-    "try: real deployments bring their own key and certificate. Existing\n"
-    "files are never overwritten.\n"
+    "try: real deployments bring their own key and certificate. An\n"
+    "existing key is never overwritten; the certificate is written first\n"
+    "and the key last, so a key never lacks its certificate.\n"
     "\n"
     "  --out DIR       where to write them (created, mode 0700)\n"
     "  -h, --help      show this help\n";

@@ -94,7 +94,7 @@ cmd_report(int argc, char **argv)
 		return cmd_usage_error("report", "give --out DIR, --key FILE "
 		    "and --cert FILE");
 	status = EXIT_FAILURE_RUN;
-	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
+	if (cmd_open_store(db, STORE_READ, &path, &st) == 0 &&
 	    bundle_write(st, run, out, key, cert) == 0 &&
 	    (!tar || bundle_tar(out) == 0)) {
 		printf("bundle written to %s%s%s%s\n", out, tar ? " and " : "",

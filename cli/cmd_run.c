@@ -27,6 +27,7 @@
 #include "report/bundle.h"
 #include "report/sign.h"
 #include "store/store.h"
+#include "util/fsutil.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"
@@ -45,30 +46,24 @@ const char cmd_run_usage[] =
     "  --config FILE   the configuration (YAML)\n"
     "  -h, --help      show this help\n";
 
-/* mkdir -p, mode 0755. */
+/*
+ * Name the failed phase and what is left: a collect failure stores
+ * nothing of this run; after that, the run is in the store and a bundle
+ * can be made again from it.
+ */
 static int
-make_dirs(const char *path)
-{
-	char buf[4096], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) == -1 && errno != EEXIST ? -1 : 0;
-}
-
-static int
-phase_failed(const char *phase, const char *why)
+phase_failed(const char *phase, const char *why, int64_t run)
 {
 	printf("run: phase=%s result=failed\n", phase);
-	log_err("run: the %s phase failed%s%s; what was collected is kept",
-	    phase, why != NULL ? ": " : "", why != NULL ? why : "");
+	if (run > 0)
+		log_err("run: the %s phase failed%s%s; run %" PRId64 " is "
+		    "stored ('fipsev report %" PRId64 "' bundles it again)",
+		    phase, why != NULL ? ": " : "", why != NULL ? why : "",
+		    run, run);
+	else
+		log_err("run: the %s phase failed%s%s; nothing of this run "
+		    "was stored, earlier runs are intact", phase,
+		    why != NULL ? ": " : "", why != NULL ? why : "");
 	fflush(stdout);
 	return EXIT_FAILURE_RUN;
 }
@@ -90,6 +85,7 @@ cmd_run(int argc, char **argv)
 	char *opened = NULL;
 	cJSON *cfg = NULL;
 	int c, status, lock = -1, rc = EXIT_FAILURE_RUN, verdict, found = 0;
+	int stale;
 
 	memset(&ri, 0, sizeof(ri));
 	optind = 1;
@@ -122,10 +118,9 @@ cmd_run(int argc, char **argv)
 	cert = rcfg.cert;
 	store_opt = rcfg.store;
 	db = rcfg.db;
-	if (make_dirs(out) == -1) {
-		log_errno("cannot create output directory '%s'", out);
+	if (fs_make_dirs(out, 0755, 0, "for the bundles") == -1 ||
+	    fs_make_dirs(db, 0700, 1, "for the store") == -1)
 		goto out;
-	}
 
 	/* One run at a time per store: the second stops, it does not wait. */
 	snprintf(lockpath, sizeof(lockpath), "%s.run.lock", db);
@@ -140,17 +135,22 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	/* Under the lock: no other run is writing there now. */
+	if ((stale = bundle_clean_stale(out)) > 0)
+		printf("run: removed %d unfinished bundle%s left by a stopped "
+		    "fipsev\n", stale, stale == 1 ? "" : "s");
+
 	printf("run: phase=collect result=started\n");
 	fflush(stdout);
 	status = cmd_collect(rcfg.collect.n, rcfg.collect.v);
 	if (status == EXIT_FAILURE_RUN) {
-		rc = phase_failed("collect", NULL);
+		rc = phase_failed("collect", NULL, 0);
 		goto out;
 	}
-	if (cmd_open_store(store_opt, STORE_EXISTING, &opened, &st) == -1 ||
+	if (cmd_open_store(store_opt, STORE_READ, &opened, &st) == -1 ||
 	    (found = store_get_run(st, 0, &ri)) != 0) {
 		found = 0;
-		rc = phase_failed("report", "no run in the store");
+		rc = phase_failed("report", "no run in the store", 0);
 		goto out;
 	}
 	found = 1;
@@ -165,7 +165,7 @@ cmd_run(int argc, char **argv)
 		snprintf(kpath, sizeof(kpath), "%s/signing.key", keydir);
 		snprintf(cpath, sizeof(cpath), "%s/signing.crt", keydir);
 		if (access(kpath, F_OK) == -1 && sign_keygen(keydir) == -1) {
-			rc = phase_failed("report", "cannot make a demo key");
+			rc = phase_failed("report", "cannot make a demo key", ri.id);
 			goto out;
 		}
 		key = kpath;
@@ -173,13 +173,14 @@ cmd_run(int argc, char **argv)
 	}
 	snprintf(dir, sizeof(dir), "%s/run-%" PRId64, out, ri.id);
 	if (bundle_write(st, ri.id, dir, key, cert) == -1) {
-		rc = phase_failed("report", NULL);
+		rc = phase_failed("report", NULL, ri.id);
 		goto out;
 	}
 	printf("run: phase=report result=ok bundle=%s\n", dir);
 	fflush(stdout);
 	if (bundle_verify(dir, cert, stdout) != 1) {
-		rc = phase_failed("verify", "the new bundle does not verify");
+		rc = phase_failed("verify", "the new bundle does not verify",
+		    ri.id);
 		goto out;
 	}
 	printf("run: phase=verify result=ok\n");

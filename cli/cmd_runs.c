@@ -112,7 +112,7 @@ cmd_runs(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, &rc) != 0)
 		return rc;
 	rc = EXIT_FAILURE_RUN;
-	if (cmd_open_store(o.db, STORE_EXISTING, &path, &st) == -1)
+	if (cmd_open_store(o.db, STORE_READ, &path, &st) == -1)
 		goto out;
 	if (o.json) {
 		if ((arr = cJSON_CreateArray()) == NULL) {

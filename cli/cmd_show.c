@@ -164,7 +164,7 @@ cmd_show(int argc, char **argv)
 	if (parse_opts(argc, argv, &o, &rc) != 0)
 		return rc;
 	rc = EXIT_FAILURE_RUN;
-	if (cmd_open_store(o.db, STORE_EXISTING, &path, &st) == -1)
+	if (cmd_open_store(o.db, STORE_READ, &path, &st) == -1)
 		goto out;
 	if ((found = store_get_run(st, o.run, &ri)) == -1)
 		goto out;

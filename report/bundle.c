@@ -5,9 +5,12 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +30,10 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/fsutil.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/testhook.h"
 #include "util/tsv.h"
 #include "util/banned.h"
 
@@ -253,12 +258,19 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 			log_err("the store has no run %lld", (long long)run);
 		return -1;
 	}
-	snprintf(w.dir, sizeof(w.dir), "%s.tmp-XXXXXX", dir);
+	/* The writer's pid in the name tells a killed writer's leftovers. */
+	snprintf(w.dir, sizeof(w.dir), "%s" BUNDLE_TMP "%ld-XXXXXX", dir,
+	    (long)getpid());
 	if (mkdtemp(w.dir) == NULL) {
 		log_errno("cannot create a directory beside '%s'", dir);
 		goto out;
 	}
 	made = 1;
+	/* mkdtemp makes it private; a bundle is for others to read. */
+	if (chmod(w.dir, 0755) == -1) {
+		log_errno("cannot create '%s'", w.dir);
+		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/evidence", w.dir);
 	if (mkdir(path, 0755) == -1) {
 		log_errno("cannot create '%s'", path);
@@ -337,11 +349,15 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	if (sign_detached(key, cert, buf_str(&manifest), manifest.len,
 	    path) == -1)
 		goto out;
+	testhook("bundle-before-rename");
 	if (rename(w.dir, dir) == -1) {
 		log_errno("cannot move the bundle to '%s'", dir);
 		goto out;
 	}
 	made = 0;
+	/* The name itself must survive a crash too. */
+	if (fs_sync_parent(dir) == -1)
+		goto out;
 	rc = 0;
 out:
 	/* Nothing half-made stays behind. */
@@ -355,6 +371,40 @@ out:
 	buf_release(&manifest);
 	store_run_info_release(&ri);
 	return rc;
+}
+
+int
+bundle_clean_stale(const char *outdir)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[8192];
+	int removed = 0;
+
+	if ((d = opendir(outdir)) == NULL) {
+		log_errno("cannot read '%s'", outdir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		const char *tmp = strstr(e->d_name, BUNDLE_TMP);
+		char *end;
+		long pid;
+
+		if (tmp == NULL)
+			continue;
+		errno = 0;
+		pid = strtol(tmp + strlen(BUNDLE_TMP), &end, 10);
+		if (errno != 0 || pid <= 0 || *end != '-')
+			continue;
+		/* Alive (or not ours to signal): perhaps still writing. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", outdir, e->d_name);
+		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }
 
 /* --- tar ------------------------------------------------------------------ */
@@ -418,7 +468,7 @@ int
 bundle_tar(const char *dir)
 {
 	char tmp[4096], final[4096], *slash;
-	int rc = -1;
+	int rc = -1, fd;
 
 	snprintf(final, sizeof(final), "%s.tar.gz", dir);
 	snprintf(tmp, sizeof(tmp), "%s.tar.gz.tmp", dir);
@@ -440,10 +490,21 @@ bundle_tar(const char *dir)
 		    archive_error_string(tar_out));
 		goto out;
 	}
+	/* On disk before the rename, as every file of the bundle is. */
+	if ((fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		log_errno("cannot write '%s'", tmp);
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
 	if (rename(tmp, final) == -1) {
 		log_errno("cannot move '%s' to '%s'", tmp, final);
 		goto out;
 	}
+	if (fs_sync_parent(final) == -1)
+		goto out;
 	rc = 0;
 out:
 	if (tar_out != NULL)

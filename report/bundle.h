@@ -19,6 +19,8 @@ struct store;
 
 #define BUNDLE_MANIFEST	"MANIFEST.sha256"
 #define BUNDLE_SIG	"MANIFEST.sha256.sig"
+/* A bundle being written is DIR.tmp-PID-XXXXXX beside its final DIR. */
+#define BUNDLE_TMP	".tmp-"
 
 /*
  * Write run (0: the latest) of the store as a new bundle at dir, signed
@@ -27,6 +29,13 @@ struct store;
  */
 int	 bundle_write(struct store *st, int64_t run, const char *dir,
 	    const char *key, const char *cert);
+
+/*
+ * Remove what writers that no longer exist (killed, or the machine went
+ * down) left unfinished in outdir. Returns how many, or -1 after
+ * logging.
+ */
+int	 bundle_clean_stale(const char *outdir);
 
 /*
  * Also pack the bundle at dir into dir.tar.gz (libarchive; written under

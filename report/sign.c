@@ -19,7 +19,9 @@
 #include <openssl/x509v3.h>
 
 #include "sign.h"
+#include "util/fsutil.h"
 #include "util/log.h"
+#include "util/testhook.h"
 #include "util/banned.h"
 
 static const char *
@@ -61,6 +63,7 @@ write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
 
 	if (fp == NULL)
 		return -1;
+	errno = 0;	/* so a failure below can tell the system's from OpenSSL's */
 	switch (kind) {
 	case PEM_KEY:
 		ok = PEM_write_PrivateKey(fp, obj, NULL, NULL, 0, NULL, NULL);
@@ -72,8 +75,25 @@ write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
 		ok = PEM_write_CMS(fp, obj);
 		break;
 	}
-	if (fclose(fp) != 0 || ok != 1) {
+	/*
+	 * Synced before it counts: a key, or the signature that completes
+	 * a bundle, is never left half-written under its name.
+	 */
+	if (ok != 1 || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
+		int saved = errno;
+
+		fclose(fp);
+		unlink(path);
+		if (saved != 0) {
+			errno = saved;
+			log_errno("cannot write '%s'", path);
+		} else
+			log_err("cannot write '%s': %s", path, ossl_reason());
+		return -1;
+	}
+	if (fclose(fp) != 0) {
 		log_errno("cannot write '%s'", path);
+		unlink(path);
 		return -1;
 	}
 	return 0;
@@ -97,7 +117,7 @@ add_ext(X509 *x, int nid, const char *value)
 int
 sign_keygen(const char *dir)
 {
-	char kpath[4096], cpath[4096];
+	char kpath[4096], cpath[4096], ktmp[4200], ctmp[4200];
 	EVP_PKEY *pk = NULL;
 	X509 *x = NULL;
 	X509_NAME *name;
@@ -106,10 +126,19 @@ sign_keygen(const char *dir)
 
 	snprintf(kpath, sizeof(kpath), "%s/signing.key", dir);
 	snprintf(cpath, sizeof(cpath), "%s/signing.crt", dir);
+	snprintf(ktmp, sizeof(ktmp), "%s.tmp", kpath);
+	snprintf(ctmp, sizeof(ctmp), "%s.tmp", cpath);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		log_errno("cannot create '%s'", dir);
 		return -1;
 	}
+	if (access(kpath, F_OK) == 0 || errno != ENOENT) {
+		log_err("'%s' exists: a key is never overwritten", kpath);
+		return -1;
+	}
+	/* Leftovers of a keygen killed half-way are ours to replace. */
+	unlink(ktmp);
+	unlink(ctmp);
 	if ((pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384")) == NULL ||
 	    (x = X509_new()) == NULL || (serial = BN_new()) == NULL ||
 	    X509_set_version(x, 2) != 1 ||
@@ -131,12 +160,29 @@ sign_keygen(const char *dir)
 		log_err("cannot make a signing key: %s", ossl_reason());
 		goto out;
 	}
-	/* The key first: a certificate without its key is no use. */
-	if (write_pem(kpath, 0600, PEM_KEY, pk) == -1 ||
-	    write_pem(cpath, 0644, PEM_CERT, x) == -1)
+	/*
+	 * Both under temporary names, then the certificate, then the key
+	 * (link(2): never over another key): once signing.key exists, its
+	 * certificate does too, even if fipsev is killed in between.
+	 */
+	if (write_pem(ktmp, 0600, PEM_KEY, pk) == -1 ||
+	    write_pem(ctmp, 0644, PEM_CERT, x) == -1)
+		goto out;
+	if (rename(ctmp, cpath) == -1) {
+		log_errno("cannot move '%s' to '%s'", ctmp, cpath);
+		goto out;
+	}
+	testhook("keygen-before-key");
+	if (link(ktmp, kpath) == -1) {
+		log_errno("cannot create '%s'", kpath);
+		goto out;
+	}
+	if (fs_sync_parent(kpath) == -1)
 		goto out;
 	rc = 0;
 out:
+	unlink(ktmp);
+	unlink(ctmp);
 	BN_free(serial);
 	X509_free(x);
 	EVP_PKEY_free(pk);

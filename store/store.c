@@ -7,7 +7,9 @@
  * fipsev run functions it did not ask for.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "store.h"
 #include "util/digest.h"
 #include "util/json.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 #include "util/testhook.h"
 #include "util/text.h"
@@ -44,6 +47,24 @@ struct store {
 	int	 clusters_failing;
 };
 
+/*
+ * How long to wait for another process's lock: STORE_BUSY_MS, or less
+ * when a test says so (FIPSEV_TEST_BUSY_MS, 1 ms up to that).
+ */
+static int
+busy_ms(void)
+{
+	const char *s = getenv("FIPSEV_TEST_BUSY_MS");
+	long v;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return STORE_BUSY_MS;
+	v = strtol(s, &end, 10);
+	return *end == '\0' && v >= 1 && v <= STORE_BUSY_MS ? (int)v :
+	    STORE_BUSY_MS;
+}
+
 /* Log a failed SQLite call with the store path and SQLite's reason. */
 static void
 store_err(const struct store *st, const char *what)
@@ -53,8 +74,15 @@ store_err(const struct store *st, const char *what)
 	if ((code & 0xff) == SQLITE_NOTADB)
 		log_err("store '%s': %s: not a SQLite database", st->path, what);
 	else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-		log_err("store '%s': %s: locked by another process (waited up "
-		    "to %d s)", st->path, what, STORE_BUSY_MS / 1000);
+		log_err("store '%s': %s: locked by another process (waited %d "
+		    "ms)", st->path, what, busy_ms());
+	else if (((code & 0xff) == SQLITE_IOERR || (code & 0xff) ==
+	    SQLITE_FULL || (code & 0xff) == SQLITE_CANTOPEN) &&
+	    sqlite3_system_errno(st->db) != 0)
+		/* "disk I/O error" alone does not say the disk is full. */
+		log_err("store '%s': %s: %s (%s)", st->path, what,
+		    sqlite3_errmsg(st->db),
+		    strerror(sqlite3_system_errno(st->db)));
 	else
 		log_err("store '%s': %s: %s", st->path, what,
 		    sqlite3_errmsg(st->db));
@@ -148,31 +176,6 @@ store_path(const char *explicit)
 		return NULL;
 	}
 	return strdup(path);
-}
-
-/* Create each missing directory above path's last component (mode 0700). */
-static int
-make_parents(const char *path)
-{
-	char dir[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(dir)) {
-		log_err("store path '%s' is too long", path);
-		return -1;
-	}
-	memcpy(dir, path, n + 1);
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			log_errno("cannot create directory '%s' for the store", dir);
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
 }
 
 static int
@@ -283,7 +286,7 @@ configure(struct store *st)
 	int rc, waited;
 
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	sqlite3_busy_timeout(st->db, busy_ms());
 	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
@@ -293,10 +296,9 @@ configure(struct store *st)
 	}
 	/* Wait out another fipsev creating or switching the same file. */
 	for (waited = 0; (rc = set_wal(st)) == 1; waited += 20) {
-		if (waited >= STORE_BUSY_MS) {
+		if (waited >= busy_ms()) {
 			log_err("store '%s': cannot open: locked by another "
-			    "process for more than %d s", st->path,
-			    STORE_BUSY_MS / 1000);
+			    "process for more than %d ms", st->path, busy_ms());
 			return -1;
 		}
 		sqlite3_sleep(20);
@@ -307,16 +309,135 @@ configure(struct store *st)
 	    "PRAGMA foreign_keys = ON", "cannot configure the connection");
 }
 
+/*
+ * Whether the store at path can be written: a backup on read-only
+ * media, a snapshot mounted read-only or a file made read-only cannot,
+ * and SQLite alone would only say "unable to open database file".
+ */
+enum writable { WRITABLE, RO_FILE, RO_DIR, RO_FS };
+
+static enum writable
+writable(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct statvfs vfs;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return RO_FS;
+	if (access(dir, W_OK) == -1 && errno == EACCES)
+		return RO_DIR;
+	if (access(path, W_OK) == -1 && errno == EACCES)
+		return RO_FILE;
+	return WRITABLE;
+}
+
+static const char *
+unwritable_reason(enum writable w)
+{
+	switch (w) {
+	case RO_FS:
+		return "its file system is read-only";
+	case RO_DIR:
+		return "its directory is not writable";
+	default:
+		return "the file is read-only";
+	}
+}
+
+/* path as an SQLite URI (RFC 3986 percent-encoding) with a query. */
+static char *
+file_uri(const char *path, const char *query)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path), cap = n * 3 + strlen(query) + 8, i, o;
+	char *uri = malloc(cap);
+
+	if (uri == NULL)
+		return NULL;
+	memcpy(uri, "file:", 5);
+	o = 5;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (isalnum(c) || strchr("/-._~", c) != NULL)
+			uri[o++] = (char)c;
+		else {
+			uri[o++] = '%';
+			uri[o++] = hex[c >> 4];
+			uri[o++] = hex[c & 15];
+		}
+	}
+	snprintf(uri + o, cap - o, "?%s", query);
+	return uri;
+}
+
+/*
+ * Open a store that cannot be written, for reading. With the directory
+ * unwritable SQLite cannot make the WAL index (-shm): a store closed
+ * cleanly (no WAL left) is then read as immutable, which it is.
+ */
+static int
+open_readonly(struct store *st, enum writable w)
+{
+	char wal[PATH_MAX + 8];
+	struct stat sb;
+	char *uri;
+	int rc, v;
+
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+	if (w != RO_FILE && (stat(wal, &sb) == -1 || sb.st_size == 0))
+		uri = file_uri(st->path, "immutable=1");
+	else
+		uri = file_uri(st->path, "mode=ro");
+	if (uri == NULL) {
+		log_errno("cannot open store '%s'", st->path);
+		return -1;
+	}
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
+	    NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		if (st->db == NULL)
+			log_err("cannot open store '%s': out of memory",
+			    st->path);
+		else
+			store_err(st, "cannot open (read-only)");
+		return -1;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms());
+	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+	    NULL) != SQLITE_OK || user_version(st, &v) == -1)
+		return -1;
+	if (v != store_migrations_count) {
+		log_err("store '%s' has schema version %d and cannot be "
+		    "written to bring it to %d: %s", st->path, v,
+		    store_migrations_count, unwritable_reason(w));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_open(const char *path, enum store_mode mode, struct store **out)
 {
 	struct store *st;
 	struct stat sb;
+	enum writable w;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
 	    SQLITE_OPEN_FULLMUTEX;
 
 	*out = NULL;
-	if (mode == STORE_EXISTING && stat(path, &sb) == -1) {
+	if (mode != STORE_CREATE && stat(path, &sb) == -1) {
 		if (errno == ENOENT)
 			log_err("no store at '%s' (record a run with "
 			    "'fipsev collect' first)", path);
@@ -326,7 +447,7 @@ store_open(const char *path, enum store_mode mode, struct store **out)
 	}
 	if (mode == STORE_CREATE) {
 		flags |= SQLITE_OPEN_CREATE;
-		if (make_parents(path) == -1)
+		if (fs_make_dirs(path, 0700, 1, "for the store") == -1)
 			return -1;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
@@ -334,6 +455,17 @@ store_open(const char *path, enum store_mode mode, struct store **out)
 		log_errno("cannot open store '%s'", path);
 		free(st);
 		return -1;
+	}
+	if ((w = writable(path)) != WRITABLE) {
+		if (mode != STORE_READ) {
+			log_err("store '%s': cannot write: %s", path,
+			    unwritable_reason(w));
+			goto fail;
+		}
+		if (open_readonly(st, w) == -1)
+			goto fail;
+		*out = st;
+		return 0;
 	}
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)

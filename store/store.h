@@ -31,6 +31,7 @@ struct store;
 enum store_mode {
 	STORE_CREATE,	/* create the file (and its directory) if missing */
 	STORE_EXISTING,	/* the file must exist */
+	STORE_READ,	/* the file must exist; read-only media are fine */
 };
 
 /*

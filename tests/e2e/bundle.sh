@@ -12,7 +12,7 @@ check "keygen: key mode 0600" [ "$(stat -c %a keys/signing.key)" = 600 ]
 check "keygen: ECDSA P-384" openssl pkey -in keys/signing.key -noout -text 2> /dev/null | grep -q "NIST CURVE: P-384"
 check "keygen: no extended key usage" bash -c "! openssl x509 -in keys/signing.crt -noout -ext extendedKeyUsage 2> /dev/null | grep -q Usage"
 run 2 "$FIPSEV" keygen --out keys
-check "keygen: never overwrites" grep -q "cannot create 'keys/signing.key': File exists" "$T/err"
+check "keygen: never overwrites" grep -q "'keys/signing.key' exists: a key is never overwritten" "$T/err"
 
 # stock_ok DIR: the bundle passes sha256sum -c and openssl cms -verify.
 stock_ok() {

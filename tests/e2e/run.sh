@@ -68,7 +68,7 @@ check "lock: second run refused" grep -q "another fipsev run holds '$T/locked/fi
 kill "$holder" 2> /dev/null || true
 wait "$holder" 2> /dev/null || true
 
-# --- a failing phase is named; what was collected is kept -------------------
+# --- a failing phase is named; what was stored is kept ----------------------
 config broken "$T/no-such-snapshot"
 run 2 "$FIPSEV" run --config broken.yaml
 check "collect failure named" grep -q "run: the collect phase failed" "$T/err"
@@ -78,7 +78,7 @@ openssl req -x509 -key open.key -out open.crt -subj /CN=x -days 2 2> /dev/null
 config openkey "$C/compliant"
 sed -i "s|  generate: true|  key: $T/open.key\n  cert: $T/open.crt|" openkey.yaml
 run 2 "$FIPSEV" run --config openkey.yaml
-check "report failure named" grep -q "run: the report phase failed; what was collected is kept" "$T/err"
+check "report failure named" grep -q "run: the report phase failed; run 1 is stored ('fipsev report 1' bundles it again)" "$T/err"
 check "the run was kept" [ "$(sql "$T/openkey/fipsev.db" 'SELECT count(*) FROM runs')" = 1 ]
 
 # --- configurations refused before anything is done --------------------------

@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# faults.sh - fault injection on the whole job ('fipsev run', 'fipsev
+# report', 'fipsev keygen'): SIGKILL at named points and at random moments,
+# a full disk (a file-size limit; a small tmpfs when root), a read-only
+# store, a locked store. After every fault: the store passes
+# integrity_check, earlier runs are intact, every bundle under a final
+# name (run-N) verifies, and the error says what happened.
+# (sigkill.sh does the same for 'fipsev collect' alone; the API cut is in
+# kube.sh, the TLS stall in tls.sh.)
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+cd "$T"
+
+# config NAME STORE OUTPUT: a run of a node and a cluster snapshot.
+config() {
+	cat > "$T/$1.yaml" << EOF
+store: $2
+node:
+  root: $SAMPLES/nodes/al2-fips
+cluster:
+  snapshot: $C/compliant
+signing:
+  generate: true
+output: $3
+EOF
+}
+
+# wait_stopped PID: until the process stops itself at a test hook.
+wait_stopped() {
+	local state
+	for _ in $(seq 1 200); do
+		state=$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null || echo gone)
+		[ "$state" = T ] && return 0
+		[ "$state" = gone ] && die "fipsev exited before its test hook"
+		sleep 0.05
+	done
+	die "fipsev never reached its test hook"
+}
+
+# kill_at POINT COMMAND...: run until the hook POINT, SIGKILL it there.
+kill_at() {
+	local point=$1 pid
+	shift
+	FIPSEV_TEST_STOP_AT=$point "$@" > /dev/null 2> "$T/hook.err" &
+	pid=$!
+	wait_stopped "$pid"
+	grep -q "test hook '$point' reached" "$T/hook.err" || die "hook $point not reported"
+	kill -KILL "$pid"
+	wait "$pid" 2> /dev/null || true
+}
+
+# bundles_sound DIR DB: every entry of the output directory is the demo
+# key, a finished bundle of a stored run that verifies, or an unfinished
+# one under a temporary name; never a half bundle under a final name.
+bundles_sound() {
+	local out=$1 db=$2 d n
+	for d in "$out"/*; do
+		[ -e "$d" ] || continue
+		n=${d##*/}
+		case $n in
+		demo-key)
+			[ -s "$d/signing.key" ] && [ -s "$d/signing.crt" ] ||
+				die "$d: a key without its certificate"
+			;;
+		run-*.tmp-*) ;;
+		run-*)
+			[[ $n =~ ^run-[0-9]+$ ]] || die "$d: unexpected name"
+			[ "$(sql "$db" "SELECT status FROM runs WHERE id = ${n#run-}")" = complete ] ||
+				die "$d: a bundle of a run the store does not hold"
+			"$FIPSEV" verify "$d" --ca "$out/demo-key/signing.crt" > "$T/verify" 2>&1 ||
+				die "$d does not verify: $(cat "$T/verify")"
+			;;
+		*) die "$d: unexpected entry" ;;
+		esac
+	done
+	checks=$((checks + 1))
+}
+
+# after_fault: the store and the bundles are sound, earlier runs intact.
+after_fault() {
+	local what=$1 now
+	store_sound "$db"
+	now=$(runs_fingerprint "$db")
+	check "$what: earlier runs intact" [ "${now:0:${#before}}" = "$before" ]
+	bundles_sound "$out" "$db"
+	before=$now
+}
+
+# --- SIGKILL 'fipsev run' at each named point --------------------------------
+db=$T/k/fipsev.db
+out=$T/k/bundles
+config k "$db" "$out"
+run 0 "$FIPSEV" run --config k.yaml
+before=$(runs_fingerprint "$db")
+
+for point in store-run-begun store-before-commit; do
+	kill_at "$point" "$FIPSEV" run --config k.yaml
+	after_fault "killed at $point"
+done
+# Killed with the bundle written but not yet renamed: the run is stored,
+# its bundle is only a temporary directory; the next run removes that and
+# 'fipsev report' makes the bundle again.
+kill_at bundle-before-rename "$FIPSEV" run --config k.yaml
+killed=$(sql "$db" 'SELECT max(id) FROM runs')
+check "killed before the rename: the run was stored" [ "$(sql "$db" "SELECT status FROM runs WHERE id = $killed")" = complete ]
+check "killed before the rename: no run-$killed" [ ! -e "$out/run-$killed" ]
+check "killed before the rename: a temporary directory" compgen -G "$out/run-$killed.tmp-*" > /dev/null
+after_fault "killed before the rename"
+run 0 "$FIPSEV" run --config k.yaml
+check "the next run removes the leftover" grep -qx "run: removed 1 unfinished bundle left by a stopped fipsev" "$T/out"
+check "leftover gone" [ -z "$(compgen -G "$out/*.tmp-*")" ]
+run 0 "$FIPSEV" report "$killed" --db "$db" --out "$out/run-$killed" \
+	--key "$out/demo-key/signing.key" --cert "$out/demo-key/signing.crt"
+after_fault "bundled again"
+
+# A leftover of a writer still alive is left alone.
+sleep 30 &
+alive=$!
+mkdir "$out/run-999.tmp-$alive-abcdef"
+run 0 "$FIPSEV" run --config k.yaml
+check "a live writer's directory is kept" [ -d "$out/run-999.tmp-$alive-abcdef" ]
+kill "$alive"
+wait "$alive" 2> /dev/null || true
+rmdir "$out/run-999.tmp-$alive-abcdef"
+before=$(runs_fingerprint "$db")
+
+# --- SIGKILL 'fipsev run' at random moments ---------------------------------
+# A whole run takes some tens of milliseconds here: kill anywhere in it.
+start=$(date +%s%N)
+run 0 "$FIPSEV" run --config k.yaml
+span=$((($(date +%s%N) - start) / 1000000 + 20))
+before=$(runs_fingerprint "$db")
+for i in $(seq 1 30); do
+	"$FIPSEV" run --config k.yaml > /dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((RANDOM % span)))"
+	kill -KILL "$pid" 2> /dev/null || true
+	wait "$pid" 2> /dev/null || true
+	after_fault "random kill $i of 'fipsev run'"
+done
+# The lock died with its holder: the job still runs.
+run 0 "$FIPSEV" run --config k.yaml
+after_fault "after the random kills"
+
+# --- SIGKILL 'fipsev report' at random moments ------------------------------
+key=$out/demo-key/signing.key
+cert=$out/demo-key/signing.crt
+for i in $(seq 1 15); do
+	"$FIPSEV" report --db "$db" --out "$T/rep-$i" --key "$key" --cert "$cert" > /dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' $((RANDOM % span)))"
+	kill -KILL "$pid" 2> /dev/null || true
+	wait "$pid" 2> /dev/null || true
+	if [ -e "$T/rep-$i" ]; then
+		"$FIPSEV" verify "$T/rep-$i" --ca "$cert" > "$T/verify" 2>&1 ||
+			die "random kill $i of 'fipsev report': rep-$i does not verify: $(cat "$T/verify")"
+		checks=$((checks + 1))
+	fi
+done
+store_sound "$db"
+
+# --- SIGKILL 'fipsev keygen' between certificate and key --------------------
+kill_at keygen-before-key "$FIPSEV" keygen --out "$T/keys"
+check "keygen killed: no key without its certificate" [ ! -e "$T/keys/signing.key" ]
+run 0 "$FIPSEV" keygen --out "$T/keys"
+check "keygen again: key and certificate match" [ \
+	"$(openssl pkey -in "$T/keys/signing.key" -pubout 2> /dev/null | sha256sum)" = \
+	"$(openssl x509 -in "$T/keys/signing.crt" -noout -pubkey | sha256sum)" ]
+check "keygen again: no temporary files left" [ "$(ls "$T/keys" | tr '\n' ' ')" = "signing.crt signing.key " ]
+
+# --- a full disk: a file-size limit (SIGXFSZ ignored, so writes fail) -------
+# Limits from too small to open the store up to large enough to finish:
+# each either fails naming the store and the phase, or succeeds whole.
+fdb=$T/f/fipsev.db
+config f "$fdb" "$T/f/bundles"
+run 0 "$FIPSEV" run --config f.yaml
+db=$fdb
+out=$T/f/bundles
+before=$(runs_fingerprint "$db")
+failed=0
+for kb in 12 16 24 32 40 48 56 64 72 80 96 128; do
+	set +e
+	(trap '' XFSZ; ulimit -f "$kb"; exec "$FIPSEV" run --config f.yaml) > "$T/out" 2> "$T/err"
+	st=$?
+	set -e
+	if [ "$st" != 0 ]; then
+		failed=$((failed + 1))
+		check "file limit $kb KiB: exit 2" [ "$st" = 2 ]
+		check "file limit $kb KiB: the store named" grep -q "^fipsev: store '$fdb': .*\(disk I/O error\|disk is full\|too large\)" "$T/err"
+		check "file limit $kb KiB: the phase named" grep -q "^fipsev: run: the \(collect\|report\) phase failed; " "$T/err"
+	fi
+	after_fault "file limit $kb KiB"
+done
+check "some file limits failed ($failed)" [ "$failed" -ge 3 ]
+check "and the largest succeeded" [ "$st" = 0 ]
+
+# --- a full disk, a read-only store: small tmpfs mounts, as root -------------
+# The store on one (512 KiB), the bundles on another (48 KiB: the demo key
+# fits, a bundle does not).
+if [ "$(id -u)" = 0 ] && mkdir -p "$T/small" "$T/tiny" &&
+	mount -t tmpfs -o size=512k,mode=0755 fipsev-test "$T/small" 2> /dev/null &&
+	mount -t tmpfs -o size=48k,mode=0755 fipsev-test "$T/tiny" 2> /dev/null; then
+	trap 'status=$?; umount "$T/small" "$T/tiny" 2> /dev/null || true; pkill -9 -P $$ 2> /dev/null || true; rm -rf "$T"; exit $status' EXIT
+	db=$T/small/fipsev.db
+	out=$T/tiny/bundles
+	config s "$db" "$out"
+	before=
+	# The bundle does not fit: the run is stored, its bundle is not
+	# half there.
+	run 2 "$FIPSEV" run --config s.yaml
+	check "bundle disk full: says so" grep -q "^fipsev: cannot .*'$out/run-1.tmp-[0-9]*-.*': No space left on device$" "$T/err"
+	check "bundle disk full: the run is kept" grep -qx "fipsev: run: the report phase failed; run 1 is stored ('fipsev report 1' bundles it again)" "$T/err"
+	check "bundle disk full: nothing half-made left" [ "$(ls "$out")" = demo-key ]
+	after_fault "bundle disk full"
+	# The store's disk full: nothing of the run is stored.
+	dd if=/dev/zero of="$T/small/filler" bs=4k count=1000 status=none 2> /dev/null || true
+	run 2 "$FIPSEV" run --config s.yaml
+	check "store disk full: says so" grep -q "^fipsev: store '$db': .*\(No space left on device\|disk is full\)" "$T/err"
+	check "store disk full: the phase named" grep -q "^fipsev: run: the collect phase failed; nothing of this run was stored" "$T/err"
+	# Room again (the sqlite3 shell that checks needs some too): the
+	# store is as it was, and the job runs.
+	rm -f "$T/small/filler"
+	after_fault "store disk full"
+	mount -o remount,size=2m "$T/tiny"
+	run 0 "$FIPSEV" run --config s.yaml
+	after_fault "room again"
+	run 0 "$FIPSEV" report 1 --db "$db" --out "$out/run-1" --key "$out/demo-key/signing.key" \
+		--cert "$out/demo-key/signing.crt"
+	after_fault "the stored run bundled again"
+
+	# Read-only: writing is refused, naming why; reading still works.
+	nruns=$(sql "$db" 'SELECT count(*) FROM runs')
+	mount -o remount,ro "$T/small"
+	run 2 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2-fips" --db "$db"
+	check "read-only: collect refused, said why" grep -qx "fipsev: store '$db': cannot write: its file system is read-only" "$T/err"
+	run 2 "$FIPSEV" prune --keep-days 1 --db "$db"
+	check "read-only: prune refused" grep -q "cannot write: its file system is read-only" "$T/err"
+	run 2 "$FIPSEV" run --config s.yaml
+	check "read-only: run refused" grep -q "Read-only file system\|read-only" "$T/err"
+	run 0 "$FIPSEV" runs --db "$db"
+	check "read-only: runs listed" [ "$(grep -c compliant "$T/out")" = "$nruns" ]
+	run 0 "$FIPSEV" drift --db "$db" --json
+	run 0 "$FIPSEV" report --db "$db" --out "$T/ro-bundle" --key "$key" --cert "$cert"
+	run 0 "$FIPSEV" verify "$T/ro-bundle" --ca "$cert"
+	mount -o remount,rw "$T/small"
+	store_sound "$db"
+	umount "$T/small" "$T/tiny"
+else
+	echo "faults.sh: not root or no tmpfs here: the tmpfs disk-full and read-only cases skipped"
+fi
+
+# --- a locked store: another process holds the write lock --------------------
+db=$T/k/fipsev.db
+out=$T/k/bundles
+before=$(runs_fingerprint "$db")
+mkfifo "$T/hold"
+sqlite3 "$db" < "$T/hold" > /dev/null 2>&1 &
+holder=$!
+exec 7> "$T/hold"
+echo 'BEGIN EXCLUSIVE;' >&7
+echo "SELECT 'held';" >&7
+for _ in $(seq 1 100); do
+	# The lock is held once a writer cannot get in.
+	sqlite3 -cmd '.timeout 10' "$db" 'BEGIN IMMEDIATE; ROLLBACK;' 2> /dev/null || break
+	sleep 0.05
+done
+set +e
+FIPSEV_TEST_BUSY_MS=500 "$FIPSEV" run --config k.yaml > "$T/out" 2> "$T/err"
+st=$?
+set -e
+check "locked: exit 2" [ "$st" = 2 ]
+check "locked: said so" grep -qx "fipsev: store '$db': cannot start a run: locked by another process (waited 500 ms)" "$T/err"
+check "locked: the phase named" grep -q "^fipsev: run: the collect phase failed; nothing of this run was stored" "$T/err"
+# Readers are not held up by a writer.
+run 0 "$FIPSEV" runs --db "$db"
+echo 'ROLLBACK;' >&7
+exec 7>&-
+wait "$holder" 2> /dev/null || true
+after_fault "locked"
+run 0 "$FIPSEV" run --config k.yaml
+after_fault "unlocked"
+
+finish

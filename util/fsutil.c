@@ -1,0 +1,73 @@
+/*
+ * fsutil.c - see fsutil.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "banned.h"
+
+int
+fs_make_dirs(const char *path, mode_t mode, int parents_only,
+    const char *what)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(path);
+	char *p;
+
+	if (n == 0 || n >= sizeof(dir)) {
+		log_err("path '%.64s' is %s", path, n == 0 ? "empty" :
+		    "too long");
+		return -1;
+	}
+	memcpy(dir, path, n + 1);
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (*p == '\0' && parents_only)
+			break;
+		{
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(dir, mode) == -1 && errno != EEXIST) {
+				log_errno("cannot create directory '%s' %s",
+				    dir, what);
+				return -1;
+			}
+			*p = c;
+		}
+		if (*p == '\0')
+			break;
+	}
+	return 0;
+}
+
+int
+fs_sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		log_errno("cannot sync directory '%s'", dir);
+		rc = -1;
+	}
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
