@@ -23,6 +23,7 @@
 #include "fipsev_version.h"
 #include "store/store.h"
 #include "tls_cli.h"
+#include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -446,15 +447,9 @@ node_in_reports(const cJSON *doc, const struct cluster_evidence *ev)
 	size_t i;
 	int found = 0;
 
-	for (i = 0; me != NULL && !found && i < ev->nreports; i++) {
-		cJSON *r = cJSON_ParseWithLength(ev->reports[i],
-		    ev->report_lens[i]);
-		const char *h = json_get_str(cJSON_GetObjectItemCaseSensitive(r,
-		    "node"), "hostname");
-
-		found = h != NULL && strcmp(h, me) == 0;
-		cJSON_Delete(r);
-	}
+	for (i = 0; me != NULL && !found && i < ev->nreports; i++)
+		found = ev->reports[i].host != NULL &&
+		    strcmp(ev->reports[i].host, me) == 0;
 	return found;
 }
 
@@ -512,6 +507,7 @@ cmd_collect(int argc, char **argv)
 	struct store *st = NULL;
 	struct fips_policy *policy = NULL;
 	struct cluster_evidence cluster;
+	struct buf report;	/* one node report at a time, for the store */
 	struct matrix *matrix = NULL;
 	cJSON *doc = NULL, *scan = NULL, *scan2 = NULL, *scan3 = NULL;
 	cJSON *harness = NULL, *inventory = NULL;
@@ -525,6 +521,7 @@ cmd_collect(int argc, char **argv)
 	int rc, failing = 0;
 
 	memset(&cluster, 0, sizeof(cluster));
+	buf_init(&report, CLUSTER_FILE_MAX);
 
 	if (parse_opts(argc, argv, &o, &rc) != 0) {
 		free_targets(&o);
@@ -624,8 +621,8 @@ cmd_collect(int argc, char **argv)
 		goto out;
 	/* Each node's own evidence, byte for byte, then the cluster's. */
 	for (i = 0; i < cluster.nreports; i++)
-		if (store_run_add_node(st, cluster.reports[i],
-		    cluster.report_lens[i]) == -1)
+		if (cluster_report(&cluster, i, &report) == -1 ||
+		    store_run_add_node(st, buf_str(&report), report.len) == -1)
 			goto out;
 	if ((cjson != NULL && store_run_add_cluster(st, "cluster", cjson,
 	    strlen(cjson)) == -1) ||
@@ -677,6 +674,7 @@ out:
 	free(plain);
 	free(smtp);
 	fips_policy_free(policy);
+	buf_release(&report);
 	cluster_evidence_release(&cluster);
 	free(cjson);
 	free(json);

@@ -93,15 +93,14 @@ struct collector_view {
 	const char	*name;		/* "node" or "tls" */
 	const char	*what;		/* for messages */
 	int		(*render)(FILE *, const cJSON *);
-	cJSON		*arr;		/* --json: where documents go */
 };
 
 static const struct collector_view views[] = {
-	{ "node", "node", text_node, NULL },
-	{ "tls", "TLS endpoint", text_tls, NULL },
-	{ "cluster", "cluster", text_cluster, NULL },
-	{ "harness", "Harness API", text_harness, NULL },
-	{ "inventory", "module inventory", text_inventory, NULL },
+	{ "node", "node", text_node },
+	{ "tls", "TLS endpoint", text_tls },
+	{ "cluster", "cluster", text_cluster },
+	{ "harness", "Harness API", text_harness },
+	{ "inventory", "module inventory", text_inventory },
 };
 
 static int
@@ -124,12 +123,25 @@ print_doc(const char *subject, const char *sha256, const char *doc,
 	return 0;
 }
 
+/*
+ * --json streams: one document at a time is parsed (to be sure it is
+ * JSON) and printed, so a 5,000-node run never sits in memory whole.
+ */
+struct json_stream {
+	const struct collector_view *view;
+	int		 first;		/* no element printed yet */
+	cJSON		*inventory;	/* the inventory's items, kept */
+};
+
 static int
-add_doc_json(const char *subject, const char *sha256, const char *doc,
+print_doc_json(const char *subject, const char *sha256, const char *doc,
     size_t len, void *arg)
 {
-	const struct collector_view *v = arg;
-	cJSON *o, *parsed;
+	struct json_stream *js = arg;
+	const struct collector_view *v = js->view;
+	cJSON *o = NULL, *parsed;
+	char *text = NULL;
+	int rc = -1;
 
 	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL) {
 		log_err("stored evidence of %s '%s' is not JSON", v->what,
@@ -137,16 +149,70 @@ add_doc_json(const char *subject, const char *sha256, const char *doc,
 		return -1;
 	}
 	if ((o = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(v->arr, o) ||
 	    cJSON_AddStringToObject(o, "collector", v->name) == NULL ||
 	    json_add_str(o, "subject", subject) == -1 ||
 	    cJSON_AddStringToObject(o, "sha256", sha256) == NULL ||
 	    !cJSON_AddItemToObject(o, "document", parsed)) {
-		log_err("cannot show run: out of memory");
 		cJSON_Delete(parsed);
-		return -1;
+		log_err("cannot show run: out of memory");
+		goto out;
 	}
-	return 0;
+	if (strcmp(v->name, "inventory") == 0 && js->inventory == NULL &&
+	    cJSON_GetObjectItemCaseSensitive(parsed, "inventory") != NULL &&
+	    (js->inventory = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+	    parsed, "inventory"), 1)) == NULL) {
+		log_err("cannot show run: out of memory");
+		goto out;
+	}
+	if ((text = json_print(o)) == NULL)
+		goto out;
+	printf("%s\n    %s", js->first ? "" : ",", text);
+	js->first = 0;
+	rc = 0;
+out:
+	free(text);
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* {"run": ..., "evidence": [...], "inventory": [...]}, streamed. */
+static int
+show_json(struct store *st, const struct store_run_info *ri)
+{
+	struct json_stream js;
+	cJSON *run = store_run_info_json(ri);
+	char *text = NULL;
+	size_t i;
+	int rc = -1;
+
+	memset(&js, 0, sizeof(js));
+	js.first = 1;
+	if (run == NULL || (text = json_print(run)) == NULL) {
+		log_err("cannot show run: out of memory");
+		goto out;
+	}
+	printf("{\n  \"run\": %s,\n  \"evidence\": [", text);
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		js.view = &views[i];
+		if (store_run_documents(st, ri->id, views[i].name,
+		    print_doc_json, &js) == -1)
+			goto out;
+	}
+	printf("\n  ]");
+	/* The inventory's items, also at the top for scripts. */
+	if (js.inventory != NULL) {
+		free(text);
+		if ((text = json_print(js.inventory)) == NULL)
+			goto out;
+		printf(",\n  \"inventory\": %s", text);
+	}
+	printf("\n}\n");
+	rc = 0;
+out:
+	free(text);
+	cJSON_Delete(run);
+	cJSON_Delete(js.inventory);
+	return rc;
 }
 
 int
@@ -155,8 +221,7 @@ cmd_show(int argc, char **argv)
 	struct show_opts o;
 	struct store_run_info ri;
 	struct store *st = NULL;
-	cJSON *out = NULL, *ev;
-	char *path = NULL, *text = NULL;
+	char *path = NULL;
 	size_t i;
 	int rc, found = 0;
 
@@ -178,40 +243,8 @@ cmd_show(int argc, char **argv)
 	}
 	found = 1;
 	if (o.json) {
-		if ((out = cJSON_CreateObject()) == NULL ||
-		    !cJSON_AddItemToObject(out, "run", store_run_info_json(&ri)) ||
-		    (ev = cJSON_AddArrayToObject(out, "evidence")) == NULL) {
-			log_err("cannot show run: out of memory");
+		if (show_json(st, &ri) == -1)
 			goto out;
-		}
-		for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
-			struct collector_view v = views[i];
-
-			v.arr = ev;
-			if (store_run_documents(st, ri.id, v.name,
-			    add_doc_json, &v) == -1)
-				goto out;
-		}
-		/* The inventory's items, also at the top for scripts. */
-		{
-			cJSON *e, *inv = NULL;
-
-			cJSON_ArrayForEach(e, ev)
-				if (json_get_str(e, "collector") != NULL &&
-				    strcmp(json_get_str(e, "collector"),
-				    "inventory") == 0)
-					inv = cJSON_GetObjectItemCaseSensitive(
-					    cJSON_GetObjectItemCaseSensitive(e,
-					    "document"), "inventory");
-			if (inv != NULL && !cJSON_AddItemToObject(out,
-			    "inventory", cJSON_Duplicate(inv, 1))) {
-				log_err("cannot show run: out of memory");
-				goto out;
-			}
-		}
-		if ((text = json_print_pretty(out)) == NULL)
-			goto out;
-		puts(text);
 	} else {
 		text_run_summary(stdout, &ri);
 		for (i = 0; i < sizeof(views) / sizeof(views[0]); i++)
@@ -225,8 +258,6 @@ out:
 	if (found)
 		store_run_info_release(&ri);
 	store_close(st);
-	cJSON_Delete(out);
-	free(text);
 	free(path);
 	return rc;
 }

@@ -21,14 +21,12 @@
 #include "probe.h"
 #include "node.h"
 #include "values.h"
+#include "util/buf.h"
 #include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/tsv.h"
 #include "util/banned.h"
-
-/* A snapshot file larger than this is refused (5,000 nodes fit). */
-#define SNAPSHOT_FILE_MAX	(512 * 1024 * 1024)
 
 /* The snapshot's files, and the command that makes each. */
 static const struct {
@@ -98,7 +96,7 @@ read_source(struct collect *c, cJSON *list, const char *name,
 	*text = NULL;
 	if (stat(path, &sb) == -1 && errno == ENOENT)
 		err = "missing";
-	else if (tsv_read_file(path, SNAPSHOT_FILE_MAX, text, len) == -1)
+	else if (tsv_read_file(path, CLUSTER_FILE_MAX, text, len) == -1)
 		err = "unreadable";	/* logged already */
 	if (list == NULL)
 		return err != NULL;
@@ -246,6 +244,46 @@ safe_name(const char *s)
 
 /* --- nodes ------------------------------------------------------------ */
 
+/* Spool a node's report (cluster.h), noting the host name it gives. */
+static void
+keep_report(struct collect *c, const char *text, size_t len,
+    const char *host)
+{
+	struct cluster_evidence *ev = c->ev;
+	struct cluster_report *r;
+	long off;
+
+	if (c->fatal)
+		return;
+	if (ev->spool == NULL && (ev->spool = tmpfile()) == NULL) {
+		log_errno("cannot create a temporary file for node reports");
+		c->fatal = 1;
+		return;
+	}
+	if ((r = reallocarray(ev->reports, ev->nreports + 1,
+	    sizeof(*r))) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	ev->reports = r;
+	r += ev->nreports;
+	memset(r, 0, sizeof(*r));
+	if (fseek(ev->spool, 0, SEEK_END) == -1 ||
+	    (off = ftell(ev->spool)) == -1 ||
+	    fwrite(text, 1, len, ev->spool) != len) {
+		log_errno("cannot spool node reports to a temporary file");
+		c->fatal = 1;
+		return;
+	}
+	r->off = off;
+	r->len = len;
+	if (host != NULL && (r->host = strdup(host)) == NULL) {
+		c->oom = 1;
+		return;
+	}
+	ev->nreports++;
+}
+
 /*
  * A node's document (text, len: taken over) from origin (a file name, or
  * a probe pod): checked, judged, and kept byte for byte for the store.
@@ -257,8 +295,6 @@ node_evidence(struct collect *c, const char *name, char *text, size_t len,
 	cJSON *rep = cJSON_ParseWithLength(text, len);
 	const cJSON *node = cJSON_GetObjectItemCaseSensitive(rep, "node");
 	const char *host;
-	char **r;
-	size_t *l;
 	int compliant;
 
 	if (rep == NULL || json_get_str(rep, "format") == NULL ||
@@ -286,22 +322,10 @@ node_evidence(struct collect *c, const char *name, char *text, size_t len,
 	else if (compliant != 1)
 		finding(c, "node %s: not in FIPS mode (see its node evidence)",
 		    name);
-	cJSON_Delete(rep);
 	/* Keep the report's bytes as they are, for the store. */
-	r = reallocarray(c->ev->reports, c->ev->nreports + 1, sizeof(*r));
-	if (r != NULL)
-		c->ev->reports = r;
-	l = r != NULL ? reallocarray(c->ev->report_lens, c->ev->nreports + 1,
-	    sizeof(*l)) : NULL;
-	if (l == NULL) {
-		c->oom = 1;
-		free(text);
-		return;
-	}
-	c->ev->report_lens = l;
-	r[c->ev->nreports] = text;
-	l[c->ev->nreports] = len;
-	c->ev->nreports++;
+	keep_report(c, text, len, host);
+	cJSON_Delete(rep);
+	free(text);
 }
 
 static void
@@ -1381,15 +1405,48 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 	return rc;
 }
 
+int
+cluster_report(const struct cluster_evidence *ev, size_t i, struct buf *out)
+{
+	const struct cluster_report *r = &ev->reports[i];
+	char chunk[16384];
+	size_t left = r->len, n;
+
+	buf_reset(out);
+	if (fflush(ev->spool) == EOF || fseek(ev->spool, r->off, SEEK_SET) ==
+	    -1) {
+		log_errno("cannot read node reports back from their "
+		    "temporary file");
+		return -1;
+	}
+	while (left > 0) {
+		n = fread(chunk, 1, left < sizeof(chunk) ? left : sizeof(chunk),
+		    ev->spool);
+		if (n == 0) {
+			log_err("cannot read node reports back from their "
+			    "temporary file: %s", ferror(ev->spool) ?
+			    strerror(errno) : "it is shorter than written");
+			return -1;
+		}
+		if (buf_append(out, chunk, n) == -1) {
+			log_errno("cannot read node report %zu back", i);
+			return -1;
+		}
+		left -= n;
+	}
+	return 0;
+}
+
 void
 cluster_evidence_release(struct cluster_evidence *ev)
 {
 	size_t i;
 
 	for (i = 0; i < ev->nreports; i++)
-		free(ev->reports[i]);
+		free(ev->reports[i].host);
 	free(ev->reports);
-	free(ev->report_lens);
+	if (ev->spool != NULL)
+		fclose(ev->spool);
 	cJSON_Delete(ev->doc);
 	memset(ev, 0, sizeof(*ev));
 }

@@ -14,19 +14,37 @@
 #define FIPSEV_CLUSTER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+struct buf;
 struct cJSON;
 
 #define CLUSTER_FORMAT	"fipsev-cluster/1"
+
+/* The largest snapshot file or node report read (5,000 nodes fit). */
+#define CLUSTER_FILE_MAX	((size_t)512 * 1024 * 1024)
 
 /* The first SMP version that supports FIPS (the seed). */
 #define SMP_FIPS_MIN_VERSION	"0.31.0"
 
 /* What a collection produced. */
+/*
+ * The nodes' own documents, byte for byte as read, are kept out of
+ * memory: one after another in an unlinked temporary file (tmpfile(3),
+ * so $TMPDIR is not consulted: /tmp), read back one at a time with
+ * cluster_report(). A 5,000-node cluster then costs one report of memory,
+ * not 5,000.
+ */
+struct cluster_report {
+	long		 off;		/* in the spool */
+	size_t		 len;
+	char		*host;		/* the host name it names, or NULL */
+};
+
 struct cluster_evidence {
 	struct cJSON	*doc;		/* CLUSTER_FORMAT */
-	char		**reports;	/* node documents, as read */
-	size_t		*report_lens;
+	FILE		*spool;
+	struct cluster_report *reports;
 	size_t		 nreports;
 };
 
@@ -56,6 +74,13 @@ int	 cluster_from_api(const struct kube_opts *ko, const char *reports,
 	    const struct probe_opts *probe, const char *release_ns,
 	    const char *const *values, size_t nvalues,
 	    struct cluster_evidence *ev);
+
+/*
+ * Node document i of ev into out (emptied first). Returns 0, or -1 after
+ * logging.
+ */
+int	 cluster_report(const struct cluster_evidence *ev, size_t i,
+	    struct buf *out);
 
 void	 cluster_evidence_release(struct cluster_evidence *ev);
 

@@ -33,6 +33,9 @@ for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
 	check "$f: evidence as stored" [ "$(ls "b-$f/evidence" | wc -l)" = \
 		"$(sql "$db" "SELECT count(*) FROM evidence WHERE run_id = (SELECT max(id) FROM runs)")" ]
 done
+# Secrets planted in the fixtures' values reach no file of any bundle.
+no_traps_in b-*
+checks=$((checks + 1))
 B=b-compliant
 check "run.json names the run" [ "$(jq -r .verdict "$B/run.json")" = compliant ]
 XSD=$SAMPLES/../templates/evidence.xsd

@@ -74,6 +74,24 @@ store_sound() {
 	checks=$((checks + 1))
 }
 
+# The secrets planted in the fixtures' Helm values (samples/cluster) and in
+# cluster.sh's traps.yaml: none may ever reach a store or a bundle.
+TRAPS=(HUNTER2-mongo-pass LICENSE-NG-abcdef123456 'Smtp-Pa55word!'
+	r00tPassw0rd-TRAP UriSecret-TRAP eyJhbGciOiJIUzI1NiJ9 MIIB-TRAP-CERT
+	MIIE-TRAP-KEY DELEGATE-TOKEN-TRAP 123456789012 DEFAULT-PG-TRAP
+	YAML-PASSWORD-TRAP YAML-ALIAS-TRAP YAML-PEM-TRAP YAML-TOKEN-TRAP)
+
+# no_traps_in PATH...: no planted secret in these files or directories,
+# searched as raw bytes.
+no_traps_in() {
+	local t
+	for t in "${TRAPS[@]}"; do
+		if grep -r -a -l -F -- "$t" "$@" > "$T/trapped"; then
+			die "$(head -1 "$T/trapped") holds the secret '$t'"
+		fi
+	done
+}
+
 # A fingerprint of the runs already stored, to prove they are untouched.
 runs_fingerprint() {
 	sql "$1" "SELECT r.id, r.started_utc, r.finished_utc, r.verdict, e.subject, e.sha256
