@@ -23,6 +23,8 @@
 struct hc {
 	struct http		 http;
 	const struct harness_opts *o;
+	harness_fetch_fn	 fetch;		/* NULL: over HTTPS */
+	void			*fetch_arg;
 	char			*acct;		/* URL-escaped account id */
 	cJSON			*errors;
 	int			 fatal;
@@ -50,8 +52,10 @@ fetch(struct hc *c, const char *method, const char *path, const char *payload,
 	cJSON *doc, *data;
 	int r;
 
-	if ((r = http_request_text(&c->http, method, path, payload, &body, &len,
-	    err, sizeof(err))) != 0) {
+	r = c->fetch != NULL ? c->fetch(method, path, payload, &body, &len, err,
+	    sizeof(err), c->fetch_arg) : http_request_text(&c->http, method,
+	    path, payload, &body, &len, err, sizeof(err));
+	if (r != 0) {
 		if (r == HTTP_FATAL) {
 			log_err("Harness API: %s", err);
 			c->fatal = 1;
@@ -363,13 +367,103 @@ api_key(const struct harness_opts *o)
 	return key;
 }
 
+/*
+ * Everything the account is asked, into a new document; NULL after
+ * logging when something fatal happened (c->fatal) or memory ran out.
+ */
+static cJSON *
+account(struct hc *c, const char *url)
+{
+	cJSON *doc = NULL, *src, *conns, *projects = NULL, *pipes, *groups,
+	    *auth, *data;
+	char query[1024];
+
+	if ((c->acct = curl_easy_escape(c->http.h, c->o->account, 0)) == NULL)
+		goto oom;
+	if ((doc = cJSON_CreateObject()) == NULL ||
+	    json_add_str(doc, "format", HARNESS_FORMAT) ||
+	    (src = cJSON_AddObjectToObject(doc, "source")) == NULL ||
+	    json_add_str(src, "url", url) ||
+	    json_add_str(src, "account", c->o->account) ||
+	    (c->errors = cJSON_CreateArray()) == NULL ||
+	    (conns = cJSON_AddArrayToObject(doc, "connectors")) == NULL ||
+	    (pipes = cJSON_AddArrayToObject(doc, "pipelines")) == NULL ||
+	    (groups = cJSON_AddArrayToObject(doc, "user_groups")) == NULL ||
+	    (auth = cJSON_AddObjectToObject(doc, "authentication")) == NULL ||
+	    (projects = cJSON_CreateArray()) == NULL)
+		goto oom;
+	snprintf(query, sizeof(query), "/ng/api/connectors?accountIdentifier=%s",
+	    c->acct);
+	each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
+	    "connectors", add_connector, conns);
+	if (!c->fatal) {
+		snprintf(query, sizeof(query), "/ng/api/projects?"
+		    "accountIdentifier=%s", c->acct);
+		each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
+		    "projects", add_project, projects);
+	}
+	if (!c->fatal)
+		pipelines(c, projects, pipes);
+	if (!c->fatal) {
+		snprintf(query, sizeof(query), "/ng/api/user-groups?"
+		    "accountIdentifier=%s", c->acct);
+		each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
+		    "user groups", add_user_group, groups);
+	}
+	if (!c->fatal) {
+		const cJSON *s;
+		cJSON *types;
+
+		snprintf(query, sizeof(query), "/ng/api/authentication-settings"
+		    "?accountIdentifier=%s", c->acct);
+		if ((data = fetch(c, "GET", query, NULL,
+		    "authentication settings")) != NULL) {
+			if (json_add_str(auth, "mechanism", json_get_str(data,
+			    "authenticationMechanism")) ||
+			    (types = cJSON_AddArrayToObject(auth,
+			    "settings")) == NULL)
+				c->fatal = 1;
+			else
+				cJSON_ArrayForEach(s,
+				    cJSON_GetObjectItemCaseSensitive(data,
+				    "ngAuthSettings"))
+					if (json_get_str(s, "settingsType") !=
+					    NULL && json_array_add_str(types,
+					    json_get_str(s, "settingsType")))
+						c->fatal = 1;
+			cJSON_Delete(data);
+		}
+	}
+	if (c->fatal)
+		goto out;
+	cJSON_AddItemToObject(doc, "errors", c->errors);
+	c->errors = NULL;
+	cJSON_Delete(projects);
+	return doc;
+oom:
+	log_err("out of memory reading the Harness API");
+out:
+	cJSON_Delete(doc);
+	cJSON_Delete(projects);
+	return NULL;
+}
+
+/* What every way in releases. */
+static void
+hc_release(struct hc *c)
+{
+	cJSON_Delete(c->errors);
+	if (c->acct != NULL)
+		curl_free(c->acct);
+	http_release(&c->http);
+}
+
 cJSON *
 harness_collect(const struct harness_opts *o)
 {
 	struct hc c;
-	cJSON *doc = NULL, *src, *conns, *projects = NULL, *pipes, *groups,
-	    *auth, *data;
-	char query[1024], *key = NULL, *text;
+	cJSON *doc = NULL;
+	char *key = NULL, *text;
 	size_t len, n;
 
 	memset(&c, 0, sizeof(c));
@@ -386,96 +480,41 @@ harness_collect(const struct harness_opts *o)
 		goto out;
 	}
 	n = strlen(key) + sizeof("x-api-key: ");
-	if ((c.http.auth = malloc(n)) == NULL)
-		goto oom;
+	if ((c.http.auth = malloc(n)) == NULL) {
+		log_err("out of memory reading the Harness API");
+		goto out;
+	}
 	snprintf(c.http.auth, n, "x-api-key: %s", key);
 	if (o->ca_file != NULL) {
 		if (tsv_read_file(o->ca_file, HTTP_PEM_MAX, &text, &len) == -1)
 			goto out;
 		if (buf_append(&c.http.ca, text, len) == -1) {
 			free(text);
-			goto oom;
+			log_err("out of memory reading the Harness API");
+			goto out;
 		}
 		free(text);
 	}
-	if ((c.acct = curl_easy_escape(c.http.h, o->account, 0)) == NULL)
-		goto oom;
-	if ((doc = cJSON_CreateObject()) == NULL ||
-	    json_add_str(doc, "format", HARNESS_FORMAT) ||
-	    (src = cJSON_AddObjectToObject(doc, "source")) == NULL ||
-	    json_add_str(src, "url", c.http.server) ||
-	    json_add_str(src, "account", o->account) ||
-	    (c.errors = cJSON_CreateArray()) == NULL ||
-	    (conns = cJSON_AddArrayToObject(doc, "connectors")) == NULL ||
-	    (pipes = cJSON_AddArrayToObject(doc, "pipelines")) == NULL ||
-	    (groups = cJSON_AddArrayToObject(doc, "user_groups")) == NULL ||
-	    (auth = cJSON_AddObjectToObject(doc, "authentication")) == NULL ||
-	    (projects = cJSON_CreateArray()) == NULL)
-		goto oom;
-	snprintf(query, sizeof(query), "/ng/api/connectors?accountIdentifier=%s",
-	    c.acct);
-	each_page(&c, "GET", query, NULL, "pageIndex", "pageSize",
-	    "connectors", add_connector, conns);
-	if (!c.fatal) {
-		snprintf(query, sizeof(query), "/ng/api/projects?"
-		    "accountIdentifier=%s", c.acct);
-		each_page(&c, "GET", query, NULL, "pageIndex", "pageSize",
-		    "projects", add_project, projects);
-	}
-	if (!c.fatal)
-		pipelines(&c, projects, pipes);
-	if (!c.fatal) {
-		snprintf(query, sizeof(query), "/ng/api/user-groups?"
-		    "accountIdentifier=%s", c.acct);
-		each_page(&c, "GET", query, NULL, "pageIndex", "pageSize",
-		    "user groups", add_user_group, groups);
-	}
-	if (!c.fatal) {
-		const cJSON *s;
-		cJSON *types;
-
-		snprintf(query, sizeof(query), "/ng/api/authentication-settings"
-		    "?accountIdentifier=%s", c.acct);
-		if ((data = fetch(&c, "GET", query, NULL,
-		    "authentication settings")) != NULL) {
-			if (json_add_str(auth, "mechanism", json_get_str(data,
-			    "authenticationMechanism")) ||
-			    (types = cJSON_AddArrayToObject(auth,
-			    "settings")) == NULL)
-				c.fatal = 1;
-			else
-				cJSON_ArrayForEach(s,
-				    cJSON_GetObjectItemCaseSensitive(data,
-				    "ngAuthSettings"))
-					if (json_get_str(s, "settingsType") !=
-					    NULL && json_array_add_str(types,
-					    json_get_str(s, "settingsType")))
-						c.fatal = 1;
-			cJSON_Delete(data);
-		}
-	}
-	if (c.fatal)
-		goto out;
-	cJSON_AddItemToObject(doc, "errors", c.errors);
-	c.errors = NULL;
-	cJSON_Delete(projects);
-	curl_free(c.acct);
-	http_release(&c.http);
+	doc = account(&c, c.http.server);
+out:
+	hc_release(&c);
 	explicit_bzero(key, strlen(key));
 	free(key);
 	return doc;
-oom:
-	log_err("out of memory reading the Harness API");
-out:
-	cJSON_Delete(doc);
-	cJSON_Delete(projects);
-	cJSON_Delete(c.errors);
-	if (c.acct != NULL)
-		curl_free(c.acct);
-	http_release(&c.http);
-	if (key != NULL) {
-		explicit_bzero(key, strlen(key));
-		free(key);
-	}
-	return NULL;
+}
+
+cJSON *
+harness_collect_with(const struct harness_opts *o, harness_fetch_fn fn,
+    void *arg)
+{
+	struct hc c;
+	cJSON *doc;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.fetch = fn;
+	c.fetch_arg = arg;
+	doc = account(&c, o->url);
+	hc_release(&c);
+	return doc;
 }

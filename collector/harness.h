@@ -38,6 +38,22 @@ struct harness_opts {
 struct cJSON *harness_collect(const struct harness_opts *o);
 
 /*
+ * One answer of the API, for harness_collect_with(): the body of method
+ * path (payload for a POST) into *body (malloc'd; *len bytes), returning
+ * 0, or non-zero with why in err.
+ */
+typedef int (*harness_fetch_fn)(const char *method, const char *path,
+    const char *payload, char **body, size_t *len, char *err, size_t errlen,
+    void *arg);
+
+/*
+ * The same collection over answers from fn instead of HTTPS (no key, no
+ * TLS): for the fuzzer, which plays the server.
+ */
+struct cJSON *harness_collect_with(const struct harness_opts *o,
+	    harness_fetch_fn fn, void *arg);
+
+/*
  * Summarise one pipeline's YAML (text, n bytes) into out: "stages" with
  * type, deployment type, infrastructure and steps, and "notifications".
  * Returns 0, or -1 with why in err when the YAML is unreadable.
