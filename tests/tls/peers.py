@@ -11,7 +11,7 @@ serves until killed. Modes:
   midrecord  sends half a TLS record, then closes
   bigrecord  sends a handshake header announcing a 16 MB message
   dribble    sends a plausible record one byte a second
-  reset      accepts, then resets the connection (RST)
+  reset      reads the ClientHello, then resets the connection (RST)
   sslv2      answers an SSL 2.0 CLIENT-HELLO with a SERVER-HELLO offering
              RC4_128_WITH_MD5 and DES_192_EDE3_CBC_WITH_MD5, and closes on
              anything else (what an SSL 2.0-only server does)
@@ -64,6 +64,8 @@ def serve(mode, conn, ctx):
                         + cert + specs + connid)
                 conn.sendall(struct.pack(">H", 0x8000 | len(body)) + body)
         elif mode == "reset":
+            # After the ClientHello, so the reset always meets a read.
+            conn.recv(4096)
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                             struct.pack("ii", 1, 0))
         elif mode.startswith("smtp"):
