@@ -139,7 +139,13 @@ add_project(struct hc *c, const cJSON *item, void *arg)
 static void
 add_identifier(struct hc *c, const cJSON *item, void *arg)
 {
-	if (json_array_add_str(arg, json_get_str(item, "identifier")) == -1)
+	const char *id = json_get_str(item, "identifier");
+
+	/* Found by fuzz_harness_api: an entry without one crashed us. */
+	if (id == NULL)
+		error(c, "pipelines", "an entry without an identifier was "
+		    "skipped");
+	else if (json_array_add_str(arg, id) == -1)
 		c->fatal = 1;
 }
 

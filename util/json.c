@@ -71,7 +71,8 @@ json_add_tristate(cJSON *obj, const char *name, int v)
 int
 json_array_add_str(cJSON *arr, const char *s)
 {
-	cJSON *item = make_text(s, strlen(s), NULL);
+	cJSON *item = s == NULL ? cJSON_CreateNull() : make_text(s, strlen(s),
+	    NULL);
 
 	if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
 		cJSON_Delete(item);

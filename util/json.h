@@ -26,7 +26,7 @@ int	 json_add_str(struct cJSON *obj, const char *name, const char *s);
 /* Add name: true/false, or null when v < 0. */
 int	 json_add_tristate(struct cJSON *obj, const char *name, int v);
 
-/* Append a sanitised string to an array. */
+/* Append a sanitised string to an array (null for NULL). */
 int	 json_array_add_str(struct cJSON *arr, const char *s);
 
 /*
