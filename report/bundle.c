@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

@@ -197,6 +197,17 @@ user_version(struct store *st, int *version)
 	return 0;
 }
 
+/* A store from a newer fipsev is refused, not guessed at. */
+static int
+too_new(const struct store *st, int v)
+{
+	if (v <= store_migrations_count)
+		return 0;
+	log_err("store '%s' has schema version %d, newer than this fipsev's "
+	    "%d: use a newer fipsev", st->path, v, store_migrations_count);
+	return 1;
+}
+
 /*
  * Bring the schema to this fipsev's version. The check is repeated inside
  * the write transaction because another fipsev may have migrated while we
@@ -212,12 +223,8 @@ migrate(struct store *st)
 		return -1;
 	if (v == store_migrations_count)
 		return 0;
-	if (v > store_migrations_count) {
-		log_err("store '%s' has schema version %d, newer than this "
-		    "fipsev's %d: use a newer fipsev", st->path, v,
-		    store_migrations_count);
+	if (too_new(st, v))
 		return -1;
-	}
 	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start a migration") == -1)
 		return -1;
 	if (user_version(st, &v) == -1)
@@ -279,12 +286,13 @@ set_wal(struct store *st)
 	return 0;
 }
 
-/* Set the connection up: limits of trust, WAL, durability, waiting. */
+/*
+ * What every connection gets, reading or writing: limits of trust (a
+ * store file is input too), extended error codes, waiting for locks.
+ */
 static int
-configure(struct store *st)
+distrust(struct store *st)
 {
-	int rc, waited;
-
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, busy_ms());
 	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
@@ -294,6 +302,17 @@ configure(struct store *st)
 		store_err(st, "cannot configure the connection");
 		return -1;
 	}
+	return 0;
+}
+
+/* Set the connection up for writing: distrust, WAL, durability. */
+static int
+configure(struct store *st)
+{
+	int rc, waited;
+
+	if (distrust(st) == -1)
+		return -1;
 	/* Wait out another fipsev creating or switching the same file. */
 	for (waited = 0; (rc = set_wal(st)) == 1; waited += 20) {
 		if (waited >= busy_ms()) {
@@ -411,14 +430,11 @@ open_readonly(struct store *st, enum writable w)
 			store_err(st, "cannot open (read-only)");
 		return -1;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, busy_ms());
-	if (sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
-	    NULL) != SQLITE_OK || user_version(st, &v) == -1)
+	if (distrust(st) == -1 || user_version(st, &v) == -1)
 		return -1;
-	if (v != store_migrations_count) {
+	if (too_new(st, v))
+		return -1;
+	if (v < store_migrations_count) {
 		log_err("store '%s' has schema version %d and cannot be "
 		    "written to bring it to %d: %s", st->path, v,
 		    store_migrations_count, unwritable_reason(w));
