@@ -1145,7 +1145,7 @@ smtp_targets(struct collect *c, cJSON *arr, const cJSON *v, int under,
 		const cJSON *port = cJSON_GetObjectItemCaseSensitive(v, "port");
 
 		add_target(c, arr, json_get_str(v, "host"),
-		    cJSON_IsNumber(port) ? (long)port->valuedouble : 587,
+		    (long)json_number(port, 0, 65536, 587),
 		    "smtp", "SMTP server in the values of release %s",
 		    release);
 	}
@@ -1222,8 +1222,8 @@ tls_targets(struct collect *c)
 				const cJSON *np = cJSON_GetObjectItemCaseSensitive(
 				    y, "nodePort");
 
-				add_target(c, arr, node_ip, cJSON_IsNumber(np) ?
-				    (long)np->valuedouble : 0, NULL,
+				add_target(c, arr, node_ip,
+				    (long)json_number(np, 0, 65536, 0), NULL,
 				    "service %s/%s (NodePort)",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));
@@ -1240,8 +1240,8 @@ tls_targets(struct collect *c)
 				const char *h = json_get_str(x, "hostname");
 
 				add_target(c, arr, h != NULL ? h :
-				    json_get_str(x, "ip"), cJSON_IsNumber(port) ?
-				    (long)port->valuedouble : 0, NULL,
+				    json_get_str(x, "ip"),
+				    (long)json_number(port, 0, 65536, 0), NULL,
 				    "service %s/%s (LoadBalancer)",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));

@@ -98,7 +98,7 @@ each_page(struct hc *c, const char *method, const char *query,
 		if ((data = fetch(c, method, path, payload, what)) == NULL)
 			return;
 		tp = cJSON_GetObjectItemCaseSensitive(data, "totalPages");
-		total = cJSON_IsNumber(tp) ? (int)tp->valuedouble : 1;
+		total = (int)json_number(tp, 1, HARNESS_MAX_PAGES, 1);
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(data,
 		    "content"))
 			fn(c, item, arg);

@@ -1,6 +1,7 @@
 /*
  * evidence_xml.c - see evidence_xml.h.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +86,8 @@ num_attr(xmlNodePtr n, const char *name, const cJSON *obj, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "%lld", cJSON_IsNumber(v) ?
-	    (long long)v->valuedouble : 0LL);
+	snprintf(buf, sizeof(buf), "%lld", json_number(v, LLONG_MIN,
+	    LLONG_MAX, 0));
 	return attr(n, name, buf);
 }
 
@@ -314,9 +315,8 @@ oscal_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 		if (uuid4(res_uuid[i]) == -1 || uuid4(obs_uuid[i]) == -1)
 			goto oom;
 	snprintf(title, sizeof(title), "fipsev FIPS 140 assessment, run %lld",
-	    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(run, "id")) ?
-	    (long long)cJSON_GetObjectItemCaseSensitive(run,
-	    "id")->valuedouble : 0LL);
+	    json_number(cJSON_GetObjectItemCaseSensitive(run, "id"), 0,
+	    LLONG_MAX, 0));
 	if ((meta = xmlNewChild(root, ns, (const xmlChar *)"metadata",
 	    NULL)) == NULL || text_child(meta, ns, "title", title) == NULL ||
 	    text_child(meta, ns, "last-modified", finished) == NULL ||

@@ -1,6 +1,7 @@
 /*
  * json.c - sanitising cJSON helpers; see json.h.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,19 @@ json_get_tristate(const cJSON *obj, const char *name)
 	if (cJSON_IsFalse(item))
 		return 0;
 	return -1;
+}
+
+long long
+json_number(const cJSON *v, long long lo, long long hi, long long dflt)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
+		return dflt;
+	d = v->valuedouble;
+	if (d <= (double)lo)
+		return lo;
+	if (d >= (double)hi)
+		return hi;
+	return (long long)d;
 }

@@ -44,4 +44,12 @@ const char *json_get_str(const struct cJSON *obj, const char *name);
 /* 1/0 for a boolean member, -1 when absent, null or not a boolean. */
 int	 json_get_tristate(const struct cJSON *obj, const char *name);
 
+/*
+ * A JSON number as an integer within [lo, hi]: dflt when v is not a
+ * number (or NaN), else clamped. JSON numbers are doubles; casting one
+ * out of range is undefined behaviour (fuzzing found 1e90 as a port).
+ */
+long long json_number(const struct cJSON *v, long long lo, long long hi,
+	    long long dflt);
+
 #endif
