@@ -133,7 +133,7 @@ before=$(runs_fingerprint "$db")
 for i in $(seq 1 30); do
 	"$FIPSEV" run --config k.yaml > /dev/null 2>&1 &
 	pid=$!
-	sleep "$(printf '0.%03d' $((RANDOM % span)))"
+	sleep_ms $((RANDOM % span))
 	kill -KILL "$pid" 2> /dev/null || true
 	wait "$pid" 2> /dev/null || true
 	after_fault "random kill $i of 'fipsev run'"
@@ -148,7 +148,7 @@ cert=$out/demo-key/signing.crt
 for i in $(seq 1 15); do
 	"$FIPSEV" report --db "$db" --out "$T/rep-$i" --key "$key" --cert "$cert" > /dev/null 2>&1 &
 	pid=$!
-	sleep "$(printf '0.%03d' $((RANDOM % span)))"
+	sleep_ms $((RANDOM % span))
 	kill -KILL "$pid" 2> /dev/null || true
 	wait "$pid" 2> /dev/null || true
 	if [ -e "$T/rep-$i" ]; then

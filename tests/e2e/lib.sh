@@ -43,6 +43,11 @@ node_status() {
 	set -e
 }
 
+# sleep_ms N: sleep N milliseconds.
+sleep_ms() {
+	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
+}
+
 # absent PATTERN FILE: the file does not contain the pattern.
 absent() {
 	! grep -q -- "$1" "$2"

@@ -57,7 +57,7 @@ for i in $(seq 1 25); do
 	prev=$(runs_fingerprint "$db")
 	"$FIPSEV" collect --node --root "$root" --db "$db" > /dev/null 2>&1 &
 	pid=$!
-	sleep "0.0$((RANDOM % 40))"
+	sleep_ms $((RANDOM % 40))
 	kill -KILL "$pid" 2> /dev/null || true
 	wait "$pid" 2> /dev/null || true
 	store_sound "$db"
