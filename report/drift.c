@@ -238,22 +238,25 @@ string_or_null(const char *v)
 	return v != NULL ? cJSON_CreateString(v) : cJSON_CreateNull();
 }
 
-/* Each node of a run as {subject, sha256, and the compared fields}. */
+/*
+ * Each node of a run whose document the other run lacks, as {subject,
+ * sha256, and the compared fields}. A node with the same document in both
+ * runs is neither added, removed nor changed, so it is left out, and that
+ * "same" is symmetric: a node left out of one side is left out of both,
+ * so presence() on what is kept is presence() on the whole runs.
+ */
 static int
 node_row(const struct store_node *n, void *arg)
 {
-	cJSON *arr = arg, *o = cJSON_CreateObject();
+	cJSON *arr = arg, *o;
 
-	if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
-	    json_add_str(o, "subject", n->subject) ||
-	    json_add_str(o, "sha256", n->sha256)) {
-		log_err("drift: out of memory");
-		return -1;
-	}
-	/* Unchanged: its name is all presence() needs. */
 	if (n->same_in_other)
 		return 0;
-	if (!cJSON_AddItemToObject(o, "compliant", tristate(n->compliant)) ||
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "subject", n->subject) ||
+	    json_add_str(o, "sha256", n->sha256) ||
+	    !cJSON_AddItemToObject(o, "compliant", tristate(n->compliant)) ||
 	    !cJSON_AddItemToObject(o, "fips_enabled",
 	    tristate(n->fips_enabled)) ||
 	    !cJSON_AddItemToObject(o, "kernel_cmdline_fips",

@@ -330,6 +330,85 @@ test_spans(void **state)
 	store_close(st);
 }
 
+#define DOC_GOOD_NODE(name) \
+	"{\"format\":\"fipsev-node/1\",\"node\":{\"hostname\":\"" name "\"," \
+	"\"compliant\":true,\"reasons\":[],\"fips_enabled\":true}}"
+
+static int64_t
+record_all(struct store *st, const char *const *docs)
+{
+	int64_t id = -1;
+
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	for (; *docs != NULL; docs++)
+		assert_int_equal(store_run_add_node(st, *docs, strlen(*docs)),
+		    0);
+	assert_int_equal(store_run_commit(st, &id), 0);
+	return id;
+}
+
+/* What store_run_nodes() said of each node: "name=1" when the same. */
+struct nodes_seen {
+	char	 line[200];
+};
+
+static int
+note_node(const struct store_node *n, void *arg)
+{
+	struct nodes_seen *ns = arg;
+	size_t len = strlen(ns->line);
+
+	snprintf(ns->line + len, sizeof(ns->line) - len, "%s%s=%d",
+	    len > 0 ? " " : "", n->subject, n->same_in_other);
+	return 0;
+}
+
+static const char *
+run_nodes(struct store *st, int64_t id, int64_t other, struct nodes_seen *ns)
+{
+	ns->line[0] = '\0';
+	assert_int_equal(store_run_nodes(st, id, other, note_node, ns), 0);
+	return ns->line;
+}
+
+/*
+ * Each node of a run, by name, and whether the other run holds the same
+ * document: also when the node changed in between and came back, and
+ * whichever nodes only one of the runs has.
+ */
+static void
+test_run_nodes_same(void **state)
+{
+	static const char *const run1[] = { DOC_GOOD_NODE("a"),
+	    DOC_GOOD_NODE("b"), DOC_BAD_NODE("c"), DOC_GOOD_NODE("e"), NULL };
+	static const char *const run2[] = { DOC_GOOD_NODE("a"),
+	    DOC_BAD_NODE("b"), DOC_GOOD_NODE("e"), NULL };
+	static const char *const run3[] = { DOC_GOOD_NODE("e-2"),
+	    DOC_BAD_NODE("e"), DOC_GOOD_NODE("d"), DOC_GOOD_NODE("b"),
+	    DOC_GOOD_NODE("a"), NULL };
+	struct nodes_seen ns;
+	struct store *st;
+	int64_t r1, r2, r3;
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	r1 = record_all(st, run1);
+	r2 = record_all(st, run2);
+	r3 = record_all(st, run3);
+	assert_string_equal(run_nodes(st, r3, r1, &ns),
+	    "a=1 b=1 d=0 e=0 e-2=0");
+	assert_string_equal(run_nodes(st, r1, r3, &ns), "a=1 b=1 c=0 e=0");
+	assert_string_equal(run_nodes(st, r3, r2, &ns),
+	    "a=1 b=0 d=0 e=0 e-2=0");
+	assert_string_equal(run_nodes(st, r2, r1, &ns), "a=1 b=0 e=1");
+	assert_string_equal(run_nodes(st, r2, r2, &ns), "a=1 b=1 e=1");
+	/* No other run: nothing is the same. */
+	assert_string_equal(run_nodes(st, r1, 0, &ns), "a=0 b=0 c=0 e=0");
+	/* A run that does not exist holds nothing. */
+	assert_string_equal(run_nodes(st, r1, r3 + 5, &ns), "a=0 b=0 c=0 e=0");
+	store_close(st);
+}
+
 /* Large documents are deflated, read back byte for byte, and a body that
  * no longer hashes to its key is refused, not handed on. */
 static void
@@ -522,6 +601,7 @@ main(void)
 		cmocka_unit_test_setup(test_runs_roundtrip, setup),
 		cmocka_unit_test_setup(test_refusals_keep_store_intact, setup),
 		cmocka_unit_test_setup(test_spans, setup),
+		cmocka_unit_test_setup(test_run_nodes_same, setup),
 		cmocka_unit_test_setup(test_deflate_and_tamper, setup),
 		cmocka_unit_test_setup(test_migrate_from_4, setup),
 		cmocka_unit_test_setup(test_newer_schema_refused, setup),
