@@ -33,6 +33,9 @@ struct eval {
 	const char	*collector;	/* while loading */
 	cJSON		*findings;
 	int		 oom;
+	/* controls_evaluate_against()'s hook for each changed node */
+	int		(*changed)(const struct store_node *, void *);
+	void		*changed_arg;
 };
 
 static int
@@ -160,7 +163,9 @@ node_checks(const struct store_node *n, void *arg)
 	finding(e, "FIPS-NODE-OS", n->subject, n->compliant ? "pass" : "fail",
 	    &d, "%s", n->compliant ? "the node's FIPS evidence is complete" :
 	    why[0] != '\0' ? why : "the node is not in FIPS mode");
-	return e->oom ? -1 : 0;
+	if (e->oom)
+		return -1;
+	return e->changed != NULL ? e->changed(n, e->changed_arg) : 0;
 }
 
 static void
@@ -391,7 +396,7 @@ catalogue(void)
 cJSON *
 controls_evaluate(struct store *st, int64_t run)
 {
-	return controls_evaluate_against(st, run, 0, NULL);
+	return controls_evaluate_against(st, run, 0, NULL, NULL, NULL);
 }
 
 /* Hand the parsed documents of e over as {collector: {subject: doc}}. */
@@ -424,7 +429,8 @@ detach_docs(struct eval *e)
 
 cJSON *
 controls_evaluate_against(struct store *st, int64_t run, int64_t other,
-    cJSON **docs)
+    cJSON **docs, int (*changed)(const struct store_node *, void *),
+    void *arg)
 {
 	/* Node documents are read as the store's facts of them. */
 	static const char *const collectors[] = { "tls", "cluster",
@@ -435,6 +441,8 @@ controls_evaluate_against(struct store *st, int64_t run, int64_t other,
 	size_t i;
 
 	memset(&e, 0, sizeof(e));
+	e.changed = changed;
+	e.changed_arg = arg;
 	if (docs != NULL)
 		*docs = NULL;
 	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {

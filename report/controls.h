@@ -14,6 +14,7 @@
 
 struct cJSON;
 struct store;
+struct store_node;
 
 /*
  * Evaluate run id of the store. Returns {"checks": [...], "findings":
@@ -30,9 +31,13 @@ struct cJSON *controls_evaluate(struct store *st, int64_t run);
  * When docs is not NULL it gets the other documents the evaluation read,
  * parsed, as {"tls": {subject: doc}, "cluster": {...}, "inventory":
  * {...}} (the caller's to delete), so that a comparison need not read and
- * parse them again.
+ * parse them again. For the same reason, when changed is not NULL it is
+ * called with the facts of each node whose document is not the same in
+ * run other (store_run_nodes()); it returns 0, or -1 after logging to
+ * stop the evaluation.
  */
 struct cJSON *controls_evaluate_against(struct store *st, int64_t run,
-	    int64_t other, struct cJSON **docs);
+	    int64_t other, struct cJSON **docs,
+	    int (*changed)(const struct store_node *, void *), void *arg);
 
 #endif

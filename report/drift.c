@@ -274,24 +274,21 @@ node_row(const struct store_node *n, void *arg)
 
 /*
  * Nodes added, removed and changed, from the facts the store keeps of each
- * node document: a node whose document is the same (same SHA-256) has not
- * changed, and most nodes most nights are the same.
+ * node document (node_row() of each run, as the evaluations read them): a
+ * node whose document is the same (same SHA-256) has not changed, and
+ * most nodes most nights are the same.
  */
 static int
-nodes(cJSON *out, struct store *st, int64_t from, int64_t to)
+nodes(cJSON *out, const cJSON *a, const cJSON *b)
 {
 	static const char *const fields[] = { "compliant", "fips_enabled",
 	    "kernel_cmdline_fips", "os", "os_variant", "kernel" };
-	cJSON *a = cJSON_CreateArray(), *b = cJSON_CreateArray();
 	struct index ia = { NULL, 0 }, ib = { NULL, 0 };
 	const cJSON *e;
 	size_t i;
 	int rc = -1;
 
-	if (a == NULL || b == NULL ||
-	    store_run_nodes(st, from, to, node_row, a) == -1 ||
-	    store_run_nodes(st, to, from, node_row, b) == -1 ||
-	    index_build(&ia, a, "subject", NULL) == -1 ||
+	if (index_build(&ia, a, "subject", NULL) == -1 ||
 	    index_build(&ib, b, "subject", NULL) == -1 ||
 	    presence(out, "node", a, b, &ia, &ib) == -1)
 		goto out;
@@ -311,8 +308,6 @@ nodes(cJSON *out, struct store *st, int64_t from, int64_t to)
 out:
 	free(ia.v);
 	free(ib.v);
-	cJSON_Delete(a);
-	cJSON_Delete(b);
 	return rc;
 }
 
@@ -520,16 +515,20 @@ drift_compute(struct store *st, int64_t from, int64_t to)
 {
 	cJSON *out = cJSON_CreateArray(), *a_docs = NULL, *b_docs = NULL;
 	cJSON *a = NULL, *b = NULL;
+	cJSON *a_nodes = cJSON_CreateArray(), *b_nodes = cJSON_CreateArray();
 
 	/*
 	 * Nodes found the same in both runs have the same findings: each
 	 * evaluation leaves them out, and hands over the other documents it
-	 * parsed for the comparisons below.
+	 * parsed and the facts of the nodes that differ for the comparisons
+	 * below, so that each run is read once.
 	 */
-	if (out == NULL ||
-	    (a = controls_evaluate_against(st, from, to, &a_docs)) == NULL ||
-	    (b = controls_evaluate_against(st, to, from, &b_docs)) == NULL ||
-	    nodes(out, st, from, to) == -1 ||
+	if (out == NULL || a_nodes == NULL || b_nodes == NULL ||
+	    (a = controls_evaluate_against(st, from, to, &a_docs, node_row,
+	    a_nodes)) == NULL ||
+	    (b = controls_evaluate_against(st, to, from, &b_docs, node_row,
+	    b_nodes)) == NULL ||
+	    nodes(out, a_nodes, b_nodes) == -1 ||
 	    endpoints(out, cJSON_GetObjectItemCaseSensitive(a_docs, "tls"),
 	    cJSON_GetObjectItemCaseSensitive(b_docs, "tls")) == -1 ||
 	    cluster(out, a_docs, b_docs) == -1 ||
@@ -544,6 +543,8 @@ drift_compute(struct store *st, int64_t from, int64_t to)
 	cJSON_Delete(b);
 	cJSON_Delete(a_docs);
 	cJSON_Delete(b_docs);
+	cJSON_Delete(a_nodes);
+	cJSON_Delete(b_nodes);
 	return out;
 }
 
