@@ -17,6 +17,8 @@
 #   - `fipsev history --node` of a node present all year (median of 10);
 #   - `fipsev report` of the last run (the bundle, signed).
 # Needs nginx-light, sqlite3, python3 and jq (installed when missing).
+# With FIPSEV_BENCH_KEEP=FILE the year's store is copied there, to look
+# into by hand (e.g. under perf).
 set -euo pipefail
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -120,10 +122,13 @@ for i in 1 2 3 4 5; do
 	timed ingest.txt "$FIPSEV" collect --snapshot snap --db ingest.db
 done
 last=$(sqlite3 "$db" 'SELECT max(id) FROM runs')
-for i in $(seq 10); do
+for i in $(seq 20); do
 	a=$((RANDOM % last + 1))
 	b=$((RANDOM % last + 1))
 	timed drift.txt "$FIPSEV" drift --from "$a" --to "$b" --json --db "$db"
+	# and a night and the one before it: what the nightly job asks
+	a=$((RANDOM % (last - 1) + 1))
+	timed drift1.txt "$FIPSEV" drift --from "$a" --to "$((a + 1))" --json --db "$db"
 done
 changes=$("$FIPSEV" drift --from 1 --to "$last" --json --db "$db" | jq length || true)
 node=$(sqlite3 "$db" "SELECT subject FROM evidence_spans WHERE collector = 'node' AND first_run = 1 ORDER BY last_run DESC, subject LIMIT 1")
@@ -135,13 +140,16 @@ hruns=$("$FIPSEV" history --node "$node" --json --db "$db" | jq length)
 timed report.txt "$FIPSEV" report latest --db "$db" --out bundle --key keys/signing.key --cert keys/signing.crt
 peak=$( { /usr/bin/time -f %M "$FIPSEV" drift --from 1 --to "$last" --json --db "$db" > /dev/null || true; } 2>&1 | tail -1)
 
+[ -z "${FIPSEV_BENCH_KEEP:-}" ] || cp "$db" "$FIPSEV_BENCH_KEEP"
+
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.0f ms", s * 1000 }'; }
 cat << EOF
 store-scale: $NODES nodes, $ENDPOINTS TLS endpoints, $NIGHTS nightly runs (${year%.*} s to make)
   store size:             $(mib "$size") ($(mib "$vsize") after VACUUM); $spans evidence spans, $docs documents
   ingest one run:         $(ms "$(median ingest.txt)") (median of 5: collect of a $NODES-node snapshot, evaluated and stored)
-  drift, any two runs:    $(ms "$(median drift.txt)") median, $(ms "$(sort -n drift.txt | tail -1)") max (10 random pairs); run 1 to $last: $changes changes, peak RSS $((peak / 1024)) MiB
+  drift, any two runs:    $(ms "$(median drift.txt)") median, $(ms "$(sort -n drift.txt | tail -1)") max (20 random pairs); run 1 to $last: $changes changes, peak RSS $((peak / 1024)) MiB
+  drift, consecutive:     $(ms "$(median drift1.txt)") median, $(ms "$(sort -n drift1.txt | tail -1)") max (20 random nights and the night before)
   history of one node:    $(ms "$(median history.txt)") (median of 10; $hruns runs)
   report of the last run: $(ms "$(cat report.txt)") (bundle of $NODES node documents, signed)
 EOF

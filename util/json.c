@@ -34,6 +34,17 @@ out:
 	return item;
 }
 
+/* make_text() of a C string, without a copy when it is clean already. */
+static cJSON *
+make_str(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= JSON_TEXT_MAX && utf8_valid(s, n))
+		return cJSON_CreateString(s);
+	return make_text(s, n, NULL);
+}
+
 /* Attach item (which may be NULL after a failed create) as name. */
 static int
 add_item(cJSON *obj, const char *name, cJSON *item)
@@ -59,7 +70,8 @@ json_add_text(cJSON *obj, const char *name, const char *s, size_t n,
 int
 json_add_str(cJSON *obj, const char *name, const char *s)
 {
-	return json_add_text(obj, name, s, s != NULL ? strlen(s) : 0, NULL);
+	return add_item(obj, name, s == NULL ? cJSON_CreateNull() :
+	    make_str(s));
 }
 
 int
@@ -72,8 +84,7 @@ json_add_tristate(cJSON *obj, const char *name, int v)
 int
 json_array_add_str(cJSON *arr, const char *s)
 {
-	cJSON *item = s == NULL ? cJSON_CreateNull() : make_text(s, strlen(s),
-	    NULL);
+	cJSON *item = s == NULL ? cJSON_CreateNull() : make_str(s);
 
 	if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
 		cJSON_Delete(item);

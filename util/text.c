@@ -51,6 +51,20 @@ utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+int
+utf8_valid(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if ((len = utf8_seq_len(s + i, n - i)) == 0)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 long
 utf8_sanitize(struct buf *out, const void *p, size_t n)
 {

@@ -18,6 +18,12 @@ struct buf;
 long	 utf8_sanitize(struct buf *out, const void *p, size_t n);
 
 /*
+ * Whether the n bytes at p are all well-formed UTF-8 without NUL: what
+ * utf8_sanitize() would copy unchanged.
+ */
+int	 utf8_valid(const void *p, size_t n);
+
+/*
  * Append the standard base64 (RFC 4648, no line breaks) of n bytes to out.
  * Returns 0 or -1.
  */

@@ -1,5 +1,6 @@
 /*
- * test_text.c - UTF-8 sanitising, base64, SHA-256 and trimming.
+ * test_text.c - UTF-8 sanitising (also into JSON), base64, SHA-256 and
+ * trimming.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,8 +10,11 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/json.h"
 #include "util/text.h"
 
 static void
@@ -44,7 +48,35 @@ test_utf8(void **state)
 		    cases[i].replaced);
 		assert_string_equal(buf_str(&b), cases[i].out);
 		buf_release(&b);
+		/* utf8_valid() agrees: valid is what comes out unchanged. */
+		assert_int_equal(utf8_valid(cases[i].in, cases[i].len),
+		    cases[i].replaced == 0);
 	}
+}
+
+/* Strings reach JSON as valid UTF-8, whether copied or not. */
+static void
+test_json_str(void **state)
+{
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
+
+	(void)state;
+	assert_non_null(o);
+	assert_non_null(a);
+	assert_int_equal(json_add_str(o, "clean", "caf\xc3\xa9"), 0);
+	assert_int_equal(json_add_str(o, "dirty", "a\xff" "b\xc0\x80"), 0);
+	assert_int_equal(json_add_str(o, "none", NULL), 0);
+	assert_int_equal(json_array_add_str(a, "x\xe2\x82"), 0);
+	assert_int_equal(json_array_add_str(a, "ok"), 0);
+	assert_string_equal(json_get_str(o, "clean"), "caf\xc3\xa9");
+	assert_string_equal(json_get_str(o, "dirty"),
+	    "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "none")));
+	assert_string_equal(cJSON_GetArrayItem(a, 0)->valuestring,
+	    "x\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(cJSON_GetArrayItem(a, 1)->valuestring, "ok");
+	cJSON_Delete(o);
+	cJSON_Delete(a);
 }
 
 static void
@@ -139,6 +171,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_utf8_full_buffer),
+		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_rtrim),
