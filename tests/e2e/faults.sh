@@ -25,18 +25,6 @@ output: $3
 EOF
 }
 
-# wait_stopped PID: until the process stops itself at a test hook.
-wait_stopped() {
-	local state
-	for _ in $(seq 1 200); do
-		state=$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null || echo gone)
-		[ "$state" = T ] && return 0
-		[ "$state" = gone ] && die "fipsev exited before its test hook"
-		sleep 0.05
-	done
-	die "fipsev never reached its test hook"
-}
-
 # kill_at POINT COMMAND...: run until the hook POINT, SIGKILL it there.
 kill_at() {
 	local point=$1 pid

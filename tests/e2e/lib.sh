@@ -48,6 +48,19 @@ sleep_ms() {
 	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
 }
 
+# wait_stopped PID: until the process has stopped itself (SIGSTOP) at the
+# test hook FIPSEV_TEST_STOP_AT named, ready to be killed right there.
+wait_stopped() {
+	local state
+	for _ in $(seq 1 200); do
+		state=$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null || echo gone)
+		[ "$state" = T ] && return 0
+		[ "$state" = gone ] && die "fipsev exited before its test hook"
+		sleep 0.05
+	done
+	die "fipsev never reached its test hook"
+}
+
 # absent PATTERN FILE: the file does not contain the pattern.
 absent() {
 	! grep -q -- "$1" "$2"

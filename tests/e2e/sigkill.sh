@@ -4,18 +4,6 @@
 
 root=$SAMPLES/nodes/bottlerocket-fips
 
-# wait_stopped PID: wait until the process has stopped itself at a hook.
-wait_stopped() {
-	local pid=$1 i state
-	for i in $(seq 1 200); do
-		state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
-		[ "$state" = T ] && return 0
-		[ "$state" = gone ] && die "fipsev exited before its test hook"
-		sleep 0.05
-	done
-	die "fipsev never reached its test hook"
-}
-
 # kill_at POINT DB: run collect until POINT, then SIGKILL it there.
 kill_at() {
 	local point=$1 db=$2 pid
