@@ -1,6 +1,7 @@
 /*
  * sign.c - see sign.h.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -122,7 +123,7 @@ sign_keygen(const char *dir)
 	X509 *x = NULL;
 	X509_NAME *name;
 	BIGNUM *serial = NULL;
-	int rc = -1;
+	int rc = -1, dfd;
 
 	snprintf(kpath, sizeof(kpath), "%s/signing.key", dir);
 	snprintf(cpath, sizeof(cpath), "%s/signing.crt", dir);
@@ -132,8 +133,21 @@ sign_keygen(const char *dir)
 		log_errno("cannot create '%s'", dir);
 		return -1;
 	}
+	/*
+	 * One keygen at a time in a directory: a second one waits, then
+	 * finds the key and refuses, rather than putting its certificate
+	 * beside the first one's key.
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(dfd, LOCK_EX) == -1) {
+		log_errno("cannot lock '%s'", dir);
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
 	if (access(kpath, F_OK) == 0 || errno != ENOENT) {
 		log_err("'%s' exists: a key is never overwritten", kpath);
+		close(dfd);
 		return -1;
 	}
 	/* Leftovers of a keygen killed half-way are ours to replace. */
@@ -183,6 +197,7 @@ sign_keygen(const char *dir)
 out:
 	unlink(ktmp);
 	unlink(ctmp);
+	close(dfd);
 	BN_free(serial);
 	X509_free(x);
 	EVP_PKEY_free(pk);

@@ -27,24 +27,22 @@ fs_make_dirs(const char *path, mode_t mode, int parents_only,
 		return -1;
 	}
 	memcpy(dir, path, n + 1);
+	/* Each prefix ending at a '/', then (unless parents_only) the whole. */
 	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (*p == '\0' && parents_only)
-			break;
-		{
-			char c = *p;
+		int last = *p == '\0';
 
-			*p = '\0';
-			if (mkdir(dir, mode) == -1 && errno != EEXIST) {
-				log_errno("cannot create directory '%s' %s",
-				    dir, what);
-				return -1;
-			}
-			*p = c;
-		}
-		if (*p == '\0')
+		if (*p != '/' && !last)
+			continue;
+		if (last && parents_only)
 			break;
+		*p = '\0';
+		if (mkdir(dir, mode) == -1 && errno != EEXIST) {
+			log_errno("cannot create directory '%s' %s", dir, what);
+			return -1;
+		}
+		if (last)
+			break;
+		*p = '/';
 	}
 	return 0;
 }

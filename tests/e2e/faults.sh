@@ -156,6 +156,26 @@ check "keygen again: key and certificate match" [ \
 	"$(openssl x509 -in "$T/keys/signing.crt" -noout -pubkey | sha256sum)" ]
 check "keygen again: no temporary files left" [ "$(ls "$T/keys" | tr '\n' ' ')" = "signing.crt signing.key " ]
 
+# Two keygens in one directory: the second waits for the first (stopped
+# here between its certificate and its key), then finds the key and
+# refuses, so the pair left is the first one's.
+FIPSEV_TEST_STOP_AT=keygen-before-key "$FIPSEV" keygen --out "$T/keys2" > /dev/null 2>&1 &
+first=$!
+wait_stopped "$first"
+"$FIPSEV" keygen --out "$T/keys2" > /dev/null 2> "$T/second.err" &
+second=$!
+sleep_ms 500
+check "keygen: a second one waits while the first is under way" kill -0 "$second"
+kill -CONT "$first"
+wait "$first" && first_rc=0 || first_rc=$?
+wait "$second" && second_rc=0 || second_rc=$?
+check "keygen: the first one finishes" [ "$first_rc" = 0 ]
+check "keygen: the second one then refuses" [ "$second_rc" = 2 ]
+check "keygen: ... naming the key" grep -q "signing.key' exists: a key is never overwritten" "$T/second.err"
+check "keygen: the pair left matches" [ \
+	"$(openssl pkey -in "$T/keys2/signing.key" -pubout 2> /dev/null | sha256sum)" = \
+	"$(openssl x509 -in "$T/keys2/signing.crt" -noout -pubkey | sha256sum)" ]
+
 # --- a full disk: a file-size limit (SIGXFSZ ignored, so writes fail) -------
 # Limits from too small to open the store up to large enough to finish:
 # each either fails naming the store and the phase, or succeeds whole.
