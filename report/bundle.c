@@ -395,8 +395,13 @@ bundle_clean_stale(const char *outdir)
 		pid = strtol(tmp + strlen(BUNDLE_TMP), &end, 10);
 		if (errno != 0 || pid <= 0 || *end != '-')
 			continue;
-		/* Alive (or not ours to signal): perhaps still writing. */
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		/*
+		 * Alive (or not ours to signal): perhaps still writing. Our
+		 * own pid is a predecessor's, as in a CronJob's new container
+		 * where each run is pid 1: we have written nothing yet.
+		 */
+		if ((pid_t)pid != getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", outdir, e->d_name);
 		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)

@@ -32,8 +32,9 @@ int	 bundle_write(struct store *st, int64_t run, const char *dir,
 
 /*
  * Remove what writers that no longer exist (killed, or the machine went
- * down) left unfinished in outdir. Returns how many, or -1 after
- * logging.
+ * down) left unfinished in outdir. A leftover under the caller's own pid
+ * counts as one, so call this before writing any bundle. Returns how
+ * many, or -1 after logging.
  */
 int	 bundle_clean_stale(const char *outdir);
 

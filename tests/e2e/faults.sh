@@ -110,6 +110,12 @@ check "a live writer's directory is kept" [ -d "$out/run-999.tmp-$alive-abcdef" 
 kill "$alive"
 wait "$alive" 2> /dev/null || true
 rmdir "$out/run-999.tmp-$alive-abcdef"
+
+# In a CronJob's new container fipsev often has the pid its killed
+# predecessor had (1): a leftover under its own pid is a leftover.
+( mkdir "$out/run-998.tmp-$BASHPID-abcdef" && exec "$FIPSEV" run --config k.yaml ) > "$T/out" 2> "$T/err" || true
+check "a leftover under the run's own pid is removed" [ ! -e "$out/run-998.tmp-"* ]
+check "... and named" grep -qx "run: removed 1 unfinished bundle left by a stopped fipsev" "$T/out"
 before=$(runs_fingerprint "$db")
 
 # --- SIGKILL 'fipsev run' at random moments ---------------------------------
