@@ -339,14 +339,9 @@ static enum writable
 writable(const char *path)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
 	struct statvfs vfs;
 
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
-		    (int)(slash - path), path);
+	fs_parent(path, dir, sizeof(dir));
 	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
 		return RO_FS;
 	if (access(dir, W_OK) == -1 && errno == EACCES)

@@ -3,7 +3,7 @@
  *
  * Evidence must survive a crash: a file or directory that appears under
  * its final name by rename(2) is only durable once the directory holding
- * that name is synced too. Both helpers log their own error (naming the
+ * that name is synced too. The helpers that can fail log their own error (naming the
  * path) and return -1, like the rest of fipsev.
  */
 #ifndef FIPSEV_FSUTIL_H
@@ -18,6 +18,12 @@
  */
 int	fs_make_dirs(const char *path, mode_t mode, int parents_only,
 	    const char *what);
+
+/*
+ * The directory that holds path, into dir (size bytes): "." for a bare
+ * name, "/" for a name at the root.
+ */
+void	fs_parent(const char *path, char *dir, size_t size);
 
 /* fsync the directory that holds path (after a rename into it). */
 int	fs_sync_parent(const char *path);
