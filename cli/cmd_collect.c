@@ -15,6 +15,7 @@
 #include "collector/fips_policy.h"
 #include "collector/harness.h"
 #include "collector/inventory.h"
+#include "collector/charts.h"
 #include "collector/matrix.h"
 #include "collector/kube.h"
 #include "collector/probe.h"
@@ -509,6 +510,7 @@ cmd_collect(int argc, char **argv)
 	struct cluster_evidence cluster;
 	struct buf report;	/* one node report at a time, for the store */
 	struct matrix *matrix = NULL;
+	struct chart_model *charts = NULL;
 	cJSON *doc = NULL, *scan = NULL, *scan2 = NULL, *scan3 = NULL;
 	cJSON *harness = NULL, *inventory = NULL;
 	char *hjson = NULL, *ijson = NULL;
@@ -576,7 +578,9 @@ cmd_collect(int argc, char **argv)
 	/* What modules and components are in use, against the matrix. */
 	if ((cluster.doc != NULL || harness != NULL) &&
 	    (matrix_load(o.matrix, &matrix) == -1 ||
-	    (inventory = inventory_build(matrix, cluster.doc, harness)) ==
+	    chart_model_load(NULL, &charts) == -1 ||
+	    (inventory = inventory_build(matrix, charts, cluster.doc,
+	    harness)) ==
 	    NULL || (ijson = json_print(inventory)) == NULL ||
 	    (harness != NULL && (hjson = json_print(harness)) == NULL)))
 		goto out;
@@ -669,6 +673,7 @@ out:
 	cJSON_Delete(harness);
 	cJSON_Delete(inventory);
 	matrix_free(matrix);
+	chart_model_free(charts);
 	free(hjson);
 	free(ijson);
 	free(plain);

@@ -41,11 +41,22 @@ static const struct {
 	    "kubectl get deployments,statefulsets -A -o json" },
 	{ "ingresses.json", "kubectl get ingresses -A -o json" },
 	{ "services.json", "kubectl get services -A -o json" },
+	{ "cronjobs.json", "kubectl get cronjobs -A -o json" },
 };
 
 /* The parsed lists, by the index above. */
 enum { F_NODES, F_RELEASES, F_CONFIGMAPS, F_WORKLOADS, F_INGRESSES,
-    F_SERVICES, NFILES };
+    F_SERVICES, F_CRONJOBS, NFILES };
+
+/*
+ * Lists a snapshot made before fipsev read them may lack: then that
+ * evidence was not collected at all, a note, not missing evidence.
+ */
+static int
+optional_file(int which)
+{
+	return which == F_CRONJOBS;
+}
 
 struct collect {
 	const char	*dir;		/* the snapshot, or NULL */
@@ -56,11 +67,30 @@ struct collect {
 	int		 fatal;		/* stop: the API refuses us */
 	cJSON		*doc;
 	cJSON		*findings;
+	cJSON		*notes;
 	cJSON		*sources;
 	cJSON		*lists[NFILES];		/* .items, or NULL */
 	struct cluster_evidence *ev;
 	int		 oom;
 };
+
+static void
+note(struct collect *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* What the evidence says that is no finding (README "Cluster evidence"). */
+static void
+note(struct collect *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json_array_add_str(c->notes, msg) == -1)
+		c->oom = 1;
+}
 
 static void
 finding(struct collect *c, const char *fmt, ...)
@@ -129,6 +159,7 @@ static const char *const api_paths[NFILES][2] = {
 	    "/apis/apps/v1/statefulsets" },
 	[F_INGRESSES] = { "/apis/networking.k8s.io/v1/ingresses", NULL },
 	[F_SERVICES] = { "/api/v1/services", NULL },
+	[F_CRONJOBS] = { "/apis/batch/v1/cronjobs", NULL },
 };
 
 /*
@@ -205,6 +236,12 @@ read_list(struct collect *c, int which, int *fatal)
 		return api_list(c, which, fatal);
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
+		if (optional_file(which)) {
+			note(c, "%s is not in the snapshot (make it with '%s > "
+			    "%s'): that evidence was not collected", name,
+			    snapshot_files[which].command, name);
+			return NULL;
+		}
 		finding(c, "%s is missing from the snapshot (make it with "
 		    "'%s > %s'): that evidence is missing", name,
 		    snapshot_files[which].command, name);
@@ -486,12 +523,40 @@ is_release_secret(const cJSON *item)
 	    (name != NULL && strncmp(name, "sh.helm.release.v1.", 19) == 0);
 }
 
-/* The Harness chart: "harness", or "harness-..." (harness-prod...). */
+/*
+ * The delegate's own chart (harness/delegate-helm-chart): a release of it
+ * is a delegate, judged as one (delegates()), never as an SMP install.
+ */
+static int
+is_delegate_chart(const char *chart)
+{
+	return chart != NULL && strcmp(chart, "harness-delegate-ng") == 0;
+}
+
+/* The SMP chart: "harness", or "harness-..." (harness-prod...). */
 static int
 is_harness_chart(const char *chart)
 {
-	return chart != NULL && (strcmp(chart, "harness") == 0 ||
+	return chart != NULL && !is_delegate_chart(chart) &&
+	    (strcmp(chart, "harness") == 0 ||
 	    strncmp(chart, "harness-", 8) == 0);
+}
+
+/*
+ * A release record of the ConfigMap driver (HELM_DRIVER=configmap): the
+ * same name and owner label as the Secret (helm pkg/storage/driver
+ * cfgmaps.go).
+ */
+static int
+is_release_configmap(const cJSON *item)
+{
+	const char *name = meta_str(item, "name");
+	const char *owner = json_get_str(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(item, "metadata"), "labels"),
+	    "owner");
+
+	return name != NULL && strncmp(name, "sh.helm.release.v1.", 19) == 0 &&
+	    owner != NULL && strcmp(owner, "helm") == 0;
 }
 
 static int
@@ -502,6 +567,133 @@ cmp_revision(const void *a, const void *b)
 	int ry = cJSON_GetObjectItemCaseSensitive(y, "revision")->valueint;
 
 	return (rx > ry) - (rx < ry);
+}
+
+/*
+ * The settings the checks need that sit under keys redaction replaces
+ * (smtpCreateSecret, passwordKey, ...): read from the values Helm renders
+ * with, before redaction, into named fields of the revision's "evidence".
+ * Only what this list names is read, and none of it is a secret: host
+ * names, ports, flags, and the names of Secrets and their keys. The SMTP
+ * keys are harness-manager's chart's (global.smtpCreateSecret; the
+ * umbrella's values.yaml has only enabled: false), the database ones the
+ * umbrella's global.database.<db>.
+ */
+enum ev_type { EV_STR, EV_BOOL, EV_PORT };
+
+static const struct {
+	const char	*path;		/* in the values */
+	const char	*group;		/* evidence.<group>.<field> */
+	const char	*field;
+	enum ev_type	 type;
+} evidence_fields[] = {
+	{ "global.smtpCreateSecret.enabled", "smtp", "enabled", EV_BOOL },
+	{ "global.smtpCreateSecret.SMTP_HOST", "smtp", "host", EV_STR },
+	{ "global.smtpCreateSecret.SMTP_PORT", "smtp", "port", EV_PORT },
+	{ "global.smtpCreateSecret.SMTP_USE_SSL", "smtp", "use_ssl", EV_BOOL },
+	{ "global.mongoSSL", "tls", "mongo_ssl", EV_BOOL },
+};
+
+/* Per database under global.database.<db>. */
+static const struct {
+	const char	*key;
+	enum ev_type	 type;
+} database_fields[] = {
+	{ "installed", EV_BOOL },
+	{ "secretName", EV_STR },
+	{ "passwordKey", EV_STR },
+	{ "userKey", EV_STR },
+	{ "sslEnabled", EV_BOOL },
+};
+
+/* Add v to o as field, typed; Helm charts spell flags "true" too. */
+static int
+evidence_put(cJSON *o, const char *field, const cJSON *v, enum ev_type type)
+{
+	if (v == NULL)
+		return 0;
+	switch (type) {
+	case EV_STR:
+		return cJSON_IsString(v) ? json_add_str(o, field,
+		    v->valuestring) : 0;
+	case EV_BOOL:
+		if (cJSON_IsBool(v))
+			return json_add_tristate(o, field, cJSON_IsTrue(v));
+		if (cJSON_IsString(v) && (strcasecmp(v->valuestring, "true") ==
+		    0 || strcasecmp(v->valuestring, "false") == 0))
+			return json_add_tristate(o, field,
+			    strcasecmp(v->valuestring, "true") == 0);
+		return 0;
+	case EV_PORT:
+		if (cJSON_IsString(v)) {
+			char *end;
+			long n = strtol(v->valuestring, &end, 10);
+
+			return *v->valuestring != '\0' && *end == '\0' &&
+			    n > 0 && n < 65536 && cJSON_AddNumberToObject(o,
+			    field, (double)n) == NULL ? -1 : 0;
+		}
+		return cJSON_IsNumber(v) && cJSON_AddNumberToObject(o, field,
+		    json_number(v, 1, 65535, 0)) == NULL ? -1 : 0;
+	}
+	return 0;
+}
+
+static cJSON *
+evidence_group(cJSON *ev, const char *name)
+{
+	cJSON *g = cJSON_GetObjectItemCaseSensitive(ev, name);
+
+	return g != NULL ? g : cJSON_AddObjectToObject(ev, name);
+}
+
+static int
+release_evidence(const cJSON *eff, cJSON *r)
+{
+	cJSON *ev = cJSON_AddObjectToObject(r, "evidence"), *g, *smtp;
+	const cJSON *db, *port, *ssl;
+	size_t i;
+
+	if (ev == NULL)
+		return -1;
+	for (i = 0; i < sizeof(evidence_fields) / sizeof(evidence_fields[0]);
+	    i++) {
+		const cJSON *v = values_get(eff, evidence_fields[i].path);
+
+		if (v == NULL)
+			continue;
+		if ((g = evidence_group(ev, evidence_fields[i].group)) ==
+		    NULL || evidence_put(g, evidence_fields[i].field, v,
+		    evidence_fields[i].type) == -1)
+			return -1;
+	}
+	/* Port 465 or SMTP_USE_SSL is implicit TLS, not STARTTLS. */
+	if ((smtp = cJSON_GetObjectItemCaseSensitive(ev, "smtp")) != NULL) {
+		port = cJSON_GetObjectItemCaseSensitive(smtp, "port");
+		ssl = cJSON_GetObjectItemCaseSensitive(smtp, "use_ssl");
+		if (json_add_str(smtp, "tls", cJSON_IsTrue(ssl) ||
+		    cJSON_GetNumberValue(port) == 465 ? "implicit" :
+		    "starttls"))
+			return -1;
+	}
+	if ((g = cJSON_AddObjectToObject(ev, "databases")) == NULL)
+		return -1;
+	cJSON_ArrayForEach(db, values_get(eff, "global.database")) {
+		cJSON *o;
+
+		if (!cJSON_IsObject(db) || db->string == NULL)
+			continue;
+		if ((o = cJSON_AddObjectToObject(g, db->string)) == NULL)
+			return -1;
+		for (i = 0; i < sizeof(database_fields) /
+		    sizeof(database_fields[0]); i++)
+			if (evidence_put(o, database_fields[i].key,
+			    cJSON_GetObjectItemCaseSensitive(db,
+			    database_fields[i].key),
+			    database_fields[i].type) == -1)
+				return -1;
+	}
+	return 0;
 }
 
 /* One revision of the release, as the document records it. */
@@ -545,13 +737,28 @@ revision_json(struct collect *c, const cJSON *rel)
 	    "last_deployed")))
 		goto fail;
 	{
+		/*
+		 * Judged on what Helm renders with: the user's values over
+		 * the chart's own (the seed allows editing either), and the
+		 * evidence says which of them set it.
+		 */
 		const cJSON *uf = values_get(user, "global.fips");
+		const cJSON *cf = values_get(chartv, "global.fips");
 		const cJSON *ef = values_get(eff, "global.fips");
+		cJSON *from;
 
-		if (json_add_tristate(r, "global_fips", cJSON_IsBool(uf) ?
+		if (json_add_tristate(r, "global_fips", cJSON_IsBool(ef) ?
+		    cJSON_IsTrue(ef) : -1) ||
+		    json_add_tristate(r, "global_fips_user", cJSON_IsBool(uf) ?
 		    cJSON_IsTrue(uf) : -1) ||
-		    json_add_tristate(r, "global_fips_effective",
-		    cJSON_IsBool(ef) ? cJSON_IsTrue(ef) : -1))
+		    json_add_tristate(r, "global_fips_chart", cJSON_IsBool(cf) ?
+		    cJSON_IsTrue(cf) : -1) ||
+		    (from = cJSON_AddArrayToObject(r, "global_fips_sources")) ==
+		    NULL ||
+		    (uf != NULL && json_array_add_str(from, "config (the "
+		    "user's values)") == -1) ||
+		    (cf != NULL && json_array_add_str(from, "chart.values (the "
+		    "chart's values.yaml)") == -1))
 			goto fail;
 	}
 	if ((arr = cJSON_AddArrayToObject(r, "dependencies")) == NULL)
@@ -569,7 +776,8 @@ revision_json(struct collect *c, const cJSON *rel)
 			goto fail;
 	}
 	/* Nothing secret goes further than this function. */
-	if ((redacted = values_redact(user)) < 0 ||
+	if (release_evidence(eff, r) == -1 ||
+	    (redacted = values_redact(user)) < 0 ||
 	    values_redact(eff) < 0 || values_redact(chartv) < 0 ||
 	    cJSON_AddNumberToObject(r, "values_redacted", (double)redacted) ==
 	    NULL)
@@ -627,10 +835,17 @@ set_since(cJSON *rel, int value, const char *fmt, ...)
 }
 
 /*
- * Was FIPS on from the first install? The revision history answers when
- * it still holds revision 1; otherwise the ConfigMap's
- * PREVIOUS_SMP_VERSION may (an in-place upgrade from before 0.31.0 means
- * no), and when neither can tell, the answer is "unknown", not yes.
+ * Was FIPS on from the first install? Every kept revision must have run
+ * global.fips: true on SMP >= 0.31.0. When the history still holds
+ * revision 1 it answers; otherwise global-smp-config's
+ * PREVIOUS_SMP_VERSION may, by what the chart's template makes of it
+ * (templates/smp-version-configmap.yaml, from 0.43.0: Helm's lookup() of
+ * the ConfigMap already there): absent before 0.43.0; empty on a fresh
+ * install, and also always under `helm template` (Argo CD), where
+ * lookup() returns nothing, so empty proves a fresh install only beside
+ * revision 1; the same version on a re-deploy, which says nothing of
+ * before; a version before 0.31.0 is an upgrade from before FIPS. Any
+ * other case is "cannot tell", never yes.
  */
 static int
 since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
@@ -638,6 +853,7 @@ since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
 {
 	const cJSON *data = cJSON_GetObjectItemCaseSensitive(cm, "data");
 	const char *prev = json_get_str(data, "PREVIOUS_SMP_VERSION");
+	const char *now = json_get_str(data, "SMP_VERSION");
 	int oldest = cJSON_GetObjectItemCaseSensitive(revs[0],
 	    "revision")->valueint, ok;
 	size_t i;
@@ -656,26 +872,39 @@ since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
 			    "before FIPS support (%s)", rev, v,
 			    SMP_FIPS_MIN_VERSION);
 	}
+	if (prev != NULL && *prev != '\0' &&
+	    helm_version_cmp(prev, SMP_FIPS_MIN_VERSION, &ok) < 0 && ok)
+		return set_since(rel, 0, "upgraded in place from SMP %s "
+		    "(global-smp-config PREVIOUS_SMP_VERSION), before FIPS "
+		    "support", prev);
 	if (oldest == 1)
 		return set_since(rel, 1, "every revision from the first "
 		    "install (revision 1) to %d has global.fips: true on SMP "
 		    ">= %s", cJSON_GetObjectItemCaseSensitive(revs[n - 1],
 		    "revision")->valueint, SMP_FIPS_MIN_VERSION);
-	if (prev != NULL && *prev != '\0') {
-		if (helm_version_cmp(prev, SMP_FIPS_MIN_VERSION, &ok) < 0 && ok)
-			return set_since(rel, 0, "upgraded in place from SMP "
-			    "%s (global-smp-config PREVIOUS_SMP_VERSION), "
-			    "before FIPS support", prev);
+	if (cm == NULL)
 		return set_since(rel, -1, "history pruned (oldest revision "
-		    "kept: %d) and upgraded in place from SMP %s: cannot "
-		    "tell", oldest, prev);
-	}
-	return set_since(rel, -1, "history pruned (oldest revision kept: %d, "
-	    "first deployed %s) and %s: cannot tell", oldest,
-	    json_get_str(revs[0], "first_deployed") != NULL ?
-	    json_get_str(revs[0], "first_deployed") : "unknown",
-	    cm == NULL ? "no global-smp-config ConfigMap" :
-	    "no in-place SMP upgrade recorded");
+		    "kept: %d) and no global-smp-config ConfigMap: cannot tell",
+		    oldest);
+	if (prev == NULL)
+		return set_since(rel, -1, "history pruned (oldest revision "
+		    "kept: %d) and global-smp-config has no "
+		    "PREVIOUS_SMP_VERSION (charts before 0.43.0 record none): "
+		    "cannot tell", oldest);
+	if (*prev == '\0')
+		return set_since(rel, -1, "history pruned (oldest revision "
+		    "kept: %d); an empty PREVIOUS_SMP_VERSION shows a fresh "
+		    "install only beside revision 1 (helm template, as Argo "
+		    "CD renders, always leaves it empty): cannot tell", oldest);
+	if (now != NULL && strcmp(prev, now) == 0)
+		return set_since(rel, -1, "history pruned (oldest revision "
+		    "kept: %d); PREVIOUS_SMP_VERSION %s is the current version, "
+		    "a re-deploy, which says nothing of before: cannot tell",
+		    oldest, prev);
+	return set_since(rel, -1, "history pruned (oldest revision kept: %d) "
+	    "and upgraded in place from SMP %s (PREVIOUS_SMP_VERSION), which "
+	    "holds only the version before the last upgrade: cannot tell",
+	    oldest, prev);
 }
 
 /* All revisions of one release into the document, and their verdict. */
@@ -722,8 +951,9 @@ release_json(struct collect *c, cJSON *out, const char *ns, const char *name,
 		return;
 	}
 	if (fips != 1)
-		finding(c, "release %s/%s: global.fips is not true in the "
-		    "user values of revision %d", ns, name,
+		finding(c, "release %s/%s: global.fips is %s in revision %d "
+		    "(the user's values over the chart's values.yaml)", ns,
+		    name, fips == 0 ? "false" : "not set",
 		    cJSON_GetObjectItemCaseSensitive(cur, "revision")->valueint);
 	if (!smp)
 		finding(c, "release %s/%s: SMP %s is before %s, the first "
@@ -765,20 +995,27 @@ static void
 helm(struct collect *c)
 {
 	cJSON *h = cJSON_AddObjectToObject(c->doc, "helm"), *rels, *other,
-	    *errs;
+	    *errs, *dels;
 	cJSON **revs = NULL;
 	const cJSON *item;
 	char **keys = NULL;
 	size_t nrevs = 0, i, j;
+	int driver;
 
 	if (h == NULL || (rels = cJSON_AddArrayToObject(h, "releases")) ==
 	    NULL || (other = cJSON_AddArrayToObject(h, "other_releases")) ==
+	    NULL || (dels = cJSON_AddArrayToObject(h, "delegate_releases")) ==
 	    NULL || (errs = cJSON_AddArrayToObject(h, "errors")) == NULL) {
 		c->oom = 1;
 		return;
 	}
-	/* Decode every Harness release revision; group by namespace/name. */
-	cJSON_ArrayForEach(item, c->lists[F_RELEASES]) {
+	/*
+	 * Decode every Harness release revision, from either storage driver
+	 * (Secrets, the default, and ConfigMaps); group by namespace/name.
+	 */
+	for (driver = 0; driver < 2 && !c->oom; driver++)
+	cJSON_ArrayForEach(item, c->lists[driver == 0 ? F_RELEASES :
+	    F_CONFIGMAPS]) {
 		const char *sname = meta_str(item, "name");
 		const char *ns = meta_str(item, "namespace");
 		const char *data = json_get_str(cJSON_GetObjectItemCaseSensitive(
@@ -788,10 +1025,11 @@ helm(struct collect *c)
 		cJSON *rel, *rev, **rr;
 		char **kk;
 
-		if (!is_release_secret(item))
+		if (driver == 0 ? !is_release_secret(item) :
+		    !is_release_configmap(item))
 			continue;
 		rel = data != NULL ? helm_release_decode(data, strlen(data),
-		    err, sizeof(err)) : NULL;
+		    driver == 0 ? 2 : 1, err, sizeof(err)) : NULL;
 		if (rel == NULL) {
 			snprintf(msg, sizeof(msg), "%s/%s: %s", ns != NULL ? ns :
 			    "?", sname != NULL ? sname : "?", data == NULL ?
@@ -805,6 +1043,20 @@ helm(struct collect *c)
 		    cJSON_GetObjectItemCaseSensitive(rel, "chart"), "metadata"),
 		    "name");
 		rname = json_get_str(rel, "name");
+		if (is_delegate_chart(chart)) {
+			snprintf(key, sizeof(key), "%s/%s (%s %s)", ns != NULL ?
+			    ns : "?", rname != NULL ? rname : "?", chart,
+			    json_get_str(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(rel, "chart"),
+			    "metadata"), "version") != NULL ? json_get_str(
+			    cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(rel, "chart"),
+			    "metadata"), "version") : "?");
+			if (add_unique(dels, key) == -1)
+				c->oom = 1;
+			cJSON_Delete(rel);
+			continue;
+		}
 		if (!is_harness_chart(chart)) {
 			snprintf(key, sizeof(key), "%s/%s (%s)", ns != NULL ?
 			    ns : "?", rname != NULL ? rname : "?",
@@ -928,6 +1180,15 @@ fips_enabled(struct collect *c, const char *ns, const cJSON *ctr, char *src,
 			if (v != NULL) {
 				found = is_true(v);
 				snprintf(src, srclen, "ConfigMap %s", cn);
+			} else if (cm == NULL && cJSON_IsTrue(
+			    cJSON_GetObjectItemCaseSensitive(cmr, "optional")) &&
+			    c->lists[F_CONFIGMAPS] != NULL) {
+				/*
+				 * optional: true and absent: the kubelet starts
+				 * the pod without it (the chart's -proxy and
+				 * -shared-certificates sources).
+				 */
+				continue;
 			} else if (cm == NULL && cn != NULL && found != 1) {
 				found = -1;
 				snprintf(src, srclen, "ConfigMap %s (not in the "
@@ -973,32 +1234,180 @@ fips_enabled(struct collect *c, const char *ns, const cJSON *ctr, char *src,
 	return found;
 }
 
-/* "repo/harness/delegate:25.01.84800.minimal-fips" -> the tag, or NULL. */
-static const char *
-image_tag(const char *image)
+/*
+ * An image reference's parts: the last path component's repository
+ * ("delegate"), its tag (NULL when there is none) and whether it is
+ * pinned by digest. "reg/harness/delegate:25.07.86300.minimal-fips",
+ * "harness/delegate@sha256:...".
+ */
+static void
+image_parts(const char *image, char *repo, size_t repolen, const char **tag,
+    int *digest)
 {
-	const char *slash = strrchr(image, '/'), *colon;
+	const char *last = strrchr(image, '/'), *at, *colon;
+	size_t n;
 
-	colon = strrchr(slash != NULL ? slash : image, ':');
-	return colon != NULL ? colon + 1 : NULL;
+	last = last != NULL ? last + 1 : image;
+	at = strchr(last, '@');
+	colon = strchr(last, ':');
+	if (colon != NULL && at != NULL && colon > at)
+		colon = NULL;			/* the digest's "sha256:" */
+	*digest = at != NULL;
+	*tag = colon != NULL ? colon + 1 : NULL;
+	n = strcspn(last, ":@");
+	snprintf(repo, repolen, "%.*s", (int)(n < repolen ? n : repolen - 1),
+	    last);
+}
+
+/* Does a tag (perhaps followed by "@digest") name a FIPS build? */
+static int
+tag_is_fips(const char *tag)
+{
+	size_t n;
+
+	if (tag == NULL)
+		return 0;
+	n = strcspn(tag, "@");
+	/* Harness's FIPS builds: "-fips" and ".minimal-fips" (images.txt). */
+	return (n >= 5 && strncmp(tag + n - 5, "-fips", 5) == 0);
+}
+
+/*
+ * Is the image a FIPS build? 1, 0, or -1 when it is pinned by digest
+ * only: the digest does not say which build it is.
+ */
+static int
+fips_image(const char *image)
+{
+	char repo[256];
+	const char *tag;
+	int digest;
+
+	image_parts(image, repo, sizeof(repo), &tag, &digest);
+	if (tag == NULL)
+		return digest ? -1 : 0;
+	return tag_is_fips(tag);
 }
 
 static int
-is_delegate_image(const char *image)
+image_repo_is(const char *image, const char *want)
 {
-	const char *last = strrchr(image, '/');
+	char repo[256];
+	const char *tag;
+	int digest;
 
-	last = last != NULL ? last + 1 : image;
-	return strncmp(last, "delegate", 8) == 0;
+	image_parts(image, repo, sizeof(repo), &tag, &digest);
+	return strcmp(repo, want) == 0;
+}
+
+/* The chart's newest SMP version among the releases, or NULL. */
+static const char *
+newest_smp(struct collect *c)
+{
+	const cJSON *r;
+	const char *best = NULL;
+	int ok;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(c->doc, "helm"), "releases")) {
+		const char *v = json_get_str(r, "smp_version");
+
+		if (v != NULL && (best == NULL ||
+		    helm_version_cmp(v, best, &ok) > 0))
+			best = v;
+	}
+	return best;
+}
+
+/* The first SMP version that ships a -fips delegate upgrader image. */
+#define SMP_FIPS_UPGRADER_VERSION	"0.33.0"
+
+/*
+ * The delegate upgrader CronJobs (the delegate chart's templates/upgrader
+ * and the manifest): a non-FIPS upgrader image is a finding where the
+ * SMP ships a -fips one, a note before that.
+ */
+static void
+upgraders(struct collect *c, cJSON *arr)
+{
+	const char *smp = newest_smp(c);
+	const cJSON *item, *ctr;
+	int ok, has_fips;
+
+	has_fips = smp != NULL && helm_version_cmp(smp,
+	    SMP_FIPS_UPGRADER_VERSION, &ok) >= 0 && ok;
+	cJSON_ArrayForEach(item, c->lists[F_CRONJOBS])
+		cJSON_ArrayForEach(ctr, values_get(item,
+		    "spec.jobTemplate.spec.template.spec.containers")) {
+			const char *image = json_get_str(ctr, "image");
+			const char *ns = meta_str(item, "namespace");
+			const char *name = meta_str(item, "name");
+			cJSON *u;
+			int fi;
+
+			if (image == NULL || !image_repo_is(image, "upgrader"))
+				continue;
+			fi = fips_image(image);
+			if ((u = cJSON_CreateObject()) == NULL ||
+			    !cJSON_AddItemToArray(arr, u) ||
+			    json_add_str(u, "namespace", ns) ||
+			    json_add_str(u, "name", name) ||
+			    json_add_str(u, "kind", "CronJob") ||
+			    json_add_str(u, "image", image) ||
+			    json_add_tristate(u, "fips_image", fi) ||
+			    json_add_tristate(u, "fips_image_available",
+			    smp != NULL ? has_fips : -1)) {
+				c->oom = 1;
+				return;
+			}
+			if (fi == 1)
+				continue;
+			if (has_fips)
+				finding(c, "delegate upgrader %s/%s: image %s is "
+				    "%s (SMP %s ships upgrader:*-fips)",
+				    ns != NULL ? ns : "?", name != NULL ? name :
+				    "?", image, fi == 0 ? "not a FIPS build" :
+				    "pinned by digest only: cannot tell whether "
+				    "it is a FIPS build", smp);
+			else
+				note(c, "delegate upgrader %s/%s: image %s is not "
+				    "a FIPS build; SMP %s ships no -fips upgrader "
+				    "(first in %s)", ns != NULL ? ns : "?",
+				    name != NULL ? name : "?", image,
+				    smp != NULL ? smp : "(unknown)",
+				    SMP_FIPS_UPGRADER_VERSION);
+		}
+}
+
+/*
+ * Is this container a delegate? Its image is Harness's delegate
+ * (repository "delegate": not "delegate-proxy", a platform service), or
+ * it is the "delegate" container of a pod labelled as one (harness.io/
+ * name, on the chart's and the manifest's pods).
+ */
+static int
+is_delegate(const cJSON *ctr, int labelled)
+{
+	const char *image = json_get_str(ctr, "image");
+	const char *name = json_get_str(ctr, "name");
+
+	if (image == NULL)
+		return 0;
+	if (image_repo_is(image, "delegate"))
+		return 1;
+	return labelled && name != NULL && strcmp(name, "delegate") == 0 &&
+	    !image_repo_is(image, "delegate-proxy") &&
+	    !image_repo_is(image, "delegate-proxy-signed");
 }
 
 static void
 delegates(struct collect *c)
 {
 	cJSON *arr = cJSON_AddArrayToObject(c->doc, "delegates");
+	cJSON *up = cJSON_AddArrayToObject(c->doc, "delegate_upgraders");
 	const cJSON *item;
 
-	if (arr == NULL) {
+	if (arr == NULL || up == NULL) {
 		c->oom = 1;
 		return;
 	}
@@ -1021,16 +1430,16 @@ delegates(struct collect *c)
 		    cJSON_GetObjectItemCaseSensitive(tmpl, "spec"),
 		    "containers")) {
 			const char *image = json_get_str(ctr, "image");
+			char src[200], repo[256];
 			const char *tag;
-			char src[200];
 			cJSON *d;
-			int fe;
+			int fe, fi, digest;
 
-			if (image == NULL || (!is_delegate_image(image) &&
-			    !labelled))
+			if (!is_delegate(ctr, labelled))
 				continue;
-			tag = image_tag(image);
+			image_parts(image, repo, sizeof(repo), &tag, &digest);
 			fe = fips_enabled(c, ns, ctr, src, sizeof(src));
+			fi = fips_image(image);
 			if ((d = cJSON_CreateObject()) == NULL ||
 			    !cJSON_AddItemToArray(arr, d) ||
 			    json_add_str(d, "namespace", ns) ||
@@ -1040,8 +1449,7 @@ delegates(struct collect *c)
 			    "name")) ||
 			    json_add_str(d, "image", image) ||
 			    json_add_str(d, "tag", tag) ||
-			    json_add_tristate(d, "fips_image", tag != NULL &&
-			    strstr(tag, "fips") != NULL) ||
+			    json_add_tristate(d, "fips_image", fi) ||
 			    json_add_tristate(d, "fips_enabled", fe) ||
 			    json_add_str(d, "fips_enabled_source", src) ||
 			    cJSON_AddNumberToObject(d, "replicas",
@@ -1055,8 +1463,16 @@ delegates(struct collect *c)
 				    "(%s)", ns != NULL ? ns : "?", name != NULL ?
 				    name : "?", fe == 0 ? "not true" :
 				    "not known to be true", src);
+			if (fi != 1)
+				finding(c, "delegate %s/%s: image %s %s", ns !=
+				    NULL ? ns : "?", name != NULL ? name : "?",
+				    image, fi == 0 ? "is not a FIPS build "
+				    "(-fips, .minimal-fips)" : "is pinned by "
+				    "digest only: cannot tell whether it is a "
+				    "FIPS build");
 		}
 	}
+	upgraders(c, up);
 }
 
 /* Every container image of the workloads, for the module inventory. */
@@ -1154,6 +1570,25 @@ smtp_targets(struct collect *c, cJSON *arr, const cJSON *v, int under,
 		    strcasestr(e->string, "smtp") != NULL), release);
 }
 
+/* The SMTP server harness-manager's chart is given (release_evidence()). */
+static void
+smtp_evidence(struct collect *c, cJSON *arr, const cJSON *smtp,
+    const char *release)
+{
+	const char *host = json_get_str(smtp, "host");
+	const char *tls = json_get_str(smtp, "tls");
+	int implicit = tls != NULL && strcmp(tls, "implicit") == 0;
+
+	if (host == NULL || *host == '\0' ||
+	    json_get_tristate(smtp, "enabled") == 0)
+		return;
+	add_target(c, arr, host, (long)json_number(
+	    cJSON_GetObjectItemCaseSensitive(smtp, "port"), 1, 65535,
+	    implicit ? 465 : 587), implicit ? NULL : "smtp",
+	    "SMTP server of release %s (global.smtpCreateSecret, %s)", release,
+	    implicit ? "implicit TLS" : "STARTTLS");
+}
+
 static void
 tls_targets(struct collect *c)
 {
@@ -1188,6 +1623,7 @@ tls_targets(struct collect *c)
 		    json_get_str(rel, "name") : "");
 		smtp_targets(c, arr, cJSON_GetObjectItemCaseSensitive(last,
 		    "values_user"), 0, name);
+		smtp_evidence(c, arr, values_get(last, "evidence.smtp"), name);
 	}
 	cJSON_ArrayForEach(item, c->lists[F_INGRESSES]) {
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
@@ -1325,7 +1761,8 @@ collect_all(struct collect *c, const char *kind, const char *where,
 	    json_add_str(src, c->kube != NULL ? "server" : "dir", where) ||
 	    json_add_str(src, "node_reports", c->reports) ||
 	    (c->sources = cJSON_AddArrayToObject(src, "files")) == NULL ||
-	    (c->findings = cJSON_CreateArray()) == NULL)
+	    (c->findings = cJSON_CreateArray()) == NULL ||
+	    (c->notes = cJSON_AddArrayToObject(c->doc, "notes")) == NULL)
 		goto oom;
 	if (values_files(c, values, nvalues) == -1)
 		goto out;

@@ -58,7 +58,8 @@ gunzip(const unsigned char *p, size_t n, struct buf *out, const char **why)
 }
 
 cJSON *
-helm_release_decode(const char *text, size_t n, char *err, size_t errlen)
+helm_release_decode(const char *text, size_t n, int layers, char *err,
+    size_t errlen)
 {
 	struct buf outer, inner, json;
 	const char *why = NULL;
@@ -72,7 +73,12 @@ helm_release_decode(const char *text, size_t n, char *err, size_t errlen)
 		why = "data.release is not base64";
 		goto out;
 	}
-	if (base64_decode(&inner, outer.data != NULL ? outer.data : "",
+	if (layers == 1) {
+		struct buf t = inner;
+
+		inner = outer;
+		outer = t;
+	} else if (base64_decode(&inner, outer.data != NULL ? outer.data : "",
 	    outer.len) == -1) {
 		why = "the release is not base64 inside";
 		goto out;

@@ -16,12 +16,16 @@ struct cJSON;
 #define HELM_RELEASE_MAX	(64 * 1024 * 1024)
 
 /*
- * Decode a Secret's data.release text (n bytes) into the release object.
+ * Decode a release record's data.release text (n bytes) into the release
+ * object. A Secret's, read through the API, is base64 twice (Secret data
+ * is bytes, and Helm stored base64 text in it); a ConfigMap's
+ * (HELM_DRIVER=configmap) once: layers says which (helm
+ * pkg/storage/driver secrets.go, cfgmaps.go, util.go encodeRelease).
  * Returns it, or NULL with the reason in err ("not base64", "truncated
  * gzip", "not JSON", ...); nothing is logged, the caller records it.
  */
-struct cJSON *helm_release_decode(const char *text, size_t n, char *err,
-	    size_t errlen);
+struct cJSON *helm_release_decode(const char *text, size_t n, int layers,
+	    char *err, size_t errlen);
 
 /*
  * Compare two chart versions as semantic versions ("0.31.0", "v0.31.2",

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "charts.h"
 #include "inventory.h"
 #include "matrix.h"
 #include "values.h"
@@ -18,6 +19,7 @@
 
 struct inv {
 	const struct matrix	*m;
+	const struct chart_model *cm;
 	cJSON			*items;
 	cJSON			*findings;
 	int			 oom;
@@ -25,30 +27,33 @@ struct inv {
 
 /*
  * One item. supported is forced to "unknown" when why is not NULL (the
- * evidence could not say); otherwise it is the matrix's answer.
+ * evidence could not say); otherwise it is the matrix's answer. module
+ * names the item's module when the matrix row does not (an opt-in
+ * feature belongs to the module chart that carries it); NULL takes the
+ * matrix's.
  */
 static void
-item(struct inv *v, const char *kind, const char *key, const char *why,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+item_in(struct inv *v, const char *module, const char *kind, const char *key,
+    const char *why, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 static void
-item(struct inv *v, const char *kind, const char *key, const char *why,
-    const char *fmt, ...)
+vitem(struct inv *v, const char *module, const char *kind, const char *key,
+    const char *why, const char *fmt, va_list ap)
 {
 	struct matrix_entry e;
 	char seen[600], msg[1200];
 	const char *supported;
 	cJSON *o;
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(seen, sizeof(seen), fmt, ap);
-	va_end(ap);
 	matrix_lookup(v->m, kind, key != NULL ? key : "", &e);
+	if (module == NULL || strcmp(e.module, "-") != 0)
+		module = e.module;
 	supported = why != NULL ? "unknown" : e.supported ? "yes" : "no";
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(v->items, o) ||
-	    json_add_str(o, "module", e.module) ||
+	    json_add_str(o, "module", module) ||
 	    json_add_str(o, "component", strcmp(e.component, "-") != 0 ?
 	    e.component : key) ||
 	    json_add_str(o, "kind", kind) ||
@@ -65,26 +70,244 @@ item(struct inv *v, const char *kind, const char *key, const char *why,
 	if (strcmp(supported, "yes") == 0)
 		return;
 	snprintf(msg, sizeof(msg), "%s %s (%s) at %s: %s", kind,
-	    key != NULL ? key : "?", e.module, seen, why != NULL ?
+	    key != NULL ? key : "?", module, seen, why != NULL ?
 	    why : e.reference);
 	if (json_array_add_str(v->findings, msg) == -1)
 		v->oom = 1;
 }
 
-/* The modules a release runs: enabled flags and enabled sub-charts. */
+static void
+item_in(struct inv *v, const char *module, const char *kind, const char *key,
+    const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vitem(v, module, kind, key, why, fmt, ap);
+	va_end(ap);
+}
+
+static void
+item(struct inv *v, const char *kind, const char *key, const char *why,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+item(struct inv *v, const char *kind, const char *key, const char *why,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vitem(v, NULL, kind, key, why, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Product modules that a global flag turns on without a sub-chart of
+ * their own: the srm sub-chart ships with every CD install (condition
+ * global.cd.enabled), while SRM the product is global.srm.enabled
+ * (Harness's umbrella values.yaml, every version modelled).
+ */
+static const struct {
+	const char	*flag;
+	const char	*module;
+} product_flags[] = {
+	{ "global.srm.enabled", "srm" },
+};
+
+/* The kept umbrella sub-chart named name, or NULL. */
+static const cJSON *
+kept_dependency(const cJSON *deps, const char *name)
+{
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, deps)
+		if (json_get_str(d, "name") != NULL &&
+		    strcmp(json_get_str(d, "name"), name) == 0 &&
+		    json_get_tristate(d, "enabled") != 0)
+			return d;
+	return NULL;
+}
+
+/*
+ * A module chart's condition as Helm reads one (helm
+ * pkg/chartutil/dependencies.go at v3.21.4, processDependencyEnabled and
+ * processDependencyConditions): the first of its comma-separated paths
+ * that holds a bool decides, looked up under "PARENT." (a global. path
+ * reads the same there as at the root: coalesceGlobals copies the
+ * parent's global in). 1, 0, or -1 when none does (Helm then installs
+ * the chart).
+ */
+static int
+condition_value(const cJSON *values, const char *parent, const char *cond)
+{
+	char path[512];
+	const char *p = cond;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		const cJSON *b;
+		int global = n >= 7 && strncmp(p, "global.", 7) == 0;
+		int len = snprintf(path, sizeof(path), "%s%s%.*s",
+		    global ? "" : parent, global ? "" : ".", (int)n, p);
+
+		if (len > 0 && (size_t)len < sizeof(path)) {
+			b = values_get(values, path);
+			if (cJSON_IsBool(b))
+				return cJSON_IsTrue(b);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return -1;
+}
+
+/* Is cond the condition of one of the umbrella's own sub-charts? */
+static int
+umbrella_condition(const struct chart_row *rows, size_t n, const char *cond)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].parent, "harness") == 0 &&
+		    strcmp(rows[i].condition, cond) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The umbrella's kept sub-charts, each as the module it belongs to
+ * (harness-common is a library chart: no module, nothing runs; srm is
+ * part of CD). Each module is one item, seen at the sub-charts that
+ * carry it.
+ */
+static void
+release_modules(struct inv *v, const char *where, const char *smp,
+    const cJSON *deps, const struct chart_row *rows, size_t n)
+{
+	const cJSON *d, *e;
+	size_t i;
+
+	cJSON_ArrayForEach(d, deps) {
+		const char *name = json_get_str(d, "name");
+		const struct chart_row *r = NULL;
+		char charts[300];
+		int first = 1;
+
+		if (name == NULL || json_get_tristate(d, "enabled") == 0)
+			continue;
+		for (i = 0; i < n && r == NULL; i++)
+			if (strcmp(rows[i].parent, "harness") == 0 &&
+			    strcmp(rows[i].chart, name) == 0)
+				r = &rows[i];
+		if (r == NULL) {
+			item(v, "module", name, "a sub-chart fipsev's model of "
+			    "the Harness charts does not have: what it runs is "
+			    "not known", "%s: sub-chart %s (SMP %s)", where,
+			    name, smp);
+			continue;
+		}
+		if (strcmp(r->module, "-") == 0)
+			continue;	/* a library chart */
+		/* One item per module, after its first sub-chart. */
+		cJSON_ArrayForEach(e, deps) {
+			const char *en = json_get_str(e, "name");
+
+			if (e == d)
+				break;
+			for (i = 0; en != NULL && i < n; i++)
+				if (strcmp(rows[i].parent, "harness") == 0 &&
+				    strcmp(rows[i].chart, en) == 0 &&
+				    strcmp(rows[i].module, r->module) == 0 &&
+				    json_get_tristate(e, "enabled") != 0)
+					first = 0;
+		}
+		if (!first)
+			continue;
+		charts[0] = '\0';
+		cJSON_ArrayForEach(e, deps) {
+			const char *en = json_get_str(e, "name");
+
+			for (i = 0; en != NULL && i < n; i++)
+				if (strcmp(rows[i].parent, "harness") == 0 &&
+				    strcmp(rows[i].chart, en) == 0 &&
+				    strcmp(rows[i].module, r->module) == 0 &&
+				    json_get_tristate(e, "enabled") != 0) {
+					size_t l = strlen(charts);
+
+					snprintf(charts + l, sizeof(charts) - l,
+					    "%s%s", l > 0 ? ", " : "", en);
+					break;
+				}
+		}
+		item(v, "module", r->module, NULL, "%s: sub-chart%s %s", where,
+		    strchr(charts, ',') != NULL ? "s" : "", charts);
+	}
+}
+
+/*
+ * Opt-in features: a module chart's sub-chart whose condition defaults
+ * to false in that version's values.yaml and is on in the release. One
+ * that defaults to true is part of every install of its module, and one
+ * that follows an umbrella module's own condition is that module.
+ */
+static void
+release_features(struct inv *v, const char *where, const cJSON *eff,
+    const cJSON *deps, const struct chart_row *rows, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct chart_row *r = &rows[i];
+		struct matrix_entry me;
+		char charts[300];
+		int seen = 0;
+
+		if (strcmp(r->parent, "harness") == 0 ||
+		    strcmp(r->condition, "-") == 0 ||
+		    strcmp(r->def, "false") != 0 ||
+		    kept_dependency(deps, r->parent) == NULL ||
+		    umbrella_condition(rows, n, r->condition) ||
+		    condition_value(eff, r->parent, r->condition) != 1)
+			continue;
+		/* Once per condition: ng-custom-dashboards and looker. */
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(rows[j].condition, r->condition) == 0 &&
+			    strcmp(rows[j].parent, "harness") != 0 &&
+			    kept_dependency(deps, rows[j].parent) != NULL;
+		if (seen)
+			continue;
+		charts[0] = '\0';
+		for (j = i; j < n; j++)
+			if (strcmp(rows[j].condition, r->condition) == 0 &&
+			    strcmp(rows[j].parent, "harness") != 0) {
+				size_t l = strlen(charts);
+
+				snprintf(charts + l, sizeof(charts) - l, "%s%s",
+				    l > 0 ? ", " : "", rows[j].chart);
+			}
+		matrix_lookup(v->m, "module", r->module, &me);
+		item_in(v, strcmp(me.module, "-") != 0 ? me.module : r->module,
+		    "feature", r->condition, NULL,
+		    "%s: %s sub-chart%s %s (off by default)", where,
+		    r->parent, strchr(charts, ',') != NULL ? "s" : "", charts);
+	}
+}
+
+/* The modules and opt-in features a Harness release runs. */
 static void
 from_release(struct inv *v, const cJSON *rel)
 {
 	const cJSON *revs = cJSON_GetObjectItemCaseSensitive(rel, "revisions");
-	const cJSON *cur = cJSON_GetArrayItem(revs, cJSON_GetArraySize(revs) -
-	    1);
-	const cJSON *eff = cJSON_GetObjectItemCaseSensitive(cur,
-	    "values_effective");
-	const cJSON *g = cJSON_GetObjectItemCaseSensitive(eff, "global");
-	const cJSON *e, *d;
-	struct matrix_entry me;
+	const cJSON *cur = NULL, *r, *eff, *deps;
+	const struct chart_row *rows;
+	const char *smp = json_get_str(rel, "smp_version");
+	double want = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rel,
+	    "current_revision"));
 	char where[300];
-
+	size_t n, i;
+	int exact;
 
 	/*
 	 * The place without the revision number: the same modules in the
@@ -94,30 +317,30 @@ from_release(struct inv *v, const cJSON *rel)
 	snprintf(where, sizeof(where), "release %s/%s",
 	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
 	    "?", json_get_str(rel, "name") ? json_get_str(rel, "name") : "?");
-	/* global.<module>.enabled and <module>.enabled, for known modules. */
-	cJSON_ArrayForEach(e, g)
-		if (e->string != NULL && matrix_lookup(v->m, "module",
-		    e->string, &me) == 2 && cJSON_IsTrue(
-		    cJSON_GetObjectItemCaseSensitive(e, "enabled")))
-			item(v, "module", e->string, NULL, "%s: global.%s.enabled",
-			    where, e->string);
-	cJSON_ArrayForEach(e, eff)
-		if (e->string != NULL && matrix_lookup(v->m, "module",
-		    e->string, &me) == 2 && cJSON_IsTrue(
-		    cJSON_GetObjectItemCaseSensitive(e, "enabled")))
-			item(v, "module", e->string, NULL, "%s: %s.enabled",
-			    where, e->string);
-	/* The stored chart lists exactly the sub-charts it enabled. */
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(cur,
-	    "dependencies")) {
-		const char *name = json_get_str(d, "name");
-
-		if (name == NULL || json_get_tristate(d, "enabled") == 0)
-			continue;
-		item(v, "module", name, matrix_lookup(v->m, "module", name,
-		    &me) == 0 ? "a sub-chart the support matrix does not name" :
-		    NULL, "%s: sub-chart %s enabled", where, name);
+	cJSON_ArrayForEach(r, revs)
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r,
+		    "revision")) == want)
+			cur = r;
+	if (cur == NULL) {
+		item(v, "module", "?", "the release has no current revision",
+		    "%s", where);
+		return;
 	}
+	eff = cJSON_GetObjectItemCaseSensitive(cur, "values_effective");
+	deps = cJSON_GetObjectItemCaseSensitive(cur, "dependencies");
+	if ((n = chart_model_rows(v->cm, smp != NULL ? smp : "", &rows,
+	    &exact)) == 0) {
+		item(v, "module", "?", "the release's chart version is not an "
+		    "SMP version: what it installs is not known", "%s: chart "
+		    "version %s", where, smp != NULL ? smp : "(none)");
+		return;
+	}
+	release_modules(v, where, smp, deps, rows, n);
+	for (i = 0; i < sizeof(product_flags) / sizeof(product_flags[0]); i++)
+		if (cJSON_IsTrue(values_get(eff, product_flags[i].flag)))
+			item(v, "module", product_flags[i].module, NULL,
+			    "%s: %s", where, product_flags[i].flag);
+	release_features(v, where, eff, deps, rows, n);
 }
 
 static void
@@ -263,14 +486,15 @@ from_harness(struct inv *v, const cJSON *h)
 }
 
 cJSON *
-inventory_build(const struct matrix *m, const cJSON *cluster,
-    const cJSON *harness)
+inventory_build(const struct matrix *m, const struct chart_model *cm,
+    const cJSON *cluster, const cJSON *harness)
 {
 	struct inv v;
 	cJSON *doc = cJSON_CreateObject();
 
 	memset(&v, 0, sizeof(v));
 	v.m = m;
+	v.cm = cm;
 	if (doc == NULL || json_add_str(doc, "format", INVENTORY_FORMAT) ||
 	    json_add_str(doc, "matrix", matrix_version(m)) ||
 	    (v.items = cJSON_AddArrayToObject(doc, "inventory")) == NULL ||

@@ -9,6 +9,7 @@
 #define FIPSEV_INVENTORY_H
 
 struct cJSON;
+struct chart_model;
 struct matrix;
 
 #define INVENTORY_FORMAT	"fipsev-inventory/1"
@@ -17,10 +18,12 @@ struct matrix;
  * The inventory document: "matrix" (its version), "inventory" (items
  * {module, component, kind, key, seen_at, supported: "yes"/"no"/
  * "unknown", reason, since, reference}), "findings" (every item not
- * "yes", with where it was seen) and "compliant". NULL (logged) only when
- * out of memory.
+ * "yes", with where it was seen) and "compliant". What a Harness release
+ * installs is read from its kept sub-charts and its values through the
+ * chart model cm (charts.h). NULL (logged) only when out of memory.
  */
 struct cJSON *inventory_build(const struct matrix *m,
-	    const struct cJSON *cluster, const struct cJSON *harness);
+	    const struct chart_model *cm, const struct cJSON *cluster,
+	    const struct cJSON *harness);
 
 #endif

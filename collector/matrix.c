@@ -17,7 +17,7 @@ extern const size_t data_support_matrix_len;
 
 static const char *const kinds[] = {
 	"module", "connector", "deployment", "build", "step", "notification",
-	"auth", "image",
+	"auth", "image", "feature",
 };
 
 struct row {

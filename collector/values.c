@@ -11,9 +11,11 @@
 #include <yaml.h>
 
 #include "util/digest.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/tsv.h"
 #include "values.h"
+#include "util/json.h"
 #include "util/banned.h"
 
 /* Nodes a document may expand to, aliases included. */
@@ -586,9 +588,20 @@ redact(cJSON *v, int under_secret)
 			return 0;
 		return redact_one(v) == -1 ? -1 : 1;
 	}
+	/*
+	 * A Kubernetes env entry, {name: ARTIFACTORY_TOKEN, value: ...}, as
+	 * the delegate chart's custom_envs holds them: the secret is under
+	 * "value", named by its sibling.
+	 */
+	const char *named = json_get_str(v, "name");
+	int env_secret = cJSON_IsObject(v) && named != NULL &&
+	    secret_key(named);
+
 	cJSON_ArrayForEach(c, v) {
 		int secret = under_secret ||
-		    (c->string != NULL && secret_key(c->string));
+		    (c->string != NULL && secret_key(c->string)) ||
+		    (env_secret && c->string != NULL &&
+		    strcmp(c->string, "value") == 0);
 
 		if ((r = redact(c, secret)) == -1)
 			return -1;

@@ -41,8 +41,9 @@ int	 values_merge(struct cJSON *dst, const struct cJSON *src);
  * change stays visible while the value never leaves. Secret-looking:
  * any string or number under a key with a word such as password, token,
  * secret, key, license, credential, auth or cert (in any case, split at
- * camelCase, '_', '-' and '.'), and any string holding a PEM block or a
- * JWT, wherever it is. Booleans and nulls are kept: they carry no secret
+ * camelCase, '_', '-' and '.'), the "value" of a Kubernetes env entry whose
+ * "name" is such a word (custom_envs: {name: ARTIFACTORY_TOKEN, value:
+ * ...}), and any string holding a PEM block or a JWT, wherever it is. Booleans and nulls are kept: they carry no secret
  * and the evidence needs them (global.fips). Returns the number of values
  * redacted, or -1 when out of memory.
  */

@@ -14,6 +14,7 @@
 
 #include "collector/harness.h"
 #include "collector/inventory.h"
+#include "collector/charts.h"
 #include "collector/matrix.h"
 #include "fuzz.h"
 
@@ -60,10 +61,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct matrix *matrix;
+	static struct chart_model *charts;
 	struct harness_opts o;
 	struct answers a = { data, size, 0 };
 	cJSON *doc;
 
+	if (charts == NULL && chart_model_load(NULL, &charts) == -1)
+		abort();
 	if (matrix == NULL && matrix_load(NULL, &matrix) == -1)
 		abort();
 	memset(&o, 0, sizeof(o));
@@ -71,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.account = "acct1";
 	o.page_size = 100;
 	if ((doc = harness_collect_with(&o, serve, &a)) != NULL) {
-		cJSON_Delete(inventory_build(matrix, NULL, doc));
+		cJSON_Delete(inventory_build(matrix, charts, NULL, doc));
 		cJSON_Delete(doc);
 	}
 	return 0;

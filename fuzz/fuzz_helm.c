@@ -13,9 +13,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[256];
-	cJSON *rel = helm_release_decode((const char *)data, size, err,
+	/* Both drivers: a Secret's two base64 layers, a ConfigMap's one. */
+	cJSON *rel = helm_release_decode((const char *)data, size, 2, err,
 	    sizeof(err));
 
+	cJSON_Delete(rel);
+	rel = helm_release_decode((const char *)data, size, 1, err,
+	    sizeof(err));
 	cJSON_Delete(rel);
 	return 0;
 }

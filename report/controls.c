@@ -216,13 +216,14 @@ static void
 cluster(struct eval *e)
 {
 	static const char *const checks[] = { "FIPS-HELM-GLOBAL",
-	    "FIPS-SMP-VERSION", "FIPS-FIRST-INSTALL", "FIPS-DELEGATE" };
+	    "FIPS-SMP-VERSION", "FIPS-FIRST-INSTALL", "FIPS-DELEGATE",
+	    "FIPS-DELEGATE-IMAGE", "FIPS-DELEGATE-UPGRADER" };
 	size_t i, k;
 
 	for (i = 0; i < e->ndocs; i++) {
 		const struct doc *d = &e->docs[i];
 		const cJSON *r, *dl;
-		char subject[300];
+		char subject[300], from[300];
 		int any = 0;
 
 		if (strcmp(d->collector, "cluster") != 0)
@@ -241,9 +242,16 @@ cluster(struct eval *e)
 			    json_get_str(r, "namespace") ? json_get_str(r,
 			    "namespace") : "?", json_get_str(r, "name") ?
 			    json_get_str(r, "name") : "?");
+			joined(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+			    r, "revisions"), cJSON_GetArraySize(
+			    cJSON_GetObjectItemCaseSensitive(r, "revisions")) -
+			    1), "global_fips_sources"), from, sizeof(from));
 			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, "pass"),
-			    d, "global.fips is %s in the user values",
-			    g == 1 ? "true" : g == 0 ? "false" : "not set");
+			    d, "global.fips is %s in the values Helm renders "
+			    "with (set in: %s)", g == 1 ? "true" : g == 0 ?
+			    "false" : "not set", from[0] != '\0' ? from :
+			    "neither the user's values nor the chart's");
 			finding(e, "FIPS-SMP-VERSION", subject, tri(v, "pass"),
 			    d, "SMP %s", json_get_str(r, "smp_version") ?
 			    json_get_str(r, "smp_version") : "version unknown");
@@ -265,6 +273,8 @@ cluster(struct eval *e)
 			    json_get_str(dl, "namespace") ? json_get_str(dl,
 			    "namespace") : "?", json_get_str(dl, "name") ?
 			    json_get_str(dl, "name") : "?");
+			int fi = json_get_tristate(dl, "fips_image");
+
 			finding(e, "FIPS-DELEGATE", subject, tri(fe, "pass"), d,
 			    "FIPS_ENABLED %s (%s), image %s", fe == 1 ? "true" :
 			    fe == 0 ? "not true" : "unknown",
@@ -272,13 +282,49 @@ cluster(struct eval *e)
 			    json_get_str(dl, "fips_enabled_source") : "-",
 			    json_get_str(dl, "image") ? json_get_str(dl,
 			    "image") : "-");
+			finding(e, "FIPS-DELEGATE-IMAGE", subject,
+			    tri(fi, "pass"), d, "image %s %s",
+			    json_get_str(dl, "image") ? json_get_str(dl,
+			    "image") : "-", fi == 1 ? "is a FIPS build" :
+			    fi == 0 ? "is not a FIPS build" : "is pinned by "
+			    "digest only: which build it is cannot be told");
 		}
-		if (!any)
+		if (!any) {
 			finding(e, "FIPS-DELEGATE", "-", "not-applicable", d,
 			    "no delegate workloads were found");
+			finding(e, "FIPS-DELEGATE-IMAGE", "-", "not-applicable",
+			    d, "no delegate workloads were found");
+		}
+		any = 0;
+		cJSON_ArrayForEach(dl, cJSON_GetObjectItemCaseSensitive(d->json,
+		    "delegate_upgraders")) {
+			int fi = json_get_tristate(dl, "fips_image");
+			int avail = json_get_tristate(dl,
+			    "fips_image_available");
+
+			any = 1;
+			snprintf(subject, sizeof(subject), "%s/%s",
+			    json_get_str(dl, "namespace") ? json_get_str(dl,
+			    "namespace") : "?", json_get_str(dl, "name") ?
+			    json_get_str(dl, "name") : "?");
+			finding(e, "FIPS-DELEGATE-UPGRADER", subject, fi == 1 ?
+			    "pass" : avail == 0 ? "not-applicable" : fi == 0 &&
+			    avail == 1 ? "fail" : "missing-evidence", d,
+			    "image %s%s", json_get_str(dl, "image") ?
+			    json_get_str(dl, "image") : "-", fi == 1 ?
+			    " is a FIPS build" : avail == 0 ? ": this SMP "
+			    "ships no -fips upgrader (first in 0.33.0)" :
+			    fi == 0 ? " is not a FIPS build" : ": which build "
+			    "it is cannot be told");
+		}
+		if (!any)
+			finding(e, "FIPS-DELEGATE-UPGRADER", "-",
+			    "not-applicable", d, cJSON_HasObjectItem(d->json,
+			    "delegate_upgraders") ? "no delegate upgrader "
+			    "CronJob was found" : "CronJobs were not collected");
 	}
 	if (count(e, "cluster") == 0)
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++)
 			finding(e, checks[k], "-", "not-applicable", NULL,
 			    "no cluster evidence was collected in this run");
 }

@@ -1011,7 +1011,9 @@ store_run_add_cluster(struct store *st, const char *subject,
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
 	    "delegates")) {
 		ndel++;
-		nfips += json_get_tristate(d, "fips_enabled") == 1;
+		/* A FIPS delegate: the flag and a FIPS build of the image. */
+		nfips += json_get_tristate(d, "fips_enabled") == 1 &&
+		    json_get_tristate(d, "fips_image") == 1;
 	}
 	rel = first_release(doc);
 	snprintf(release, sizeof(release), "%s/%s",

@@ -111,7 +111,7 @@ done
 cp -r "$C/compliant" evil
 long=$(head -c 10000 /dev/zero | tr '\0' 'A')
 jq --arg n "<script>alert(1)</script>\"'&]]>$(printf '\001\007')$long" \
-	'(.items[] | select(.metadata.name == "fips-delegate") | .metadata.name) = $n |
+	'(.items[] | select(.metadata.name == "manifest-delegate") | .metadata.name) = $n |
 	 (.items[] | select(.kind == "Deployment" and (.spec.template.spec.containers[0].image | test("delegate"))) |
 	  .spec.template.spec.containers[0].env) = [{"name": "FIPS_ENABLED", "value": "false"}]' \
 	"$C/compliant/workloads.json" > evil/workloads.json

@@ -36,7 +36,7 @@ collect() {
 collect 0 compliant
 check "compliant: summary" grep -q "2 nodes, 0 TLS endpoints, cluster evidence, module inventory, compliant" "$T/out"
 check "compliant: facts" [ "$(fact "$db" "compliant, release, smp_version, global_fips, fips_since_first_install, nodes_listed, nodes_without_evidence, delegates, delegates_fips")" = \
-	"1|harness/harness|0.31.2|1|1|2|0|2|2" ]
+	"1|harness/harness|0.31.3|1|1|2|0|2|2" ]
 check "compliant: node evidence stored" [ "$(sql "$db" "SELECT count(*) FROM node_facts WHERE compliant = 1")" = 2 ]
 check "compliant: node report bytes kept" [ "$(sql "$db" "SELECT e.sha256 FROM evidence e WHERE subject = 'ip-10-0-3-17.ec2.internal'")" = \
 	"$(sha256sum < "$C/compliant/node-reports/ip-10-0-3-17.ec2.internal.json" | cut -d' ' -f1)" ]
@@ -44,17 +44,25 @@ run 0 "$FIPSEV" show latest --json --db "$db"
 cluster_doc() {
 	jq "[.evidence[] | select(.collector == \"cluster\")][0].document | $1" "$T/out"
 }
-check "show: revisions" [ "$(cluster_doc '[.helm.releases[0].revisions[].revision] | map(tostring) | join(",")')" = '"1,2,3"' ]
-check "show: dependencies" [ "$(cluster_doc '[.helm.releases[0].revisions[0].dependencies[] | select(.enabled) | .name] | join(",")')" = '"platform,ci,sto"' ]
+check "show: revisions" [ "$(cluster_doc '[.helm.releases[0].revisions[].revision] | map(tostring) | join(",")')" = '"1,2"' ]
+# As Helm stores them: the kept sub-charts only, harness-common and srm too.
+check "show: dependencies" [ "$(cluster_doc '[.helm.releases[0].revisions[0].dependencies[] | select(.enabled) | .name] | join(",")')" = '"harness-common,cd,ci,platform,srm,sto"' ]
 check "show: delegates" [ "$(cluster_doc '[.delegates[] | "\(.name):\(.fips_enabled):\(.fips_enabled_source)"] | join(",")')" = \
-	'"fips-delegate:true:env,sts-delegate:true:ConfigMap delegate-config"' ]
+	'"chart-delegate:true:env,manifest-delegate:true:env"' ]
+check "show: delegate-proxy is no delegate" [ "$(cluster_doc '[.delegates[] | select(.image | test("delegate-proxy"))] | length')" = 0 ]
+check "show: the delegate chart's release is a delegate's" [ "$(cluster_doc '.helm.delegate_releases | join(",")')" = \
+	'"harness-delegate-ng/chart-delegate (harness-delegate-ng 1.0.32)"' ]
 check "show: FIPS images" [ "$(cluster_doc '[.delegates[].fips_image] | all')" = true ]
 check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[] | "\(.target)/\(.starttls)"] | join(",")')" = \
 	'"smtp.example.com:587/smtp,harness.example.com:443/null,203.0.113.10:443/null,203.0.113.10:80/null,10.0.0.1:30443/null"' ]
 check "show: node info" [ "$(cluster_doc '.nodes[0] | "\(.kubelet_version) \(.labels["eks.amazonaws.com/nodegroup"])"')" = '"v1.29.3-eks-ae9a62a bottlerocket-fips-ng"' ]
-check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.database.mongo.passwordKey | startswith("<redacted sha256:")) \(.ci.enabled)"')" = \
+check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.license.ng | startswith("<redacted sha256:")) \(.global.ci.enabled)"')" = \
 	'"true true true"' ]
-check "show: chart defaults kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_chart.global | "\(.fips) \(.database.postgres.password | startswith("<redacted"))"')" = '"false true"' ]
+check "show: chart defaults kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_chart.global | "\(.fips) \(.database.postgres.passwordKey | startswith("<redacted"))"')" = '"null true"' ]
+# Read before redaction: the SMTP server and the databases' Secret names.
+check "show: SMTP evidence" [ "$(cluster_doc '.helm.releases[0].revisions[-1].evidence.smtp | "\(.host):\(.port) \(.tls)"')" = '"smtp.example.com:587 starttls"' ]
+check "show: database evidence" [ "$(cluster_doc '.helm.releases[0].revisions[-1].evidence.databases.postgres | "\(.installed) \(.secretName) \(.passwordKey)"')" = '"true postgres-secret password"' ]
+check "show: global.fips source" [ "$(cluster_doc '.helm.releases[0].revisions[-1].global_fips_sources | join(",")')" = '"config (the user'"'"'s values)"' ]
 check "show: redaction counted" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_redacted')" -ge 10 ]
 run 0 "$FIPSEV" show latest --db "$db"
 check "show: text" grep -q "FIPS from the first install: yes" "$T/out"
@@ -76,14 +84,17 @@ check "upgraded: says why" grep -q "revision 1 ran without global.fips: true" <(
 
 # --- SMP 0.30 -------------------------------------------------------------------
 collect 1 smp030
-check "smp030: version" [ "$(fact "$db" smp_version)" = 0.30.1 ]
-check "smp030: before FIPS support" grep -q "SMP 0.30.1 is before 0.31.0" <(fact "$db" findings)
-check "smp030: plain delegate" grep -q "delegate harness-delegate-ng/plain-delegate: FIPS_ENABLED is not true (not set)" <(fact "$db" findings)
+check "smp030: version" [ "$(fact "$db" smp_version)" = 0.30.0 ]
+check "smp030: before FIPS support" grep -q "SMP 0.30.0 is before 0.31.0" <(fact "$db" findings)
+# The manifest's delegate takes its token Secret whole (envFrom): the flag
+# could be there, so it is not known, not "not set".
+check "smp030: plain delegate" grep -q "delegate harness-delegate-ng/plain-delegate: FIPS_ENABLED is not known to be true (Secret plain-delegate-account-token (not read))" <(fact "$db" findings)
+check "smp030: plain image" grep -q "delegate harness-delegate-ng/plain-delegate: image docker.io/harness/delegate:25.07.86300 is not a FIPS build" <(fact "$db" findings)
 
 # --- history pruned: cannot tell, and says so --------------------------------
 collect 1 pruned
 check "pruned: unknown" [ "$(fact "$db" "fips_since_first_install IS NULL")" = 1 ]
-check "pruned: says why" grep -q "history pruned (oldest revision kept: 8" <(fact "$db" findings)
+check "pruned: says why" grep -q "history pruned (oldest revision kept: 3) and global-smp-config has no PREVIOUS_SMP_VERSION" <(fact "$db" findings)
 
 # --- hostile snapshot: every problem named, nothing crashes -------------------
 collect 1 hostile
@@ -93,7 +104,7 @@ check "hostile: missing file" grep -q "ingresses.json is missing from the snapsh
 check "hostile: node name" grep -q "a node with an unusable name ('../../etc/passwd')" <<< "$f"
 check "hostile: truncated gzip" grep -q "sh.helm.release.v1.harness.v2: truncated gzip" <<< "$f"
 check "hostile: not JSON" grep -q "sh.helm.release.v1.harness.v3: the release is not JSON" <<< "$f"
-check "hostile: the good revision still read" [ "$(fact "$db" "global_fips, smp_version")" = "1|0.31.0" ]
+check "hostile: the good revision still read" [ "$(fact "$db" "global_fips, smp_version")" = "1|0.31.3" ]
 
 # --- values files: judged, never stored -----------------------------------------
 cat > "$T/traps.yaml" << 'EOF'

@@ -12,7 +12,7 @@ for f in compliant upgraded nonfips-node ff-enabled compliant; do
 done
 
 run 1 "$FIPSEV" drift --from 1 --to 2 --db "$db"
-check "upgrade: SMP version" grep -qx "~ release harness: smp_version 0.31.2 -> 0.31.0" "$T/out"
+check "upgrade: SMP version" grep -qx "~ release harness: smp_version 0.31.3 -> 0.31.0" "$T/out"
 check "upgrade: history" grep -qx "~ release harness: fips_since_first_install true -> false" "$T/out"
 check "upgrade: finding pass -> fail" grep -qx "~ finding FIPS-FIRST-INSTALL harness/harness: result pass -> fail" "$T/out"
 run 1 "$FIPSEV" drift --from 2 --to 3 --db "$db"
@@ -22,9 +22,9 @@ check "nodes: missing evidence" grep -qx "+ finding FIPS-NODE-KERNEL ip-10-0-9-9
 run 1 "$FIPSEV" drift --from 3 --to 4 --db "$db" --json
 check "json: node removed" [ "$(jq -r '[.[] | select(.kind == "node" and .change == "removed") | .subject] | join(",")' "$T/out")" = ip-10-0-4-88.ec2.internal ]
 check "json: chart value flipped" [ "$(jq -r '[.[] | select(.kind == "values") | "\(.change) \(.from // .to)"] | sort | join(",")' "$T/out")" = \
-	"added ff.enabled=true,removed ff.enabled=false" ]
+	"added global.ff.enabled=true,added global.ngcustomdashboard.enabled=true,added global.srm.enabled=true" ]
 check "json: module enabled" [ "$(jq -r '[.[] | select(.kind == "module" and .change == "added") | .to] | join(",")' "$T/out")" = \
-	"Feature Flags (no) at release harness/harness: ff.enabled,Feature Flags (no) at release harness/harness: sub-chart ff enabled" ]
+	"Feature Flags (no) at release harness/harness: sub-chart ff,Service Reliability Management (no) at release harness/harness: global.srm.enabled,global.ngcustomdashboard.enabled (no) at release harness/harness: platform sub-charts ng-custom-dashboards, looker (off by default)" ]
 # Redacted values compare by their digest: the same secret, no change.
 check "json: redacted values unchanged" [ "$(jq '[.[] | select(.kind == "values" and ((.from // .to) | test("redacted")))] | length' "$T/out")" = 0 ]
 run 1 "$FIPSEV" drift --db "$db" --csv
@@ -83,7 +83,7 @@ done
 check "first run: no previous" grep -q "This is the first run in the store." "$T/r1/report.html"
 check "second run: the change in the XML" [ "$(xmllint --xpath 'string(//*[local-name()="change"][@field="smp_version"]/@to)' "$T/r2/evidence.xml")" = 0.31.0 ]
 check "second run: previous run named" [ "$(xmllint --xpath 'string(//*[local-name()="since-last-run"]/@previous-run)' "$T/r2/evidence.xml")" = 1 ]
-check "second run: the changes in the page" grep -q "4 changes since run" "$T/r2/report.html"
+check "second run: the changes in the page" grep -q "3 changes since run" "$T/r2/report.html"
 check "first run: no chart of one bar" [ "$(grep -c '<svg' "$T/r1/report.html")" = 0 ]
 check "second run: two runs in the history" [ "$(xmllint --xpath 'count(//*[local-name()="history"]/*[local-name()="run"])' "$T/r2/evidence.xml")" = 2 ]
 check "second run: the failure counted" [ "$(xmllint --xpath 'string(//*[local-name()="history"]/*[local-name()="run"][@id=2]/@fail)' "$T/r2/evidence.xml")" = 1 ]

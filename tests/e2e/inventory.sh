@@ -74,7 +74,9 @@ for want in \
 	"Platform|MS Teams|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|Slack|yes|user group oncall" \
 	"Platform|SAML (Okta)|yes|authentication settings: login mechanism" \
-	"Continuous Integration|Continuous Integration|yes|release harness/harness: sub-chart ci enabled"; do
+	"Continuous Integration|Continuous Integration|yes|release harness/harness: sub-chart ci" \
+	"Continuous Delivery|Continuous Delivery|yes|release harness/harness: sub-charts cd, srm" \
+	"Platform|Platform|yes|release harness/harness: sub-chart platform"; do
 	check "supported: $want" grep -qxF "$want" <<< "$i"
 done
 check "supported: nothing unsupported" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 0 ]
@@ -101,7 +103,10 @@ i=$(items)
 check "snyk: Snyk" grep -qxF "Security Testing Orchestration|Snyk|no|pipeline default/payments/scan stage sto step snyk" <<< "$i"
 check "snyk: Prowler in CI" grep -qxF "Security Testing Orchestration|Prowler|no|pipeline default/payments/scan stage ci step prowler" <<< "$i"
 check "snyk: build on VM is not Kaniko" grep -qxF "Continuous Integration|BuildAndPushECR@VM|no|pipeline default/payments/scan stage ci step ecr" <<< "$i"
-check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness: ff.enabled" <<< "$i"
+check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness: sub-chart ff" <<< "$i"
+check "snyk: SRM the product" grep -qxF "Service Reliability Management|Service Reliability Management|no|release harness/harness: global.srm.enabled" <<< "$i"
+check "snyk: an opt-in feature" grep -qxF "Platform|global.ngcustomdashboard.enabled|no|release harness/harness: platform sub-charts ng-custom-dashboards, looker (off by default)" <<< "$i"
+check "snyk: no library chart" [ "$(grep -c "harness-common" <<< "$i")" = 0 ]
 check "snyk: malformed JSON is unknown, not a pass" grep -qx -- "-|Harness API|unknown|Harness API" <<< "$i"
 harness_doc() {
 	sql "$db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents WHERE CAST($DOC_BYTES AS TEXT) LIKE '{\"format\":\"fipsev-harness/1\"%'"

@@ -91,7 +91,7 @@ check "api: label selector sent" grep -q 'labelSelector=owner%3Dhelm' good.log
 run 0 "$FIPSEV" show latest --json --db "$db"
 check "api: source recorded" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.source | "\(.kind) \(.server)"' "$T/out")" = \
 	"api https://127.0.0.1:$PORT_good" ]
-check "api: workload kinds restored" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.delegates | map(.kind) | join(",")' "$T/out")" = \
+check "api: workload kinds restored" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.images | map(.kind) | unique | join(",")' "$T/out")" = \
 	Deployment,StatefulSet ]
 store_sound "$db"
 check "api: token not stored" bash -c "! grep -a -q -F '$TOKEN' '$db' '$db-wal' 2> /dev/null"

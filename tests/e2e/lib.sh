@@ -92,11 +92,13 @@ store_sound() {
 	checks=$((checks + 1))
 }
 
-# The secrets planted in the fixtures' Helm values (samples/cluster) and in
-# cluster.sh's traps.yaml: none may ever reach a store or a bundle.
-TRAPS=(HUNTER2-mongo-pass LICENSE-NG-abcdef123456 'Smtp-Pa55word!'
-	r00tPassw0rd-TRAP UriSecret-TRAP eyJhbGciOiJIUzI1NiJ9 MIIB-TRAP-CERT
-	MIIE-TRAP-KEY DELEGATE-TOKEN-TRAP 123456789012 DEFAULT-PG-TRAP
+# The secrets planted in the fixtures' Helm values (samples/cluster/generate:
+# an override file's license, SMTP, key and certificate shapes, the delegate
+# chart's token and its custom_envs {name, value} list) and in cluster.sh's
+# traps.yaml: none may ever reach a store or a bundle.
+TRAPS=(LICENSE-NG-TRAP LICENSE-CG-TRAP Smtp-Pa55word-TRAP GRAPHQL-KEY-TRAP
+	MIIB-TRAP-CERT eyJhbGciOiJIUzI1NiJ9 UriSecret-TRAP DELEGATE-TOKEN-TRAP
+	ARTIFACTORY-TOKEN-TRAP
 	YAML-PASSWORD-TRAP YAML-ALIAS-TRAP YAML-PEM-TRAP YAML-TOKEN-TRAP)
 
 # no_traps_in PATH...: no planted secret in these files or directories,

@@ -45,6 +45,7 @@ ROUTES = {
     "/apis/networking.k8s.io/v1/ingresses": ("ingresses.json", None,
                                              "IngressList"),
     "/api/v1/services": ("services.json", None, "ServiceList"),
+    "/apis/batch/v1/cronjobs": ("cronjobs.json", None, "CronJobList"),
 }
 
 

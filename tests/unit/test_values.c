@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
 #include "collector/helm.h"
 #include "collector/values.h"
@@ -193,26 +194,42 @@ test_helm(void **state)
 
 	(void)state;
 	text = wrap(json, strlen(json));	/* plain JSON, no gzip */
-	assert_non_null(rel = helm_release_decode(text, strlen(text), err,
+	assert_non_null(rel = helm_release_decode(text, strlen(text), 2, err,
 	    sizeof(err)));
 	assert_string_equal(cJSON_GetObjectItem(rel, "name")->valuestring,
 	    "harness");
 	cJSON_Delete(rel);
 	free(text);
-	assert_null(helm_release_decode("!!!", 3, err, sizeof(err)));
+	/* A ConfigMap's record (HELM_DRIVER=configmap): one layer. */
+	{
+		char once[128];
+		size_t n = strlen(json);
+
+		assert_true(EVP_EncodeBlock((unsigned char *)once,
+		    (const unsigned char *)json, (int)n) > 0);
+		assert_non_null(rel = helm_release_decode(once, strlen(once), 1,
+		    err, sizeof(err)));
+		assert_int_equal(cJSON_GetObjectItem(rel, "version")->valueint,
+		    3);
+		cJSON_Delete(rel);
+		/* The same text read as a Secret's is refused, not misread. */
+		assert_null(helm_release_decode(once, strlen(once), 2, err,
+		    sizeof(err)));
+	}
+	assert_null(helm_release_decode("!!!", 3, 2, err, sizeof(err)));
 	assert_string_equal(err, "data.release is not base64");
 	/* A whole gzip header, then bytes that are not deflate data. */
 	text = wrap("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xff"
 	    "\xff", 14);
-	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_null(helm_release_decode(text, strlen(text), 2, err, sizeof(err)));
 	assert_string_equal(err, "corrupt gzip");
 	free(text);
 	text = wrap("\x1f\x8b\x08\x00", 4);
-	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_null(helm_release_decode(text, strlen(text), 2, err, sizeof(err)));
 	assert_string_equal(err, "truncated gzip");
 	free(text);
 	text = wrap("[1,2]", 5);
-	assert_null(helm_release_decode(text, strlen(text), err, sizeof(err)));
+	assert_null(helm_release_decode(text, strlen(text), 2, err, sizeof(err)));
 	assert_string_equal(err, "the release is not a JSON object");
 	free(text);
 
@@ -227,7 +244,11 @@ test_helm(void **state)
 	assert_false(ok);
 }
 
-/* The fixtures' real release Secrets: good, truncated, hostile. */
+/*
+ * The fixtures' release Secrets, built from Harness's real charts: the
+ * SMP release and the delegate chart's are good; a truncated and a
+ * hostile one are not.
+ */
 static void
 test_helm_fixtures(void **state)
 {
@@ -255,7 +276,7 @@ test_helm_fixtures(void **state)
 	cJSON_ArrayForEach(item, cJSON_GetObjectItem(list, "items")) {
 		const char *d = cJSON_GetObjectItem(cJSON_GetObjectItem(item,
 		    "data"), "release")->valuestring;
-		cJSON *rel = helm_release_decode(d, strlen(d), err,
+		cJSON *rel = helm_release_decode(d, strlen(d), 2, err,
 		    sizeof(err));
 
 		if (rel != NULL)
@@ -267,7 +288,7 @@ test_helm_fixtures(void **state)
 		}
 		cJSON_Delete(rel);
 	}
-	assert_int_equal(good, 1);
+	assert_int_equal(good, 2);
 	assert_int_equal(bad, 2);
 	cJSON_Delete(list);
 }
