@@ -70,6 +70,7 @@ struct collect {
 	cJSON		*notes;
 	cJSON		*sources;
 	cJSON		*lists[NFILES];		/* .items, or NULL */
+	int		 absent[NFILES];	/* an optional file not there */
 	struct cluster_evidence *ev;
 	int		 oom;
 };
@@ -237,6 +238,7 @@ read_list(struct collect *c, int which, int *fatal)
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
 		if (optional_file(which)) {
+			c->absent[which] = 1;
 			note(c, "%s is not in the snapshot (make it with '%s > "
 			    "%s'): that evidence was not collected", name,
 			    snapshot_files[which].command, name);
@@ -1407,7 +1409,17 @@ delegates(struct collect *c)
 	cJSON *up = cJSON_AddArrayToObject(c->doc, "delegate_upgraders");
 	const cJSON *item;
 
-	if (arr == NULL || up == NULL) {
+	/*
+	 * Whether the lists were read at all: no delegate in a list that
+	 * could not be read is missing evidence, not an install without
+	 * delegates.
+	 */
+	if (arr == NULL || up == NULL ||
+	    json_add_tristate(c->doc, "workloads_listed",
+	    c->lists[F_WORKLOADS] != NULL) ||
+	    json_add_tristate(c->doc, "cronjobs_listed",
+	    c->lists[F_CRONJOBS] != NULL ? 1 : c->absent[F_CRONJOBS] ? -1 :
+	    0)) {
 		c->oom = 1;
 		return;
 	}

@@ -290,10 +290,16 @@ cluster(struct eval *e)
 			    "digest only: which build it is cannot be told");
 		}
 		if (!any) {
-			finding(e, "FIPS-DELEGATE", "-", "not-applicable", d,
-			    "no delegate workloads were found");
-			finding(e, "FIPS-DELEGATE-IMAGE", "-", "not-applicable",
-			    d, "no delegate workloads were found");
+			/* A list not read hides delegates; it shows none. */
+			int listed = json_get_tristate(d->json,
+			    "workloads_listed") != 0;
+			const char *res = listed ? "not-applicable" :
+			    "missing-evidence";
+			const char *why = listed ? "no delegate workloads were "
+			    "found" : "the workloads could not be listed";
+
+			finding(e, "FIPS-DELEGATE", "-", res, d, "%s", why);
+			finding(e, "FIPS-DELEGATE-IMAGE", "-", res, d, "%s", why);
 		}
 		any = 0;
 		cJSON_ArrayForEach(dl, cJSON_GetObjectItemCaseSensitive(d->json,
@@ -317,11 +323,21 @@ cluster(struct eval *e)
 			    fi == 0 ? " is not a FIPS build" : ": which build "
 			    "it is cannot be told");
 		}
-		if (!any)
-			finding(e, "FIPS-DELEGATE-UPGRADER", "-",
-			    "not-applicable", d, cJSON_HasObjectItem(d->json,
-			    "delegate_upgraders") ? "no delegate upgrader "
-			    "CronJob was found" : "CronJobs were not collected");
+		if (!any) {
+			int listed = json_get_tristate(d->json,
+			    "cronjobs_listed");
+
+			/*
+			 * A snapshot made before CronJobs were collected
+			 * (null) says nothing of them; a list that could not
+			 * be read (false) hides them.
+			 */
+			finding(e, "FIPS-DELEGATE-UPGRADER", "-", listed == 0 ?
+			    "missing-evidence" : "not-applicable", d, "%s",
+			    listed == 1 ? "no delegate upgrader CronJob was "
+			    "found" : listed == 0 ? "the CronJobs could not be "
+			    "listed" : "CronJobs were not collected");
+		}
 	}
 	if (count(e, "cluster") == 0)
 		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++)

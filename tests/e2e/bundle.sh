@@ -56,7 +56,7 @@ if [ -r "$OSCAL_XSD" ]; then
 		check "$f: OSCAL valid" xmllint --noout --schema "$OSCAL_XSD" "b-$f/oscal-assessment-results.xml"
 	done
 else
-	echo "bundle.sh: $OSCAL_XSD not here, OSCAL schema checks skipped"
+	skip_part "$OSCAL_XSD not here: the OSCAL schema checks"
 fi
 oscal_count() {
 	xmllint --xpath "count(//*[local-name()='finding']/*[local-name()='target']/*[local-name()='status'][@state='$2'])" \

@@ -118,6 +118,24 @@ runs_fingerprint() {
 		FROM runs r JOIN evidence e ON e.run_id = r.id ORDER BY r.id, e.subject"
 }
 
+# A test whose input is missing is reported skipped (ctest's
+# SKIP_RETURN_CODE, 77), never passed: skip_all when nothing can run,
+# skip_part when some checks cannot (finish then exits 77 too).
+SKIP=77
+skipped=()
+skip_all() {
+	echo "$(basename "$0"): skipped: $*"
+	exit "$SKIP"
+}
+skip_part() {
+	echo "$(basename "$0"): part skipped: $*"
+	skipped+=("$*")
+}
+
 finish() {
 	echo "$(basename "$0"): $checks checks passed"
+	if [ "${#skipped[@]}" -gt 0 ]; then
+		echo "$(basename "$0"): reported skipped, since part of its input is missing: ${skipped[*]}"
+		exit "$SKIP"
+	fi
 }

@@ -7,8 +7,7 @@ DATA=$(cd "$SAMPLES/../data/tls" && pwd)
 IANA=${SHARED:-$SAMPLES/../../shared}/iana
 
 if [ ! -r "$IANA/tls-parameters-4.csv" ]; then
-	echo "registry.sh: $IANA not here, skipped"
-	exit 0
+	skip_all "$IANA not here"
 fi
 command -v python3 > /dev/null || die "python3 is not installed"
 python3 "$DATA/generate" "$IANA" "$T"

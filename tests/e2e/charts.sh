@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# charts.sh - installs built from Harness's real charts (samples/cluster,
+# made by samples/cluster/generate from ../shared/harness): each fixture's
+# verdict and its findings, exactly, and nothing secret anywhere. Where
+# ../shared/harness is here, the checked-in fixtures and the chart model
+# (data/harness/charts.tsv) are first made again from it and compared, so
+# neither can drift from the real charts.
+. "$(dirname "$0")/lib.sh"
+C=$SAMPLES/cluster
+TOP=$(cd "$SAMPLES/.." && pwd)
+HARNESS=${SHARED:-$SAMPLES/../../shared}/harness
+
+# --- the fixtures and the model are what the real charts make ------------------
+if [ -d "$HARNESS/helm-charts" ]; then
+	python3 "$TOP/data/harness/generate" "$HARNESS" > "$T/charts.tsv"
+	check "chart model: as derived from the charts" cmp "$TOP/data/harness/charts.tsv" "$T/charts.tsv"
+	(cd "$TOP" && python3 samples/cluster/generate "$FIPSEV" "$HARNESS/.." "$T/gen")
+	for d in "$T"/gen/*/; do
+		f=$(basename "$d")
+		# node-reports are fipsev's own output (its OpenSSL's version
+		# among it), not derived from the charts.
+		check "fixture $f: as generated" diff -r -x node-reports "$C/$f" "$T/gen/$f"
+	done
+	check "every fixture generated" [ "$(ls "$T/gen" | wc -l)" = "$(ls -d "$C"/*/ | wc -l)" ]
+else
+	skip_part "$HARNESS not here: the fixtures and the chart model not made again"
+fi
+
+# expect NAME STATUS: collect the fixture; its exit status, and its findings
+# (the cluster's and the inventory's) exactly the lines on stdin, each
+# matched as a fixed string by one finding, no finding left over.
+expect() {
+	local name=$1 want=$2 db=$T/$1.db line n
+	run "$want" "$FIPSEV" collect --snapshot "$C/$name" --db "$db"
+	run "$want" "$FIPSEV" show latest --json --db "$db"
+	jq -r '.evidence[] | select(.collector == "cluster" or .collector == "inventory") | .document.findings[]' \
+		"$T/out" > "$T/$name.found"
+	grep -v '^$' > "$T/$name.want" || true
+	while IFS= read -r line; do
+		n=$(grep -cF -- "$line" "$T/$name.found" || true)
+		check "$name: finding '$line'" [ "$n" = 1 ]
+	done < "$T/$name.want"
+	check "$name: no other finding ($(cat "$T/$name.found"))" [ "$(wc -l < "$T/$name.found")" = "$(wc -l < "$T/$name.want")" ]
+	# One verdict: collect's exit, show's, runs' and the stored run.
+	verdict=$([ "$want" = 0 ] && echo compliant || echo noncompliant)
+	check "$name: stored verdict" [ "$(sql "$db" 'SELECT verdict FROM runs')" = "$verdict" ]
+	run 0 "$FIPSEV" runs --json --db "$db"
+	check "$name: runs says so" [ "$(jq -r '.[0].verdict' "$T/out")" = "$verdict" ]
+	no_traps_in "$db"
+	run "$want" "$FIPSEV" show latest --db "$db"
+	no_traps_in "$T/out"
+	checks=$((checks + 1))
+}
+
+# Correct FIPS installs, CD + CI + STO: compliant on 0.31.x (upgraded from
+# 0.31.0), 0.38.0 with global.fips in the chart's own values.yaml, 0.44.1,
+# 0.45.0 stored by Helm 4, and 0.44.1 stored by the ConfigMap driver.
+expect compliant 0 < /dev/null
+expect compliant-044 0 < /dev/null
+expect fips-in-chart-values 0 < /dev/null
+expect helm4 0 < /dev/null
+expect cm-driver 0 < /dev/null
+db=$T/fips-in-chart-values.db
+run 0 "$FIPSEV" show latest --json --db "$db"
+check "chart values: the source named" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.helm.releases[0].revisions[-1].global_fips_sources | join(",")' "$T/out")" = \
+	"chart.values (the chart's values.yaml)" ]
+run 0 "$FIPSEV" show latest --json --db "$T/cm-driver.db"
+check "configmap driver: the release read" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.helm.releases[0] | "\(.namespace)/\(.name) \(.smp_version) \(.current_revision)"' "$T/out")" = \
+	"harness/harness 0.44.1 1" ]
+run 0 "$FIPSEV" show latest --json --db "$T/compliant.db"
+check "0.31: the upgrader noted, not failed" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.notes | map(select(test("upgrader"))) | length' "$T/out")" = 1 ]
+check "modules: CD (with srm), CI, STO, Platform" [ "$(jq -r '.inventory | map(select(.kind == "module")) | map(.key) | sort | join(",")' "$T/out")" = \
+	"cd,ci,platform,sto" ]
+
+# FIPS turned on by an upgrade from 0.30, and later on the same 0.43.
+expect upgraded 1 << 'EOF'
+release harness/harness: FIPS was not on from the first install: revision 1 ran without global.fips: true
+EOF
+expect fips-later 1 << 'EOF'
+release harness/harness: FIPS was not on from the first install: revision 1 ran without global.fips: true
+EOF
+expect smp030 1 << 'EOF'
+release harness/harness: SMP 0.30.0 is before 0.31.0, the first with FIPS support
+release harness/harness: FIPS was not on from the first install: revision 1 ran SMP 0.30.0, before FIPS support (0.31.0)
+delegate harness-delegate-ng/plain-delegate: FIPS_ENABLED is not known to be true (Secret plain-delegate-account-token (not read))
+delegate harness-delegate-ng/plain-delegate: image docker.io/harness/delegate:25.07.86300 is not a FIPS build
+EOF
+
+# A module, SRM the product and an opt-in feature the FIPS table does not name.
+expect ff-enabled 1 << 'EOF'
+module ff (Feature Flags) at release harness/harness: sub-chart ff: not in the FIPS support table
+module srm (Service Reliability Management) at release harness/harness: global.srm.enabled: not in the FIPS support table
+feature global.ngcustomdashboard.enabled (Platform) at release harness/harness: platform sub-charts ng-custom-dashboards, looker (off by default)
+EOF
+
+# --history-max 10: revision 1 gone. Before 0.43 no previous version is
+# recorded; from 0.43 it names only the version before the last upgrade.
+expect pruned 1 << 'EOF'
+history pruned (oldest revision kept: 3) and global-smp-config has no PREVIOUS_SMP_VERSION (charts before 0.43.0 record none): cannot tell
+EOF
+expect pruned-043 1 << 'EOF'
+history pruned (oldest revision kept: 3) and upgraded in place from SMP 0.38.0 (PREVIOUS_SMP_VERSION), which holds only the version before the last upgrade: cannot tell
+EOF
+
+# Two installs: every release must pass.
+expect two-releases 1 << 'EOF'
+release harness-qa/harness: global.fips is false in revision 1
+release harness-qa/harness: FIPS was not on from the first install: revision 1 ran without global.fips: true
+EOF
+
+# Delegates: the flag without a FIPS image, an image by digest only, a
+# non-FIPS upgrader where a -fips one ships; the chart's optional envFrom
+# sources absent and not blamed; delegate-proxy not a delegate.
+expect delegates 1 << 'EOF'
+delegate harness-delegate-ng/nonfips-image: image docker.io/harnesssecure/delegate:26.06.89501.minimal is not a FIPS build
+delegate harness-delegate-ng/by-digest: image docker.io/harnesssecure/delegate@sha256:abababababababababababababababababababababababababababababababab is pinned by digest only
+delegate upgrader harness-delegate-ng/chart-delegate-upgrader-job: image docker.io/harnesssecure/upgrader:1.12.0 is not a FIPS build (SMP 0.44.1 ships upgrader:*-fips)
+EOF
+check "delegates: stored FIPS delegates count both conditions" [ "$(sql "$T/delegates.db" "SELECT delegates || '/' || delegates_fips FROM cluster_facts")" = 4/2 ]
+
+expect nonfips-node 1 << 'EOF'
+node ip-10-0-4-88.ec2.internal: not in FIPS mode
+node ip-10-0-9-9.ec2.internal: no evidence from the node
+EOF
+
+# --- the controls: check by check, in the signed bundle's evidence.xml ---------
+"$FIPSEV" keygen --out "$T/keys" > /dev/null
+# result NAME CHECK: the results of one check in NAME's bundle, counted.
+result() {
+	xmllint --xpath "//*[local-name()='finding'][@check='$2']/@result" "$T/b-$1/evidence.xml" 2> /dev/null |
+		tr ' ' '\n' | sed -n 's/^result="\(.*\)"$/\1/p' | sort | uniq -c | awk '{print $2 "=" $1}' | paste -sd, -
+}
+for f in compliant delegates hostile; do
+	set +e
+	"$FIPSEV" collect --snapshot "$C/$f" --db "$T/r-$f.db" > /dev/null 2>&1
+	set -e
+	run 0 "$FIPSEV" report latest --db "$T/r-$f.db" --out "$T/b-$f" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+	no_traps_in "$T/b-$f"
+done
+check "compliant: delegates pass" [ "$(result compliant FIPS-DELEGATE)" = pass=2 ]
+check "compliant: delegate images pass" [ "$(result compliant FIPS-DELEGATE-IMAGE)" = pass=2 ]
+check "compliant: upgrader n/a before 0.33" [ "$(result compliant FIPS-DELEGATE-UPGRADER)" = not-applicable=1 ]
+check "delegates: flags" [ "$(result delegates FIPS-DELEGATE)" = pass=4 ]
+check "delegates: images" [ "$(result delegates FIPS-DELEGATE-IMAGE)" = "fail=1,missing-evidence=1,pass=2" ]
+check "delegates: upgrader" [ "$(result delegates FIPS-DELEGATE-UPGRADER)" = fail=1 ]
+# A snapshot made before CronJobs were collected: that evidence was not
+# collected at all (a note), not missing.
+cp -r "$C/compliant-044" "$T/old"
+rm "$T/old/cronjobs.json"
+run 0 "$FIPSEV" collect --snapshot "$T/old" --db "$T/old.db"
+run 0 "$FIPSEV" report latest --db "$T/old.db" --out "$T/b-old" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "no cronjobs.json: upgrader not collected" [ "$(result old FIPS-DELEGATE-UPGRADER)" = not-applicable=1 ]
+check "no cronjobs.json: said" grep -q "cronjobs.json is not in the snapshot" <(sql "$T/old.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
+printf 'not json' > "$T/old/cronjobs.json"
+run 1 "$FIPSEV" collect --snapshot "$T/old" --db "$T/old2.db"
+run 0 "$FIPSEV" report latest --db "$T/old2.db" --out "$T/b-old2" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "broken cronjobs.json: missing evidence" [ "$(result old2 FIPS-DELEGATE-UPGRADER)" = missing-evidence=1 ]
+# workloads.json is garbage: what delegates run is missing, not "none".
+check "hostile: delegates missing, not absent" [ "$(result hostile FIPS-DELEGATE)" = missing-evidence=1 ]
+check "hostile: delegate images missing, not absent" [ "$(result hostile FIPS-DELEGATE-IMAGE)" = missing-evidence=1 ]
+
+finish
