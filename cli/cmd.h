@@ -8,6 +8,8 @@
 #ifndef FIPSEV_CMD_H
 #define FIPSEV_CMD_H
 
+#include <stdint.h>
+
 #include <stdio.h>
 
 #include "store/store.h"
@@ -27,6 +29,12 @@ struct cmd {
 };
 
 int	cmd_collect(int argc, char **argv);
+
+/*
+ * cmd_collect(), and *run_id (when not NULL) gets the id of the run it
+ * recorded: the job reports that run, not whatever is latest.
+ */
+int	collect_run(int argc, char **argv, int64_t *run_id);
 int	cmd_drift(int argc, char **argv);
 int	cmd_history(int argc, char **argv);
 int	cmd_keygen(int argc, char **argv);

@@ -20,6 +20,7 @@
 #include "collector/kube.h"
 #include "collector/probe.h"
 #include "collector/node.h"
+#include "report/controls.h"
 #include "collector/tls_scan.h"
 #include "fipsev_version.h"
 #include "store/store.h"
@@ -500,8 +501,62 @@ discovered(const struct collect_opts *o, const cJSON *doc, char ***plain,
 	return 0;
 }
 
+/*
+ * Judge the open run once, before it is committed: the controls over what
+ * was just stored, with the digests of what decided (the controls, the
+ * support matrix, the chart model, the TLS policy). The store keeps the
+ * verdict and the evaluation in the run's own transaction, and everything
+ * that reports the run reads them. EXIT_COMPLIANT or EXIT_NONCOMPLIANT,
+ * or -1 after logging.
+ */
+static int
+evaluate_open_run(struct store *st, const struct matrix *matrix,
+    const struct chart_model *charts, const struct fips_policy *policy)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	cJSON *eval, *in;
+	const char *verdict;
+	char *json = NULL;
+	int rc = -1;
+
+	if ((eval = controls_evaluate(st, store_run_open_id(st))) == NULL)
+		return -1;
+	verdict = json_get_str(eval, "verdict");
+	if ((in = cJSON_AddObjectToObject(eval, "inputs")) == NULL ||
+	    controls_digest(hex) == -1 ||
+	    json_add_str(in, "controls_sha256", hex) ||
+	    (matrix != NULL && (matrix_digest(matrix, hex) == -1 ||
+	    json_add_str(in, "support_matrix_sha256", hex) ||
+	    json_add_str(in, "support_matrix_version",
+	    matrix_version(matrix)))) ||
+	    (charts != NULL && (chart_model_digest(charts, hex) == -1 ||
+	    json_add_str(in, "chart_model_sha256", hex))) ||
+	    (policy != NULL && (fips_policy_digest(policy, hex) == -1 ||
+	    json_add_str(in, "tls_policy_sha256", hex) ||
+	    json_add_str(in, "tls_policy_version",
+	    fips_policy_version(policy)))) ||
+	    (json = json_print(eval)) == NULL) {
+		log_err("out of memory evaluating the run");
+		goto out;
+	}
+	if (store_run_set_evaluation(st, verdict, json, strlen(json)) == -1)
+		goto out;
+	rc = strcmp(verdict, "compliant") == 0 ? EXIT_COMPLIANT :
+	    EXIT_NONCOMPLIANT;
+out:
+	free(json);
+	cJSON_Delete(eval);
+	return rc;
+}
+
 int
 cmd_collect(int argc, char **argv)
+{
+	return collect_run(argc, argv, NULL);
+}
+
+int
+collect_run(int argc, char **argv, int64_t *recorded)
 {
 	struct collect_opts o;
 	struct store_run_meta meta;
@@ -520,7 +575,7 @@ cmd_collect(int argc, char **argv)
 	char *path = NULL, *json = NULL, *cjson = NULL;
 	int64_t run_id;
 	size_t i;
-	int rc, failing = 0;
+	int rc, verdict, failing = 0;
 
 	memset(&cluster, 0, sizeof(cluster));
 	buf_init(&report, CLUSTER_FILE_MAX);
@@ -637,18 +692,12 @@ cmd_collect(int argc, char **argv)
 	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
 	    (scan2 != NULL && store_endpoints(st, scan2, &failing) == -1) ||
 	    (scan3 != NULL && store_endpoints(st, scan3, &failing) == -1) ||
+	    (verdict = evaluate_open_run(st, matrix, charts, policy)) == -1 ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;
-	if (cluster.doc != NULL &&
-	    json_get_tristate(cluster.doc, "compliant") != 1)
-		failing++;
-	if (inventory != NULL && json_get_tristate(inventory, "compliant") != 1)
-		failing++;
-
-	if (doc != NULL && json_get_tristate(cJSON_GetObjectItemCaseSensitive(
-	    doc, "node"), "compliant") != 1)
-		failing++;
-	rc = failing == 0 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
+	rc = verdict;
+	if (recorded != NULL)
+		*recorded = run_id;
 	{
 		size_t nodes = (json != NULL) + cluster.nreports;
 

@@ -103,7 +103,7 @@ check_history(struct store *st, const char *check, struct hist *h)
 	if (store_list_runs(st, 0, add_run, &runs) == -1)
 		goto out;
 	for (i = runs.n; i-- > 0;) {
-		cJSON *eval = controls_evaluate(st, runs.id[i]);
+		cJSON *eval = controls_of_run(st, runs.id[i]);
 		const cJSON *f;
 
 		if (eval == NULL)

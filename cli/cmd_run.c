@@ -86,6 +86,7 @@ cmd_run(int argc, char **argv)
 	cJSON *cfg = NULL;
 	int c, status, lock = -1, rc = EXIT_FAILURE_RUN, verdict, found = 0;
 	int stale;
+	int64_t run_id = 0;
 
 	memset(&ri, 0, sizeof(ri));
 	optind = 1;
@@ -142,13 +143,13 @@ cmd_run(int argc, char **argv)
 
 	printf("run: phase=collect result=started\n");
 	fflush(stdout);
-	status = cmd_collect(rcfg.collect.n, rcfg.collect.v);
+	status = collect_run(rcfg.collect.n, rcfg.collect.v, &run_id);
 	if (status == EXIT_FAILURE_RUN) {
 		rc = phase_failed("collect", NULL, 0);
 		goto out;
 	}
 	if (cmd_open_store(store_opt, STORE_READ, &opened, &st) == -1 ||
-	    (found = store_get_run(st, 0, &ri)) != 0) {
+	    (found = store_get_run(st, run_id, &ri)) != 0) {
 		found = 0;
 		rc = phase_failed("report", "no run in the store", 0);
 		goto out;

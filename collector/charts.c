@@ -6,6 +6,7 @@
 
 #include "charts.h"
 #include "helm.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/tsv.h"
 #include "util/banned.h"
@@ -128,6 +129,13 @@ chart_model_free(struct chart_model *m)
 	free(m->rows);
 	free(m->text);
 	free(m);
+}
+
+int
+chart_model_digest(const struct chart_model *m, char *hex)
+{
+	return m->text != NULL ? sha256_hex(m->text, strlen(m->text), hex) :
+	    sha256_hex(data_harness_charts, data_harness_charts_len, hex);
 }
 
 size_t

@@ -30,6 +30,9 @@ struct chart_row {
 int	 chart_model_load(const char *path, struct chart_model **out);
 void	 chart_model_free(struct chart_model *m);
 
+/* The SHA-256 (hex, 65 bytes) of the model's text, as loaded. 0, or -1. */
+int	 chart_model_digest(const struct chart_model *m, char *hex);
+
 /*
  * The rows describing SMP version smp: those of the newest modelled
  * version not after it, else of the oldest modelled one. *rows points

@@ -67,6 +67,7 @@ struct collect {
 	int		 fatal;		/* stop: the API refuses us */
 	cJSON		*doc;
 	cJSON		*findings;
+	cJSON		*other;		/* findings no field carries */
 	cJSON		*notes;
 	cJSON		*sources;
 	cJSON		*lists[NFILES];		/* .items, or NULL */
@@ -98,6 +99,11 @@ finding(struct collect *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
+finding_in(struct collect *c, const char *check, const char *subject,
+    const char *result, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
 finding(struct collect *c, const char *fmt, ...)
 {
 	char msg[512];
@@ -107,6 +113,34 @@ finding(struct collect *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (json_array_add_str(c->findings, msg) == -1)
+		c->oom = 1;
+}
+
+/*
+ * A finding no field of the document carries (a list that could not be
+ * read, a report from another host, a release record unreadable): besides
+ * the findings, it goes to "other_findings" with the check it fails and
+ * its result ("fail" or "missing-evidence"), so the evaluation
+ * (report/controls.c) judges it too.
+ */
+static void
+finding_in(struct collect *c, const char *check, const char *subject,
+    const char *result, const char *fmt, ...)
+{
+	char msg[512];
+	cJSON *o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json_array_add_str(c->findings, msg) == -1 ||
+	    (o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(c->other, o) ||
+	    json_add_str(o, "check", check) ||
+	    json_add_str(o, "subject", subject) ||
+	    json_add_str(o, "result", result) ||
+	    json_add_str(o, "reason", msg))
 		c->oom = 1;
 }
 
@@ -202,7 +236,8 @@ api_list(struct collect *c, int which, int *fatal)
 				*fatal = 1;
 			}
 			json_add_str(src, "error", err);
-			finding(c, "cannot list %s: %s: that evidence is "
+			finding_in(c, "FIPS-CLUSTER-EVIDENCE", path,
+			    "missing-evidence", "cannot list %s: %s: that evidence is "
 			    "missing", path, err);
 			cJSON_Delete(all);
 			return NULL;
@@ -244,7 +279,8 @@ read_list(struct collect *c, int which, int *fatal)
 			    snapshot_files[which].command, name);
 			return NULL;
 		}
-		finding(c, "%s is missing from the snapshot (make it with "
+		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
+		    "missing-evidence", "%s is missing from the snapshot (make it with "
 		    "'%s > %s'): that evidence is missing", name,
 		    snapshot_files[which].command, name);
 		return NULL;
@@ -256,7 +292,8 @@ read_list(struct collect *c, int which, int *fatal)
 	cJSON_Delete(doc);
 	if (!cJSON_IsArray(items)) {
 		cJSON_Delete(items);
-		finding(c, "%s is not a Kubernetes list (no \"items\" array): "
+		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
+		    "missing-evidence", "%s is not a Kubernetes list (no \"items\" array): "
 		    "that evidence is missing", name);
 		return NULL;
 	}
@@ -356,7 +393,8 @@ node_evidence(struct collect *c, const char *name, char *text, size_t len,
 		c->oom = 1;
 	/* Evidence from another machine would prove nothing about this one. */
 	if (host == NULL || strcmp(host, name) != 0)
-		finding(c, "node %s: its report names host '%s'", name,
+		finding_in(c, "FIPS-NODE-KERNEL", name, "missing-evidence",
+		    "node %s: its report names host '%s'", name,
 		    host != NULL ? host : "(none)");
 	else if (compliant != 1)
 		finding(c, "node %s: not in FIPS mode (see its node evidence)",
@@ -451,7 +489,8 @@ probe_all(struct collect *c, cJSON *nodes_arr)
 		} else
 			no_evidence(c, names[i], outs[i], res[i].error);
 		if (res[i].cleanup[0] != '\0')
-			finding(c, "%s", res[i].cleanup);
+			finding_in(c, "FIPS-CLUSTER-EVIDENCE", names[i],
+			    "missing-evidence", "%s", res[i].cleanup);
 	}
 out:
 	if (res != NULL)
@@ -1038,7 +1077,9 @@ helm(struct collect *c)
 			    "no data.release" : err);
 			if (json_array_add_str(errs, msg) == -1)
 				c->oom = 1;
-			finding(c, "Helm release secret %s: unreadable", msg);
+			finding_in(c, "FIPS-CLUSTER-EVIDENCE", msg,
+			    "missing-evidence", "Helm release secret %s: "
+			    "unreadable", msg);
 			continue;
 		}
 		chart = json_get_str(cJSON_GetObjectItemCaseSensitive(
@@ -1752,7 +1793,8 @@ values_files(struct collect *c, const char *const *files, size_t n)
 	    cJSON_IsTrue(fips) : -1))
 		c->oom = 1;
 	if (!cJSON_IsTrue(fips))
-		finding(c, "the values files given do not set global.fips: "
+		finding_in(c, "FIPS-HELM-GLOBAL", "values files", "fail",
+		    "the values files given do not set global.fips: "
 		    "true");
 	cJSON_Delete(merged);
 	return 0;
@@ -1774,7 +1816,9 @@ collect_all(struct collect *c, const char *kind, const char *where,
 	    json_add_str(src, "node_reports", c->reports) ||
 	    (c->sources = cJSON_AddArrayToObject(src, "files")) == NULL ||
 	    (c->findings = cJSON_CreateArray()) == NULL ||
-	    (c->notes = cJSON_AddArrayToObject(c->doc, "notes")) == NULL)
+	    (c->notes = cJSON_AddArrayToObject(c->doc, "notes")) == NULL ||
+	    (c->other = cJSON_AddArrayToObject(c->doc, "other_findings")) ==
+	    NULL)
 		goto oom;
 	if (values_files(c, values, nvalues) == -1)
 		goto out;

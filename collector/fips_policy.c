@@ -11,6 +11,7 @@
 
 #include "fips_policy.h"
 #include "util/json.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/tsv.h"
 #include "util/banned.h"
@@ -233,6 +234,13 @@ const char *
 fips_policy_version(const struct fips_policy *p)
 {
 	return p->version != NULL ? p->version : "unversioned";
+}
+
+int
+fips_policy_digest(const struct fips_policy *p, char *hex)
+{
+	return p->text != NULL ? sha256_hex(p->text, strlen(p->text), hex) :
+	    sha256_hex(data_fips_policy, data_fips_policy_len, hex);
 }
 
 /*

@@ -40,6 +40,9 @@ void	 fips_policy_free(struct fips_policy *p);
 /* The policy's "# version:" line, or "unversioned". */
 const char *fips_policy_version(const struct fips_policy *p);
 
+/* The SHA-256 (hex, 65 bytes) of the policy's text, as loaded. 0, or -1. */
+int	 fips_policy_digest(const struct fips_policy *p, char *hex);
+
 /*
  * Classify value under kind ("protocol", "group", "sigalg", "cert-sig",
  * "cert-validity", ...). Never fails: an unlisted value is not approved.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "matrix.h"
+#include "util/digest.h"
 #include "util/log.h"
 #include "util/tsv.h"
 #include "util/banned.h"
@@ -138,6 +139,13 @@ const char *
 matrix_version(const struct matrix *m)
 {
 	return m->version != NULL ? m->version : "unversioned";
+}
+
+int
+matrix_digest(const struct matrix *m, char *hex)
+{
+	return m->text != NULL ? sha256_hex(m->text, strlen(m->text), hex) :
+	    sha256_hex(data_support_matrix, data_support_matrix_len, hex);
 }
 
 int

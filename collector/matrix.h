@@ -23,6 +23,9 @@ int	 matrix_load(const char *path, struct matrix **out);
 void	 matrix_free(struct matrix *m);
 const char *matrix_version(const struct matrix *m);
 
+/* The SHA-256 (hex, 65 bytes) of the matrix's text, as loaded. 0, or -1. */
+int	 matrix_digest(const struct matrix *m, char *hex);
+
 /*
  * Look up (kind, key): an exact row, else the first pattern. Returns 2
  * (exact) or 1 (pattern) and fills e, or 0 when no row matches (e then

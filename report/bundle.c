@@ -185,7 +185,7 @@ recent_history(struct store *st, int64_t upto)
 		return NULL;
 	}
 	for (i = r.n; i-- > 0;) {
-		cJSON *eval = controls_evaluate(st, r.id[i]), *sum, *o;
+		cJSON *eval = controls_of_run(st, r.id[i]), *sum, *o;
 
 		if (eval == NULL || (o = cJSON_CreateObject()) == NULL) {
 			cJSON_Delete(eval);
@@ -310,7 +310,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 
 		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
 		    history != NULL &&
-		    (eval = controls_evaluate(st, ri.id)) != NULL &&
+		    (eval = controls_of_run(st, ri.id)) != NULL &&
 		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
 		    NULL && (xml = evidence_xml(info, eval, changes,
 		    (long long)prev, history, xf, w.nfiles, &xlen)) != NULL &&

@@ -10,6 +10,7 @@
 
 #include "controls.h"
 #include "store/store.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/tsv.h"
@@ -217,7 +218,8 @@ cluster(struct eval *e)
 {
 	static const char *const checks[] = { "FIPS-HELM-GLOBAL",
 	    "FIPS-SMP-VERSION", "FIPS-FIRST-INSTALL", "FIPS-DELEGATE",
-	    "FIPS-DELEGATE-IMAGE", "FIPS-DELEGATE-UPGRADER" };
+	    "FIPS-DELEGATE-IMAGE", "FIPS-DELEGATE-UPGRADER",
+	    "FIPS-CLUSTER-EVIDENCE" };
 	size_t i, k;
 
 	for (i = 0; i < e->ndocs; i++) {
@@ -263,6 +265,26 @@ cluster(struct eval *e)
 			for (k = 0; k < 3; k++)
 				finding(e, checks[k], "-", "missing-evidence", d,
 				    "no Harness Helm release was found");
+		/* What the cluster found that no field of it carries. */
+		any = 0;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(d->json,
+		    "other_findings")) {
+			const char *check = json_get_str(r, "check");
+			const char *res = json_get_str(r, "result");
+
+			if (check == NULL || res == NULL ||
+			    (strcmp(res, "fail") != 0 &&
+			    strcmp(res, "missing-evidence") != 0))
+				continue;
+			any |= strcmp(check, "FIPS-CLUSTER-EVIDENCE") == 0;
+			finding(e, check, json_get_str(r, "subject") != NULL ?
+			    json_get_str(r, "subject") : "-", res, d, "%s",
+			    json_get_str(r, "reason") != NULL ?
+			    json_get_str(r, "reason") : "-");
+		}
+		if (!any)
+			finding(e, "FIPS-CLUSTER-EVIDENCE", "-", "pass", d,
+			    "every list of the cluster was read");
 		any = 0;
 		cJSON_ArrayForEach(dl, cJSON_GetObjectItemCaseSensitive(d->json,
 		    "delegates")) {
@@ -459,6 +481,35 @@ cJSON *
 controls_evaluate(struct store *st, int64_t run)
 {
 	return controls_evaluate_against(st, run, 0, NULL, NULL, NULL);
+}
+
+cJSON *
+controls_of_run(struct store *st, int64_t run)
+{
+	cJSON *eval;
+	char *json;
+	size_t len;
+	int r;
+
+	if ((r = store_run_evaluation(st, run, &json, &len)) == -1)
+		return NULL;
+	if (r == 0)
+		return controls_evaluate(st, run);
+	eval = cJSON_ParseWithLength(json, len);
+	free(json);
+	if (eval == NULL || json_get_str(eval, "verdict") == NULL) {
+		cJSON_Delete(eval);
+		log_err("the stored evaluation of run %lld is not one",
+		    (long long)run);
+		return NULL;
+	}
+	return eval;
+}
+
+int
+controls_digest(char hex[SHA256_HEX_LEN + 1])
+{
+	return sha256_hex(data_controls, data_controls_len, hex);
 }
 
 /* Hand the parsed documents of e over as {collector: {subject: doc}}. */

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "util/digest.h"
+
 struct cJSON;
 struct store;
 struct store_node;
@@ -23,6 +25,17 @@ struct store_node;
  * or NULL after logging.
  */
 struct cJSON *controls_evaluate(struct store *st, int64_t run);
+
+/*
+ * The evaluation run id was recorded with (store_run_evaluation()): what
+ * every report of a run reads, so all of them say what the run said. A
+ * run recorded before fipsev stored its evaluation is evaluated now.
+ * NULL after logging.
+ */
+struct cJSON *controls_of_run(struct store *st, int64_t run);
+
+/* The SHA-256 (hex) of the controls table evaluations are made with. */
+int	 controls_digest(char hex[SHA256_HEX_LEN + 1]);
 
 /*
  * The same, leaving out the node findings of every node whose document is

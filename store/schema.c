@@ -183,6 +183,15 @@ const char *const store_migrations[] = {
 	"  f.kernel_release, f.reasons"
 	"  FROM evidence e JOIN node_documents f ON f.sha256 = e.sha256"
 	"  WHERE e.collector = 'node';",
+
+	/*
+	 * 6: one verdict. The run's evaluation (checks, findings, summary,
+	 * verdict), decided once by the collection before the commit, is a
+	 * document the run cites; runs recorded before it have none, and
+	 * readers evaluate those as before.
+	 */
+	"ALTER TABLE runs ADD COLUMN evaluation TEXT "
+	"REFERENCES documents(sha256);",
 };
 
 const int store_migrations_count =

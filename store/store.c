@@ -45,6 +45,9 @@ struct store {
 	int	 endpoints_failing;
 	int	 clusters;	/* cluster documents added to the open run */
 	int	 clusters_failing;
+	/* The open run's evaluation (store_run_set_evaluation()). */
+	char	 verdict[16];
+	char	 evaluation[SHA256_HEX_LEN + 1];
 };
 
 /*
@@ -549,6 +552,8 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	st->endpoints_failing = 0;
 	st->clusters = 0;
 	st->clusters_failing = 0;
+	st->verdict[0] = '\0';
+	st->evaluation[0] = '\0';
 	testhook("store-run-begun");
 	return 0;
 fail:
@@ -623,6 +628,33 @@ put_document(struct store *st, const char *body, size_t len,
 	rc = step_done(st, stmt, "cannot store a document");
 	free(z);
 	return rc;
+}
+
+int64_t
+store_run_open_id(const struct store *st)
+{
+	return st->run_id;
+}
+
+int
+store_run_set_evaluation(struct store *st, const char *verdict,
+    const char *json, size_t len)
+{
+	if (st->run_id == 0) {
+		log_err("store '%s': no run is open", st->path);
+		return -1;
+	}
+	if (verdict == NULL || (strcmp(verdict, "compliant") != 0 &&
+	    strcmp(verdict, "noncompliant") != 0)) {
+		log_err("store '%s': the evaluation's verdict is not "
+		    "'compliant' or 'noncompliant'", st->path);
+		return -1;
+	}
+	if (put_document(st, json, len, "application/json",
+	    st->evaluation) == -1)
+		return -1;
+	snprintf(st->verdict, sizeof(st->verdict), "%s", verdict);
+	return 0;
 }
 
 /*
@@ -1140,18 +1172,24 @@ store_run_commit(struct store *st, int64_t *run_id)
 		log_err("cannot read the clock");
 		goto fail;
 	}
+	/* The verdict is the caller's evaluation, decided once. */
+	if (st->verdict[0] == '\0') {
+		log_err("store '%s': the run has no evaluation; not recorded",
+		    st->path);
+		goto fail;
+	}
 	if (prepare(st, "UPDATE runs SET finished_utc = ?, status = 'complete', "
 	    "verdict = ?, nodes = ?, nodes_compliant = ?, endpoints = ?, "
-	    "endpoints_compliant = ? WHERE id = ?", &stmt) == -1)
+	    "endpoints_compliant = ?, evaluation = ? WHERE id = ?", &stmt) == -1)
 		goto fail;
 	bind_text(stmt, 1, finished);
-	bind_text(stmt, 2, st->nodes_failing == 0 && st->endpoints_failing == 0 &&
-	    st->clusters_failing == 0 ? "compliant" : "noncompliant");
+	bind_text(stmt, 2, st->verdict);
 	sqlite3_bind_int(stmt, 3, st->nodes);
 	sqlite3_bind_int(stmt, 4, st->nodes - st->nodes_failing);
 	sqlite3_bind_int(stmt, 5, st->endpoints);
 	sqlite3_bind_int(stmt, 6, st->endpoints - st->endpoints_failing);
-	sqlite3_bind_int64(stmt, 7, st->run_id);
+	bind_text(stmt, 7, st->evaluation);
+	sqlite3_bind_int64(stmt, 8, st->run_id);
 	if (step_done(st, stmt, "cannot finish the run") == -1)
 		goto fail;
 	testhook("store-before-commit");
@@ -1393,6 +1431,44 @@ out:
 	return ret;
 }
 
+int
+store_run_evaluation(struct store *st, int64_t id, char **json, size_t *len)
+{
+	sqlite3_stmt *stmt;
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	const char *body;
+	int rc;
+
+	*json = NULL;
+	*len = 0;
+	if (prepare(st, "SELECT d.sha256, d.encoding, d.size, d.body FROM runs r "
+	    "JOIN documents d ON d.sha256 = r.evaluation WHERE r.id = ?",
+	    &stmt) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		if (rc == SQLITE_DONE)
+			return 0;
+		store_err(st, "cannot read the run's evaluation");
+		return -1;
+	}
+	if ((body = document_bytes(st, stmt, 0, &buf, &cap, len)) == NULL ||
+	    (*json = malloc(*len + 1)) == NULL) {
+		if (body != NULL)
+			log_errno("store '%s': evaluation", st->path);
+		free(buf);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	memcpy(*json, body, *len);
+	(*json)[*len] = '\0';
+	free(buf);
+	sqlite3_finalize(stmt);
+	return 1;
+}
+
 static int
 column_tristate(sqlite3_stmt *stmt, int i)
 {
@@ -1585,7 +1661,8 @@ store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
 	    "(SELECT 1 FROM runs r WHERE r.id BETWEEN first_run AND last_run)",
 	    "cannot remove old evidence") == -1 ||
 	    exec_simple(st, "DELETE FROM documents WHERE sha256 NOT IN "
-	    "(SELECT sha256 FROM evidence_spans)",
+	    "(SELECT sha256 FROM evidence_spans) AND sha256 NOT IN "
+	    "(SELECT evaluation FROM runs WHERE evaluation IS NOT NULL)",
 	    "cannot remove old documents") == -1)
 		goto fail;
 	*docs = sqlite3_changes(st->db);

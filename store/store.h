@@ -101,12 +101,35 @@ int	 store_run_add_cluster(struct store *st, const char *subject,
 int	 store_run_add_document(struct store *st, const char *collector,
 	    const char *subject, const char *json, size_t len);
 
+/* The id of the open run (its evidence readable through this store), or 0. */
+int64_t	 store_run_open_id(const struct store *st);
+
 /*
- * Finish the run (finished time, status, verdict) and commit. *run_id gets
- * the new run's id. A run with no evidence at all is refused. On failure
- * the run is rolled back.
+ * The open run's evaluation, decided by the caller before the commit
+ * (controls_evaluate() of the open run): verdict "compliant" or
+ * "noncompliant", and the evaluation document (json, len bytes: checks,
+ * findings, summary, verdict and the digests of what produced them),
+ * stored once like any document and cited by the run. Every reader of a
+ * run's verdict or findings reads these. 0, or -1 after logging.
+ */
+int	 store_run_set_evaluation(struct store *st, const char *verdict,
+	    const char *json, size_t len);
+
+/*
+ * Finish the run (finished time, status, the verdict given to
+ * store_run_set_evaluation()) and commit. *run_id gets the new run's id.
+ * A run with no evidence at all, or without its evaluation, is refused.
+ * On failure the run is rolled back.
  */
 int	 store_run_commit(struct store *st, int64_t *run_id);
+
+/*
+ * The stored evaluation of run id, into *json (NUL-terminated, *len
+ * bytes; the caller frees it). Returns 1, 0 when the run has none (one
+ * recorded by a fipsev before schema 6), or -1 after logging.
+ */
+int	 store_run_evaluation(struct store *st, int64_t id, char **json,
+	    size_t *len);
 
 /* Drop the open run, if any. */
 void	 store_run_abort(struct store *st);

@@ -87,7 +87,7 @@ sql "$db" 'PRAGMA user_version = 99'
 sum=$(sha256sum < "$db")
 run 2 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2-fips" --db "$db"
 check "newer schema: one line naming it" [ "$(cat "$T/err")" = \
-	"fipsev: store '$db' has schema version 99, newer than this fipsev's 5: use a newer fipsev" ]
+	"fipsev: store '$db' has schema version 99, newer than this fipsev's 6: use a newer fipsev" ]
 check "newer schema: store unchanged" [ "$(sha256sum < "$db")" = "$sum" ]
 printf 'not sqlite\n' > "$T/junk.db"
 run 2 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2-fips" --db "$T/junk.db"

@@ -136,7 +136,24 @@ for f in compliant delegates hostile; do
 	set -e
 	run 0 "$FIPSEV" report latest --db "$T/r-$f.db" --out "$T/b-$f" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 	no_traps_in "$T/b-$f"
+	# One verdict: the store's, run.json's and evidence.xml's.
+	v=$(sql "$T/r-$f.db" 'SELECT verdict FROM runs')
+	check "$f: run.json agrees" [ "$(jq -r .verdict "$T/b-$f/run.json")" = "$v" ]
+	check "$f: evidence.xml agrees" [ "$(grep -o 'verdict="[a-z]*"' "$T/b-$f/evidence.xml" | head -1)" = "verdict=\"$v\"" ]
 done
+check "verdicts differ across the three" [ "$(sql "$T/r-compliant.db" 'SELECT verdict FROM runs')$(sql "$T/r-delegates.db" 'SELECT verdict FROM runs')" = compliantnoncompliant ]
+
+# This machine's node is also in the cluster's reports: the cluster's
+# report is kept, and every output says what the one evaluation said
+# (collect printed "NOT compliant" from the dropped document before).
+cp -r "$SAMPLES/nodes/al2023-nonfips" "$T/me"
+printf 'ip-10-0-3-17.ec2.internal\n' > "$T/me/proc/sys/kernel/hostname"
+run 0 "$FIPSEV" collect --node --root "$T/me" --snapshot "$C/compliant" --db "$T/me.db"
+check "same node twice: the cluster's kept" grep -q "is also in the cluster's reports: keeping the cluster's" "$T/out"
+check "same node twice: compliant said" grep -q ", compliant$" "$T/out"
+check "same node twice: stored so" [ "$(sql "$T/me.db" 'SELECT verdict FROM runs')" = compliant ]
+run 0 "$FIPSEV" show latest --db "$T/me.db"
+check "evaluation stored with its inputs" [ "$(sql "$T/me.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents d JOIN runs r ON r.evaluation = d.sha256" | jq -r '.inputs | has("controls_sha256") and has("support_matrix_sha256") and has("chart_model_sha256")')" = true ]
 check "compliant: delegates pass" [ "$(result compliant FIPS-DELEGATE)" = pass=2 ]
 check "compliant: delegate images pass" [ "$(result compliant FIPS-DELEGATE-IMAGE)" = pass=2 ]
 check "compliant: upgrader n/a before 0.33" [ "$(result compliant FIPS-DELEGATE-UPGRADER)" = not-applicable=1 ]

@@ -84,6 +84,18 @@ query_int(const char *sql)
 	return v;
 }
 
+/* Commit the open run with an evaluation, as the collection does. */
+static int
+commit(struct store *st, int64_t *id)
+{
+	static const char eval[] = "{\"verdict\":\"compliant\","
+	    "\"findings\":[]}";
+
+	assert_int_equal(store_run_set_evaluation(st, "compliant", eval,
+	    strlen(eval)), 0);
+	return store_run_commit(st, id);
+}
+
 static int64_t
 record(struct store *st, const char *doc1, const char *doc2)
 {
@@ -93,7 +105,7 @@ record(struct store *st, const char *doc1, const char *doc2)
 	assert_int_equal(store_run_add_node(st, doc1, strlen(doc1)), 0);
 	if (doc2 != NULL)
 		assert_int_equal(store_run_add_node(st, doc2, strlen(doc2)), 0);
-	assert_int_equal(store_run_commit(st, &id), 0);
+	assert_int_equal(commit(st, &id), 0);
 	return id;
 }
 
@@ -176,10 +188,13 @@ test_runs_roundtrip(void **state)
 	assert_int_equal(store_list_runs(st, 1, collect_runs, &s), 0);
 	assert_int_equal(s.n, 1);
 
-	/* Latest, by id, and verdicts from the nodes. */
+	/*
+	 * Latest, by id; the verdict is the one the evaluation gave
+	 * (commit()), not one the store works out from the nodes.
+	 */
 	assert_int_equal(store_get_run(st, 0, &ri), 0);
 	assert_int_equal(ri.id, b);
-	assert_string_equal(ri.verdict, "noncompliant");
+	assert_string_equal(ri.verdict, "compliant");
 	assert_int_equal(ri.nodes, 2);
 	assert_int_equal(ri.nodes_compliant, 1);
 	assert_string_equal(ri.host, "test-host");
@@ -200,8 +215,11 @@ test_runs_roundtrip(void **state)
 	assert_string_equal(s.sha[0], hex);
 	store_close(st);
 
-	/* The same document in two runs is stored once. */
-	assert_int_equal(query_int("SELECT count(*) FROM documents"), 2);
+	/*
+	 * The same document in two runs is stored once: two node documents
+	 * and the one evaluation both runs were given.
+	 */
+	assert_int_equal(query_int("SELECT count(*) FROM documents"), 3);
 	assert_int_equal(query_int("SELECT count(*) FROM evidence"), 3);
 	assert_int_equal(query_int("SELECT fips_enabled IS NULL FROM node_facts "
 	    "WHERE node = 'n1' LIMIT 1"), 0);
@@ -244,6 +262,11 @@ test_refusals_keep_store_intact(void **state)
 	store_run_abort(st);
 	/* A run with no evidence is not recorded. */
 	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(commit(st, &id), -1);
+	/* Nor one without its evaluation, nor with a verdict that is none. */
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), 0);
+	assert_int_equal(store_run_set_evaluation(st, "maybe", "{}", 2), -1);
 	assert_int_equal(store_run_commit(st, &id), -1);
 	/* Nothing is written outside a run; a second begin is refused. */
 	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), -1);
@@ -255,7 +278,8 @@ test_refusals_keep_store_intact(void **state)
 
 	assert_int_equal(query_int("SELECT count(*) FROM runs"), 1);
 	assert_int_equal(query_int("SELECT count(*) FROM evidence"), 1);
-	assert_int_equal(query_int("SELECT count(*) FROM documents"), 1);
+	/* The one run's node document and its evaluation. */
+	assert_int_equal(query_int("SELECT count(*) FROM documents"), 2);
 }
 
 /* Run one statement on the file directly, outside fipsev. */
@@ -343,7 +367,7 @@ record_all(struct store *st, const char *const *docs)
 	for (; *docs != NULL; docs++)
 		assert_int_equal(store_run_add_node(st, *docs, strlen(*docs)),
 		    0);
-	assert_int_equal(store_run_commit(st, &id), 0);
+	assert_int_equal(commit(st, &id), 0);
 	return id;
 }
 
@@ -511,16 +535,62 @@ test_migrate_from_4(void **state)
 	    0);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.body[0], DOC_OK);
+	/* A run from before schema 6 has no stored evaluation. */
+	{
+		char *json;
+		size_t len;
+
+		assert_int_equal(store_run_evaluation(st, 2, &json, &len), 0);
+		assert_null(json);
+	}
 	/* The next run finds n1 unchanged: the one span grows to 4. */
 	assert_int_equal(record(st, DOC_OK, NULL), 4);
 	store_close(st);
-	assert_int_equal(query_int("PRAGMA user_version"), 5);
+	assert_int_equal(query_int("PRAGMA user_version"), 6);
 	assert_int_equal(query_int("SELECT count(*) FROM evidence_spans"), 1);
 	assert_int_equal(query_int("SELECT first_run * 10 + last_run FROM "
 	    "evidence_spans"), 14);
 	assert_int_equal(query_int("SELECT count(*) FROM node_facts"), 4);
 	assert_int_equal(query_int("SELECT encoding = 'identity' FROM "
 	    "documents"), 1);
+}
+
+/* The evaluation given before the commit is the run's, read back whole. */
+static void
+test_evaluation(void **state)
+{
+	static const char eval[] = "{\"verdict\":\"noncompliant\","
+	    "\"findings\":[{\"check\":\"FIPS-NODE-KERNEL\"}]}";
+	struct store *st;
+	struct store_run_info ri;
+	char *json;
+	size_t len;
+	int64_t id;
+	int removed, docs;
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	assert_int_equal(store_run_open_id(st), 0);
+	assert_int_equal(store_run_begin(st, &meta), 0);
+	assert_true(store_run_open_id(st) > 0);
+	assert_int_equal(store_run_add_node(st, DOC_OK, strlen(DOC_OK)), 0);
+	/* The stored node says compliant; the evaluation decides. */
+	assert_int_equal(store_run_set_evaluation(st, "noncompliant", eval,
+	    strlen(eval)), 0);
+	assert_int_equal(store_run_commit(st, &id), 0);
+	assert_int_equal(store_get_run(st, id, &ri), 0);
+	assert_string_equal(ri.verdict, "noncompliant");
+	store_run_info_release(&ri);
+	assert_int_equal(store_run_evaluation(st, id, &json, &len), 1);
+	assert_int_equal(len, strlen(eval));
+	assert_string_equal(json, eval);
+	free(json);
+	/* Pruning keeps the evaluation of a run it keeps. */
+	assert_int_equal(store_prune(st, "2000-01-01T00:00:00Z", &removed,
+	    &docs), 0);
+	assert_int_equal(store_run_evaluation(st, id, &json, &len), 1);
+	free(json);
+	store_close(st);
 }
 
 static void
@@ -604,6 +674,7 @@ main(void)
 		cmocka_unit_test_setup(test_run_nodes_same, setup),
 		cmocka_unit_test_setup(test_deflate_and_tamper, setup),
 		cmocka_unit_test_setup(test_migrate_from_4, setup),
+		cmocka_unit_test_setup(test_evaluation, setup),
 		cmocka_unit_test_setup(test_newer_schema_refused, setup),
 		cmocka_unit_test_setup(test_not_a_database, setup),
 		cmocka_unit_test(test_store_path),
