@@ -55,8 +55,9 @@ const char cmd_collect_usage[] =
     "  --context C     use kubeconfig context C instead\n"
     "  --in-cluster    read the cluster with this pod's service account\n"
     "  --release-namespace NS\n"
-    "                  look for Helm releases in NS only (default: all\n"
-    "                  namespaces; NS needs only a namespaced Role)\n"
+    "                  look for Helm releases in NS only, repeatable\n"
+    "                  (default: all namespaces; each NS needs only a\n"
+    "                  namespaced Role)\n"
     "  --probe-image IMAGE\n"
     "                  with the API: read each node from a short-lived pod\n"
     "                  pinned to it, running IMAGE's fipsev (README\n"
@@ -102,7 +103,8 @@ struct collect_opts {
 	const char	*context;
 	int		 in_cluster;
 	const char	*node_reports;
-	const char	*release_ns;
+	const char	*release_ns[COLLECT_MAX_VALUES];
+	int		 nrelease_ns;
 	struct probe_opts probe;
 	int		 scan_discovered;
 	struct harness_opts harness;
@@ -220,7 +222,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->context = NULL;
 	o->in_cluster = 0;
 	o->node_reports = NULL;
-	o->release_ns = NULL;
+	o->nrelease_ns = 0;
 	o->scan_discovered = 0;
 	memset(&o->harness, 0, sizeof(o->harness));
 	o->harness.page_size = 100;
@@ -270,7 +272,14 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			o->probe.image = optarg;
 			break;
 		case 'S':
-			o->release_ns = optarg;
+			if (o->nrelease_ns == COLLECT_MAX_VALUES) {
+				free(tls_args);
+				*status = cmd_usage_error("collect", "more than "
+				    "%d --release-namespace options",
+				    COLLECT_MAX_VALUES);
+				return 1;
+			}
+			o->release_ns[o->nrelease_ns++] = optarg;
 			break;
 		case 'D':
 			o->scan_discovered = 1;
@@ -369,11 +378,15 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		    "snapshot has its own node reports)");
 		return 1;
 	}
-	if ((o->release_ns != NULL && !dns_label(o->release_ns)) ||
-	    !dns_label(o->probe.ns)) {
+	for (i = 0; i < o->nrelease_ns; i++)
+		if (!dns_label(o->release_ns[i])) {
+			*status = cmd_usage_error("collect", "namespace '%s' is "
+			    "not a Kubernetes namespace name", o->release_ns[i]);
+			return 1;
+		}
+	if (!dns_label(o->probe.ns)) {
 		*status = cmd_usage_error("collect", "namespace '%s' is not a "
-		    "Kubernetes namespace name", o->release_ns != NULL &&
-		    !dns_label(o->release_ns) ? o->release_ns : o->probe.ns);
+		    "Kubernetes namespace name", o->probe.ns);
 		return 1;
 	}
 	if (o->scan_discovered && o->snapshot == NULL && !api) {
@@ -621,7 +634,8 @@ collect_run(int argc, char **argv, int64_t *recorded)
 			o.probe.poll_ms = atoi(getenv(
 			    "FIPSEV_TEST_PROBE_POLL_MS"));
 		if (cluster_from_api(&ko, o.node_reports, o.probe.image != NULL ?
-		    &o.probe : NULL, o.release_ns, o.values,
+		    &o.probe : NULL, o.release_ns, (size_t)o.nrelease_ns,
+		    o.values,
 		    (size_t)o.nvalues, &cluster) == -1)
 			goto out;
 	}

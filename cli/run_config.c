@@ -156,7 +156,7 @@ collect_args(const cJSON *cfg, const char *config, const char *db,
 	    opt_str(a, cl, "probe_namespace", "--probe-namespace", config) ==
 	    -1 || opt_str(a, cl, "probe_timeout", "--probe-timeout", config) ==
 	    -1 || opt_str(a, cl, "node_reports", "--node-reports", config) ==
-	    -1 || opt_str(a, cl, "release_namespace", "--release-namespace",
+	    -1 || opt_list(a, cl, "release_namespace", "--release-namespace",
 	    config) == -1 ||
 	    opt_list(a, cl, "values", "--values", config) == -1 ||
 	    opt_str(a, h, "url", "--harness-url", config) == -1 ||

@@ -63,7 +63,8 @@ struct collect {
 	struct kube	*kube;		/* the live API, or NULL */
 	const char	*reports;	/* node reports' directory, or NULL */
 	const struct probe_opts *probe;	/* probe pods (API only), or NULL */
-	const char	*release_ns;	/* Helm releases only here, or NULL */
+	const char *const *release_ns;	/* Helm releases only here, */
+	size_t		 nrelease_ns;	/* when there are any */
 	int		 fatal;		/* stop: the API refuses us */
 	cJSON		*doc;
 	cJSON		*findings;
@@ -207,21 +208,26 @@ api_list(struct collect *c, int which, int *fatal)
 {
 	cJSON *all = cJSON_CreateArray(), *items, *it, *src;
 	char err[512];
-	int i, r;
+	int i, r, scoped_n;
 
 	if (all == NULL) {
 		c->oom = 1;
 		return NULL;
 	}
-	for (i = 0; i < 2 && api_paths[which][i] != NULL; i++) {
-		const char *path = api_paths[which][i];
+	/*
+	 * Release Secrets of the namespaces given, one list each: a Role in
+	 * each, not a ClusterRole. Otherwise each path of the list.
+	 */
+	scoped_n = which == F_RELEASES ? (int)c->nrelease_ns : 0;
+	for (i = 0; scoped_n > 0 ? i < scoped_n : i < 2 &&
+	    api_paths[which][i] != NULL; i++) {
+		const char *path = api_paths[which][scoped_n > 0 ? 0 : i];
 		char scoped[512];
 
-		/* Release Secrets of one namespace: a Role, not a ClusterRole. */
-		if (which == F_RELEASES && c->release_ns != NULL) {
-			snprintf(scoped, sizeof(scoped), "/api/v1/namespaces/%s/"
-			    "secrets?labelSelector=owner%%3Dhelm",
-			    c->release_ns);
+		if (scoped_n > 0) {
+			snprintf(scoped, sizeof(scoped), "/api/v1/namespaces/"
+			    "%.253s/secrets?labelSelector=owner%%3Dhelm",
+			    c->release_ns[i]);
 			path = scoped;
 		}
 
@@ -1879,8 +1885,9 @@ cluster_from_snapshot(const char *dir, const char *const *values,
 
 int
 cluster_from_api(const struct kube_opts *ko, const char *reports,
-    const struct probe_opts *probe, const char *release_ns,
-    const char *const *values, size_t nvalues, struct cluster_evidence *ev)
+    const struct probe_opts *probe, const char *const *release_ns,
+    size_t nrelease_ns, const char *const *values, size_t nvalues,
+    struct cluster_evidence *ev)
 {
 	struct collect c;
 	int rc;
@@ -1892,6 +1899,7 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 	c.reports = reports;
 	c.probe = probe;
 	c.release_ns = release_ns;
+	c.nrelease_ns = nrelease_ns;
 	c.ev = ev;
 	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
 	kube_close(c.kube);

@@ -65,14 +65,15 @@ struct probe_opts;
  * The same evidence from a live API server (kube.h). Node evidence comes
  * from reports in the directory reports (files NODE.json) when given,
  * else from probe pods (probe.h) when probe is not NULL, else it is
- * missing. Helm release Secrets are listed in release_ns only when it
- * is not NULL (so a namespaced Role suffices). A refused token or an
- * unverifiable server is fatal (-1, logged); a list the server will not
- * give (RBAC, errors) is a finding.
+ * missing. Helm release Secrets are listed in each of the nrelease_ns
+ * namespaces release_ns when there are any (so a namespaced Role in each
+ * suffices), else in all. A refused token or an unverifiable server is
+ * fatal (-1, logged); a list the server will not give (RBAC, errors) is a
+ * finding.
  */
 int	 cluster_from_api(const struct kube_opts *ko, const char *reports,
-	    const struct probe_opts *probe, const char *release_ns,
-	    const char *const *values, size_t nvalues,
+	    const struct probe_opts *probe, const char *const *release_ns,
+	    size_t nrelease_ns, const char *const *values, size_t nvalues,
 	    struct cluster_evidence *ev);
 
 /*

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "charts.h"
+#include "helm.h"
 #include "inventory.h"
 #include "matrix.h"
 #include "values.h"
@@ -22,6 +23,8 @@ struct inv {
 	const struct chart_model *cm;
 	cJSON			*items;
 	cJSON			*findings;
+	cJSON			*notes;
+	const char		*smp;	/* the release being read, or NULL */
 	int			 oom;
 };
 
@@ -42,14 +45,24 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
     const char *why, const char *fmt, va_list ap)
 {
 	struct matrix_entry e;
-	char seen[600], msg[1200];
+	char seen[600], msg[1200], early[200];
 	const char *supported;
 	cJSON *o;
+	int ok;
 
 	vsnprintf(seen, sizeof(seen), fmt, ap);
 	matrix_lookup(v->m, kind, key != NULL ? key : "", &e);
 	if (module == NULL || strcmp(e.module, "-") != 0)
 		module = e.module;
+	/* A row holds from its "since" version: the release's must be it. */
+	if (why == NULL && e.supported && v->smp != NULL &&
+	    strcmp(e.since, "-") != 0 && helm_version_cmp(v->smp, e.since,
+	    &ok) < 0 && ok) {
+		snprintf(early, sizeof(early), "supported in FIPS mode from SMP "
+		    "%s; this release runs %s", e.since, v->smp);
+		e.supported = 0;
+		e.reference = early;
+	}
 	supported = why != NULL ? "unknown" : e.supported ? "yes" : "no";
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(v->items, o) ||
@@ -335,12 +348,22 @@ from_release(struct inv *v, const cJSON *rel)
 		    "version %s", where, smp != NULL ? smp : "(none)");
 		return;
 	}
+	v->smp = smp;
 	release_modules(v, where, smp, deps, rows, n);
 	for (i = 0; i < sizeof(product_flags) / sizeof(product_flags[0]); i++)
 		if (cJSON_IsTrue(values_get(eff, product_flags[i].flag)))
 			item(v, "module", product_flags[i].module, NULL,
 			    "%s: %s", where, product_flags[i].flag);
 	release_features(v, where, eff, deps, rows, n);
+	v->smp = NULL;
+	/* What an install cannot show of STO. */
+	if (kept_dependency(deps, "sto") != NULL && json_array_add_str(v->notes,
+	    "STO's scanner images (sto-plugin, *-job-runner; -fips builds from "
+	    "SMP 0.33.0, sto-plugin:latest-fips from 0.38.0) run as pipeline "
+	    "step pods, not as workloads of the install: they are not seen "
+	    "here, and are judged where a pipeline names its scanner steps") ==
+	    -1)
+		v->oom = 1;
 }
 
 static void
@@ -498,7 +521,8 @@ inventory_build(const struct matrix *m, const struct chart_model *cm,
 	if (doc == NULL || json_add_str(doc, "format", INVENTORY_FORMAT) ||
 	    json_add_str(doc, "matrix", matrix_version(m)) ||
 	    (v.items = cJSON_AddArrayToObject(doc, "inventory")) == NULL ||
-	    (v.findings = cJSON_AddArrayToObject(doc, "findings")) == NULL)
+	    (v.findings = cJSON_AddArrayToObject(doc, "findings")) == NULL ||
+	    (v.notes = cJSON_AddArrayToObject(doc, "notes")) == NULL)
 		goto oom;
 	if (cluster != NULL)
 		from_cluster(&v, cluster);

@@ -403,7 +403,29 @@ text_cluster(FILE *out, const cJSON *doc)
 		    "NOT true");
 		fputs(" (", out);
 		put_clean(out, json_get_str(d, "fips_enabled_source"));
-		fputs(")\n", out);
+		fputs("), FIPS image ", out);
+		tristate_word(out, json_get_tristate(d, "fips_image"), "yes",
+		    "NO");
+		fputc('\n', out);
+	}
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
+	    "delegate_upgraders")) {
+		fputs("  delegate upgrader ", out);
+		put_clean(out, json_get_str(d, "namespace"));
+		fputc('/', out);
+		put_clean(out, json_get_str(d, "name"));
+		fputs(": ", out);
+		put_clean(out, json_get_str(d, "image"));
+		fputs(", FIPS image ", out);
+		tristate_word(out, json_get_tristate(d, "fips_image"), "yes",
+		    "NO");
+		fputc('\n', out);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(doc, "notes");
+	cJSON_ArrayForEach(t, f) {
+		fputs("  note: ", out);
+		put_clean(out, cJSON_IsString(t) ? t->valuestring : NULL);
+		fputc('\n', out);
 	}
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc,
 	    "tls_targets")) {

@@ -69,6 +69,7 @@ check "configmap driver: the release read" [ "$(jq -r '[.evidence[] | select(.co
 	"harness/harness 0.44.1 1" ]
 run 0 "$FIPSEV" show latest --json --db "$T/compliant.db"
 check "0.31: the upgrader noted, not failed" [ "$(jq -r '[.evidence[] | select(.collector == "cluster")][0].document.notes | map(select(test("upgrader"))) | length' "$T/out")" = 1 ]
+check "STO's pipeline-only images noted" [ "$(jq -r '[.evidence[] | select(.collector == "inventory")][0].document.notes | map(select(test("pipeline step pods"))) | length' "$T/out")" = 1 ]
 check "modules: CD (with srm), CI, STO, Platform" [ "$(jq -r '.inventory | map(select(.kind == "module")) | map(.key) | sort | join(",")' "$T/out")" = \
 	"cd,ci,platform,sto" ]
 
@@ -84,6 +85,10 @@ release harness/harness: SMP 0.30.0 is before 0.31.0, the first with FIPS suppor
 release harness/harness: FIPS was not on from the first install: revision 1 ran SMP 0.30.0, before FIPS support (0.31.0)
 delegate harness-delegate-ng/plain-delegate: FIPS_ENABLED is not known to be true (Secret plain-delegate-account-token (not read))
 delegate harness-delegate-ng/plain-delegate: image docker.io/harness/delegate:25.07.86300 is not a FIPS build
+module cd (Continuous Delivery) at release harness/harness: sub-charts cd, srm: supported in FIPS mode from SMP 0.31.0; this release runs 0.30.0
+module ci (Continuous Integration) at release harness/harness: sub-chart ci: supported in FIPS mode from SMP 0.31.0; this release runs 0.30.0
+module platform (Platform) at release harness/harness: sub-chart platform: supported in FIPS mode from SMP 0.31.0; this release runs 0.30.0
+module sto (Security Testing Orchestration) at release harness/harness: sub-chart sto: supported in FIPS mode from SMP 0.31.0; this release runs 0.30.0
 EOF
 
 # A module, SRM the product and an opt-in feature the FIPS table does not name.

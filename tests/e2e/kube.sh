@@ -135,6 +135,16 @@ check "rbac: 403 named, not fatal" grep -q "forbids GET /api/v1/secrets?labelSel
 run 0 "$FIPSEV" collect --kubeconfig kc-rbac --release-namespace harness \
 	--node-reports "$C/compliant/node-reports" --db "$T/rbac.db"
 check "rbac: releases of one namespace" grep -q '^GET /api/v1/namespaces/harness/secrets?labelSelector=owner%3Dhelm' rbac.log
+# Two installs, a Role in each namespace: every release must pass.
+fake two two-releases --forbid /api/v1/secrets
+kubeconfig kc-two "$PORT_two"
+run 0 "$FIPSEV" collect --kubeconfig kc-two --release-namespace harness \
+	--node-reports "$C/two-releases/node-reports" --db "$T/two.db"
+run 1 "$FIPSEV" collect --kubeconfig kc-two --release-namespace harness \
+	--release-namespace harness-qa --node-reports "$C/two-releases/node-reports" --db "$T/two.db"
+check "two namespaces: both listed" [ "$(grep -c '^GET /api/v1/namespaces/harness\(-qa\)\?/secrets?labelSelector=owner%3Dhelm' two.log)" = 3 ]
+check "two namespaces: the second release judged" grep -q "release harness-qa/harness: global.fips is false" \
+	<(sql "$T/two.db" 'SELECT findings FROM cluster_facts WHERE run_id = 2')
 run 2 "$FIPSEV" collect --kubeconfig kc-rbac --release-namespace 'a/b?c' --db "$T/rbac.db"
 check "rbac: bad namespace" grep -q "namespace 'a/b?c' is not a Kubernetes namespace name" "$T/err"
 
