@@ -77,6 +77,17 @@ struct collect {
 	int		 oom;
 };
 
+/* A formatted message onto the string array arr. */
+static void
+vadd(struct collect *c, cJSON *arr, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (json_array_add_str(arr, msg) == -1)
+		c->oom = 1;
+}
+
 static void
 note(struct collect *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -85,14 +96,11 @@ note(struct collect *c, const char *fmt, ...)
 static void
 note(struct collect *c, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vadd(c, c->notes, fmt, ap);
 	va_end(ap);
-	if (json_array_add_str(c->notes, msg) == -1)
-		c->oom = 1;
 }
 
 static void
@@ -104,17 +112,18 @@ finding_in(struct collect *c, const char *check, const char *subject,
     const char *result, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/*
+ * A finding a field of the document also carries (a release's
+ * global.fips, a delegate's flag): the evaluation judges the field.
+ */
 static void
 finding(struct collect *c, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vadd(c, c->findings, fmt, ap);
 	va_end(ap);
-	if (json_array_add_str(c->findings, msg) == -1)
-		c->oom = 1;
 }
 
 /*

@@ -508,6 +508,54 @@ from_harness(struct inv *v, const cJSON *h)
 		    e->valuestring : "error", "Harness API");
 }
 
+/* Is an item of this kind and key in the inventory? */
+static int
+has_item(const struct inv *v, const char *kind, const char *key)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, v->items)
+		if (json_get_str(it, "kind") != NULL &&
+		    json_get_str(it, "key") != NULL &&
+		    strcmp(json_get_str(it, "kind"), kind) == 0 &&
+		    strcmp(json_get_str(it, "key"), key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Email notifications in use need an SMTP server whose TLS can be judged:
+ * one named in a release's values (cluster.c reads
+ * global.smtpCreateSecret before redaction). In use with none found, that
+ * evidence is missing.
+ */
+static void
+smtp_server_known(struct inv *v, const cJSON *cluster)
+{
+	const cJSON *rel, *rev;
+
+	if (!has_item(v, "notification", "EMAIL"))
+		return;
+	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cluster, "helm"), "releases"))
+		cJSON_ArrayForEach(rev, cJSON_GetObjectItemCaseSensitive(rel,
+		    "revisions")) {
+			const cJSON *smtp = values_get(rev, "evidence.smtp");
+			const char *host = json_get_str(smtp, "host");
+
+			if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+			    rev, "revision")) == cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(rel,
+			    "current_revision")) && host != NULL &&
+			    *host != '\0' && json_get_tristate(smtp,
+			    "enabled") != 0)
+				return;
+		}
+	item(v, "notification", "EMAIL", "email notifications are in use, "
+	    "but no release names an SMTP server (global.smtpCreateSecret."
+	    "SMTP_HOST): its TLS cannot be judged", "SMTP server");
+}
+
 cJSON *
 inventory_build(const struct matrix *m, const struct chart_model *cm,
     const cJSON *cluster, const cJSON *harness)
@@ -528,6 +576,8 @@ inventory_build(const struct matrix *m, const struct chart_model *cm,
 		from_cluster(&v, cluster);
 	if (harness != NULL)
 		from_harness(&v, harness);
+	if (cluster != NULL && harness != NULL)
+		smtp_server_known(&v, cluster);
 	if (v.oom || cJSON_AddBoolToObject(doc, "compliant",
 	    cJSON_GetArraySize(v.findings) == 0) == NULL)
 		goto oom;

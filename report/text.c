@@ -342,6 +342,18 @@ tristate_word(FILE *out, int v, const char *yes, const char *no)
 	fputs(v == 1 ? yes : v == 0 ? no : "unknown", out);
 }
 
+/* "  WHAT NS/NAME: IMAGE" of a delegate or an upgrader. */
+static void
+workload_image(FILE *out, const char *what, const cJSON *w)
+{
+	fprintf(out, "  %s ", what);
+	put_clean(out, json_get_str(w, "namespace"));
+	fputc('/', out);
+	put_clean(out, json_get_str(w, "name"));
+	fputs(": ", out);
+	put_clean(out, json_get_str(w, "image"));
+}
+
 int
 text_cluster(FILE *out, const cJSON *doc)
 {
@@ -392,12 +404,7 @@ text_cluster(FILE *out, const cJSON *doc)
 	}
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
 	    "delegates")) {
-		fputs("  delegate ", out);
-		put_clean(out, json_get_str(d, "namespace"));
-		fputc('/', out);
-		put_clean(out, json_get_str(d, "name"));
-		fputs(": ", out);
-		put_clean(out, json_get_str(d, "image"));
+		workload_image(out, "delegate", d);
 		fputs(", FIPS_ENABLED ", out);
 		tristate_word(out, json_get_tristate(d, "fips_enabled"), "true",
 		    "NOT true");
@@ -410,12 +417,7 @@ text_cluster(FILE *out, const cJSON *doc)
 	}
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
 	    "delegate_upgraders")) {
-		fputs("  delegate upgrader ", out);
-		put_clean(out, json_get_str(d, "namespace"));
-		fputc('/', out);
-		put_clean(out, json_get_str(d, "name"));
-		fputs(": ", out);
-		put_clean(out, json_get_str(d, "image"));
+		workload_image(out, "delegate upgrader", d);
 		fputs(", FIPS image ", out);
 		tristate_word(out, json_get_tristate(d, "fips_image"), "yes",
 		    "NO");

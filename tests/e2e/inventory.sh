@@ -89,6 +89,23 @@ check "show --json: item fields" [ "$(jq -r '.inventory[0] | [has("module"), has
 run 0 "$FIPSEV" show latest --db "$db"
 check "show: table" grep -Eq '^  Continuous Integration +Kaniko +yes +pipeline default/payments/build stage ci step push$' "$T/out"
 
+# --- email notifications, and no SMTP server in the release: missing -----------
+cp -r "$C/compliant" nosmtp
+python3 - nosmtp/helm-releases.json << 'PY'
+import base64, gzip, json, sys
+path = sys.argv[1]
+lst = json.load(open(path))
+for item in lst["items"]:
+    raw = gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"])))
+    rel = json.loads(raw)
+    rel.get("config", {}).get("global", {}).pop("smtpCreateSecret", None)
+    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
+    item["data"]["release"] = base64.b64encode(body).decode()
+json.dump(lst, open(path, "w"))
+PY
+collect 1 nosmtp "$PORT_supported" --snapshot nosmtp
+check "no SMTP server: email is missing evidence" grep -qxF "Platform|SMTP|unknown|SMTP server" <<< "$(items)"
+
 # --- a GCP connector and a Bitbucket repository --------------------------------
 collect 1 gcp "$PORT_gcp"
 check "gcp: unsupported connectors" [ "$(sql "$db" "SELECT component || '|' || seen_at FROM inventory_items WHERE supported = 'no' ORDER BY item")" = \
