@@ -137,7 +137,7 @@ static void
 finding_in(struct collect *c, const char *check, const char *subject,
     const char *result, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[1024];
 	cJSON *o;
 	va_list ap;
 
@@ -635,7 +635,7 @@ cmp_revision(const void *a, const void *b)
  * umbrella's values.yaml has only enabled: false), the database ones the
  * umbrella's global.database.<db>.
  */
-enum ev_type { EV_STR, EV_BOOL, EV_PORT };
+enum ev_type { EV_STR, EV_BOOL, EV_PORT, EV_HOST };
 
 static const struct {
 	const char	*path;		/* in the values */
@@ -644,7 +644,7 @@ static const struct {
 	enum ev_type	 type;
 } evidence_fields[] = {
 	{ "global.smtpCreateSecret.enabled", "smtp", "enabled", EV_BOOL },
-	{ "global.smtpCreateSecret.SMTP_HOST", "smtp", "host", EV_STR },
+	{ "global.smtpCreateSecret.SMTP_HOST", "smtp", "host", EV_HOST },
 	{ "global.smtpCreateSecret.SMTP_PORT", "smtp", "port", EV_PORT },
 	{ "global.smtpCreateSecret.SMTP_USE_SSL", "smtp", "use_ssl", EV_BOOL },
 	{ "global.mongoSSL", "tls", "mongo_ssl", EV_BOOL },
@@ -672,6 +672,18 @@ evidence_put(cJSON *o, const char *field, const cJSON *v, enum ev_type type)
 	case EV_STR:
 		return cJSON_IsString(v) ? json_add_str(o, field,
 		    v->valuestring) : 0;
+	case EV_HOST:
+		/*
+		 * A host name or address and nothing else: a value under a
+		 * secret-like key that is anything more (a URL with
+		 * credentials) is not copied.
+		 */
+		if (!cJSON_IsString(v) || *v->valuestring == '\0' ||
+		    strlen(v->valuestring) > 253 ||
+		    v->valuestring[strspn(v->valuestring, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")] != '\0')
+			return json_add_str(o, "host_refused", "not a host name");
+		return json_add_str(o, field, v->valuestring);
 	case EV_BOOL:
 		if (cJSON_IsBool(v))
 			return json_add_tristate(o, field, cJSON_IsTrue(v));
@@ -852,24 +864,30 @@ fail:
 	return NULL;
 }
 
-/* The global-smp-config ConfigMap, preferring the release's namespace. */
+/* The ConfigMap ns/name, or NULL. */
+static const cJSON *
+configmap(struct collect *c, const char *ns, const char *name)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS])
+		if (meta_str(item, "name") != NULL && ns != NULL &&
+		    meta_str(item, "namespace") != NULL &&
+		    strcmp(meta_str(item, "name"), name) == 0 &&
+		    strcmp(meta_str(item, "namespace"), ns) == 0)
+			return item;
+	return NULL;
+}
+
+/* The global-smp-config ConfigMap of the release's namespace, or NULL. */
 static const cJSON *
 smp_config(struct collect *c, const char *ns)
 {
-	const cJSON *item, *any = NULL;
-
-	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS]) {
-		const char *name = meta_str(item, "name");
-		const char *in = meta_str(item, "namespace");
-
-		if (name == NULL || strcmp(name, "global-smp-config") != 0)
-			continue;
-		if (ns != NULL && in != NULL && strcmp(in, ns) == 0)
-			return item;
-		if (any == NULL)
-			any = item;
-	}
-	return any;
+	/*
+	 * The chart renders it into the release's namespace; another
+	 * namespace's belongs to another install.
+	 */
+	return configmap(c, ns, "global-smp-config");
 }
 
 static int
@@ -1047,6 +1065,60 @@ add_unique(cJSON *arr, const char *s)
 	return json_array_add_str(arr, s);
 }
 
+/*
+ * Every SMP install leaves global-smp-config in its namespace. One in a
+ * namespace whose Helm release was not read (not among the namespaces
+ * given, its record unreadable, or rendered by `helm template`, e.g. Argo
+ * CD, which keeps no release) is an install nothing here judges.
+ */
+static void
+unread_installs(struct collect *c, const cJSON *rels)
+{
+	const cJSON *item, *r;
+
+	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS]) {
+		const char *name = meta_str(item, "name");
+		const char *ns = meta_str(item, "namespace");
+		int read = 0;
+
+		if (name == NULL || ns == NULL ||
+		    strcmp(name, "global-smp-config") != 0)
+			continue;
+		cJSON_ArrayForEach(r, rels)
+			read |= json_get_str(r, "namespace") != NULL &&
+			    strcmp(json_get_str(r, "namespace"), ns) == 0;
+		if (!read)
+			finding_in(c, "FIPS-CLUSTER-EVIDENCE", ns,
+			    "missing-evidence", "namespace %s holds an SMP "
+			    "install (global-smp-config, SMP_VERSION %s) whose "
+			    "Helm release was not read: it is not judged", ns,
+			    json_get_str(cJSON_GetObjectItemCaseSensitive(item,
+			    "data"), "SMP_VERSION") != NULL ? json_get_str(
+			    cJSON_GetObjectItemCaseSensitive(item, "data"),
+			    "SMP_VERSION") : "(none)");
+	}
+}
+
+/* A release of the delegate chart, once however many revisions it has. */
+static int
+add_delegate_release(cJSON *arr, const char *ns, const char *name,
+    const char *version)
+{
+	const cJSON *e;
+	cJSON *o;
+
+	cJSON_ArrayForEach(e, arr)
+		if (json_get_str(e, "namespace") != NULL && ns != NULL &&
+		    json_get_str(e, "name") != NULL && name != NULL &&
+		    strcmp(json_get_str(e, "namespace"), ns) == 0 &&
+		    strcmp(json_get_str(e, "name"), name) == 0)
+			return 0;
+	return (o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "namespace", ns) || json_add_str(o, "name", name) ||
+	    json_add_str(o, "chart_version", version) ? -1 : 0;
+}
+
 static void
 helm(struct collect *c)
 {
@@ -1102,15 +1174,10 @@ helm(struct collect *c)
 		    "name");
 		rname = json_get_str(rel, "name");
 		if (is_delegate_chart(chart)) {
-			snprintf(key, sizeof(key), "%s/%s (%s %s)", ns != NULL ?
-			    ns : "?", rname != NULL ? rname : "?", chart,
-			    json_get_str(cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(rel, "chart"),
-			    "metadata"), "version") != NULL ? json_get_str(
+			if (add_delegate_release(dels, ns, rname, json_get_str(
 			    cJSON_GetObjectItemCaseSensitive(
 			    cJSON_GetObjectItemCaseSensitive(rel, "chart"),
-			    "metadata"), "version") : "?");
-			if (add_unique(dels, key) == -1)
+			    "metadata"), "version")) == -1)
 				c->oom = 1;
 			cJSON_Delete(rel);
 			continue;
@@ -1171,6 +1238,7 @@ helm(struct collect *c)
 		release_json(c, rels, keys[i], slash + 1, group, ng);
 		free(group);
 	}
+	unread_installs(c, rels);
 	if (cJSON_GetArraySize(rels) == 0 && !c->oom)
 		finding(c, "no Harness Helm release found: the installed "
 		    "global.fips, SMP version and history cannot be shown");
@@ -1190,19 +1258,6 @@ is_true(const char *s)
 	return s != NULL && strcasecmp(s, "true") == 0;
 }
 
-static const cJSON *
-configmap(struct collect *c, const char *ns, const char *name)
-{
-	const cJSON *item;
-
-	cJSON_ArrayForEach(item, c->lists[F_CONFIGMAPS])
-		if (meta_str(item, "name") != NULL && ns != NULL &&
-		    meta_str(item, "namespace") != NULL &&
-		    strcmp(meta_str(item, "name"), name) == 0 &&
-		    strcmp(meta_str(item, "namespace"), ns) == 0)
-			return item;
-	return NULL;
-}
 
 /*
  * FIPS_ENABLED of a delegate container: from env (a value or a ConfigMap
@@ -1403,7 +1458,13 @@ upgraders(struct collect *c, cJSON *arr)
 			cJSON *u;
 			int fi;
 
-			if (image == NULL || !image_repo_is(image, "upgrader"))
+			/*
+			 * Harness's image, or the chart's and the manifest's
+			 * "upgrader" container running a mirrored one.
+			 */
+			if (image == NULL || (!image_repo_is(image, "upgrader") &&
+			    (json_get_str(ctr, "name") == NULL ||
+			    strcmp(json_get_str(ctr, "name"), "upgrader") != 0)))
 				continue;
 			fi = fips_image(image);
 			if ((u = cJSON_CreateObject()) == NULL ||
@@ -1456,6 +1517,46 @@ is_delegate(const cJSON *ctr, int labelled)
 	return labelled && name != NULL && strcmp(name, "delegate") == 0 &&
 	    !image_repo_is(image, "delegate-proxy") &&
 	    !image_repo_is(image, "delegate-proxy-signed");
+}
+
+/*
+ * A release of the delegate chart none of whose delegates the workloads
+ * show (its pods carry app.kubernetes.io/instance: RELEASE, the chart's
+ * _helpers.tpl): what it runs is not known, so it cannot pass.
+ */
+static void
+delegate_releases_seen(struct collect *c, const cJSON *found)
+{
+	const cJSON *r, *d;
+
+	if (c->lists[F_WORKLOADS] == NULL)
+		return;		/* judged missing already */
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(c->doc, "helm"),
+	    "delegate_releases")) {
+		const char *ns = json_get_str(r, "namespace");
+		const char *name = json_get_str(r, "name");
+		char subject[520];
+		int seen = 0;
+
+		cJSON_ArrayForEach(d, found) {
+			const char *in = json_get_str(d, "namespace");
+			const char *inst = json_get_str(d, "instance");
+
+			seen |= ns != NULL && name != NULL && in != NULL &&
+			    strcmp(in, ns) == 0 && inst != NULL &&
+			    strcmp(inst, name) == 0;
+		}
+		if (seen)
+			continue;
+		snprintf(subject, sizeof(subject), "%.253s/%.253s",
+		    ns != NULL ? ns : "?", name != NULL ? name : "?");
+		finding_in(c, "FIPS-DELEGATE", subject, "missing-evidence",
+		    "delegate release %s (harness-delegate-ng): no delegate "
+		    "workload of it (app.kubernetes.io/instance): what it runs "
+		    "is not known",
+		    subject);
+	}
 }
 
 static void
@@ -1513,6 +1614,8 @@ delegates(struct collect *c)
 			    json_add_str(d, "namespace", ns) ||
 			    json_add_str(d, "name", name) ||
 			    json_add_str(d, "kind", kind) ||
+			    json_add_str(d, "instance", json_get_str(labels,
+			    "app.kubernetes.io/instance")) ||
 			    json_add_str(d, "container", json_get_str(ctr,
 			    "name")) ||
 			    json_add_str(d, "image", image) ||
@@ -1541,6 +1644,7 @@ delegates(struct collect *c)
 		}
 	}
 	upgraders(c, up);
+	delegate_releases_seen(c, arr);
 }
 
 /* Every container image of the workloads, for the module inventory. */

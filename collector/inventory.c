@@ -349,6 +349,25 @@ from_release(struct inv *v, const cJSON *rel)
 		return;
 	}
 	v->smp = smp;
+	/*
+	 * Helm stores the kept sub-charts, and platform has no condition:
+	 * a record without it does not say what the release runs.
+	 */
+	if (kept_dependency(deps, "platform") == NULL)
+		item(v, "module", "platform", "the stored chart lists no "
+		    "platform sub-chart, which every SMP install has: what the "
+		    "release runs is not known", "%s: chart.metadata."
+		    "dependencies", where);
+	if (!exact) {
+		char msg[900];
+
+		snprintf(msg, sizeof(msg), "%.300s: SMP %.100s is not in fipsev's chart "
+		    "model; its module charts were read as those of SMP %s "
+		    "(sub-charts added since are not known)", where, smp,
+		    rows[0].version);
+		if (json_array_add_str(v->notes, msg) == -1)
+			v->oom = 1;
+	}
 	release_modules(v, where, smp, deps, rows, n);
 	for (i = 0; i < sizeof(product_flags) / sizeof(product_flags[0]); i++)
 		if (cJSON_IsTrue(values_get(eff, product_flags[i].flag)))

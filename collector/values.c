@@ -15,7 +15,6 @@
 #include "util/log.h"
 #include "util/tsv.h"
 #include "values.h"
-#include "util/json.h"
 #include "util/banned.h"
 
 /* Nodes a document may expand to, aliases included. */

@@ -284,7 +284,10 @@ cluster(struct eval *e)
 		}
 		if (!any)
 			finding(e, "FIPS-CLUSTER-EVIDENCE", "-", "pass", d,
-			    "every list of the cluster was read");
+			    "%s", json_get_tristate(d->json, "cronjobs_listed") ==
+			    -1 ? "every list of the cluster was read (CronJobs "
+			    "were not collected)" : "every list of the cluster "
+			    "was read");
 		any = 0;
 		cJSON_ArrayForEach(dl, cJSON_GetObjectItemCaseSensitive(d->json,
 		    "delegates")) {

@@ -1442,16 +1442,25 @@ store_run_evaluation(struct store *st, int64_t id, char **json, size_t *len)
 
 	*json = NULL;
 	*len = 0;
-	if (prepare(st, "SELECT d.sha256, d.encoding, d.size, d.body FROM runs r "
-	    "JOIN documents d ON d.sha256 = r.evaluation WHERE r.id = ?",
-	    &stmt) == -1)
+	if (prepare(st, "SELECT d.sha256, d.encoding, d.size, d.body, "
+	    "r.evaluation FROM runs r LEFT JOIN documents d ON d.sha256 = "
+	    "r.evaluation WHERE r.id = ?", &stmt) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW ||
+	    sqlite3_column_type(stmt, 4) == SQLITE_NULL) {
 		sqlite3_finalize(stmt);
-		if (rc == SQLITE_DONE)
-			return 0;
+		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+			return 0;	/* no such run, or one before schema 6 */
 		store_err(st, "cannot read the run's evaluation");
+		return -1;
+	}
+	/* A run that cites an evaluation the store lacks is damaged. */
+	if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+		log_err("store '%s': run %lld cites evaluation %s, which is not "
+		    "in the store", st->path, (long long)id,
+		    (const char *)sqlite3_column_text(stmt, 4));
+		sqlite3_finalize(stmt);
 		return -1;
 	}
 	if ((body = document_bytes(st, stmt, 0, &buf, &cap, len)) == NULL ||

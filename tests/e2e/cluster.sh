@@ -50,8 +50,8 @@ check "show: dependencies" [ "$(cluster_doc '[.helm.releases[0].revisions[0].dep
 check "show: delegates" [ "$(cluster_doc '[.delegates[] | "\(.name):\(.fips_enabled):\(.fips_enabled_source)"] | join(",")')" = \
 	'"chart-delegate:true:env,manifest-delegate:true:env"' ]
 check "show: delegate-proxy is no delegate" [ "$(cluster_doc '[.delegates[] | select(.image | test("delegate-proxy"))] | length')" = 0 ]
-check "show: the delegate chart's release is a delegate's" [ "$(cluster_doc '.helm.delegate_releases | join(",")')" = \
-	'"harness-delegate-ng/chart-delegate (harness-delegate-ng 1.0.32)"' ]
+check "show: the delegate chart's release is a delegate's" [ "$(cluster_doc '.helm.delegate_releases | map("\(.namespace)/\(.name) \(.chart_version)") | join(",")')" = \
+	'"harness-delegate-ng/chart-delegate 1.0.32"' ]
 check "show: FIPS images" [ "$(cluster_doc '[.delegates[].fips_image] | all')" = true ]
 check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[] | "\(.target)/\(.starttls)"] | join(",")')" = \
 	'"smtp.example.com:587/smtp,harness.example.com:443/null,203.0.113.10:443/null,203.0.113.10:80/null,10.0.0.1:30443/null"' ]

@@ -138,8 +138,12 @@ check "rbac: releases of one namespace" grep -q '^GET /api/v1/namespaces/harness
 # Two installs, a Role in each namespace: every release must pass.
 fake two two-releases --forbid /api/v1/secrets
 kubeconfig kc-two "$PORT_two"
-run 0 "$FIPSEV" collect --kubeconfig kc-two --release-namespace harness \
+# Only one of them named: the other install is seen, not judged, and
+# that is missing evidence.
+run 1 "$FIPSEV" collect --kubeconfig kc-two --release-namespace harness \
 	--node-reports "$C/two-releases/node-reports" --db "$T/two.db"
+check "two namespaces, one named: the other install named" grep -q "namespace harness-qa holds an SMP install (global-smp-config, SMP_VERSION 0.44.1) whose Helm release was not read" \
+	<(sql "$T/two.db" 'SELECT findings FROM cluster_facts WHERE run_id = 1')
 run 1 "$FIPSEV" collect --kubeconfig kc-two --release-namespace harness \
 	--release-namespace harness-qa --node-reports "$C/two-releases/node-reports" --db "$T/two.db"
 check "two namespaces: both listed" [ "$(grep -c '^GET /api/v1/namespaces/harness\(-qa\)\?/secrets?labelSelector=owner%3Dhelm' two.log)" = 3 ]

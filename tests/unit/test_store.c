@@ -591,6 +591,12 @@ test_evaluation(void **state)
 	assert_int_equal(store_run_evaluation(st, id, &json, &len), 1);
 	free(json);
 	store_close(st);
+	/* An evaluation cited but gone is an error, not an old run. */
+	exec_raw("PRAGMA foreign_keys = OFF; DELETE FROM documents WHERE "
+	    "sha256 = (SELECT evaluation FROM runs)");
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	assert_int_equal(store_run_evaluation(st, id, &json, &len), -1);
+	store_close(st);
 }
 
 static void

@@ -170,6 +170,37 @@ test_redact(void **state)
 	cJSON_Delete(v);
 }
 
+/*
+ * The delegate chart's custom_envs, a Kubernetes env list: the secret is
+ * under "value", named by its sibling "name".
+ */
+static void
+test_redact_env_list(void **state)
+{
+	cJSON *v = yaml(
+	    "custom_envs:\n"
+	    "  - name: ARTIFACTORY_TOKEN\n    value: tok-123\n"
+	    "  - name: FIPS_ENABLED\n    value: \"true\"\n"
+	    "  - name: PROXY_PASSWORD\n    value: pw\n"
+	    "  - name: DELEGATE_TASK_CAPACITY\n    value: \"10\"\n");
+	const cJSON *e;
+
+	(void)state;
+	assert_non_null(v);
+	assert_int_equal(values_redact(v), 2);
+	e = cJSON_GetObjectItem(v, "custom_envs");
+	assert_true(redacted(cJSON_GetArrayItem(e, 0), "value"));
+	assert_string_equal(values_get(cJSON_GetArrayItem(e, 1),
+	    "value")->valuestring, "true");
+	assert_true(redacted(cJSON_GetArrayItem(e, 2), "value"));
+	assert_string_equal(values_get(cJSON_GetArrayItem(e, 3),
+	    "value")->valuestring, "10");
+	/* The names stay: they say what was there. */
+	assert_string_equal(values_get(cJSON_GetArrayItem(e, 0),
+	    "name")->valuestring, "ARTIFACTORY_TOKEN");
+	cJSON_Delete(v);
+}
+
 /* base64(base64(body)), as the API and Helm wrap a release. */
 static char *
 wrap(const void *body, size_t n)
@@ -336,7 +367,7 @@ test_rbac(void **state)
 	static const char *const listed[][2] = {
 		{ "", "nodes" }, { "", "configmaps" }, { "", "services" },
 		{ "apps", "deployments" }, { "apps", "statefulsets" },
-		{ "networking.k8s.io", "ingresses" },
+		{ "networking.k8s.io", "ingresses" }, { "batch", "cronjobs" },
 	};
 	const char *samples = getenv("SAMPLES");
 	char dir[1024], path[1300];
@@ -484,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_redact_env_list),
 		cmocka_unit_test(test_helm),
 		cmocka_unit_test(test_helm_fixtures),
 		cmocka_unit_test(test_rbac),
