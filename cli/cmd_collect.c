@@ -14,15 +14,15 @@
 #include "collector/cluster.h"
 #include "collector/fips_policy.h"
 #include "collector/harness.h"
-#include "collector/inventory.h"
 #include "collector/charts.h"
+#include "collector/inventory.h"
 #include "collector/matrix.h"
 #include "collector/kube.h"
 #include "collector/probe.h"
 #include "collector/node.h"
-#include "report/controls.h"
 #include "collector/tls_scan.h"
 #include "fipsev_version.h"
+#include "report/controls.h"
 #include "store/store.h"
 #include "tls_cli.h"
 #include "util/buf.h"
@@ -425,7 +425,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
  * so that an unchanged endpoint is stored once however many runs cite it.
  */
 static int
-store_endpoints(struct store *st, const cJSON *scan, int *failing)
+store_endpoints(struct store *st, const cJSON *scan)
 {
 	const cJSON *ep;
 
@@ -448,7 +448,6 @@ store_endpoints(struct store *st, const cJSON *scan, int *failing)
 		cJSON_Delete(doc);
 		if (r == -1)
 			return -1;
-		*failing += json_get_tristate(ep, "compliant") != 1;
 	}
 	return 0;
 }
@@ -588,7 +587,7 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	char *path = NULL, *json = NULL, *cjson = NULL;
 	int64_t run_id;
 	size_t i;
-	int rc, verdict, failing = 0;
+	int rc, verdict;
 
 	memset(&cluster, 0, sizeof(cluster));
 	buf_init(&report, CLUSTER_FILE_MAX);
@@ -703,9 +702,9 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	    o.harness.account, hjson, strlen(hjson)) == -1) ||
 	    (ijson != NULL && store_run_add_document(st, "inventory",
 	    "inventory", ijson, strlen(ijson)) == -1) ||
-	    (scan != NULL && store_endpoints(st, scan, &failing) == -1) ||
-	    (scan2 != NULL && store_endpoints(st, scan2, &failing) == -1) ||
-	    (scan3 != NULL && store_endpoints(st, scan3, &failing) == -1) ||
+	    (scan != NULL && store_endpoints(st, scan) == -1) ||
+	    (scan2 != NULL && store_endpoints(st, scan2) == -1) ||
+	    (scan3 != NULL && store_endpoints(st, scan3) == -1) ||
 	    (verdict = evaluate_open_run(st, matrix, charts, policy)) == -1 ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;

@@ -1783,19 +1783,16 @@ tls_targets(struct collect *c)
 	/* The current revision's user values of each Harness release. */
 	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(c->doc, "helm"), "releases")) {
-		const cJSON *revs = cJSON_GetObjectItemCaseSensitive(rel,
-		    "revisions");
-		const cJSON *last = cJSON_GetArrayItem(revs,
-		    cJSON_GetArraySize(revs) - 1);
+		const cJSON *cur = cluster_current_revision(rel);
 		char name[300];
 
 		snprintf(name, sizeof(name), "%s/%s",
 		    json_get_str(rel, "namespace") ? json_get_str(rel,
 		    "namespace") : "", json_get_str(rel, "name") ?
 		    json_get_str(rel, "name") : "");
-		smtp_targets(c, arr, cJSON_GetObjectItemCaseSensitive(last,
+		smtp_targets(c, arr, cJSON_GetObjectItemCaseSensitive(cur,
 		    "values_user"), 0, name);
-		smtp_evidence(c, arr, values_get(last, "evidence.smtp"), name);
+		smtp_evidence(c, arr, values_get(cur, "evidence.smtp"), name);
 	}
 	cJSON_ArrayForEach(item, c->lists[F_INGRESSES]) {
 		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(item,
@@ -2017,6 +2014,22 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
 	kube_close(c.kube);
 	return rc;
+}
+
+const cJSON *
+cluster_current_revision(const cJSON *rel)
+{
+	const cJSON *r, *want = cJSON_GetObjectItemCaseSensitive(rel,
+	    "current_revision");
+
+	if (!cJSON_IsNumber(want))
+		return NULL;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(rel,
+	    "revisions"))
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r,
+		    "revision")) == want->valuedouble)
+			return r;
+	return NULL;
 }
 
 int

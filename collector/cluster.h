@@ -85,4 +85,10 @@ int	 cluster_report(const struct cluster_evidence *ev, size_t i,
 
 void	 cluster_evidence_release(struct cluster_evidence *ev);
 
+/*
+ * The current revision of a release of the document (helm.releases[]:
+ * the one current_revision names, the newest deployed), or NULL.
+ */
+const struct cJSON *cluster_current_revision(const struct cJSON *rel);
+
 #endif

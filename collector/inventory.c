@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "charts.h"
+#include "cluster.h"
 #include "helm.h"
 #include "inventory.h"
 #include "matrix.h"
@@ -189,6 +190,31 @@ umbrella_condition(const struct chart_row *rows, size_t n, const char *cond)
 	return 0;
 }
 
+/* The model's row of the umbrella sub-chart name, or NULL. */
+static const struct chart_row *
+umbrella_row(const struct chart_row *rows, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(rows[i].parent, "harness") == 0 &&
+		    strcmp(rows[i].chart, name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+/* The module a kept umbrella sub-chart belongs to, or NULL. */
+static const char *
+dep_module(const cJSON *d, const struct chart_row *rows, size_t n)
+{
+	const struct chart_row *r;
+
+	if (json_get_tristate(d, "enabled") == 0 ||
+	    (r = umbrella_row(rows, n, json_get_str(d, "name"))) == NULL)
+		return NULL;
+	return r->module;
+}
+
 /*
  * The umbrella's kept sub-charts, each as the module it belongs to
  * (harness-common is a library chart: no module, nothing runs; srm is
@@ -200,61 +226,40 @@ release_modules(struct inv *v, const char *where, const char *smp,
     const cJSON *deps, const struct chart_row *rows, size_t n)
 {
 	const cJSON *d, *e;
-	size_t i;
 
 	cJSON_ArrayForEach(d, deps) {
 		const char *name = json_get_str(d, "name");
-		const struct chart_row *r = NULL;
+		const char *mod, *em;
 		char charts[300];
 		int first = 1;
 
 		if (name == NULL || json_get_tristate(d, "enabled") == 0)
 			continue;
-		for (i = 0; i < n && r == NULL; i++)
-			if (strcmp(rows[i].parent, "harness") == 0 &&
-			    strcmp(rows[i].chart, name) == 0)
-				r = &rows[i];
-		if (r == NULL) {
+		if ((mod = dep_module(d, rows, n)) == NULL) {
 			item(v, "module", name, "a sub-chart fipsev's model of "
 			    "the Harness charts does not have: what it runs is "
 			    "not known", "%s: sub-chart %s (SMP %s)", where,
 			    name, smp);
 			continue;
 		}
-		if (strcmp(r->module, "-") == 0)
+		if (strcmp(mod, "-") == 0)
 			continue;	/* a library chart */
-		/* One item per module, after its first sub-chart. */
-		cJSON_ArrayForEach(e, deps) {
-			const char *en = json_get_str(e, "name");
-
-			if (e == d)
-				break;
-			for (i = 0; en != NULL && i < n; i++)
-				if (strcmp(rows[i].parent, "harness") == 0 &&
-				    strcmp(rows[i].chart, en) == 0 &&
-				    strcmp(rows[i].module, r->module) == 0 &&
-				    json_get_tristate(e, "enabled") != 0)
-					first = 0;
-		}
+		/* One item per module, at its first sub-chart. */
+		for (e = deps->child; e != d && first; e = e->next)
+			first = (em = dep_module(e, rows, n)) == NULL ||
+			    strcmp(em, mod) != 0;
 		if (!first)
 			continue;
 		charts[0] = '\0';
-		cJSON_ArrayForEach(e, deps) {
-			const char *en = json_get_str(e, "name");
+		cJSON_ArrayForEach(e, deps)
+			if ((em = dep_module(e, rows, n)) != NULL &&
+			    strcmp(em, mod) == 0) {
+				size_t l = strlen(charts);
 
-			for (i = 0; en != NULL && i < n; i++)
-				if (strcmp(rows[i].parent, "harness") == 0 &&
-				    strcmp(rows[i].chart, en) == 0 &&
-				    strcmp(rows[i].module, r->module) == 0 &&
-				    json_get_tristate(e, "enabled") != 0) {
-					size_t l = strlen(charts);
-
-					snprintf(charts + l, sizeof(charts) - l,
-					    "%s%s", l > 0 ? ", " : "", en);
-					break;
-				}
-		}
-		item(v, "module", r->module, NULL, "%s: sub-chart%s %s", where,
+				snprintf(charts + l, sizeof(charts) - l, "%s%s",
+				    l > 0 ? ", " : "", json_get_str(e, "name"));
+			}
+		item(v, "module", mod, NULL, "%s: sub-chart%s %s", where,
 		    strchr(charts, ',') != NULL ? "s" : "", charts);
 	}
 }
@@ -312,12 +317,9 @@ release_features(struct inv *v, const char *where, const cJSON *eff,
 static void
 from_release(struct inv *v, const cJSON *rel)
 {
-	const cJSON *revs = cJSON_GetObjectItemCaseSensitive(rel, "revisions");
-	const cJSON *cur = NULL, *r, *eff, *deps;
+	const cJSON *cur = cluster_current_revision(rel), *eff, *deps;
 	const struct chart_row *rows;
 	const char *smp = json_get_str(rel, "smp_version");
-	double want = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rel,
-	    "current_revision"));
 	char where[300];
 	size_t n, i;
 	int exact;
@@ -330,10 +332,6 @@ from_release(struct inv *v, const cJSON *rel)
 	snprintf(where, sizeof(where), "release %s/%s",
 	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
 	    "?", json_get_str(rel, "name") ? json_get_str(rel, "name") : "?");
-	cJSON_ArrayForEach(r, revs)
-		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r,
-		    "revision")) == want)
-			cur = r;
 	if (cur == NULL) {
 		item(v, "module", "?", "the release has no current revision",
 		    "%s", where);
@@ -361,10 +359,10 @@ from_release(struct inv *v, const cJSON *rel)
 	if (!exact) {
 		char msg[900];
 
-		snprintf(msg, sizeof(msg), "%.300s: SMP %.100s is not in fipsev's chart "
-		    "model; its module charts were read as those of SMP %s "
-		    "(sub-charts added since are not known)", where, smp,
-		    rows[0].version);
+		snprintf(msg, sizeof(msg), "%.300s: SMP %.100s is not in "
+		    "fipsev's chart model; its module charts were read as "
+		    "those of SMP %s (sub-charts added since are not known)",
+		    where, smp, rows[0].version);
 		if (json_array_add_str(v->notes, msg) == -1)
 			v->oom = 1;
 	}
@@ -551,25 +549,20 @@ has_item(const struct inv *v, const char *kind, const char *key)
 static void
 smtp_server_known(struct inv *v, const cJSON *cluster)
 {
-	const cJSON *rel, *rev;
+	const cJSON *rel;
 
 	if (!has_item(v, "notification", "EMAIL"))
 		return;
 	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(cluster, "helm"), "releases"))
-		cJSON_ArrayForEach(rev, cJSON_GetObjectItemCaseSensitive(rel,
-		    "revisions")) {
-			const cJSON *smtp = values_get(rev, "evidence.smtp");
-			const char *host = json_get_str(smtp, "host");
+	    cJSON_GetObjectItemCaseSensitive(cluster, "helm"), "releases")) {
+		const cJSON *smtp = values_get(cluster_current_revision(rel),
+		    "evidence.smtp");
+		const char *host = json_get_str(smtp, "host");
 
-			if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
-			    rev, "revision")) == cJSON_GetNumberValue(
-			    cJSON_GetObjectItemCaseSensitive(rel,
-			    "current_revision")) && host != NULL &&
-			    *host != '\0' && json_get_tristate(smtp,
-			    "enabled") != 0)
-				return;
-		}
+		if (host != NULL && *host != '\0' &&
+		    json_get_tristate(smtp, "enabled") != 0)
+			return;
+	}
 	item(v, "notification", "EMAIL", "email notifications are in use, "
 	    "but no release names an SMTP server (global.smtpCreateSecret."
 	    "SMTP_HOST): its TLS cannot be judged", "SMTP server");

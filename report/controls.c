@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "controls.h"
+#include "collector/cluster.h"
 #include "store/store.h"
 #include "util/digest.h"
 #include "util/json.h"
@@ -245,10 +246,8 @@ cluster(struct eval *e)
 			    "namespace") : "?", json_get_str(r, "name") ?
 			    json_get_str(r, "name") : "?");
 			joined(cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-			    r, "revisions"), cJSON_GetArraySize(
-			    cJSON_GetObjectItemCaseSensitive(r, "revisions")) -
-			    1), "global_fips_sources"), from, sizeof(from));
+			    cluster_current_revision(r), "global_fips_sources"),
+			    from, sizeof(from));
 			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, "pass"),
 			    d, "global.fips is %s in the values Helm renders "
 			    "with (set in: %s)", g == 1 ? "true" : g == 0 ?

@@ -44,7 +44,6 @@ struct store {
 	int	 endpoints;	/* TLS endpoints added to the open run */
 	int	 endpoints_failing;
 	int	 clusters;	/* cluster documents added to the open run */
-	int	 clusters_failing;
 	/* The open run's evaluation (store_run_set_evaluation()). */
 	char	 verdict[16];
 	char	 evaluation[SHA256_HEX_LEN + 1];
@@ -551,7 +550,6 @@ store_run_begin(struct store *st, const struct store_run_meta *meta)
 	st->endpoints = 0;
 	st->endpoints_failing = 0;
 	st->clusters = 0;
-	st->clusters_failing = 0;
 	st->verdict[0] = '\0';
 	st->evaluation[0] = '\0';
 	testhook("store-run-begun");
@@ -1080,10 +1078,8 @@ store_run_add_cluster(struct store *st, const char *subject,
 	bind_text(stmt, 12, findings);
 	rc = step_done(st, stmt, "cannot record cluster facts");
 	stmt = NULL;
-	if (rc == 0) {
+	if (rc == 0)
 		st->clusters++;
-		st->clusters_failing += !compliant;
-	}
 out:
 	sqlite3_finalize(stmt);
 	free(findings);
@@ -1143,10 +1139,8 @@ store_run_add_document(struct store *st, const char *collector,
 		if (step_done(st, stmt, "cannot record the inventory") == -1)
 			goto out;
 	}
-	if (judged) {
+	if (judged)
 		st->clusters++;
-		st->clusters_failing += !compliant;
-	}
 	rc = 0;
 out:
 	cJSON_Delete(doc);
