@@ -87,20 +87,15 @@ chart_model_load(const char *path, struct chart_model **out)
 	struct chart_model *m;
 	struct tsv t;
 	struct tsv_field f[TSV_MAX_FIELDS];
-	const char *text = data_harness_charts;
-	size_t len = data_harness_charts_len;
 	int nf, r;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		log_errno("chart model");
 		return -1;
 	}
-	if (path != NULL) {
-		if (tsv_read_file(path, CHARTS_MAX, &m->text, &len) == -1)
-			goto fail;
-		text = m->text;
-	}
-	tsv_init(&t, path != NULL ? path : "charts.tsv", text, len);
+	if (tsv_open(&t, path, CHARTS_MAX, "charts.tsv", data_harness_charts,
+	    data_harness_charts_len, &m->text) == -1)
+		goto fail;
 	while ((r = tsv_next(&t, f, &nf, 6)) == 1)
 		if (add_row(m, &t, f) == -1)
 			goto fail;

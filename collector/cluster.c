@@ -252,8 +252,8 @@ api_list(struct collect *c, int which, int *fatal)
 			}
 			json_add_str(src, "error", err);
 			finding_in(c, "FIPS-CLUSTER-EVIDENCE", path,
-			    "missing-evidence", "cannot list %s: %s: that evidence is "
-			    "missing", path, err);
+			    "missing-evidence", "cannot list %s: %s: that "
+			    "evidence is missing", path, err);
 			cJSON_Delete(all);
 			return NULL;
 		}
@@ -295,8 +295,8 @@ read_list(struct collect *c, int which, int *fatal)
 			return NULL;
 		}
 		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
-		    "missing-evidence", "%s is missing from the snapshot (make it with "
-		    "'%s > %s'): that evidence is missing", name,
+		    "missing-evidence", "%s is missing from the snapshot (make "
+		    "it with '%s > %s'): that evidence is missing", name,
 		    snapshot_files[which].command, name);
 		return NULL;
 	}
@@ -308,8 +308,8 @@ read_list(struct collect *c, int which, int *fatal)
 	if (!cJSON_IsArray(items)) {
 		cJSON_Delete(items);
 		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
-		    "missing-evidence", "%s is not a Kubernetes list (no \"items\" array): "
-		    "that evidence is missing", name);
+		    "missing-evidence", "%s is not a Kubernetes list (no "
+		    "\"items\" array): that evidence is missing", name);
 		return NULL;
 	}
 	return items;
@@ -680,8 +680,9 @@ evidence_put(cJSON *o, const char *field, const cJSON *v, enum ev_type type)
 		 */
 		if (!cJSON_IsString(v) || *v->valuestring == '\0' ||
 		    strlen(v->valuestring) > 253 ||
-		    v->valuestring[strspn(v->valuestring, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")] != '\0')
+		    v->valuestring[strspn(v->valuestring,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789.-:[]")] != '\0')
 			return json_add_str(o, "host_refused", "not a host name");
 		return json_add_str(o, field, v->valuestring);
 	case EV_BOOL:
@@ -1386,9 +1387,17 @@ tag_is_fips(const char *tag)
 }
 
 /*
- * Is the image a FIPS build? 1, 0, or -1 when it is pinned by digest
- * only: the digest does not say which build it is.
+ * Is an image of this tag (NULL: none) a FIPS build? 1, 0, or -1 when it
+ * is pinned by digest only: the digest does not say which build it is.
  */
+static int
+fips_build(const char *tag, int digest)
+{
+	if (tag == NULL)
+		return digest ? -1 : 0;
+	return tag_is_fips(tag);
+}
+
 static int
 fips_image(const char *image)
 {
@@ -1397,9 +1406,7 @@ fips_image(const char *image)
 	int digest;
 
 	image_parts(image, repo, sizeof(repo), &tag, &digest);
-	if (tag == NULL)
-		return digest ? -1 : 0;
-	return tag_is_fips(tag);
+	return fips_build(tag, digest);
 }
 
 static int
@@ -1462,8 +1469,8 @@ upgraders(struct collect *c, cJSON *arr)
 			 * Harness's image, or the chart's and the manifest's
 			 * "upgrader" container running a mirrored one.
 			 */
-			if (image == NULL || (!image_repo_is(image, "upgrader") &&
-			    (json_get_str(ctr, "name") == NULL ||
+			if (image == NULL || (!image_repo_is(image,
+			    "upgrader") && (json_get_str(ctr, "name") == NULL ||
 			    strcmp(json_get_str(ctr, "name"), "upgrader") != 0)))
 				continue;
 			fi = fips_image(image);
@@ -1509,14 +1516,17 @@ is_delegate(const cJSON *ctr, int labelled)
 {
 	const char *image = json_get_str(ctr, "image");
 	const char *name = json_get_str(ctr, "name");
+	char repo[256];
+	const char *tag;
+	int digest;
 
 	if (image == NULL)
 		return 0;
-	if (image_repo_is(image, "delegate"))
+	image_parts(image, repo, sizeof(repo), &tag, &digest);
+	if (strcmp(repo, "delegate") == 0)
 		return 1;
 	return labelled && name != NULL && strcmp(name, "delegate") == 0 &&
-	    !image_repo_is(image, "delegate-proxy") &&
-	    !image_repo_is(image, "delegate-proxy-signed");
+	    strncmp(repo, "delegate-proxy", 14) != 0;
 }
 
 /*
@@ -1554,8 +1564,7 @@ delegate_releases_seen(struct collect *c, const cJSON *found)
 		finding_in(c, "FIPS-DELEGATE", subject, "missing-evidence",
 		    "delegate release %s (harness-delegate-ng): no delegate "
 		    "workload of it (app.kubernetes.io/instance): what it runs "
-		    "is not known",
-		    subject);
+		    "is not known", subject);
 	}
 }
 
@@ -1608,7 +1617,7 @@ delegates(struct collect *c)
 				continue;
 			image_parts(image, repo, sizeof(repo), &tag, &digest);
 			fe = fips_enabled(c, ns, ctr, src, sizeof(src));
-			fi = fips_image(image);
+			fi = fips_build(tag, digest);
 			if ((d = cJSON_CreateObject()) == NULL ||
 			    !cJSON_AddItemToArray(arr, d) ||
 			    json_add_str(d, "namespace", ns) ||

@@ -177,28 +177,23 @@ fips_policy_load(const char *path, struct fips_policy **out)
 	struct fips_policy *p;
 	struct tsv t;
 	struct tsv_field f[TSV_MAX_FIELDS];
-	const char *text = data_fips_policy;
-	size_t len = data_fips_policy_len;
 	int nf, r;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		log_errno("cannot load the FIPS policy");
 		return -1;
 	}
-	if (path != NULL) {
-		if (tsv_read_file(path, POLICY_MAX, &p->text, &len) == -1)
-			goto fail;
-		text = p->text;
-	}
-	if (memchr(text, '\0', len) != NULL) {
-		log_err("%s: not a text file", path);
+	if (tsv_open(&t, path, POLICY_MAX, "fips-policy.tsv", data_fips_policy,
+	    data_fips_policy_len, &p->text) == -1)
+		goto fail;
+	if (memchr(t.text, '\0', t.len) != NULL) {
+		log_err("%s: not a text file", t.name);
 		goto fail;
 	}
-	tsv_init(&t, path != NULL ? path : "fips-policy.tsv", text, len);
 	while ((r = tsv_next(&t, f, &nf, 5)) == 1)
 		if (add_rule(p, &t, f) == -1)
 			goto fail;
-	if (r == -1 || find_version(p, text) == -1)
+	if (r == -1 || find_version(p, t.text) == -1)
 		goto fail;
 	if (p->nrules == 0) {
 		log_err("%s: no rules", t.name);

@@ -79,20 +79,16 @@ matrix_load(const char *path, struct matrix **out)
 	struct matrix *m;
 	struct tsv t;
 	struct tsv_field f[TSV_MAX_FIELDS];
-	const char *text = data_support_matrix, *v;
-	size_t len = data_support_matrix_len;
+	const char *v;
 	int nf, r;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		log_errno("support matrix");
 		return -1;
 	}
-	if (path != NULL) {
-		if (tsv_read_file(path, MATRIX_MAX, &m->text, &len) == -1)
-			goto fail;
-		text = m->text;
-	}
-	tsv_init(&t, path != NULL ? path : "support-matrix.tsv", text, len);
+	if (tsv_open(&t, path, MATRIX_MAX, "support-matrix.tsv",
+	    data_support_matrix, data_support_matrix_len, &m->text) == -1)
+		goto fail;
 	while ((r = tsv_next(&t, f, &nf, 7)) == 1)
 		if (add_row(m, &t, f) == -1)
 			goto fail;
@@ -102,7 +98,7 @@ matrix_load(const char *path, struct matrix **out)
 		log_err("%s: no rows", t.name);
 		goto fail;
 	}
-	if ((v = strstr(text, "# version:")) != NULL) {
+	if ((v = strstr(t.text, "# version:")) != NULL) {
 		v += strlen("# version:");
 		v += strspn(v, " \t");
 		m->version = strndup(v, strcspn(v, "\r\n"));

@@ -77,6 +77,21 @@ tsv_eq(const struct tsv_field *f, const char *s)
 }
 
 int
+tsv_open(struct tsv *t, const char *path, size_t max,
+    const char *builtin_name, const char *builtin, size_t len, char **owned)
+{
+	*owned = NULL;
+	if (path == NULL) {
+		tsv_init(t, builtin_name, builtin, len);
+		return 0;
+	}
+	if (tsv_read_file(path, max, owned, &len) == -1)
+		return -1;
+	tsv_init(t, path, *owned, len);
+	return 0;
+}
+
+int
 tsv_read_file(const char *path, size_t max, char **text, size_t *len)
 {
 	struct buf b;

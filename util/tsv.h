@@ -42,6 +42,16 @@ char	*tsv_strdup(const struct tsv *t, const struct tsv_field *f);
 int	 tsv_eq(const struct tsv_field *f, const char *s);
 
 /*
+ * Start reading a data file: the file at path (read whole into *owned,
+ * NUL-terminated, the caller's to free; at most max bytes) when path is
+ * not NULL, else the compiled-in text builtin (len bytes) under the name
+ * builtin_name. Returns 0, or -1 after logging.
+ */
+int	 tsv_open(struct tsv *t, const char *path, size_t max,
+	    const char *builtin_name, const char *builtin, size_t len,
+	    char **owned);
+
+/*
  * Read the whole file at path into *text (NUL-terminated, *len bytes),
  * refusing anything over max bytes. Returns 0, or -1 after logging.
  */
