@@ -141,6 +141,8 @@ for f in compliant delegates hostile; do
 	set -e
 	run 0 "$FIPSEV" report latest --db "$T/r-$f.db" --out "$T/b-$f" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 	no_traps_in "$T/b-$f"
+	check "$f: evidence.xml valid" xmllint --noout --schema "$TOP/templates/evidence.xsd" "$T/b-$f/evidence.xml"
+	run 0 "$FIPSEV" verify "$T/b-$f" --ca "$T/keys/signing.crt"
 	# One verdict: the store's, run.json's and evidence.xml's.
 	v=$(sql "$T/r-$f.db" 'SELECT verdict FROM runs')
 	check "$f: run.json agrees" [ "$(jq -r .verdict "$T/b-$f/run.json")" = "$v" ]
