@@ -208,6 +208,13 @@ json.dump(lst, open(path, "w"))
 PY
 run 1 "$FIPSEV" collect --snapshot "$T/nodeps" --db "$T/nodeps.db"
 check "no sub-charts stored: unknown, not nothing" [ "$(sql "$T/nodeps.db" "SELECT supported FROM inventory_items WHERE seen_at LIKE '%chart.metadata.dependencies'")" = unknown ]
+# Rendered by `helm template` (Argo CD): no release record at all, only what
+# it rendered; the install is seen by its global-smp-config, not judged.
+cp -r "$C/compliant-044" "$T/argo"
+jq '.items = []' "$C/compliant-044/helm-releases.json" > "$T/argo/helm-releases.json"
+run 1 "$FIPSEV" collect --snapshot "$T/argo" --db "$T/argo.db"
+check "helm template install: not judged, said" grep -q "namespace harness holds an SMP install (global-smp-config, SMP_VERSION 0.44.1) whose Helm release was not read" \
+	<(sql "$T/argo.db" 'SELECT findings FROM cluster_facts')
 # A version between two modelled ones is read with the older, and says so.
 run 0 "$FIPSEV" show latest --json --db "$T/compliant.db"
 check "0.31.3 is modelled: no note" [ "$(jq -r '[.evidence[] | select(.collector == "inventory")][0].document.notes | map(select(test("not in fipsev.s chart model"))) | length' "$T/out")" = 0 ]
