@@ -313,6 +313,72 @@ release_features(struct inv *v, const char *where, const cJSON *eff,
 	}
 }
 
+/*
+ * CCM's cloud billing, as the chart sets it up: the umbrella values.yaml
+ * (every version 0.30.0-0.45.0) ships ccm.*.cloudProviderConfig with
+ * "placeHolder" values, and an install that reads AWS or GCP billing
+ * data fills them in. The seed supports CCM with the Kubernetes cluster
+ * cloud provider only, so a filled-in key is judged as the billing
+ * connector type it stands for (Azure billing has no chart key: it is
+ * seen only as a CEAzure connector).
+ */
+static const struct {
+	const char	*path;
+	const char	*connector;
+} ccm_billing_keys[] = {
+	{ "ccm.batch-processing.cloudProviderConfig.S3_SYNC_CONFIG_BUCKET_NAME",
+	  "CEAws" },
+	{ "ccm.batch-processing.cloudProviderConfig.S3_SYNC_CONFIG_REGION",
+	  "CEAws" },
+	{ "ccm.batch-processing.cloudProviderConfig.GCP_PROJECT_ID",
+	  "GcpCloudCost" },
+	{ "ccm.batch-processing.cloudProviderConfig.CLUSTER_DATA_GCS_BUCKET",
+	  "GcpCloudCost" },
+	{ "ccm.batch-processing.cloudProviderConfig."
+	  "CLUSTER_DATA_GCS_BACKUP_BUCKET", "GcpCloudCost" },
+	{ "ccm.batch-processing.cloudProviderConfig."
+	  "DATA_PIPELINE_CONFIG_GCS_BASE_PATH", "GcpCloudCost" },
+	{ "ccm.ce-nextgen.cloudProviderConfig.GCP_PROJECT_ID", "GcpCloudCost" },
+};
+
+/* The filled-in value of billing key i, or NULL. */
+static const char *
+ccm_billing_value(const cJSON *eff, size_t i)
+{
+	const char *val = cJSON_GetStringValue(values_get(eff,
+	    ccm_billing_keys[i].path));
+
+	if (val == NULL || *val == '\0' || strcmp(val, "placeHolder") == 0)
+		return NULL;
+	return val;
+}
+
+static void
+release_ccm_billing(struct inv *v, const char *where, const cJSON *eff,
+    const cJSON *deps)
+{
+	size_t i, j;
+
+	if (kept_dependency(deps, "ccm") == NULL)
+		return;
+	for (i = 0; i < sizeof(ccm_billing_keys) / sizeof(ccm_billing_keys[0]);
+	    i++) {
+		const char *conn = ccm_billing_keys[i].connector;
+		int seen = 0;
+
+		if (ccm_billing_value(eff, i) == NULL)
+			continue;
+		/* One item per billing kind, at its first key. */
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(ccm_billing_keys[j].connector, conn) ==
+			    0 && ccm_billing_value(eff, j) != NULL;
+		if (!seen)
+			item(v, "connector", conn, NULL, "%s: chart value %s "
+			    "(CCM cloud billing)", where,
+			    ccm_billing_keys[i].path);
+	}
+}
+
 /* The modules and opt-in features a Harness release runs. */
 static void
 from_release(struct inv *v, const cJSON *rel)
@@ -372,6 +438,7 @@ from_release(struct inv *v, const cJSON *rel)
 			item(v, "module", product_flags[i].module, NULL,
 			    "%s: %s", where, product_flags[i].flag);
 	release_features(v, where, eff, deps, rows, n);
+	release_ccm_billing(v, where, eff, deps);
 	v->smp = NULL;
 	/* What an install cannot show of STO. */
 	if (kept_dependency(deps, "sto") != NULL && json_array_add_str(v->notes,

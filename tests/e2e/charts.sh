@@ -98,6 +98,13 @@ module srm (Service Reliability Management) at release harness/harness: global.s
 feature global.ngcustomdashboard.enabled (Platform) at release harness/harness: platform sub-charts ng-custom-dashboards, looker (off by default)
 EOF
 
+# CCM reading AWS and GCP billing through the chart's own keys: only the
+# Kubernetes cluster cloud provider is supported (CCM itself is).
+expect ccm-billing 1 << 'EOF'
+connector CEAws (Cloud Cost Management) at release harness/harness: chart value ccm.batch-processing.cloudProviderConfig.S3_SYNC_CONFIG_BUCKET_NAME (CCM cloud billing): seed: CCM is supported with the Kubernetes cluster cloud provider only
+connector GcpCloudCost (Cloud Cost Management) at release harness/harness: chart value ccm.batch-processing.cloudProviderConfig.GCP_PROJECT_ID (CCM cloud billing)
+EOF
+
 # --history-max 10: revision 1 gone. Before 0.43 no previous version is
 # recorded; from 0.43 it names only the version before the last upgrade.
 expect pruned 1 << 'EOF'
