@@ -27,12 +27,12 @@ import itertools
 import json
 import re
 import os
-import ssl
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import fake_https  # noqa: E402
 
 ROUTES = {
     "/api/v1/nodes": ("nodes.json", None, "NodeList"),
@@ -75,16 +75,13 @@ def items_for(fixture, route, query):
 POD = re.compile(r"^/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?(/log)?$")
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+class Handler(fake_https.Handler):
+    def route(self):
+        {"GET": self.get, "POST": self.post,
+         "DELETE": self.delete}[self.command]()
 
     def authorized(self):
         opts = self.server.opts
-        with self.server.lock:
-            if opts.log:
-                with open(opts.log, "a") as f:
-                    f.write(self.command + " " + self.path + "\n")
         # With --client-ca the TLS layer has checked a client certificate.
         if not opts.client_ca and \
                 self.headers.get("Authorization") != "Bearer " + opts.token:
@@ -113,14 +110,13 @@ class Handler(BaseHTTPRequestHandler):
                 "spec": {"nodeName": pod["node"]},
                 "status": {"phase": phase}}
 
-    def do_POST(self):
+    def post(self):
         if not self.authorized():
             return
         m = POD.match(urlparse(self.path).path)
         if not m or m.group(2):
             return self.send_json(404, {"kind": "Status", "code": 404})
-        body = json.loads(self.rfile.read(
-            int(self.headers.get("Content-Length", "0"))))
+        body = json.loads(self.body())
         with self.server.lock:
             name = body["metadata"]["generateName"] + "%05d" % next(
                 self.server.counter)
@@ -132,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
                     f.write(json.dumps(body) + "\n")
         self.send_json(201, self.pod_json(pod))
 
-    def do_DELETE(self):
+    def delete(self):
         if not self.authorized():
             return
         m = POD.match(urlparse(self.path).path)
@@ -142,25 +138,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, {"kind": "Status", "code": 404})
         self.send_json(200, self.pod_json(pod))
 
-    def send_json(self, code, obj, extra=None):
-        body = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):
+    def get(self):
         opts = self.server.opts
         url = urlparse(self.path)
         query = parse_qs(url.query)
         if not self.authorized():
             return
-        with self.server.lock:
-            seen = self.server.seen.get(url.path, 0)
-            self.server.seen[url.path] = seen + 1
+        seen = self.seen(url.path)
         m = POD.match(url.path)
         if m and m.group(2):
             with self.server.lock:
@@ -171,12 +155,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, self.pod_json(pod))
             log = self.report(pod["node"]) or \
                 b"fipsev: cannot open root directory '/host'\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(log)))
-            self.end_headers()
-            self.wfile.write(log)
-            return
+            return self.send_bytes(200, log, ctype="text/plain")
         if url.path == opts.forbid:
             return self.send_json(403, {"kind": "Status", "code": 403,
                                         "reason": "Forbidden"})
@@ -190,18 +169,9 @@ class Handler(BaseHTTPRequestHandler):
         if opts.broken == url.path:
             return self.send_json(500, {"kind": "Status", "code": 500})
         if opts.cut == url.path:
-            body = json.dumps({"kind": ROUTES[url.path][2], "items":
-                               items_for(opts.fixture, url.path, query)})
-            body = body.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[:len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
+            return self.send_json(200, {"kind": ROUTES[url.path][2], "items":
+                                        items_for(opts.fixture, url.path,
+                                                  query)}, cut=True)
         if opts.flaky and seen == 0 and url.path == "/api/v1/nodes":
             return self.send_json(429, {"kind": "Status", "code": 429},
                                   {"Retry-After": "1"})
@@ -222,45 +192,19 @@ class Handler(BaseHTTPRequestHandler):
                              "metadata": meta, "items": page})
 
 
-def orphan_watch(parent):
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cert", required=True)
-    p.add_argument("--key", required=True)
-    p.add_argument("--fixture", required=True)
+    fake_https.add_common(p)
     p.add_argument("--token", required=True)
     p.add_argument("--page", type=int, default=500)
     p.add_argument("--flaky", action="store_true")
     p.add_argument("--broken")
-    p.add_argument("--log")
     p.add_argument("--pods")
     p.add_argument("--stuck-node")
     p.add_argument("--forbid")
-    p.add_argument("--client-ca")
-    p.add_argument("--cut")
     opts = p.parse_args()
-    threading.Thread(target=orphan_watch, args=(os.getppid(),),
-                     daemon=True).start()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.opts = opts
-    srv.seen = {}
-    srv.lock = threading.Lock()
-    srv.pods = {}
-    srv.counter = itertools.count()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(opts.cert, opts.key)
-    if opts.client_ca:
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(opts.client_ca)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    print("PORT %d" % srv.server_address[1], flush=True)
-    srv.serve_forever()
+    return fake_https.serve(Handler, opts, pods={},
+                            counter=itertools.count())
 
 
 if __name__ == "__main__":
