@@ -40,12 +40,15 @@ error(struct hc *c, const char *what, const char *err)
 }
 
 /*
- * GET (or POST with payload) a page; the answer's "data" object, or NULL
- * with the failure recorded (fatal ones stop everything).
+ * GET (or POST with payload) a page; the answer's envelope object, or
+ * NULL with the failure recorded (fatal ones stop everything). Most of
+ * the NG API answers in a ResponseDTO ("data"); a few older resources,
+ * the authentication settings among them, in a RestResponse
+ * ("resource"), so the caller names which.
  */
 static cJSON *
 fetch(struct hc *c, const char *method, const char *path, const char *payload,
-    const char *what)
+    const char *envelope, const char *what)
 {
 	char err[600], *body;
 	size_t len;
@@ -65,11 +68,15 @@ fetch(struct hc *c, const char *method, const char *path, const char *payload,
 	}
 	doc = cJSON_ParseWithLength(body, len);
 	free(body);
-	data = cJSON_DetachItemFromObjectCaseSensitive(doc, "data");
+	data = cJSON_DetachItemFromObjectCaseSensitive(doc, envelope);
 	cJSON_Delete(doc);
 	if (!cJSON_IsObject(data)) {
+		char why[100];
+
 		cJSON_Delete(data);
-		error(c, what, "the answer is not JSON with a \"data\" object");
+		snprintf(why, sizeof(why), "the answer is not JSON with a \"%s\" "
+		    "object", envelope);
+		error(c, what, why);
 		return NULL;
 	}
 	return data;
@@ -87,15 +94,20 @@ each_page(struct hc *c, const char *method, const char *query,
     void *arg)
 {
 	char path[2048];
-	int page, total = 1;
+	int page, total = 1, n;
 
 	for (page = 0; page < total && page < HARNESS_MAX_PAGES; page++) {
 		const cJSON *item, *tp;
 		cJSON *data;
 
-		snprintf(path, sizeof(path), "%s&%s=%d&%s=%d", query,
+		n = snprintf(path, sizeof(path), "%s&%s=%d&%s=%d", query,
 		    index_param, page, size_param, c->o->page_size);
-		if ((data = fetch(c, method, path, payload, what)) == NULL)
+		if (n < 0 || (size_t)n >= sizeof(path)) {
+			error(c, what, "identifiers too long for a request");
+			return;
+		}
+		if ((data = fetch(c, method, path, payload, "data",
+		    what)) == NULL)
 			return;
 		tp = cJSON_GetObjectItemCaseSensitive(data, "totalPages");
 		total = (int)json_number(tp, 1, HARNESS_MAX_PAGES, 1);
@@ -106,33 +118,86 @@ each_page(struct hc *c, const char *method, const char *query,
 	}
 }
 
+/*
+ * The query naming one scope exactly: the account, an org, or a project.
+ * The NG API matches orgIdentifier and projectIdentifier exactly, an
+ * absent one as null (ng-manager's ConnectorFilterServiceImpl and
+ * UserGroupServiceImpl), so each scope is asked on its own. extra (or
+ * NULL) is appended. Returns 0, or -1 with the failure recorded.
+ */
+static int
+scoped(struct hc *c, char *out, size_t len, const char *path,
+    const char *org, const char *proj, const char *extra, const char *what)
+{
+	char *eo = NULL, *ep = NULL;
+	int n = -1;
+
+	if ((org != NULL && (eo = curl_easy_escape(c->http.h, org, 0)) ==
+	    NULL) || (proj != NULL && (ep = curl_easy_escape(c->http.h, proj,
+	    0)) == NULL))
+		goto out;
+	n = snprintf(out, len, "%s?accountIdentifier=%s%s%s%s%s%s", path,
+	    c->acct, eo != NULL ? "&orgIdentifier=" : "", eo != NULL ? eo : "",
+	    ep != NULL ? "&projectIdentifier=" : "", ep != NULL ? ep : "",
+	    extra != NULL ? extra : "");
+out:
+	curl_free(eo);
+	curl_free(ep);
+	if (n < 0 || (size_t)n >= len) {
+		error(c, what, "identifiers too long for a request");
+		return -1;
+	}
+	return 0;
+}
+
+/* "connectors of org default", for the evidence's errors. */
+static void
+scope_what(char *out, size_t len, const char *list, const char *org,
+    const char *proj)
+{
+	if (proj != NULL)
+		snprintf(out, len, "%s of project %s/%s", list, org, proj);
+	else if (org != NULL)
+		snprintf(out, len, "%s of org %s", list, org);
+	else
+		snprintf(out, len, "%s of the account", list);
+}
+
 static void
 add_connector(struct hc *c, const cJSON *item, void *arg)
 {
 	const cJSON *conn = cJSON_GetObjectItemCaseSensitive(item, "connector");
 	cJSON *o = cJSON_CreateObject();
 
-	(void)c;
 	if (o == NULL || !cJSON_AddItemToArray(arg, o) ||
 	    json_add_str(o, "identifier", json_get_str(conn, "identifier")) ||
 	    json_add_str(o, "name", json_get_str(conn, "name")) ||
 	    json_add_str(o, "type", json_get_str(conn, "type")) ||
 	    json_add_str(o, "org", json_get_str(conn, "orgIdentifier")) ||
 	    json_add_str(o, "project", json_get_str(conn,
-	    "projectIdentifier")))
+	    "projectIdentifier")) ||
+	    cJSON_AddBoolToObject(o, "harness_managed", cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(item, "harnessManaged"))) == NULL)
 		c->fatal = 1;
 }
 
+/* An organization's or a project's identifiers, as {org, project}. */
 static void
-add_project(struct hc *c, const cJSON *item, void *arg)
+add_scope(struct hc *c, const cJSON *item, void *arg)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(item, "project");
-	cJSON *o = cJSON_CreateObject();
+	const cJSON *org = cJSON_GetObjectItemCaseSensitive(item,
+	    "organization");
+	cJSON *o;
 
-	(void)c;
-	if (o == NULL || !cJSON_AddItemToArray(arg, o) ||
-	    json_add_str(o, "org", json_get_str(p, "orgIdentifier")) ||
-	    json_add_str(o, "project", json_get_str(p, "identifier")))
+	if (p == NULL && org == NULL)
+		return;
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arg, o) ||
+	    json_add_str(o, "org", p != NULL ? json_get_str(p,
+	    "orgIdentifier") : json_get_str(org, "identifier")) ||
+	    json_add_str(o, "project", p != NULL ? json_get_str(p,
+	    "identifier") : NULL))
 		c->fatal = 1;
 }
 
@@ -149,6 +214,10 @@ add_identifier(struct hc *c, const cJSON *item, void *arg)
 		c->fatal = 1;
 }
 
+/*
+ * A user group (UserGroupDTO): its channels, and whether it is
+ * externally managed, which is how SCIM provisioning shows.
+ */
 static void
 add_user_group(struct hc *c, const cJSON *item, void *arg)
 {
@@ -157,6 +226,14 @@ add_user_group(struct hc *c, const cJSON *item, void *arg)
 
 	if (o == NULL || !cJSON_AddItemToArray(arg, o) ||
 	    json_add_str(o, "identifier", json_get_str(item, "identifier")) ||
+	    json_add_str(o, "org", json_get_str(item, "orgIdentifier")) ||
+	    json_add_str(o, "project", json_get_str(item,
+	    "projectIdentifier")) ||
+	    cJSON_AddBoolToObject(o, "externally_managed", cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(item, "externallyManaged"))) ==
+	    NULL ||
+	    json_add_str(o, "linked_sso_type", json_get_str(item,
+	    "linkedSsoType")) ||
 	    (types = cJSON_AddArrayToObject(o, "notifications")) == NULL) {
 		c->fatal = 1;
 		return;
@@ -169,6 +246,14 @@ add_user_group(struct hc *c, const cJSON *item, void *arg)
 }
 
 /* --- pipeline YAML ------------------------------------------------------ */
+
+/* The templateRef of a stage or step made from a template, or NULL. */
+static const char *
+template_ref(const cJSON *node)
+{
+	return json_get_str(cJSON_GetObjectItemCaseSensitive(node, "template"),
+	    "templateRef");
+}
 
 /* Steps, through parallel blocks and step groups, into arr. */
 static int
@@ -188,10 +273,16 @@ steps(const cJSON *list, cJSON *arr, int depth)
 		if (st != NULL) {
 			cJSON *o = cJSON_CreateObject();
 
+			/*
+			 * A step from a template names only its templateRef;
+			 * what it runs is in the template, which the API
+			 * resolves when asked (getTemplatesResolvedPipeline).
+			 */
 			if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
 			    json_add_str(o, "identifier", json_get_str(st,
 			    "identifier")) ||
-			    json_add_str(o, "type", json_get_str(st, "type")))
+			    json_add_str(o, "type", json_get_str(st, "type")) ||
+			    json_add_str(o, "template", template_ref(st)))
 				return -1;
 		}
 		if (grp != NULL && steps(cJSON_GetObjectItemCaseSensitive(grp,
@@ -228,10 +319,13 @@ stages(const cJSON *list, cJSON *arr, int depth)
 			    json_add_str(o, "identifier", json_get_str(st,
 			    "identifier")) ||
 			    json_add_str(o, "type", json_get_str(st, "type")) ||
+			    json_add_str(o, "template", template_ref(st)) ||
 			    json_add_str(o, "deployment_type", json_get_str(spec,
 			    "deploymentType")) ||
 			    json_add_str(o, "infrastructure", json_get_str(
 			    infra != NULL ? infra : rt, "type")) ||
+			    json_add_str(o, "use_from_stage", json_get_str(infra,
+			    "useFromStage")) ||
 			    (sa = cJSON_AddArrayToObject(o, "steps")) == NULL ||
 			    steps(cJSON_GetObjectItemCaseSensitive(
 			    cJSON_GetObjectItemCaseSensitive(spec, "execution"),
@@ -241,6 +335,52 @@ stages(const cJSON *list, cJSON *arr, int depth)
 		if (par != NULL && stages(par, arr, depth + 1) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+/* The stage with that identifier and a known infrastructure, or NULL. */
+static const cJSON *
+stage_with_infra(const cJSON *arr, const char *id)
+{
+	const cJSON *st;
+
+	cJSON_ArrayForEach(st, arr)
+		if (json_get_str(st, "identifier") != NULL &&
+		    strcmp(json_get_str(st, "identifier"), id) == 0 &&
+		    json_get_str(st, "infrastructure") != NULL)
+			return st;
+	return NULL;
+}
+
+/*
+ * A CI stage may run on another stage's infrastructure
+ * (spec.infrastructure.useFromStage, UseFromStageInfraYaml): give it that
+ * stage's, following chains (one pass per stage at most, so a loop ends
+ * with the infrastructure unknown). Returns -1 only when memory runs out.
+ */
+static int
+use_from_stage(cJSON *arr)
+{
+	cJSON *st, *v;
+	const cJSON *from;
+	int pass, n = cJSON_GetArraySize(arr);
+
+	for (pass = 0; pass < n; pass++)
+		cJSON_ArrayForEach(st, arr) {
+			const char *want = json_get_str(st, "use_from_stage");
+
+			if (want == NULL ||
+			    json_get_str(st, "infrastructure") != NULL ||
+			    (from = stage_with_infra(arr, want)) == NULL)
+				continue;
+			if ((v = cJSON_CreateString(json_get_str(from,
+			    "infrastructure"))) == NULL ||
+			    !cJSON_ReplaceItemInObjectCaseSensitive(st,
+			    "infrastructure", v)) {
+				cJSON_Delete(v);
+				return -1;
+			}
+		}
 	return 0;
 }
 
@@ -263,7 +403,8 @@ harness_pipeline_summary(const char *text, size_t n, cJSON *out, char *err,
 	}
 	if ((arr = cJSON_AddArrayToObject(out, "stages")) == NULL ||
 	    stages(cJSON_GetObjectItemCaseSensitive(p, "stages"), arr, 0) ==
-	    -1 || (nt = cJSON_AddArrayToObject(out, "notifications")) == NULL) {
+	    -1 || use_from_stage(arr) == -1 ||
+	    (nt = cJSON_AddArrayToObject(out, "notifications")) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -272,6 +413,10 @@ harness_pipeline_summary(const char *text, size_t n, cJSON *out, char *err,
 		const char *t = json_get_str(cJSON_GetObjectItemCaseSensitive(
 		    rule, "notificationMethod"), "type");
 
+		/* A rule turned off sends nothing (NotificationRules.enabled). */
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rule,
+		    "enabled")))
+			continue;
 		if (t != NULL && json_array_add_str(nt, t) == -1) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
@@ -283,66 +428,188 @@ out:
 	return rc;
 }
 
+/*
+ * One pipeline, with its templates resolved: the API puts the resolved
+ * YAML in resolvedTemplatesPipelineYaml when asked, and leaves it null
+ * when resolution fails (only logged on the server: PMSPipelineResource).
+ * Then the stored YAML is read and any template in it is an item the
+ * inventory cannot judge.
+ */
+static void
+pipeline(struct hc *c, const char *org, const char *proj, const char *id,
+    cJSON *arr)
+{
+	char base[1200], path[1400], what[400], err[200], *ei;
+	cJSON *data, *o;
+	const char *yaml;
+	int n;
+
+	snprintf(what, sizeof(what), "pipeline %s/%s/%s", org, proj, id);
+	if ((ei = curl_easy_escape(c->http.h, id, 0)) == NULL) {
+		c->fatal = 1;
+		return;
+	}
+	n = snprintf(base, sizeof(base), "/pipeline/api/pipelines/%s", ei);
+	curl_free(ei);
+	if (n < 0 || (size_t)n >= sizeof(base) ||
+	    scoped(c, path, sizeof(path), base, org, proj,
+	    "&getTemplatesResolvedPipeline=true", what) == -1)
+		return;
+	if ((data = fetch(c, "GET", path, NULL, "data", what)) == NULL)
+		return;
+	yaml = json_get_str(data, "resolvedTemplatesPipelineYaml");
+	if (yaml == NULL || *yaml == '\0')
+		yaml = json_get_str(data, "yamlPipeline");
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "org", org) ||
+	    json_add_str(o, "project", proj) ||
+	    json_add_str(o, "identifier", id) ||
+	    cJSON_AddBoolToObject(o, "templates_resolved",
+	    json_get_str(data, "resolvedTemplatesPipelineYaml") != NULL) ==
+	    NULL)
+		c->fatal = 1;
+	else if (yaml == NULL ||
+	    harness_pipeline_summary(yaml, strlen(yaml), o, err,
+	    sizeof(err)) == -1) {
+		if (json_add_str(o, "error", yaml == NULL ?
+		    "no yamlPipeline" : err))
+			c->fatal = 1;
+	}
+	cJSON_Delete(data);
+}
+
+/* Every pipeline of every project (pipelines exist only in projects). */
 static void
 pipelines(struct hc *c, const cJSON *projects, cJSON *arr)
 {
-	const cJSON *p;
+	const cJSON *p, *id;
 
 	cJSON_ArrayForEach(p, projects) {
 		const char *org = json_get_str(p, "org");
 		const char *proj = json_get_str(p, "project");
-		char *eo, *ep, query[1024], what[300];
-		cJSON *ids = cJSON_CreateArray();
-		const cJSON *id;
+		char query[1024], what[300];
+		cJSON *ids;
 
-		if (org == NULL || proj == NULL || ids == NULL) {
-			cJSON_Delete(ids);
+		if (org == NULL || proj == NULL)
 			continue;
+		scope_what(what, sizeof(what), "pipelines", org, proj);
+		if (scoped(c, query, sizeof(query), "/pipeline/api/pipelines/"
+		    "list", org, proj, NULL, what) == -1)
+			continue;
+		if ((ids = cJSON_CreateArray()) == NULL) {
+			c->fatal = 1;
+			return;
 		}
-		eo = curl_easy_escape(c->http.h, org, 0);
-		ep = curl_easy_escape(c->http.h, proj, 0);
-		snprintf(query, sizeof(query), "/pipeline/api/pipelines/list?"
-		    "accountIdentifier=%s&orgIdentifier=%s&projectIdentifier=%s",
-		    c->acct, eo, ep);
-		snprintf(what, sizeof(what), "pipelines of %s/%s", org, proj);
 		each_page(c, "POST", query, "{\"filterType\":\"PipelineSetup\"}",
 		    "page", "size", what, add_identifier, ids);
-		cJSON_ArrayForEach(id, ids) {
-			char path[1400], *ei, err[200];
-			cJSON *data, *o;
-			const char *yaml;
-
-			if (c->fatal || !cJSON_IsString(id))
-				break;
-			ei = curl_easy_escape(c->http.h, id->valuestring, 0);
-			snprintf(path, sizeof(path), "/pipeline/api/pipelines/%s"
-			    "?accountIdentifier=%s&orgIdentifier=%s"
-			    "&projectIdentifier=%s", ei, c->acct, eo, ep);
-			curl_free(ei);
-			snprintf(what, sizeof(what), "pipeline %s/%s/%s", org,
-			    proj, id->valuestring);
-			if ((data = fetch(c, "GET", path, NULL, what)) == NULL)
-				continue;
-			yaml = json_get_str(data, "yamlPipeline");
-			if ((o = cJSON_CreateObject()) == NULL ||
-			    !cJSON_AddItemToArray(arr, o) ||
-			    json_add_str(o, "org", org) ||
-			    json_add_str(o, "project", proj) ||
-			    json_add_str(o, "identifier", id->valuestring))
-				c->fatal = 1;
-			else if (yaml == NULL ||
-			    harness_pipeline_summary(yaml, strlen(yaml), o, err,
-			    sizeof(err)) == -1) {
-				if (json_add_str(o, "error", yaml == NULL ?
-				    "no yamlPipeline" : err))
-					c->fatal = 1;
-			}
-			cJSON_Delete(data);
-		}
-		curl_free(eo);
-		curl_free(ep);
+		cJSON_ArrayForEach(id, ids)
+			if (!c->fatal && cJSON_IsString(id))
+				pipeline(c, org, proj, id->valuestring, arr);
 		cJSON_Delete(ids);
+		if (c->fatal)
+			return;
 	}
+}
+
+/*
+ * A list asked at every scope: the account, each org, each project. A
+ * connector or user group exists at exactly one scope, and a list asked at
+ * one scope gives only that scope's.
+ */
+static void
+each_scope(struct hc *c, const cJSON *scopes, const char *method,
+    const char *path, const char *payload, const char *list,
+    void (*fn)(struct hc *, const cJSON *, void *), cJSON *arr)
+{
+	const cJSON *s;
+	char query[1024], what[300];
+
+	scope_what(what, sizeof(what), list, NULL, NULL);
+	if (scoped(c, query, sizeof(query), path, NULL, NULL, NULL, what) == 0)
+		each_page(c, method, query, payload, "pageIndex", "pageSize",
+		    what, fn, arr);
+	cJSON_ArrayForEach(s, scopes) {
+		const char *org = json_get_str(s, "org");
+		const char *proj = json_get_str(s, "project");
+
+		if (c->fatal)
+			return;
+		if (org == NULL)
+			continue;
+		scope_what(what, sizeof(what), list, org, proj);
+		if (scoped(c, query, sizeof(query), path, org, proj, NULL,
+		    what) == 0)
+			each_page(c, method, query, payload, "pageIndex",
+			    "pageSize", what, fn, arr);
+	}
+}
+
+/*
+ * The authentication settings (a RestResponse: "resource"). The v1
+ * resource refuses accounts with several identity providers
+ * (PL_ENABLE_MULTIPLE_IDP_SUPPORT) and points at v2, which has the same
+ * shape; servers before v2 have only v1. So v1, then v2, and only the
+ * failure of both is recorded.
+ */
+static void
+authentication(struct hc *c, cJSON *auth)
+{
+	static const char *paths[] = {
+		"/ng/api/authentication-settings",
+		"/ng/api/authentication-settings/v2",
+	};
+	const cJSON *s;
+	cJSON *data = NULL, *types, *saml;
+	char query[1024];
+	size_t i;
+	int errs = cJSON_GetArraySize(c->errors);
+
+	for (i = 0; i < 2 && data == NULL && !c->fatal; i++)
+		if (scoped(c, query, sizeof(query), paths[i], NULL, NULL,
+		    NULL, "authentication settings") == 0)
+			data = fetch(c, "GET", query, NULL, "resource",
+			    "authentication settings");
+	if (data == NULL)
+		return;
+	while (cJSON_GetArraySize(c->errors) > errs)
+		cJSON_DeleteItemFromArray(c->errors, errs);
+	if (json_add_str(auth, "mechanism", json_get_str(data,
+	    "authenticationMechanism")) ||
+	    (types = cJSON_AddArrayToObject(auth, "settings")) == NULL ||
+	    (saml = cJSON_AddArrayToObject(auth, "saml")) == NULL)
+		goto oom;
+	/*
+	 * The server always lists a USER_PASSWORD entry (it holds the login
+	 * policy), whatever the mechanism: the entries say what is set up,
+	 * authenticationMechanism what is used.
+	 */
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(data,
+	    "ngAuthSettings")) {
+		const char *type = json_get_str(s, "settingsType");
+		cJSON *o;
+
+		if (type == NULL)
+			continue;
+		if (json_array_add_str(types, type) == -1)
+			goto oom;
+		if (strcmp(type, "SAML") != 0)
+			continue;
+		/* samlProviderType: AZURE, OKTA, ONELOGIN, OTHER (default). */
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(saml, o) ||
+		    json_add_str(o, "name", json_get_str(s, "displayName")) ||
+		    json_add_str(o, "provider", json_get_str(s,
+		    "samlProviderType")) ||
+		    json_add_tristate(o, "authentication_enabled",
+		    json_get_tristate(s, "authenticationEnabled")))
+			goto oom;
+	}
+	cJSON_Delete(data);
+	return;
+oom:
+	cJSON_Delete(data);
+	c->fatal = 1;
 }
 
 /* The API key: from the file, else the environment; never argv. */
@@ -380,8 +647,8 @@ api_key(const struct harness_opts *o)
 static cJSON *
 account(struct hc *c, const char *url)
 {
-	cJSON *doc = NULL, *src, *conns, *projects = NULL, *pipes, *groups,
-	    *auth, *data;
+	cJSON *doc = NULL, *src, *conns, *scopes = NULL, *projects = NULL,
+	    *pipes, *groups, *auth, *s;
 	char query[1024];
 
 	if ((c->acct = curl_easy_escape(c->http.h, c->o->account, 0)) == NULL)
@@ -396,60 +663,50 @@ account(struct hc *c, const char *url)
 	    (pipes = cJSON_AddArrayToObject(doc, "pipelines")) == NULL ||
 	    (groups = cJSON_AddArrayToObject(doc, "user_groups")) == NULL ||
 	    (auth = cJSON_AddObjectToObject(doc, "authentication")) == NULL ||
+	    (scopes = cJSON_CreateArray()) == NULL ||
 	    (projects = cJSON_CreateArray()) == NULL)
 		goto oom;
-	snprintf(query, sizeof(query), "/ng/api/connectors?accountIdentifier=%s",
-	    c->acct);
-	each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
-	    "connectors", add_connector, conns);
-	if (!c->fatal) {
-		snprintf(query, sizeof(query), "/ng/api/projects?"
-		    "accountIdentifier=%s", c->acct);
+	/* The scopes: every org, then every project (of every org). */
+	if (scoped(c, query, sizeof(query), "/ng/api/organizations", NULL,
+	    NULL, NULL, "organizations") == 0)
 		each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
-		    "projects", add_project, projects);
-	}
-	if (!c->fatal)
-		pipelines(c, projects, pipes);
-	if (!c->fatal) {
-		snprintf(query, sizeof(query), "/ng/api/user-groups?"
-		    "accountIdentifier=%s", c->acct);
+		    "organizations", add_scope, scopes);
+	if (!c->fatal && scoped(c, query, sizeof(query), "/ng/api/projects",
+	    NULL, NULL, NULL, "projects") == 0)
 		each_page(c, "GET", query, NULL, "pageIndex", "pageSize",
-		    "user groups", add_user_group, groups);
-	}
-	if (!c->fatal) {
-		const cJSON *s;
-		cJSON *types;
+		    "projects", add_scope, projects);
+	cJSON_ArrayForEach(s, projects) {
+		cJSON *dup = cJSON_Duplicate(s, 1);
 
-		snprintf(query, sizeof(query), "/ng/api/authentication-settings"
-		    "?accountIdentifier=%s", c->acct);
-		if ((data = fetch(c, "GET", query, NULL,
-		    "authentication settings")) != NULL) {
-			if (json_add_str(auth, "mechanism", json_get_str(data,
-			    "authenticationMechanism")) ||
-			    (types = cJSON_AddArrayToObject(auth,
-			    "settings")) == NULL)
-				c->fatal = 1;
-			else
-				cJSON_ArrayForEach(s,
-				    cJSON_GetObjectItemCaseSensitive(data,
-				    "ngAuthSettings"))
-					if (json_get_str(s, "settingsType") !=
-					    NULL && json_array_add_str(types,
-					    json_get_str(s, "settingsType")))
-						c->fatal = 1;
-			cJSON_Delete(data);
+		if (dup == NULL || !cJSON_AddItemToArray(scopes, dup)) {
+			cJSON_Delete(dup);
+			goto oom;
 		}
 	}
+	/* listV2: GET /ng/api/connectors is deprecated on the server. */
+	if (!c->fatal)
+		each_scope(c, scopes, "POST", "/ng/api/connectors/listV2",
+		    "{\"filterType\":\"Connector\"}", "connectors",
+		    add_connector, conns);
+	if (!c->fatal)
+		pipelines(c, projects, pipes);
+	if (!c->fatal)
+		each_scope(c, scopes, "GET", "/ng/api/user-groups", NULL,
+		    "user groups", add_user_group, groups);
+	if (!c->fatal)
+		authentication(c, auth);
 	if (c->fatal)
 		goto out;
 	cJSON_AddItemToObject(doc, "errors", c->errors);
 	c->errors = NULL;
+	cJSON_Delete(scopes);
 	cJSON_Delete(projects);
 	return doc;
 oom:
 	log_err("out of memory reading the Harness API");
 out:
 	cJSON_Delete(doc);
+	cJSON_Delete(scopes);
 	cJSON_Delete(projects);
 	return NULL;
 }

@@ -19,6 +19,9 @@
 #include "util/log.h"
 #include "util/banned.h"
 
+/* The first SMP version with FIPS mode (the seed). */
+#define FIPS_BASELINE_SMP	"0.31.0"
+
 struct inv {
 	const struct matrix	*m;
 	const struct chart_model *cm;
@@ -26,6 +29,8 @@ struct inv {
 	cJSON			*findings;
 	cJSON			*notes;
 	const char		*smp;	/* the release being read, or NULL */
+	int			 smp_unknown;	/* items of an install of no
+						   known version */
 	int			 oom;
 };
 
@@ -63,6 +68,15 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
 		    "%s; this release runs %s", e.since, v->smp);
 		e.supported = 0;
 		e.reference = early;
+	}
+	/* The FIPS baseline holds for every SMP in FIPS mode; later not. */
+	if (why == NULL && e.supported && v->smp_unknown &&
+	    strcmp(e.since, "-") != 0 && helm_version_cmp(e.since,
+	    FIPS_BASELINE_SMP, &ok) > 0 && ok) {
+		snprintf(early, sizeof(early), "supported in FIPS mode from SMP "
+		    "%s; the install's SMP version is not known here (no Harness "
+		    "release in the cluster evidence)", e.since);
+		why = early;
 	}
 	supported = why != NULL ? "unknown" : e.supported ? "yes" : "no";
 	if ((o = cJSON_CreateObject()) == NULL ||
@@ -506,6 +520,14 @@ from_pipeline(struct inv *v, const cJSON *p)
 		const char *stage = json_get_str(st, "identifier");
 		const char *infra = json_get_str(st, "infrastructure");
 
+		if (type == NULL && json_get_str(st, "template") != NULL) {
+			item(v, "pipeline", json_get_str(st, "template"),
+			    "a stage from a template the API did not resolve: "
+			    "what it runs is not known", "%s stage %s", where,
+			    stage ? stage : "?");
+			continue;
+		}
+
 		if (type != NULL && strcmp(type, "Deployment") == 0)
 			item(v, "deployment", json_get_str(st,
 			    "deployment_type"), json_get_str(st,
@@ -516,6 +538,13 @@ from_pipeline(struct inv *v, const cJSON *p)
 			const char *stype = json_get_str(sp, "type");
 			const char *sid = json_get_str(sp, "identifier");
 
+			if (stype == NULL && json_get_str(sp, "template") !=
+			    NULL)
+				item(v, "pipeline", json_get_str(sp, "template"),
+				    "a step from a template the API did not "
+				    "resolve: what it runs is not known", "%s stage "
+				    "%s step %s", where, stage ? stage : "?",
+				    sid ? sid : "?");
 			if (stype == NULL)
 				continue;
 			if (strncmp(stype, "BuildAndPush", 12) == 0) {
@@ -543,17 +572,76 @@ from_pipeline(struct inv *v, const cJSON *p)
 	}
 }
 
+/*
+ * How the account's users log in: authenticationMechanism, and for SAML
+ * each identity provider in use (samlProviderType; the seed supports SAML
+ * with Okta only). The settings entries say what is set up: the server
+ * always lists USER_PASSWORD, so an entry alone is not judged.
+ */
+static void
+harness_login(struct inv *v, const cJSON *auth)
+{
+	const char *mech = json_get_str(auth, "mechanism");
+	const cJSON *sa;
+	char key[200], prov[100];
+	int n = 0;
+
+	if (mech == NULL) {
+		if (auth != NULL && cJSON_GetObjectItemCaseSensitive(auth,
+		    "settings") != NULL)
+			item(v, "auth", "?", "the authentication settings name "
+			    "no authenticationMechanism", "authentication "
+			    "settings");
+		return;
+	}
+	upper(mech, key, sizeof(key));
+	if (strcmp(key, "SAML") != 0) {
+		item(v, "auth", key, NULL, "authentication settings: login "
+		    "mechanism");
+		return;
+	}
+	cJSON_ArrayForEach(sa, cJSON_GetObjectItemCaseSensitive(auth, "saml")) {
+		const char *name = json_get_str(sa, "name");
+
+		if (json_get_tristate(sa, "authentication_enabled") == 0)
+			continue;
+		n++;
+		upper(json_get_str(sa, "provider"), prov, sizeof(prov));
+		snprintf(key, sizeof(key), "SAML:%s", prov[0] != '\0' ? prov :
+		    "?");
+		item(v, "auth", key, prov[0] == '\0' ? "the SAML setting names "
+		    "no samlProviderType: its identity provider is not known" :
+		    NULL, "authentication settings: SAML login through %s",
+		    name != NULL ? name : "(unnamed)");
+	}
+	if (n == 0)
+		item(v, "auth", "SAML:?", "the login mechanism is SAML but no "
+		    "SAML setting is in use: its identity provider is not "
+		    "known", "authentication settings");
+}
+
 static void
 from_harness(struct inv *v, const cJSON *h)
 {
-	const cJSON *e, *n, *auth;
-	char key[200];
+	const cJSON *e, *n;
+	char key[200], msg[300];
+	int builtin = 0;
 
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h,
 	    "connectors")) {
 		const char *org = json_get_str(e, "org");
 		const char *proj = json_get_str(e, "project");
 
+		/*
+		 * Harness's own secret manager (harnessSecretManager, made at
+		 * every scope, harnessManaged) is part of Platform; a
+		 * connector a user made, of any type, is judged.
+		 */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
+		    "harness_managed"))) {
+			builtin++;
+			continue;
+		}
 		item(v, "connector", json_get_str(e, "type"), json_get_str(e,
 		    "type") == NULL ? "no connector type" : NULL,
 		    "connector %s%s%s%s%s", org ? org : "", org ? "/" : "",
@@ -561,31 +649,40 @@ from_harness(struct inv *v, const cJSON *h)
 		    json_get_str(e, "identifier") ? json_get_str(e,
 		    "identifier") : "?");
 	}
+	if (builtin > 0) {
+		snprintf(msg, sizeof(msg), "%d Harness-managed connector%s "
+		    "(harnessSecretManager, Harness's built-in secret manager) "
+		    "%s part of Platform, not judged as connectors", builtin,
+		    builtin == 1 ? "" : "s", builtin == 1 ? "is" : "are");
+		if (json_array_add_str(v->notes, msg) == -1)
+			v->oom = 1;
+	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h, "pipelines"))
 		from_pipeline(v, e);
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h,
-	    "user_groups"))
+	    "user_groups")) {
+		const char *id = json_get_str(e, "identifier");
+		const char *org = json_get_str(e, "org");
+		const char *proj = json_get_str(e, "project");
+		char where[300];
+
+		snprintf(where, sizeof(where), "user group %s%s%s%s%s",
+		    org ? org : "", org ? "/" : "", proj ? proj : "",
+		    proj ? "/" : "", id ? id : "?");
 		cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(e,
 		    "notifications")) {
 			upper(cJSON_IsString(n) ? n->valuestring : NULL, key,
 			    sizeof(key));
-			item(v, "notification", key, NULL, "user group %s",
-			    json_get_str(e, "identifier") ? json_get_str(e,
-			    "identifier") : "?");
+			item(v, "notification", key, NULL, "%s", where);
 		}
-	auth = cJSON_GetObjectItemCaseSensitive(h, "authentication");
-	if (json_get_str(auth, "mechanism") != NULL) {
-		upper(json_get_str(auth, "mechanism"), key, sizeof(key));
-		item(v, "auth", key, NULL, "authentication settings: login "
-		    "mechanism");
+		/* SCIM provisions user groups: they are externally managed. */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
+		    "externally_managed")))
+			item(v, "auth", "SCIM", NULL, "%s (externallyManaged: "
+			    "provisioned by SCIM)", where);
 	}
-	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(auth,
-	    "settings")) {
-		upper(cJSON_IsString(n) ? n->valuestring : NULL, key,
-		    sizeof(key));
-		item(v, "auth", key, NULL, "authentication settings: %s "
-		    "configured", key);
-	}
+	harness_login(v, cJSON_GetObjectItemCaseSensitive(h,
+	    "authentication"));
 	/* Lists the API would not give: what they hold is not known. */
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h, "errors"))
 		item(v, "api", "Harness API", cJSON_IsString(e) ?
@@ -635,6 +732,25 @@ smtp_server_known(struct inv *v, const cJSON *cluster)
 	    "SMTP_HOST): its TLS cannot be judged", "SMTP server");
 }
 
+/* The oldest SMP version among the cluster's Harness releases, or NULL. */
+static const char *
+oldest_smp(const cJSON *cluster)
+{
+	const cJSON *rel;
+	const char *old = NULL;
+	int ok;
+
+	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cluster, "helm"), "releases")) {
+		const char *smp = json_get_str(rel, "smp_version");
+
+		if (smp != NULL && (old == NULL ||
+		    (helm_version_cmp(smp, old, &ok) < 0 && ok)))
+			old = smp;
+	}
+	return old;
+}
+
 cJSON *
 inventory_build(const struct matrix *m, const struct chart_model *cm,
     const cJSON *cluster, const cJSON *harness)
@@ -653,8 +769,17 @@ inventory_build(const struct matrix *m, const struct chart_model *cm,
 		goto oom;
 	if (cluster != NULL)
 		from_cluster(&v, cluster);
-	if (harness != NULL)
+	if (harness != NULL) {
+		/*
+		 * The account's items hold on the install that serves it:
+		 * the cluster's Harness release (the oldest, if several).
+		 */
+		v.smp = oldest_smp(cluster);
+		v.smp_unknown = v.smp == NULL;
 		from_harness(&v, harness);
+		v.smp = NULL;
+		v.smp_unknown = 0;
+	}
 	if (cluster != NULL && harness != NULL)
 		smtp_server_known(&v, cluster);
 	if (v.oom || cJSON_AddBoolToObject(doc, "compliant",

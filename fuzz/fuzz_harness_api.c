@@ -1,9 +1,11 @@
 /*
- * fuzz_harness_api.c - the Harness NG API's answers (JSON envelopes,
- * paged lists of connectors, projects, pipeline ids, user groups; each
- * pipeline with its YAML; the authentication settings), read by the
- * Harness collector and then judged by the module inventory. The input is
- * cut at NUL bytes into the answers, served in the order fipsev asks.
+ * fuzz_harness_api.c - the Harness NG API's answers (ResponseDTO and
+ * RestResponse envelopes; paged lists of organizations, projects, and of
+ * connectors and user groups at every scope; pipeline ids and each
+ * pipeline with its YAML, resolved or not; the authentication settings),
+ * read by the Harness collector and then judged by the module inventory.
+ * The input is cut at NUL bytes into the answers, served in the order
+ * fipsev asks (the seeds are the fake API's answers, recorded).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # inventory.sh - the module inventory: a fake Harness NG API over HTTPS
-# with a test CA serving the account fixtures in samples/harness (paging,
-# a refused key, a 500 mid-paging, malformed JSON, pipeline YAML with
-# anchors and odd indentation), plus chart values from the cluster
-# snapshots; what lands in the store, and how show prints it.
+# with a test CA serving the account fixtures in samples/harness as the real
+# API answers (envelopes, exact scopes, the built-in secret manager at every
+# scope, templates resolved or not, SAML identity providers, SCIM groups,
+# authentication settings v1 and v2; paging, a refused key, a 500
+# mid-paging, malformed JSON, pipeline YAML with anchors and odd
+# indentation), plus chart values from the cluster snapshots; what lands
+# in the store, and how show prints it.
 . "$(dirname "$0")/lib.sh"
 FAKE=$(cd "$(dirname "$0")/../harness" && pwd)/fake_harness.py
 H=$SAMPLES/harness
@@ -37,7 +40,9 @@ fake() {
 fake supported supported --page 2
 fake gcp gcp-bitbucket
 fake snyk snyk-ff
-fake flaky supported --page 2 --fail /ng/api/connectors:1
+fake flaky supported --page 2 --fail /ng/api/connectors/listV2:1
+fake unresolved supported --no-resolve
+fake multiidp supported --multi-idp
 
 # collect WANT NAME PORT [OPTIONS...]: into $T/NAME.db; sets db.
 collect() {
@@ -55,8 +60,8 @@ items() {
 	sql "$db" "SELECT coalesce(module, '') || '|' || coalesce(component, '') || '|' || supported || '|' || seen_at FROM inventory_items ORDER BY item"
 }
 
-# --- fully within the supported set ---------------------------------------
-collect 0 supported "$PORT_supported" --snapshot "$C/compliant"
+# --- fully within the supported set (SMP 0.44.1) ---------------------------
+collect 0 supported "$PORT_supported" --snapshot "$C/compliant-044"
 check "supported: summary" grep -q "cluster evidence, module inventory, compliant" "$T/out"
 i=$(items)
 for want in \
@@ -66,6 +71,7 @@ for want in \
 	"Code Repository|GitHub|yes|connector github" \
 	"Continuous Delivery|Kubernetes|yes|pipeline default/payments/deploy stage prod" \
 	"Continuous Integration|Kaniko|yes|pipeline default/payments/build stage ci step push" \
+	"Continuous Integration|Kaniko|yes|pipeline default/payments/build stage release step push_release" \
 	"Security Testing Orchestration|Aqua Trivy|yes|pipeline default/payments/scan stage sto step trivy" \
 	"Security Testing Orchestration|Bandit|yes|pipeline default/payments/scan stage sto step bandit" \
 	"Security Testing Orchestration|OSV|yes|pipeline default/payments/scan stage sto step osv" \
@@ -73,21 +79,53 @@ for want in \
 	"Platform|SMTP|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|MS Teams|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|Slack|yes|user group oncall" \
-	"Platform|SAML (Okta)|yes|authentication settings: login mechanism" \
+	"Platform|MS Teams|yes|user group default/payments/payments-team" \
+	"Platform|SCIM (Okta)|yes|user group okta-engineering (externallyManaged: provisioned by SCIM)" \
+	"Platform|SAML (Okta)|yes|authentication settings: SAML login through Okta" \
 	"Continuous Integration|Continuous Integration|yes|release harness/harness: sub-chart ci" \
 	"Continuous Delivery|Continuous Delivery|yes|release harness/harness: sub-charts cd, srm" \
 	"Platform|Platform|yes|release harness/harness: sub-chart platform"; do
 	check "supported: $want" grep -qxF "$want" <<< "$i"
 done
 check "supported: nothing unsupported" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 0 ]
-check "supported: paged" [ "$(grep -c '^GET /gateway/ng/api/connectors?.*pageIndex=2' supported.log)" = 1 ]
+check "supported: paged" [ "$(grep -c '^POST /gateway/ng/api/connectors/listV2?accountIdentifier=acct1&pageIndex=2' supported.log)" = 1 ]
 check "supported: 7 scanner steps" [ "$(grep -c '|pipeline default/payments/scan stage sto step' <<< "$i")" = 7 ]
+# Scopes are exact: connectors and user groups asked at every org and project.
+for q in "connectors/listV2?accountIdentifier=acct1&orgIdentifier=secure&pageIndex" \
+	"connectors/listV2?accountIdentifier=acct1&orgIdentifier=secure&projectIdentifier=audit&pageIndex" \
+	"user-groups?accountIdentifier=acct1&orgIdentifier=default&projectIdentifier=payments&pageIndex"; do
+	check "supported: asked at $q" grep -qF "/gateway/ng/api/$q" supported.log
+done
+check "supported: templates asked resolved" grep -qF "pipelines/deploy?accountIdentifier=acct1&orgIdentifier=default&projectIdentifier=payments&getTemplatesResolvedPipeline=true" supported.log
+check "supported: a disabled rule is not in use" [ "$(grep -ci 'pagerduty' <<< "$i")" = 0 ]
 run 0 "$FIPSEV" show latest --json --db "$db"
+check "supported: the built-in secret manager is Platform's" [ "$(jq -r '[.evidence[] | select(.collector == "inventory")][0].document.notes[] | select(test("harnessSecretManager"))' "$T/out")" = \
+	"5 Harness-managed connectors (harnessSecretManager, Harness's built-in secret manager) are part of Platform, not judged as connectors" ]
 check "show --json: inventory[]" [ "$(jq -r '.inventory | map(select(.supported == "yes")) | length' "$T/out")" = \
 	"$(sql "$db" 'SELECT count(*) FROM inventory_items')" ]
 check "show --json: item fields" [ "$(jq -r '.inventory[0] | [has("module"), has("component"), has("seen_at"), has("supported")] | all' "$T/out")" = true ]
 run 0 "$FIPSEV" show latest --db "$db"
 check "show: table" grep -Eq '^  Continuous Integration +Kaniko +yes +pipeline default/payments/build stage ci step push$' "$T/out"
+
+# --- the same account on SMP 0.31.3: no -fips sto-plugin before 0.38.0 ---------
+collect 1 sto031 "$PORT_supported" --snapshot "$C/compliant"
+check "0.31.3: every scanner step judged on the install's version" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported = 'no' AND seen_at LIKE 'pipeline default/payments/scan stage sto step %'")" = 7 ]
+check "0.31.3: nothing else" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 7 ]
+run 1 "$FIPSEV" show latest --json --db "$db"
+check "0.31.3: the reason" [ "$(jq -r '[.inventory[] | select(.supported == "no")][0].reason' "$T/out")" = \
+	"supported in FIPS mode from SMP 0.38.0; this release runs 0.31.3" ]
+# With no cluster evidence the install's version is not known: not a pass.
+collect 1 apionly "$PORT_supported"
+check "no cluster: scanner steps unknown" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported = 'unknown' AND seen_at LIKE 'pipeline default/payments/scan stage sto step %'")" = 7 ]
+
+# --- templates the API did not resolve: what they run is not known --------------
+collect 1 unresolved "$PORT_unresolved" --snapshot "$C/compliant-044"
+check "unresolved template: unknown, named" grep -qxF -- "-|account.k8s_rolling|unknown|pipeline default/payments/deploy stage prod" <<< "$(items)"
+# --- several identity providers: v1 refuses, v2 answers --------------------------
+collect 0 multiidp "$PORT_multiidp" --snapshot "$C/compliant-044"
+check "multi-IdP: v2 asked after v1" [ "$(grep -o 'authentication-settings[^?]*' multiidp.log | tr '\n' ' ')" = \
+	"authentication-settings authentication-settings/v2 " ]
+check "multi-IdP: SAML judged" grep -qxF "Platform|SAML (Okta)|yes|authentication settings: SAML login through Okta" <<< "$(items)"
 
 # --- email notifications, and no SMTP server in the release: missing -----------
 cp -r "$C/compliant" nosmtp
@@ -106,12 +144,14 @@ PY
 collect 1 nosmtp "$PORT_supported" --snapshot nosmtp
 check "no SMTP server: email is missing evidence" grep -qxF "Platform|SMTP|unknown|SMTP server" <<< "$(items)"
 
-# --- a GCP connector and a Bitbucket repository --------------------------------
+# --- GCP, Bitbucket and Vault at org and project scope; SAML with Azure AD ------
 collect 1 gcp "$PORT_gcp"
-check "gcp: unsupported connectors" [ "$(sql "$db" "SELECT component || '|' || seen_at FROM inventory_items WHERE supported = 'no' ORDER BY item")" = \
-	"Gcp|connector gcp
-Bitbucket|connector default/bitbucket" ]
-check "gcp: findings say where" grep -q '"connector Gcp (-) at connector gcp: connector type not in the FIPS support table"' \
+check "gcp: unsupported items" [ "$(sql "$db" "SELECT component || '|' || seen_at FROM inventory_items WHERE supported = 'no' ORDER BY item")" = \
+	"Gcp|connector default/gcp
+Bitbucket|connector default/payments/bitbucket
+Vault|connector secure/audit/vault
+SAML (other identity provider)|authentication settings: SAML login through Azure AD" ]
+check "gcp: findings say where" grep -q '"connector Gcp (-) at connector default/gcp: connector type not in the FIPS support table"' \
 	<(run 1 "$FIPSEV" show latest --json --db "$db"; cat "$T/out")
 
 # --- a Snyk scanner, Prowler in a CI stage, build outside Kubernetes, FF --------
@@ -132,7 +172,7 @@ check "snyk: the broken pipeline named" grep -q 'pipeline default/payments/broke
 
 # --- a 500 in the middle of paging: what is missing is said ---------------------
 collect 1 flaky "$PORT_flaky"
-check "flaky: error recorded" grep -q "connectors: server https://127.0.0.1:$PORT_flaky/gateway answered HTTP 500" <(harness_doc)
+check "flaky: error recorded" grep -q "connectors of the account: server https://127.0.0.1:$PORT_flaky/gateway answered HTTP 500" <(harness_doc)
 check "flaky: first page kept" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE kind = 'connector'")" = 2 ]
 
 # --- refused: one line, nothing stored; the key never on the command line -------
@@ -141,12 +181,12 @@ printf 'wrong-key\n' > bad.txt
 run 2 "$FIPSEV" collect --harness-url "https://127.0.0.1:$PORT_supported/gateway" \
 	--harness-account acct1 --harness-key-file bad.txt --harness-ca ca.crt --db "$T/supported.db"
 check "bad key: one line naming the server" [ "$(cat "$T/err")" = \
-	"fipsev: Harness API: server https://127.0.0.1:$PORT_supported/gateway refused the credentials (HTTP 401 for /ng/api/connectors?accountIdentifier=acct1&pageIndex=0&pageSize=100)" ]
+	"fipsev: Harness API: server https://127.0.0.1:$PORT_supported/gateway refused the credentials (HTTP 401 for /ng/api/organizations?accountIdentifier=acct1&pageIndex=0&pageSize=100)" ]
 run 2 env -u FIPSEV_HARNESS_API_KEY "$FIPSEV" collect --harness-url "https://127.0.0.1:$PORT_supported" \
 	--harness-account acct1 --db "$T/supported.db"
 check "no key: says where to put it" grep -q "give --harness-key-file FILE or set FIPSEV_HARNESS_API_KEY" "$T/err"
 run 0 env FIPSEV_HARNESS_API_KEY="$KEY" "$FIPSEV" collect --harness-url "https://127.0.0.1:$PORT_supported/gateway" \
-	--harness-account acct1 --harness-ca ca.crt --db "$T/env.db"
+	--harness-account acct1 --harness-ca ca.crt --snapshot "$C/compliant-044" --db "$T/env.db"
 check "key from the environment" [ "$(sql "$T/env.db" 'SELECT count(*) > 10 FROM inventory_items')" = 1 ]
 run 2 "$FIPSEV" collect --harness-url "https://127.0.0.1:$PORT_supported/gateway" \
 	--harness-account acct1 --harness-key-file key.txt --db "$T/supported.db"
@@ -159,10 +199,10 @@ check "account needed" grep -q "\-\-harness-url and --harness-account go togethe
 check "refusals stored nothing" [ "$(runs_fingerprint "$T/supported.db")" = "$before" ]
 
 # --- the support matrix is data ------------------------------------------------------
-sed 's/^connector\tGcp.*//; s/^connector\t\*\t/connector\tGcp\tContinuous Delivery\tGCP\tyes\t0.32.0\tlocal statement\nconnector\t*\t/' \
+sed 's/^connector\tGcp.*//; s/^connector\t\*\t/connector\tGcp\tContinuous Delivery\tGCP\tyes\t0.31.0\tlocal statement\nconnector\t*\t/' \
 	"$SAMPLES/../data/harness/support-matrix.tsv" > matrix.tsv
 collect 1 gcp-matrix "$PORT_gcp" --support-matrix matrix.tsv
-check "matrix file: GCP now supported" [ "$(sql "$db" "SELECT supported FROM inventory_items WHERE seen_at = 'connector gcp'")" = yes ]
+check "matrix file: GCP now supported" [ "$(sql "$db" "SELECT supported FROM inventory_items WHERE seen_at = 'connector default/gcp'")" = yes ]
 printf 'connector\tGcp\tCD\tGCP\tmaybe\t-\tx\n' > bad-matrix.tsv
 run 2 "$FIPSEV" collect --harness-url "https://127.0.0.1:$PORT_gcp/gateway" --harness-account acct1 \
 	--harness-key-file key.txt --harness-ca ca.crt --support-matrix bad-matrix.tsv --db "$T/x.db"

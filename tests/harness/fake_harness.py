@@ -1,27 +1,61 @@
 #!/usr/bin/env python3
-"""A fake Harness NG API for the tests: HTTPS on 127.0.0.1, serving an
-account fixture (samples/harness/NAME) in the API's envelopes.
+"""A fake Harness NG API for the tests: HTTPS on 127.0.0.1 serving an
+account fixture (samples/harness/NAME) as the real server answers.
 
 usage: fake_harness.py --cert C --key K --fixture DIR --key-value KEY
                        [--page N] [--fail PATH:PAGE] [--log FILE]
+                       [--record FILE] [--no-resolve] [--multi-idp]
 
-Prints "PORT <n>". Lists are paged (pageIndex/pageSize for connectors,
-projects and user groups; page/size for pipelines) at most --page items a
-page whatever is asked, so paging is exercised. A wrong x-api-key gets 401.
+Prints "PORT <n>". What it follows, from Harness's Go SDK (harness-go-sdk
+harness/nextgen) and the server's resources (ng-manager, pipeline-service):
+
+- Envelopes: ResponseDTO {status, data, metaData, correlationId} for most
+  resources; RestResponse {metaData, resource, responseMessages} for the
+  authentication settings; ErrorDTO {status: ERROR, code, message} on
+  failure (401 for a wrong x-api-key).
+- Scope is exact: connectors and user groups are listed for the account,
+  an org or a project exactly as orgIdentifier/projectIdentifier name it
+  (absent = null). Projects without orgIdentifier are every org's.
+  Pipelines exist only in projects (the three identifiers are required).
+- Paging: PageResponse {content, pageIndex, pageSize, totalPages,
+  totalItems, pageItemCount, empty} by pageIndex/pageSize; the pipeline
+  list is a Spring Page {content, number, size, totalPages, totalElements,
+  numberOfElements, first, last, empty} by page/size. At most --page items
+  a page whatever is asked, so paging is exercised.
+- The built-in secret manager: a connector harnessSecretManager
+  (harnessManaged: true) at the account, every org and every project, as
+  the server makes one at each. Every scope also has its all-users group
+  (_account_all_users, _organization_all_users, _project_all_users).
+- Templates: with getTemplatesResolvedPipeline=true a pipeline's stages
+  and steps that name a template (template.templateRef) come back
+  resolved from templates/ID.yaml in resolvedTemplatesPipelineYaml; a
+  template that is missing, or --no-resolve, leaves it null (the server
+  only logs the failure).
+- The authentication settings v1 refuse an account with several identity
+  providers (--multi-idp) and point at /v2, which answers the same shape.
+
+Fixture files: organizations.json, projects.json, connectors.json,
+user-groups.json (lists of the API's items), auth.json (the
+AuthenticationSettingsResponse), pipelines/ORG.PROJECT.ID.yaml (or .json:
+sent as it is, for malformed answers), templates/ID.yaml.
 --fail PATH:PAGE answers 500 for that page of that list, every time.
-A pipeline stored as pipelines/ORG.PROJECT.ID.json is sent as it is (the
-fixtures use this for malformed JSON); .yaml ones go in data.yamlPipeline.
+--record FILE appends every answer's body and a NUL byte (the fuzzer's
+seeds are the answers in the order fipsev asks).
 """
 import argparse
 import glob
 import json
 import os
-import ssl
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import fake_https  # noqa: E402
+
+ACCOUNT = "acct1"
 
 
 def load(fixture, name, default):
@@ -32,115 +66,239 @@ def load(fixture, name, default):
         return default
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def orgs(fx):
+    return load(fx, "organizations.json",
+                [{"organization": {"identifier": "default",
+                                   "name": "default"},
+                  "harnessManaged": True}])
 
-    def reply(self, code, body, ctype="application/json"):
-        if not isinstance(body, bytes):
-            body = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+
+def projects(fx):
+    return load(fx, "projects.json", [])
+
+
+def scopes(fx):
+    """Every scope as (org, project): the account, orgs, projects."""
+    out = [(None, None)]
+    out += [(o["organization"]["identifier"], None) for o in orgs(fx)]
+    out += [(p["project"]["orgIdentifier"], p["project"]["identifier"])
+            for p in projects(fx)]
+    return out
+
+
+def in_scope(org, proj, want_org, want_proj):
+    return (org or None) == want_org and (proj or None) == want_proj
+
+
+def connectors(fx, org, proj):
+    """ConnectorResponse items of exactly this scope."""
+    builtin = {"connector": {"name": "Harness Built-in Secret Manager",
+                             "identifier": "harnessSecretManager",
+                             "orgIdentifier": org,
+                             "projectIdentifier": proj, "tags": {},
+                             "type": "GcpKms",
+                             "spec": {"default": True,
+                                      "delegateSelectors": []}},
+               "createdAt": 1690000000000, "lastModifiedAt": 1690000000000,
+               "status": {"status": "SUCCESS"}, "harnessManaged": True,
+               "isFavorite": False}
+    out = [builtin]
+    for c in load(fx, "connectors.json", []):
+        conn = c.get("connector", {})
+        if in_scope(conn.get("orgIdentifier"), conn.get("projectIdentifier"),
+                    org, proj):
+            out.append(c)
+    return out
+
+
+def user_groups(fx, org, proj):
+    """UserGroupDTO items of exactly this scope (EXCLUDE_INHERITED_GROUPS,
+    the default filterType)."""
+    name = ("_project_all_users" if proj else
+            "_organization_all_users" if org else "_account_all_users")
+    out = [{"accountIdentifier": ACCOUNT, "orgIdentifier": org,
+            "projectIdentifier": proj, "identifier": name,
+            "name": "All Users", "users": [], "notificationConfigs": [],
+            "externallyManaged": False, "harnessManaged": True,
+            "ssoLinked": False}]
+    for g in load(fx, "user-groups.json", []):
+        if in_scope(g.get("orgIdentifier"), g.get("projectIdentifier"),
+                    org, proj):
+            out.append(g)
+    return [{k: v for k, v in g.items() if v is not None} for g in out]
+
+
+class Unresolved(Exception):
+    pass
+
+
+def resolve(fx, node):
+    """node with every stage and step made from a template replaced by
+    the template's (raises Unresolved when a template is missing)."""
+    if isinstance(node, list):
+        return [resolve(fx, x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for k, v in node.items():
+        if k in ("stage", "step") and isinstance(v, dict) and \
+                "template" in v:
+            ref = v["template"].get("templateRef", "")
+            if ref.startswith(("account.", "org.")):
+                ref = ref.split(".", 1)[1]
+            try:
+                with open(os.path.join(fx, "templates", ref + ".yaml")) as f:
+                    t = yaml.safe_load(f)["template"]
+            except (OSError, KeyError, TypeError):
+                raise Unresolved(ref)
+            v = {"name": v.get("name"), "identifier": v.get("identifier"),
+                 "type": t["spec"]["type"], "spec": t["spec"].get("spec", {})}
+        out[k] = resolve(fx, v)
+    return out
+
+
+class Handler(fake_https.Handler):
+    def reply(self, code, obj):
+        body = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+        if self.server.opts.record:
+            with self.server.lock:
+                with open(self.server.opts.record, "ab") as f:
+                    f.write(body + b"\0")
+        self.send_bytes(code, body)
+
+    def error(self, code, what, message):
+        self.reply(code, {"status": "ERROR", "code": what,
+                          "message": message, "correlationId": "test"})
 
     def ok(self, data):
         self.reply(200, {"status": "SUCCESS", "data": data,
                          "metaData": None, "correlationId": "test"})
 
-    def page(self, items, index, size):
+    def cut(self, items, index, size):
         size = max(1, min(size, self.server.opts.page))
         total = max(1, (len(items) + size - 1) // size)
-        self.ok({"totalPages": total, "totalItems": len(items),
-                 "pageItemCount": len(items[index * size:(index + 1) * size]),
-                 "pageSize": size, "pageIndex": index, "empty": not items,
-                 "content": items[index * size:(index + 1) * size]})
+        return items[index * size:(index + 1) * size], size, total
 
-    def handle_any(self):
+    def page(self, items, index, size):
+        content, size, total = self.cut(items, index, size)
+        self.ok({"totalPages": total, "totalItems": len(items),
+                 "pageItemCount": len(content), "pageSize": size,
+                 "content": content, "pageIndex": index,
+                 "empty": not items})
+
+    def spring_page(self, items, index, size):
+        content, size, total = self.cut(items, index, size)
+        self.ok({"content": content, "totalPages": total,
+                 "totalElements": len(items), "number": index,
+                 "size": size, "numberOfElements": len(content),
+                 "first": index == 0, "last": index >= total - 1,
+                 "empty": not content})
+
+    def route(self):
         opts = self.server.opts
         url = urlparse(self.path)
         # SMP serves the API under /gateway.
-        if url.path.startswith("/gateway/"):
-            url = url._replace(path=url.path[len("/gateway"):])
+        path = url.path[len("/gateway"):] if url.path.startswith(
+            "/gateway/") else url.path
         q = parse_qs(url.query)
-        if opts.log:
-            with open(opts.log, "a") as f:
-                f.write(self.command + " " + self.path + "\n")
         if self.command == "POST":
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.body()
         if self.headers.get("x-api-key") != opts.key_value:
-            return self.reply(401, {"status": "ERROR", "code":
-                                    "INVALID_TOKEN", "message": "Token is "
-                                    "not valid."})
-        if q.get("accountIdentifier") != ["acct1"]:
-            return self.reply(400, {"status": "ERROR", "code":
-                                    "INVALID_REQUEST"})
+            return self.error(401, "INVALID_TOKEN", "Token is not valid.")
+        if q.get("accountIdentifier") != [ACCOUNT]:
+            return self.error(400, "INVALID_REQUEST",
+                              "accountIdentifier is wrong")
         index = int(q.get("pageIndex", q.get("page", ["0"]))[0])
         size = int(q.get("pageSize", q.get("size", ["100"]))[0])
-        if opts.fail and opts.fail == "%s:%d" % (url.path, index):
-            return self.reply(500, {"status": "ERROR", "code":
-                                    "UNEXPECTED"})
+        if opts.fail and opts.fail == "%s:%d" % (path, index):
+            return self.error(500, "UNEXPECTED", "Oops, something went "
+                              "wrong on our end.")
         fx = opts.fixture
-        if url.path == "/ng/api/connectors":
-            return self.page(load(fx, "connectors.json", []), index, size)
-        if url.path == "/ng/api/projects":
-            return self.page(load(fx, "projects.json", []), index, size)
-        if url.path == "/ng/api/user-groups":
-            return self.page(load(fx, "user-groups.json", []), index, size)
-        if url.path == "/ng/api/authentication-settings":
-            return self.ok(load(fx, "auth.json", {}))
-        org = q.get("orgIdentifier", [""])[0]
-        proj = q.get("projectIdentifier", [""])[0]
+        org = q.get("orgIdentifier", [None])[0]
+        proj = q.get("projectIdentifier", [None])[0]
+        if proj is not None and org is None:
+            return self.error(400, "INVALID_REQUEST",
+                              "projectIdentifier without orgIdentifier")
+        if path in ("/ng/api/connectors", "/ng/api/connectors/listV2"):
+            if path.endswith("listV2") and (self.command != "POST" or
+                                            json.loads(self.body() or b"{}")
+                                            .get("filterType") !=
+                                            "Connector"):
+                return self.error(400, "INVALID_REQUEST", "filterType")
+            return self.page(connectors(fx, org, proj), index, size)
+        if path == "/ng/api/organizations":
+            return self.page(orgs(fx), index, size)
+        if path == "/ng/api/projects":
+            return self.page([p for p in projects(fx) if org is None or
+                              p["project"]["orgIdentifier"] == org],
+                             index, size)
+        if path == "/ng/api/user-groups":
+            return self.page(user_groups(fx, org, proj), index, size)
+        if path.startswith("/ng/api/authentication-settings"):
+            if path.endswith("/v2") != bool(opts.multi_idp):
+                if opts.multi_idp:
+                    return self.error(400, "INVALID_REQUEST", "Multiple "
+                                      "IdP support is enabled. Please use "
+                                      "v2 version of API endpoint")
+                return self.error(404, "RESOURCE_NOT_FOUND", "no v2 here")
+            return self.reply(200, {"metaData": {}, "resource": load(
+                fx, "auth.json", {}), "responseMessages": []})
+        if path.startswith("/pipeline/api/pipelines"):
+            if org is None or proj is None:
+                return self.error(400, "INVALID_REQUEST", "orgIdentifier "
+                                  "and projectIdentifier are required")
+            return self.pipeline(path, fx, org, proj, q, index, size)
+        return self.error(404, "RESOURCE_NOT_FOUND", path)
+
+    def pipeline(self, path, fx, org, proj, q, index, size):
         prefix = os.path.join(fx, "pipelines", "%s.%s." % (org, proj))
-        if url.path == "/pipeline/api/pipelines/list":
+        if path == "/pipeline/api/pipelines/list":
+            if self.command != "POST" or json.loads(
+                    self.body() or b"{}").get("filterType") != \
+                    "PipelineSetup":
+                return self.error(400, "INVALID_REQUEST", "filterType")
             ids = sorted(os.path.basename(p)[len(org) + len(proj) + 2:]
                          .rsplit(".", 1)[0]
-                         for p in glob.glob(prefix + "*"))
-            return self.page([{"identifier": i} for i in ids], index, size)
-        if url.path.startswith("/pipeline/api/pipelines/"):
-            pid = url.path.rsplit("/", 1)[1]
-            if os.path.exists(prefix + pid + ".json"):
-                with open(prefix + pid + ".json", "rb") as f:
-                    return self.reply(200, f.read())
+                         for p in glob.glob(glob.escape(prefix) + "*"))
+            return self.spring_page([{"name": i, "identifier": i,
+                                      "storeType": "INLINE"} for i in ids],
+                                    index, size)
+        pid = path.rsplit("/", 1)[1]
+        if os.path.exists(prefix + pid + ".json"):
+            with open(prefix + pid + ".json", "rb") as f:
+                return self.reply(200, f.read())
+        try:
+            with open(prefix + pid + ".yaml") as f:
+                text = f.read()
+        except OSError:
+            return self.error(404, "RESOURCE_NOT_FOUND", "no pipeline")
+        resolved = None
+        if q.get("getTemplatesResolvedPipeline") == ["true"] and \
+                not self.server.opts.no_resolve:
+            # Without templates the YAML comes back as it is.
             try:
-                with open(prefix + pid + ".yaml") as f:
-                    return self.ok({"yamlPipeline": f.read()})
-            except OSError:
-                return self.reply(404, {"status": "ERROR"})
-        return self.reply(404, {"status": "ERROR"})
-
-    do_GET = handle_any
-    do_POST = handle_any
-
-
-def orphan_watch(parent):
-    """Exit once the test that started the server is gone."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
+                tree = yaml.safe_load(text)
+                done = resolve(fx, tree)
+                resolved = text if done == tree else \
+                    yaml.safe_dump(done, sort_keys=False)
+            except Unresolved:
+                pass
+        return self.ok({"yamlPipeline": text,
+                        "resolvedTemplatesPipelineYaml": resolved,
+                        "modules": [], "storeType": "INLINE",
+                        "entityValidityDetails": {"valid": True}})
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cert", required=True)
-    p.add_argument("--key", required=True)
-    p.add_argument("--fixture", required=True)
+    fake_https.add_common(p)
     p.add_argument("--key-value", required=True)
     p.add_argument("--page", type=int, default=100)
     p.add_argument("--fail")
-    p.add_argument("--log")
-    opts = p.parse_args()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.opts = opts
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(opts.cert, opts.key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    print("PORT %d" % srv.server_address[1], flush=True)
-    threading.Thread(target=orphan_watch, args=(os.getppid(),),
-                     daemon=True).start()
-    srv.serve_forever()
+    p.add_argument("--record")
+    p.add_argument("--no-resolve", action="store_true")
+    p.add_argument("--multi-idp", action="store_true")
+    return fake_https.serve(Handler, p.parse_args())
 
 
 if __name__ == "__main__":
