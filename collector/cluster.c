@@ -14,6 +14,8 @@
 #include <strings.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "cluster.h"
 #include "helm.h"
@@ -42,11 +44,16 @@ static const struct {
 	{ "ingresses.json", "kubectl get ingresses -A -o json" },
 	{ "services.json", "kubectl get services -A -o json" },
 	{ "cronjobs.json", "kubectl get cronjobs -A -o json" },
+	/* Names and lengths only: the values never leave kubectl and jq. */
+	{ "db-secrets.json", "kubectl get secrets -n NAMESPACE -o json | jq "
+	    "'{items: [.items[] | {metadata: {namespace: .metadata.namespace, "
+	    "name: .metadata.name}, lengths: ((.data // {}) | map_values("
+	    "@base64d | length))}]}'" },
 };
 
 /* The parsed lists, by the index above. */
 enum { F_NODES, F_RELEASES, F_CONFIGMAPS, F_WORKLOADS, F_INGRESSES,
-    F_SERVICES, F_CRONJOBS, NFILES };
+    F_SERVICES, F_CRONJOBS, F_DBSECRETS, NFILES };
 
 /*
  * Lists a snapshot made before fipsev read them may lack: then that
@@ -55,7 +62,7 @@ enum { F_NODES, F_RELEASES, F_CONFIGMAPS, F_WORKLOADS, F_INGRESSES,
 static int
 optional_file(int which)
 {
-	return which == F_CRONJOBS;
+	return which == F_CRONJOBS || which == F_DBSECRETS;
 }
 
 struct collect {
@@ -205,6 +212,8 @@ static const char *const api_paths[NFILES][2] = {
 	[F_INGRESSES] = { "/apis/networking.k8s.io/v1/ingresses", NULL },
 	[F_SERVICES] = { "/api/v1/services", NULL },
 	[F_CRONJOBS] = { "/apis/batch/v1/cronjobs", NULL },
+	/* Not listed: each Secret a release's database uses is read. */
+	[F_DBSECRETS] = { NULL, NULL },
 };
 
 /*
@@ -284,7 +293,8 @@ read_list(struct collect *c, int which, int *fatal)
 	size_t len;
 
 	if (c->kube != NULL)
-		return api_list(c, which, fatal);
+		return api_paths[which][0] != NULL ? api_list(c, which,
+		    fatal) : NULL;
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
 		if (optional_file(which)) {
@@ -716,6 +726,72 @@ evidence_group(cJSON *ev, const char *name)
 	return g != NULL ? g : cJSON_AddObjectToObject(ev, name);
 }
 
+/*
+ * The environment variable that carries each database's password, as
+ * harness-common's templates name it (_databaseconnectionsv2.tpl and the
+ * secrets.kubernetesSecrets helpers, _ext-k8s-secrets-helper.tpl).
+ */
+static const struct {
+	const char	*db;
+	const char	*var;
+} database_password_vars[] = {
+	{ "mongo", "MONGO_PASSWORD" },
+	{ "postgres", "POSTGRES_PASSWORD" },
+	{ "timescaledb", "TIMESCALEDB_PASSWORD" },
+	{ "redis", "REDIS_PASSWORD" },
+};
+
+static const char *
+database_password_var(const char *db)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(database_password_vars) /
+	    sizeof(database_password_vars[0]); i++)
+		if (strcmp(database_password_vars[i].db, db) == 0)
+			return database_password_vars[i].var;
+	return NULL;
+}
+
+/*
+ * global.database.<db>.secrets.kubernetesSecrets[]: {secretName, keys:
+ * {VARIABLE: key}}, which takes precedence over secretName/passwordKey
+ * (harnesscommon.secrets.manageEnv). The first item naming the password
+ * variable is the one Helm renders; real charts spell some keys with a
+ * stray '"' (REDIS_PASSWORD"), which Helm matches as written, so both
+ * spellings are looked up. Only the Secret's name and key are copied,
+ * into o.password_secret.
+ */
+static int
+kubernetes_secret(const cJSON *db, cJSON *o)
+{
+	const char *var = database_password_var(db->string);
+	const cJSON *ks;
+	char quoted[64];
+
+	if (var == NULL)
+		return 0;
+	snprintf(quoted, sizeof(quoted), "%s\"", var);
+	cJSON_ArrayForEach(ks, values_get(db, "secrets.kubernetesSecrets")) {
+		const cJSON *keys = cJSON_GetObjectItemCaseSensitive(ks, "keys");
+		const char *name = json_get_str(ks, "secretName");
+		const char *key = json_get_str(keys, var);
+		cJSON *ps;
+
+		if (key == NULL || *key == '\0')
+			key = json_get_str(keys, quoted);
+		if (name == NULL || *name == '\0' || key == NULL ||
+		    *key == '\0')
+			continue;
+		if ((ps = cJSON_AddObjectToObject(o, "password_secret")) ==
+		    NULL || json_add_str(ps, "name", name) ||
+		    json_add_str(ps, "key", key))
+			return -1;
+		break;
+	}
+	return 0;
+}
+
 static int
 release_evidence(const cJSON *eff, cJSON *r)
 {
@@ -761,6 +837,8 @@ release_evidence(const cJSON *eff, cJSON *r)
 			    database_fields[i].key),
 			    database_fields[i].type) == -1)
 				return -1;
+		if (kubernetes_secret(db, o) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -982,6 +1060,219 @@ since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
 	    oldest, prev);
 }
 
+/* --- database passwords --------------------------------------------- */
+
+/*
+ * The Secrets the charts generate for in-cluster databases (installed:
+ * true): bootstrap's harness-secrets templates, and what harness-common's
+ * _databaseconnectionsv2.tpl reads for MONGO_PASSWORD, POSTGRES_PASSWORD
+ * and TIMESCALEDB_PASSWORD. Read from the platform chart of October 2023
+ * (harness/helm-charts 9554b5e) and the module READMEs of every SMP tag
+ * 0.30.0-0.45.0; the bootstrap charts of those releases are not public.
+ * Harness's in-cluster Redis has no password at all.
+ */
+static const struct {
+	const char	*db;
+	const char	*secret;
+	const char	*key;
+} generated_passwords[] = {
+	{ "mongo", "mongodb-replicaset-chart", "mongodb-root-password" },
+	{ "postgres", "postgres", "postgres-password" },
+	{ "timescaledb", "harness-secrets", "timescaledbPostgresPassword" },
+};
+
+/* Characters (UTF-8 code points) in the n bytes at p. */
+static long
+utf8_chars(const unsigned char *p, size_t n)
+{
+	long k = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k += (p[i] & 0xc0) != 0x80;
+	return k;
+}
+
+/*
+ * The length in characters of a Secret's base64 value b64. The decoded
+ * bytes stay on the stack and are wiped; a value too long for the buffer
+ * has at least a quarter of its bytes as characters, which is what is
+ * reported (a password that long passes any length rule).
+ */
+static long
+decoded_length(const char *b64)
+{
+	unsigned char out[3072];
+	size_t n = strlen(b64), pad = 0;
+	long len;
+	int r;
+
+	if (n > 4 * sizeof(out) / 3)
+		return (long)(3 * (n / 4) / 4);
+	if ((r = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n)) < 0)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	while (pad < 2 && n > pad && b64[n - 1 - pad] == '=')
+		pad++;
+	len = utf8_chars(out, (size_t)r - pad);
+	OPENSSL_cleanse(out, sizeof(out));
+	return len;
+}
+
+/* Wipe the string values of a Secret's data before it is freed. */
+static void
+wipe_data(cJSON *data)
+{
+	cJSON *e;
+
+	cJSON_ArrayForEach(e, data)
+		if (cJSON_IsString(e) && e->valuestring != NULL)
+			OPENSSL_cleanse(e->valuestring, strlen(e->valuestring));
+}
+
+/*
+ * The length of key in the Secret ns/name: read from the API (the Role
+ * that reads the namespace's Helm records allows get on its Secrets), or
+ * from the snapshot's db-secrets.json, which holds lengths only. -1 with
+ * why in err when it cannot be had; the value never leaves this function.
+ */
+static long
+secret_length(struct collect *c, const char *ns, const char *name,
+    const char *key, char *err, size_t errlen)
+{
+	const cJSON *it;
+	char path[700], *body;
+	size_t len;
+	cJSON *doc, *data;
+	long n = -1;
+
+	if (c->kube == NULL) {
+		if (c->lists[F_DBSECRETS] == NULL) {
+			snprintf(err, errlen, "db-secrets.json is not usable");
+			return -1;
+		}
+		cJSON_ArrayForEach(it, c->lists[F_DBSECRETS]) {
+			const cJSON *v;
+
+			if (meta_str(it, "namespace") == NULL ||
+			    meta_str(it, "name") == NULL ||
+			    strcmp(meta_str(it, "namespace"), ns) != 0 ||
+			    strcmp(meta_str(it, "name"), name) != 0)
+				continue;
+			v = cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(it, "lengths"), key);
+			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+			    v->valuedouble > 1e9) {
+				snprintf(err, errlen, "db-secrets.json has no "
+				    "length for key %s of Secret %s/%s", key, ns,
+				    name);
+				return -1;
+			}
+			return (long)v->valuedouble;
+		}
+		snprintf(err, errlen, "Secret %s/%s is not in db-secrets.json",
+		    ns, name);
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "/api/v1/namespaces/%.253s/secrets/"
+	    "%.253s", ns, name) >= (int)sizeof(path) ||
+	    kube_request(c->kube, "GET", path, NULL, &body, &len, err,
+	    errlen) != 0)
+		return -1;
+	doc = cJSON_ParseWithLength(body, len);
+	OPENSSL_cleanse(body, len);
+	free(body);
+	data = cJSON_GetObjectItemCaseSensitive(doc, "data");
+	if (json_get_str(data, key) == NULL)
+		snprintf(err, errlen, "Secret %s/%s has no key %s", ns, name,
+		    key);
+	else if ((n = decoded_length(json_get_str(data, key))) < 0)
+		snprintf(err, errlen, "key %s of Secret %s/%s is not base64",
+		    key, ns, name);
+	wipe_data(data);
+	cJSON_Delete(doc);
+	return n;
+}
+
+/*
+ * The password Secret each database of the current revision uses, and
+ * its measured length, into rel.db_passwords: secrets.kubernetesSecrets
+ * first, then the chart-generated Secret when installed, else the
+ * external database's secretName/passwordKey (harnesscommon's order).
+ * With a snapshot that has no db-secrets.json nothing was collected:
+ * db_passwords_collected is false and the check does not apply.
+ */
+static int
+db_passwords(struct collect *c, cJSON *rel, const char *ns,
+    const cJSON *cur)
+{
+	const cJSON *db;
+	cJSON *arr;
+	int collected = c->kube != NULL || !c->absent[F_DBSECRETS];
+	size_t i;
+
+	if (cJSON_AddBoolToObject(rel, "db_passwords_collected", collected) ==
+	    NULL || (arr = cJSON_AddArrayToObject(rel, "db_passwords")) ==
+	    NULL)
+		return -1;
+	if (!collected)
+		return 0;
+	cJSON_ArrayForEach(db, values_get(cur, "evidence.databases")) {
+		const cJSON *ps = cJSON_GetObjectItemCaseSensitive(db,
+		    "password_secret");
+		const char *name = NULL, *key = NULL, *source = NULL;
+		char err[600];
+		long n;
+		cJSON *o;
+
+		if (db->string == NULL ||
+		    database_password_var(db->string) == NULL)
+			continue;
+		err[0] = '\0';
+		if (ps != NULL) {
+			name = json_get_str(ps, "name");
+			key = json_get_str(ps, "key");
+			source = "secrets.kubernetesSecrets";
+		} else if (json_get_tristate(db, "installed") == 1) {
+			for (i = 0; i < sizeof(generated_passwords) /
+			    sizeof(generated_passwords[0]); i++)
+				if (strcmp(generated_passwords[i].db,
+				    db->string) == 0) {
+					name = generated_passwords[i].secret;
+					key = generated_passwords[i].key;
+				}
+			source = "chart-generated, installed: true";
+			if (name == NULL)
+				continue;	/* in-cluster Redis: none */
+		} else {
+			name = json_get_str(db, "secretName");
+			key = json_get_str(db, "passwordKey");
+			source = "global.database secretName/passwordKey";
+			if (name == NULL || *name == '\0' || key == NULL ||
+			    *key == '\0') {
+				name = key = NULL;
+				snprintf(err, sizeof(err), "an external database "
+				    "(installed: false) with no secretName and "
+				    "passwordKey in the values: its password is "
+				    "not known");
+			}
+		}
+		n = name != NULL ? secret_length(c, ns, name, key, err,
+		    sizeof(err)) : -1;
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(arr, o) ||
+		    json_add_str(o, "database", db->string) ||
+		    json_add_str(o, "secret", name) ||
+		    json_add_str(o, "key", key) ||
+		    json_add_str(o, "source", source) ||
+		    (n >= 0 ? cJSON_AddNumberToObject(o, "length", (double)n) :
+		    cJSON_AddNullToObject(o, "length")) == NULL ||
+		    json_add_str(o, "error", n >= 0 ? NULL : err))
+			return -1;
+	}
+	return 0;
+}
+
 /* All revisions of one release into the document, and their verdict. */
 static void
 release_json(struct collect *c, cJSON *out, const char *ns, const char *name,
@@ -1021,7 +1312,8 @@ release_json(struct collect *c, cJSON *out, const char *ns, const char *name,
 	    json_add_str(rel, "smp_config_previous_version", json_get_str(
 	    cJSON_GetObjectItemCaseSensitive(cm, "data"),
 	    "PREVIOUS_SMP_VERSION")) ||
-	    since_first_install(c, rel, revs, n, cm) == -1) {
+	    since_first_install(c, rel, revs, n, cm) == -1 ||
+	    db_passwords(c, rel, ns, cur) == -1) {
 		c->oom = 1;
 		return;
 	}

@@ -433,8 +433,86 @@ modules(struct eval *e)
 	if (count(e, "inventory") == 0)
 		finding(e, "FIPS-MODULES", "-", "not-applicable", NULL,
 		    "no module inventory was made in this run");
-	finding(e, "FIPS-DB-PASSWORD", "-", "not-applicable", NULL,
-	    "this fipsev does not collect database password lengths");
+}
+
+/*
+ * FIPS-DB-PASSWORD: each database password a release uses is at least
+ * DB_PASSWORD_MIN characters (a later revision of Harness's FIPS page than
+ * the seed: FIPS-mode key derivation needs it). Lengths are measured by
+ * the cluster collector; the values never reach the store.
+ */
+#define DB_PASSWORD_MIN	14
+
+static void
+db_passwords(struct eval *e)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < e->ndocs; i++) {
+		const struct doc *d = &e->docs[i];
+		const cJSON *r, *p;
+		char subject[400];
+
+		if (strcmp(d->collector, "cluster") != 0)
+			continue;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(d->json, "helm"),
+		    "releases")) {
+			const char *ns = json_get_str(r, "namespace");
+			const char *name = json_get_str(r, "name");
+			int n = 0;
+
+			any = 1;
+			snprintf(subject, sizeof(subject), "%s/%s",
+			    ns ? ns : "?", name ? name : "?");
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
+			    "db_passwords_collected"))) {
+				finding(e, "FIPS-DB-PASSWORD", subject,
+				    "not-applicable", d, "database password "
+				    "lengths were not collected (a snapshot "
+				    "without db-secrets.json)");
+				continue;
+			}
+			cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(
+			    r, "db_passwords")) {
+				const cJSON *len = cJSON_GetObjectItemCaseSensitive(
+				    p, "length");
+				const char *db = json_get_str(p, "database");
+				char sub[500], what[600];
+
+				n++;
+				snprintf(sub, sizeof(sub), "%s %s", subject,
+				    db ? db : "?");
+				snprintf(what, sizeof(what), "Secret %s key %s "
+				    "(%s)", json_get_str(p, "secret") ?
+				    json_get_str(p, "secret") : "?",
+				    json_get_str(p, "key") ? json_get_str(p,
+				    "key") : "?", json_get_str(p, "source") ?
+				    json_get_str(p, "source") : "?");
+				if (!cJSON_IsNumber(len))
+					finding(e, "FIPS-DB-PASSWORD", sub,
+					    "missing-evidence", d, "%s: %s", what,
+					    json_get_str(p, "error") ?
+					    json_get_str(p, "error") :
+					    "not measured");
+				else
+					finding(e, "FIPS-DB-PASSWORD", sub,
+					    len->valuedouble >= DB_PASSWORD_MIN ?
+					    "pass" : "fail", d, "%s: %.0f "
+					    "characters (at least %d needed)",
+					    what, len->valuedouble,
+					    DB_PASSWORD_MIN);
+			}
+			if (n == 0)
+				finding(e, "FIPS-DB-PASSWORD", subject,
+				    "not-applicable", d, "no database of the "
+				    "release uses a password");
+		}
+	}
+	if (!any)
+		finding(e, "FIPS-DB-PASSWORD", "-", "not-applicable", NULL,
+		    "no Harness release in this run's evidence");
 }
 
 static cJSON *
@@ -585,6 +663,7 @@ controls_evaluate_against(struct store *st, int64_t run, int64_t other,
 	cluster(&e);
 	tls(&e);
 	modules(&e);
+	db_passwords(&e);
 	if (e.oom)
 		goto oom;
 	cJSON_ArrayForEach(f, e.findings) {

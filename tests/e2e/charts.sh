@@ -105,6 +105,31 @@ connector CEAws (Cloud Cost Management) at release harness/harness: chart value 
 connector GcpCloudCost (Cloud Cost Management) at release harness/harness: chart value ccm.batch-processing.cloudProviderConfig.GCP_PROJECT_ID (CCM cloud billing)
 EOF
 
+# Database passwords: measured from db-secrets.json (names and lengths
+# only) and judged by the controls: MongoDB at the length the chart
+# generates, an external PostgreSQL by secretName/passwordKey, TimescaleDB
+# through secrets.kubernetesSecrets.
+expect db-passwords 1 < /dev/null
+pw_results() {
+	sql "$1" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents d JOIN runs r ON r.evaluation = d.sha256" |
+		jq -r '[.findings[] | select(.check == "FIPS-DB-PASSWORD") | "\(.subject)=\(.result)"] | join(" ")'
+}
+check "db passwords: each judged" [ "$(pw_results "$T/db-passwords.db")" = \
+	"harness/harness mongo=fail harness/harness postgres=pass harness/harness timescaledb=fail" ]
+check "db passwords: a correct install passes" [ "$(pw_results "$T/compliant-044.db")" = \
+	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass" ]
+check "db passwords: every release" [ "$(pw_results "$T/cm-driver.db")" = \
+	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass" ]
+cp -r "$C/compliant-044" "$T/nopw"
+rm "$T/nopw/db-secrets.json"
+run 0 "$FIPSEV" collect --snapshot "$T/nopw" --db "$T/nopw.db"
+check "no db-secrets.json: not collected, said" [ "$(pw_results "$T/nopw.db")" = "harness/harness=not-applicable" ]
+# A Secret the snapshot does not have: missing, never a pass.
+jq '.items |= map(select(.metadata.name != "postgres"))' "$C/compliant-044/db-secrets.json" > "$T/nopw/db-secrets.json"
+run 1 "$FIPSEV" collect --snapshot "$T/nopw" --db "$T/nopw2.db"
+check "a Secret not there: missing evidence" [ "$(pw_results "$T/nopw2.db")" = \
+	"harness/harness mongo=pass harness/harness postgres=missing-evidence harness/harness timescaledb=pass" ]
+
 # --history-max 10: revision 1 gone. Before 0.43 no previous version is
 # recorded; from 0.43 it names only the version before the last upgrade.
 expect pruned 1 << 'EOF'

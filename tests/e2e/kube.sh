@@ -95,6 +95,16 @@ check "api: workload kinds restored" [ "$(jq -r '[.evidence[] | select(.collecto
 	Deployment,StatefulSet ]
 store_sound "$db"
 check "api: token not stored" bash -c "! grep -a -q -F '$TOKEN' '$db' '$db-wal' 2> /dev/null"
+# Database passwords: each Secret read by name and measured; the lengths
+# are the snapshot's, the values (planted DBPW-TRAP) nowhere.
+check "api: database Secrets read by name" grep -q '^GET /api/v1/namespaces/harness/secrets/mongodb-replicaset-chart$' good.log
+dbpw() { jq -c '[.evidence[] | select(.collector == "cluster")][0].document.helm.releases[0].db_passwords' "$T/out"; }
+run 0 "$FIPSEV" show latest --json --db "$db"
+api_pw=$(dbpw)
+run 0 "$FIPSEV" show latest --json --db "$T/snap.db"
+check "api: password lengths as the snapshot's" [ "$api_pw" = "$(dbpw)" ]
+check "api: three passwords measured" [ "$(jq -r 'map(.length) | join(",")' <<< "$api_pw")" = 24,24,24 ]
+no_traps_in "$db"
 
 # Without node reports, every node is missing evidence, and says so.
 run 1 "$FIPSEV" collect --kubeconfig kc --db "$T/noreports.db"

@@ -23,6 +23,7 @@ no report in the fixture), .../log gives the fixture's
 node-reports/NODE.json, DELETE removes it.
 """
 import argparse
+import base64
 import itertools
 import json
 import re
@@ -73,6 +74,7 @@ def items_for(fixture, route, query):
 
 
 POD = re.compile(r"^/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?(/log)?$")
+SECRET = re.compile(r"^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$")
 
 
 class Handler(fake_https.Handler):
@@ -138,6 +140,28 @@ class Handler(fake_https.Handler):
             return self.send_json(404, {"kind": "Status", "code": 404})
         self.send_json(200, self.pod_json(pod))
 
+    def secret(self, ns, name):
+        """A Secret the fixture's db-secrets.json names, each value the
+        planted DBPW-TRAP text cut to the recorded length (the fixture
+        holds lengths only, as the snapshot recipe writes them)."""
+        try:
+            with open(os.path.join(self.server.opts.fixture,
+                                   "db-secrets.json")) as f:
+                items = json.load(f)["items"]
+        except (OSError, ValueError, KeyError):
+            items = []
+        for i in items:
+            if i["metadata"] == {"namespace": ns, "name": name}:
+                data = {k: base64.b64encode((("DBPW-TRAP-" * (n // 10 + 1))
+                                             [:n]).encode()).decode()
+                        for k, n in i["lengths"].items()}
+                return self.send_json(200, {
+                    "kind": "Secret", "apiVersion": "v1",
+                    "metadata": {"namespace": ns, "name": name},
+                    "type": "Opaque", "data": data})
+        return self.send_json(404, {"kind": "Status", "code": 404,
+                                    "reason": "NotFound"})
+
     def get(self):
         opts = self.server.opts
         url = urlparse(self.path)
@@ -159,6 +183,9 @@ class Handler(fake_https.Handler):
         if url.path == opts.forbid:
             return self.send_json(403, {"kind": "Status", "code": 403,
                                         "reason": "Forbidden"})
+        m = SECRET.match(url.path)
+        if m:
+            return self.secret(m.group(1), m.group(2))
         ns = None
         m = re.match(r"^/api/v1/namespaces/([^/]+)/secrets$", url.path)
         if m:
