@@ -1712,25 +1712,6 @@ image_repo_is(const char *image, const char *want)
 	return strcmp(repo, want) == 0;
 }
 
-/* The chart's newest SMP version among the releases, or NULL. */
-static const char *
-newest_smp(struct collect *c)
-{
-	const cJSON *r;
-	const char *best = NULL;
-	int ok;
-
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(c->doc, "helm"), "releases")) {
-		const char *v = json_get_str(r, "smp_version");
-
-		if (v != NULL && (best == NULL ||
-		    helm_version_cmp(v, best, &ok) > 0))
-			best = v;
-	}
-	return best;
-}
-
 /* The first SMP version that ships a -fips delegate upgrader image. */
 #define SMP_FIPS_UPGRADER_VERSION	"0.33.0"
 
@@ -1742,7 +1723,7 @@ newest_smp(struct collect *c)
 static void
 upgraders(struct collect *c, cJSON *arr)
 {
-	const char *smp = newest_smp(c);
+	const char *smp = cluster_release_smp(c->doc, 1);
 	const cJSON *item, *ctr;
 	int ok, has_fips;
 
@@ -2315,6 +2296,26 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 	rc = collect_all(&c, "api", kube_server(c.kube), values, nvalues);
 	kube_close(c.kube);
 	return rc;
+}
+
+const char *
+cluster_release_smp(const cJSON *doc, int newest)
+{
+	const cJSON *r;
+	const char *best = NULL;
+	int ok, cmp;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "helm"), "releases")) {
+		const char *v = json_get_str(r, "smp_version");
+
+		if (v == NULL)
+			continue;
+		cmp = best == NULL ? 0 : helm_version_cmp(v, best, &ok);
+		if (best == NULL || (ok && (newest ? cmp > 0 : cmp < 0)))
+			best = v;
+	}
+	return best;
 }
 
 const cJSON *

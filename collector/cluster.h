@@ -86,6 +86,12 @@ int	 cluster_report(const struct cluster_evidence *ev, size_t i,
 void	 cluster_evidence_release(struct cluster_evidence *ev);
 
 /*
+ * The newest (newest != 0) or oldest SMP version among the document's
+ * Harness releases (helm.releases[].smp_version), or NULL for none.
+ */
+const char *cluster_release_smp(const struct cJSON *doc, int newest);
+
+/*
  * The current revision of a release of the document (helm.releases[]:
  * the one current_revision names, the newest deployed), or NULL.
  */

@@ -732,25 +732,6 @@ smtp_server_known(struct inv *v, const cJSON *cluster)
 	    "SMTP_HOST): its TLS cannot be judged", "SMTP server");
 }
 
-/* The oldest SMP version among the cluster's Harness releases, or NULL. */
-static const char *
-oldest_smp(const cJSON *cluster)
-{
-	const cJSON *rel;
-	const char *old = NULL;
-	int ok;
-
-	cJSON_ArrayForEach(rel, cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(cluster, "helm"), "releases")) {
-		const char *smp = json_get_str(rel, "smp_version");
-
-		if (smp != NULL && (old == NULL ||
-		    (helm_version_cmp(smp, old, &ok) < 0 && ok)))
-			old = smp;
-	}
-	return old;
-}
-
 cJSON *
 inventory_build(const struct matrix *m, const struct chart_model *cm,
     const cJSON *cluster, const cJSON *harness)
@@ -774,7 +755,7 @@ inventory_build(const struct matrix *m, const struct chart_model *cm,
 		 * The account's items hold on the install that serves it:
 		 * the cluster's Harness release (the oldest, if several).
 		 */
-		v.smp = oldest_smp(cluster);
+		v.smp = cluster_release_smp(cluster, 0);
 		v.smp_unknown = v.smp == NULL;
 		from_harness(&v, harness);
 		v.smp = NULL;
