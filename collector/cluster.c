@@ -2311,6 +2311,10 @@ cluster_release_smp(const cJSON *doc, int newest)
 
 		if (v == NULL)
 			continue;
+		/* A version that does not parse cannot be ordered. */
+		(void)helm_version_cmp(v, v, &ok);
+		if (!ok)
+			continue;
 		cmp = best == NULL ? 0 : helm_version_cmp(v, best, &ok);
 		if (best == NULL || (ok && (newest ? cmp > 0 : cmp < 0)))
 			best = v;

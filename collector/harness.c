@@ -111,6 +111,17 @@ each_page(struct hc *c, const char *method, const char *query,
 			return;
 		tp = cJSON_GetObjectItemCaseSensitive(data, "totalPages");
 		total = (int)json_number(tp, 1, HARNESS_MAX_PAGES, 1);
+		/* A page without its list says nothing: not "none". */
+		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(data,
+		    "content"))) {
+			cJSON_Delete(data);
+			error(c, what, "a page of the answer has no content list");
+			return;
+		}
+		if (cJSON_IsNumber(tp) && tp->valuedouble > HARNESS_MAX_PAGES &&
+		    page == 0)
+			error(c, what, "more pages than fipsev reads (10000): "
+			    "the rest were not read");
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(data,
 		    "content"))
 			fn(c, item, arg);
@@ -190,8 +201,11 @@ add_scope(struct hc *c, const cJSON *item, void *arg)
 	    "organization");
 	cJSON *o;
 
-	if (p == NULL && org == NULL)
+	if (p == NULL && org == NULL) {
+		error(c, "organizations and projects", "an entry that is neither "
+		    "was skipped");
 		return;
+	}
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(arg, o) ||
 	    json_add_str(o, "org", p != NULL ? json_get_str(p,
@@ -247,22 +261,27 @@ add_user_group(struct hc *c, const cJSON *item, void *arg)
 
 /* --- pipeline YAML ------------------------------------------------------ */
 
-/* The templateRef of a stage or step made from a template, or NULL. */
-static const char *
-template_ref(const cJSON *node)
-{
-	return json_get_str(cJSON_GetObjectItemCaseSensitive(node, "template"),
-	    "templateRef");
-}
+/*
+ * How deep stages and steps nest (parallel blocks, step groups) before
+ * the summary gives up, and how many stages it follows useFromStage
+ * among: a pipeline past either is unreadable, not shorter.
+ */
+#define PIPELINE_MAX_DEPTH	16
+#define PIPELINE_MAX_STAGES	256
+
+/* What the walks below return besides 0. */
+#define WALK_OOM	(-1)
+#define WALK_DEEP	(-2)
 
 /* Steps, through parallel blocks and step groups, into arr. */
 static int
 steps(const cJSON *list, cJSON *arr, int depth)
 {
 	const cJSON *e;
+	int r;
 
-	if (depth > 16)
-		return 0;
+	if (list != NULL && depth > PIPELINE_MAX_DEPTH)
+		return WALK_DEEP;
 	cJSON_ArrayForEach(e, list) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "step");
 		const cJSON *grp = cJSON_GetObjectItemCaseSensitive(e,
@@ -273,23 +292,19 @@ steps(const cJSON *list, cJSON *arr, int depth)
 		if (st != NULL) {
 			cJSON *o = cJSON_CreateObject();
 
-			/*
-			 * A step from a template names only its templateRef;
-			 * what it runs is in the template, which the API
-			 * resolves when asked (getTemplatesResolvedPipeline).
-			 */
 			if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
 			    json_add_str(o, "identifier", json_get_str(st,
 			    "identifier")) ||
-			    json_add_str(o, "type", json_get_str(st, "type")) ||
-			    json_add_str(o, "template", template_ref(st)))
-				return -1;
+			    json_add_str(o, "type", json_get_str(st, "type")))
+				return WALK_OOM;
 		}
-		if (grp != NULL && steps(cJSON_GetObjectItemCaseSensitive(grp,
-		    "steps"), arr, depth + 1) == -1)
-			return -1;
-		if (par != NULL && steps(par, arr, depth + 1) == -1)
-			return -1;
+		if (grp != NULL && ((r = steps(cJSON_GetObjectItemCaseSensitive(
+		    grp, "steps"), arr, depth + 1)) != 0 ||
+		    (r = steps(cJSON_GetObjectItemCaseSensitive(grp,
+		    "rollbackSteps"), arr, depth + 1)) != 0))
+			return r;
+		if (par != NULL && (r = steps(par, arr, depth + 1)) != 0)
+			return r;
 	}
 	return 0;
 }
@@ -298,9 +313,10 @@ static int
 stages(const cJSON *list, cJSON *arr, int depth)
 {
 	const cJSON *e;
+	int r;
 
-	if (depth > 16)
-		return 0;
+	if (list != NULL && depth > PIPELINE_MAX_DEPTH)
+		return WALK_DEEP;
 	cJSON_ArrayForEach(e, list) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "stage");
 		const cJSON *par = cJSON_GetObjectItemCaseSensitive(e,
@@ -313,28 +329,60 @@ stages(const cJSON *list, cJSON *arr, int depth)
 			    spec, "infrastructure");
 			const cJSON *rt = cJSON_GetObjectItemCaseSensitive(spec,
 			    "runtime");
+			const cJSON *ex = cJSON_GetObjectItemCaseSensitive(spec,
+			    "execution");
 			cJSON *o = cJSON_CreateObject(), *sa;
 
 			if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
 			    json_add_str(o, "identifier", json_get_str(st,
 			    "identifier")) ||
 			    json_add_str(o, "type", json_get_str(st, "type")) ||
-			    json_add_str(o, "template", template_ref(st)) ||
 			    json_add_str(o, "deployment_type", json_get_str(spec,
 			    "deploymentType")) ||
 			    json_add_str(o, "infrastructure", json_get_str(
 			    infra != NULL ? infra : rt, "type")) ||
 			    json_add_str(o, "use_from_stage", json_get_str(infra,
 			    "useFromStage")) ||
-			    (sa = cJSON_AddArrayToObject(o, "steps")) == NULL ||
-			    steps(cJSON_GetObjectItemCaseSensitive(
-			    cJSON_GetObjectItemCaseSensitive(spec, "execution"),
-			    "steps"), sa, 0) == -1)
-				return -1;
+			    (sa = cJSON_AddArrayToObject(o, "steps")) == NULL)
+				return WALK_OOM;
+			/* Rollback steps run too, when a deployment fails. */
+			if ((r = steps(cJSON_GetObjectItemCaseSensitive(ex,
+			    "steps"), sa, 0)) != 0 ||
+			    (r = steps(cJSON_GetObjectItemCaseSensitive(ex,
+			    "rollbackSteps"), sa, 0)) != 0)
+				return r;
 		}
-		if (par != NULL && stages(par, arr, depth + 1) == -1)
-			return -1;
+		if (par != NULL && (r = stages(par, arr, depth + 1)) != 0)
+			return r;
 	}
+	return 0;
+}
+
+/*
+ * Every templateRef anywhere in the YAML, into refs: a pipeline, stage,
+ * step group or step made from a template names only its templateRef,
+ * and what it runs is in the template, which the API resolves when asked
+ * (getTemplatesResolvedPipeline). A template left in the YAML read means
+ * that part is not known, whatever else the node says.
+ */
+static int
+template_refs(const cJSON *node, cJSON *refs, int depth)
+{
+	const cJSON *e;
+	int r;
+
+	if (depth > 4 * PIPELINE_MAX_DEPTH)
+		return WALK_DEEP;
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return 0;
+	if (cJSON_IsObject(node) && node->string != NULL &&
+	    strcmp(node->string, "template") == 0 &&
+	    json_get_str(node, "templateRef") != NULL &&
+	    json_array_add_str(refs, json_get_str(node, "templateRef")) == -1)
+		return WALK_OOM;
+	cJSON_ArrayForEach(e, node)
+		if ((r = template_refs(e, refs, depth + 1)) != 0)
+			return r;
 	return 0;
 }
 
@@ -355,17 +403,19 @@ stage_with_infra(const cJSON *arr, const char *id)
 /*
  * A CI stage may run on another stage's infrastructure
  * (spec.infrastructure.useFromStage, UseFromStageInfraYaml): give it that
- * stage's, following chains (one pass per stage at most, so a loop ends
- * with the infrastructure unknown). Returns -1 only when memory runs out.
+ * stage's, following chains pass by pass until a pass changes nothing
+ * (a loop ends with the infrastructure unknown). The caller bounds the
+ * stages to PIPELINE_MAX_STAGES. Returns -1 only when memory runs out.
  */
 static int
 use_from_stage(cJSON *arr)
 {
 	cJSON *st, *v;
 	const cJSON *from;
-	int pass, n = cJSON_GetArraySize(arr);
+	int changed = 1;
 
-	for (pass = 0; pass < n; pass++)
+	while (changed) {
+		changed = 0;
 		cJSON_ArrayForEach(st, arr) {
 			const char *want = json_get_str(st, "use_from_stage");
 
@@ -380,7 +430,9 @@ use_from_stage(cJSON *arr)
 				cJSON_Delete(v);
 				return -1;
 			}
+			changed = 1;
 		}
+	}
 	return 0;
 }
 
@@ -388,9 +440,9 @@ int
 harness_pipeline_summary(const char *text, size_t n, cJSON *out, char *err,
     size_t errlen)
 {
-	cJSON *y, *arr, *nt;
+	cJSON *y, *arr, *nt, *refs;
 	const cJSON *p, *rule;
-	int rc = -1;
+	int rc = -1, r;
 
 	/* A quiet parse: the pipeline's own error goes in the evidence. */
 	if ((y = values_parse_yaml_err("its YAML", text, n, err,
@@ -402,10 +454,26 @@ harness_pipeline_summary(const char *text, size_t n, cJSON *out, char *err,
 		goto out;
 	}
 	if ((arr = cJSON_AddArrayToObject(out, "stages")) == NULL ||
-	    stages(cJSON_GetObjectItemCaseSensitive(p, "stages"), arr, 0) ==
-	    -1 || use_from_stage(arr) == -1 ||
-	    (nt = cJSON_AddArrayToObject(out, "notifications")) == NULL) {
+	    (refs = cJSON_AddArrayToObject(out, "unresolved_templates")) ==
+	    NULL || (nt = cJSON_AddArrayToObject(out, "notifications")) ==
+	    NULL) {
 		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if ((r = stages(cJSON_GetObjectItemCaseSensitive(p, "stages"), arr,
+	    0)) == 0)
+		r = template_refs(p, refs, 0);
+	if (r == 0 && cJSON_GetArraySize(arr) > PIPELINE_MAX_STAGES) {
+		snprintf(err, errlen, "more than %d stages",
+		    PIPELINE_MAX_STAGES);
+		goto out;
+	}
+	if (r == 0)
+		r = use_from_stage(arr);
+	if (r != 0) {
+		snprintf(err, errlen, r == WALK_DEEP ? "stages or steps nested "
+		    "deeper than %d levels" : "out of memory",
+		    PIPELINE_MAX_DEPTH);
 		goto out;
 	}
 	cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(p,
@@ -451,8 +519,11 @@ pipeline(struct hc *c, const char *org, const char *proj, const char *id,
 	}
 	n = snprintf(base, sizeof(base), "/pipeline/api/pipelines/%s", ei);
 	curl_free(ei);
-	if (n < 0 || (size_t)n >= sizeof(base) ||
-	    scoped(c, path, sizeof(path), base, org, proj,
+	if (n < 0 || (size_t)n >= sizeof(base)) {
+		error(c, what, "identifier too long for a request");
+		return;
+	}
+	if (scoped(c, path, sizeof(path), base, org, proj,
 	    "&getTemplatesResolvedPipeline=true", what) == -1)
 		return;
 	if ((data = fetch(c, "GET", path, NULL, "data", what)) == NULL)
@@ -491,8 +562,11 @@ pipelines(struct hc *c, const cJSON *projects, cJSON *arr)
 		char query[1024], what[300];
 		cJSON *ids;
 
-		if (org == NULL || proj == NULL)
+		if (org == NULL || proj == NULL) {
+			error(c, "pipelines", "a project without an org or "
+			    "project identifier: its pipelines were not read");
 			continue;
+		}
 		scope_what(what, sizeof(what), "pipelines", org, proj);
 		if (scoped(c, query, sizeof(query), "/pipeline/api/pipelines/"
 		    "list", org, proj, NULL, what) == -1)
@@ -535,8 +609,11 @@ each_scope(struct hc *c, const cJSON *scopes, const char *method,
 
 		if (c->fatal)
 			return;
-		if (org == NULL)
+		if (org == NULL) {
+			error(c, list, "a scope without an org identifier was "
+			    "not read");
 			continue;
+		}
 		scope_what(what, sizeof(what), list, org, proj);
 		if (scoped(c, query, sizeof(query), path, org, proj, NULL,
 		    what) == 0)

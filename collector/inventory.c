@@ -62,12 +62,21 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
 		module = e.module;
 	/* A row holds from its "since" version: the release's must be it. */
 	if (why == NULL && e.supported && v->smp != NULL &&
-	    strcmp(e.since, "-") != 0 && helm_version_cmp(v->smp, e.since,
-	    &ok) < 0 && ok) {
-		snprintf(early, sizeof(early), "supported in FIPS mode from SMP "
-		    "%s; this release runs %s", e.since, v->smp);
-		e.supported = 0;
-		e.reference = early;
+	    strcmp(e.since, "-") != 0) {
+		int cmp = helm_version_cmp(v->smp, e.since, &ok);
+
+		if (!ok) {
+			snprintf(early, sizeof(early), "supported in FIPS mode "
+			    "from SMP %s; the version %.100s cannot be compared "
+			    "with it", e.since, v->smp);
+			why = early;
+		} else if (cmp < 0) {
+			snprintf(early, sizeof(early), "supported in FIPS mode "
+			    "from SMP %s; this release runs %s", e.since,
+			    v->smp);
+			e.supported = 0;
+			e.reference = early;
+		}
 	}
 	/* The FIPS baseline holds for every SMP in FIPS mode; later not. */
 	if (why == NULL && e.supported && v->smp_unknown &&
@@ -355,16 +364,16 @@ static const struct {
 	{ "ccm.ce-nextgen.cloudProviderConfig.GCP_PROJECT_ID", "GcpCloudCost" },
 };
 
-/* The filled-in value of billing key i, or NULL. */
-static const char *
-ccm_billing_value(const cJSON *eff, size_t i)
+/* Is billing key i filled in (not absent, empty or "placeHolder")? */
+static int
+ccm_billing_set(const cJSON *eff, size_t i)
 {
-	const char *val = cJSON_GetStringValue(values_get(eff,
-	    ccm_billing_keys[i].path));
+	const cJSON *v = values_get(eff, ccm_billing_keys[i].path);
+	const char *val = cJSON_GetStringValue(v);
 
-	if (val == NULL || *val == '\0' || strcmp(val, "placeHolder") == 0)
-		return NULL;
-	return val;
+	/* S3 bucket names may be all digits: YAML makes them numbers. */
+	return cJSON_IsNumber(v) || (val != NULL && *val != '\0' &&
+	    strcmp(val, "placeHolder") != 0);
 }
 
 static void
@@ -380,12 +389,12 @@ release_ccm_billing(struct inv *v, const char *where, const cJSON *eff,
 		const char *conn = ccm_billing_keys[i].connector;
 		int seen = 0;
 
-		if (ccm_billing_value(eff, i) == NULL)
+		if (!ccm_billing_set(eff, i))
 			continue;
 		/* One item per billing kind, at its first key. */
 		for (j = 0; j < i && !seen; j++)
 			seen = strcmp(ccm_billing_keys[j].connector, conn) ==
-			    0 && ccm_billing_value(eff, j) != NULL;
+			    0 && ccm_billing_set(eff, j);
 		if (!seen)
 			item(v, "connector", conn, NULL, "%s: chart value %s "
 			    "(CCM cloud billing)", where,
@@ -515,18 +524,18 @@ from_pipeline(struct inv *v, const cJSON *p)
 		item(v, "pipeline", id, json_get_str(p, "error"), "%s", where);
 		return;
 	}
+	/* What a template left in the YAML runs is not known. */
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(p,
+	    "unresolved_templates"))
+		item(v, "pipeline", cJSON_IsString(n) ? n->valuestring : "?",
+		    "a template the API did not resolve: what it runs is not "
+		    "known", "%s (template %s)", where, cJSON_IsString(n) ?
+		    n->valuestring : "?");
 	cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(p, "stages")) {
 		const char *type = json_get_str(st, "type");
 		const char *stage = json_get_str(st, "identifier");
 		const char *infra = json_get_str(st, "infrastructure");
 
-		if (type == NULL && json_get_str(st, "template") != NULL) {
-			item(v, "pipeline", json_get_str(st, "template"),
-			    "a stage from a template the API did not resolve: "
-			    "what it runs is not known", "%s stage %s", where,
-			    stage ? stage : "?");
-			continue;
-		}
 
 		if (type != NULL && strcmp(type, "Deployment") == 0)
 			item(v, "deployment", json_get_str(st,
@@ -538,13 +547,6 @@ from_pipeline(struct inv *v, const cJSON *p)
 			const char *stype = json_get_str(sp, "type");
 			const char *sid = json_get_str(sp, "identifier");
 
-			if (stype == NULL && json_get_str(sp, "template") !=
-			    NULL)
-				item(v, "pipeline", json_get_str(sp, "template"),
-				    "a step from a template the API did not "
-				    "resolve: what it runs is not known", "%s stage "
-				    "%s step %s", where, stage ? stage : "?",
-				    sid ? sid : "?");
 			if (stype == NULL)
 				continue;
 			if (strncmp(stype, "BuildAndPush", 12) == 0) {
@@ -573,32 +575,67 @@ from_pipeline(struct inv *v, const cJSON *p)
 }
 
 /*
+ * Harness's own secret manager: identifier harnessSecretManager,
+ * harnessManaged, of a type ng-manager's HarnessSMManager copies from the
+ * global one (GcpKms, AwsKms or Local). Anything else flagged
+ * harnessManaged is judged like a connector a user made.
+ */
+static int
+builtin_secret_manager(const cJSON *conn)
+{
+	static const char *const types[] = { "GcpKms", "AwsKms", "Local" };
+	const char *id = json_get_str(conn, "identifier");
+	const char *type = json_get_str(conn, "type");
+	size_t i;
+
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(conn,
+	    "harness_managed")) || id == NULL || type == NULL ||
+	    strcmp(id, "harnessSecretManager") != 0)
+		return 0;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(type, types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * How the account's users log in: authenticationMechanism, and for SAML
  * each identity provider in use (samlProviderType; the seed supports SAML
- * with Okta only). The settings entries say what is set up: the server
- * always lists USER_PASSWORD, so an entry alone is not judged.
+ * with Okta only). The server always lists a USER_PASSWORD entry, which
+ * holds the login policy, so that entry alone is not judged; any other
+ * one set up (LDAP, OAUTH) is, since it can sign users in or sync their
+ * groups. Returns 1 when the login is SAML through Okta alone.
  */
-static void
+static int
 harness_login(struct inv *v, const cJSON *auth)
 {
 	const char *mech = json_get_str(auth, "mechanism");
-	const cJSON *sa;
+	const cJSON *sa, *st;
 	char key[200], prov[100];
-	int n = 0;
+	int n = 0, okta = 1;
 
+	cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(auth,
+	    "settings")) {
+		upper(cJSON_IsString(st) ? st->valuestring : NULL, key,
+		    sizeof(key));
+		if (strcmp(key, "USER_PASSWORD") != 0 &&
+		    strcmp(key, "SAML") != 0)
+			item(v, "auth", key, NULL, "authentication settings: %s "
+			    "set up", key);
+	}
 	if (mech == NULL) {
 		if (auth != NULL && cJSON_GetObjectItemCaseSensitive(auth,
 		    "settings") != NULL)
 			item(v, "auth", "?", "the authentication settings name "
 			    "no authenticationMechanism", "authentication "
 			    "settings");
-		return;
+		return 0;
 	}
 	upper(mech, key, sizeof(key));
 	if (strcmp(key, "SAML") != 0) {
 		item(v, "auth", key, NULL, "authentication settings: login "
 		    "mechanism");
-		return;
+		return 0;
 	}
 	cJSON_ArrayForEach(sa, cJSON_GetObjectItemCaseSensitive(auth, "saml")) {
 		const char *name = json_get_str(sa, "name");
@@ -607,6 +644,7 @@ harness_login(struct inv *v, const cJSON *auth)
 			continue;
 		n++;
 		upper(json_get_str(sa, "provider"), prov, sizeof(prov));
+		okta &= strcmp(prov, "OKTA") == 0;
 		snprintf(key, sizeof(key), "SAML:%s", prov[0] != '\0' ? prov :
 		    "?");
 		item(v, "auth", key, prov[0] == '\0' ? "the SAML setting names "
@@ -618,14 +656,52 @@ harness_login(struct inv *v, const cJSON *auth)
 		item(v, "auth", "SAML:?", "the login mechanism is SAML but no "
 		    "SAML setting is in use: its identity provider is not "
 		    "known", "authentication settings");
+	return n > 0 && okta;
+}
+
+/*
+ * A user group: its notification channels; SCIM, which provisions groups
+ * as externally managed (the API does not name the SCIM client, so it is
+ * taken as Okta's only when the login is SAML through Okta alone); and
+ * group sync from LDAP.
+ */
+static void
+harness_user_group(struct inv *v, const cJSON *e, int okta)
+{
+	const char *id = json_get_str(e, "identifier");
+	const char *org = json_get_str(e, "org");
+	const char *proj = json_get_str(e, "project");
+	const char *sso = json_get_str(e, "linked_sso_type");
+	const cJSON *n;
+	char where[300], key[200];
+
+	snprintf(where, sizeof(where), "user group %s%s%s%s%s",
+	    org ? org : "", org ? "/" : "", proj ? proj : "",
+	    proj ? "/" : "", id ? id : "?");
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(e,
+	    "notifications")) {
+		upper(cJSON_IsString(n) ? n->valuestring : NULL, key,
+		    sizeof(key));
+		item(v, "notification", key, NULL, "%s", where);
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
+	    "externally_managed")))
+		item(v, "auth", "SCIM", okta ? NULL : "provisioned by SCIM, "
+		    "whose client the API does not name, and the login is not "
+		    "SAML through Okta alone: the SCIM provider is not known",
+		    "%s (externallyManaged: provisioned by SCIM)", where);
+	if (sso != NULL && strcmp(sso, "SAML") != 0) {
+		upper(sso, key, sizeof(key));
+		item(v, "auth", key, NULL, "%s (linked to %s)", where, key);
+	}
 }
 
 static void
 from_harness(struct inv *v, const cJSON *h)
 {
-	const cJSON *e, *n;
-	char key[200], msg[300];
-	int builtin = 0;
+	const cJSON *e;
+	char msg[300];
+	int builtin = 0, okta;
 
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h,
 	    "connectors")) {
@@ -637,8 +713,7 @@ from_harness(struct inv *v, const cJSON *h)
 		 * every scope, harnessManaged) is part of Platform; a
 		 * connector a user made, of any type, is judged.
 		 */
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
-		    "harness_managed"))) {
+		if (builtin_secret_manager(e)) {
 			builtin++;
 			continue;
 		}
@@ -659,30 +734,11 @@ from_harness(struct inv *v, const cJSON *h)
 	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h, "pipelines"))
 		from_pipeline(v, e);
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h,
-	    "user_groups")) {
-		const char *id = json_get_str(e, "identifier");
-		const char *org = json_get_str(e, "org");
-		const char *proj = json_get_str(e, "project");
-		char where[300];
-
-		snprintf(where, sizeof(where), "user group %s%s%s%s%s",
-		    org ? org : "", org ? "/" : "", proj ? proj : "",
-		    proj ? "/" : "", id ? id : "?");
-		cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(e,
-		    "notifications")) {
-			upper(cJSON_IsString(n) ? n->valuestring : NULL, key,
-			    sizeof(key));
-			item(v, "notification", key, NULL, "%s", where);
-		}
-		/* SCIM provisions user groups: they are externally managed. */
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
-		    "externally_managed")))
-			item(v, "auth", "SCIM", NULL, "%s (externallyManaged: "
-			    "provisioned by SCIM)", where);
-	}
-	harness_login(v, cJSON_GetObjectItemCaseSensitive(h,
+	okta = harness_login(v, cJSON_GetObjectItemCaseSensitive(h,
 	    "authentication"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h,
+	    "user_groups"))
+		harness_user_group(v, e, okta);
 	/* Lists the API would not give: what they hold is not known. */
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(h, "errors"))
 		item(v, "api", "Harness API", cJSON_IsString(e) ?

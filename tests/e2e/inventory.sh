@@ -76,6 +76,7 @@ for want in \
 	"Security Testing Orchestration|Bandit|yes|pipeline default/payments/scan stage sto step bandit" \
 	"Security Testing Orchestration|OSV|yes|pipeline default/payments/scan stage sto step osv" \
 	"Security Testing Orchestration|SonarQube|yes|pipeline default/payments/scan stage sto step sonar" \
+	"Security Testing Orchestration|Bandit|yes|pipeline default/payments/golden stage scan step bandit" \
 	"Platform|SMTP|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|MS Teams|yes|pipeline default/payments/deploy notification rule" \
 	"Platform|Slack|yes|user group oncall" \
@@ -110,7 +111,9 @@ check "show: table" grep -Eq '^  Continuous Integration +Kaniko +yes +pipeline d
 # --- the same account on SMP 0.31.3: no -fips sto-plugin before 0.38.0 ---------
 collect 1 sto031 "$PORT_supported" --snapshot "$C/compliant"
 check "0.31.3: every scanner step judged on the install's version" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported = 'no' AND seen_at LIKE 'pipeline default/payments/scan stage sto step %'")" = 7 ]
-check "0.31.3: nothing else" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 7 ]
+check "0.31.3: and the one from templates" [ "$(sql "$db" "SELECT seen_at FROM inventory_items WHERE supported = 'no' AND seen_at NOT LIKE 'pipeline default/payments/scan %'")" = \
+	"pipeline default/payments/golden stage scan step bandit" ]
+check "0.31.3: nothing else" [ "$(sql "$db" "SELECT count(*) FROM inventory_items WHERE supported != 'yes'")" = 8 ]
 run 1 "$FIPSEV" show latest --json --db "$db"
 check "0.31.3: the reason" [ "$(jq -r '[.inventory[] | select(.supported == "no")][0].reason' "$T/out")" = \
 	"supported in FIPS mode from SMP 0.38.0; this release runs 0.31.3" ]
@@ -120,7 +123,9 @@ check "no cluster: scanner steps unknown" [ "$(sql "$db" "SELECT count(*) FROM i
 
 # --- templates the API did not resolve: what they run is not known --------------
 collect 1 unresolved "$PORT_unresolved" --snapshot "$C/compliant-044"
-check "unresolved template: unknown, named" grep -qxF -- "-|account.k8s_rolling|unknown|pipeline default/payments/deploy stage prod" <<< "$(items)"
+check "unresolved templates: unknown, named" [ "$(sql "$db" "SELECT coalesce(component, '') || '|' || seen_at FROM inventory_items WHERE supported != 'yes' ORDER BY item")" = \
+	"account.k8s_rolling|pipeline default/payments/deploy (template account.k8s_rolling)
+org.golden_ci|pipeline default/payments/golden (template org.golden_ci)" ]
 # --- several identity providers: v1 refuses, v2 answers --------------------------
 collect 0 multiidp "$PORT_multiidp" --snapshot "$C/compliant-044"
 check "multi-IdP: v2 asked after v1" [ "$(grep -o 'authentication-settings[^?]*' multiidp.log | tr '\n' ' ')" = \
@@ -144,13 +149,17 @@ PY
 collect 1 nosmtp "$PORT_supported" --snapshot nosmtp
 check "no SMTP server: email is missing evidence" grep -qxF "Platform|SMTP|unknown|SMTP server" <<< "$(items)"
 
-# --- GCP, Bitbucket and Vault at org and project scope; SAML with Azure AD ------
+# --- GCP, Bitbucket and Vault at org and project scope; SAML with Azure AD;
+# a Vault flagged harnessManaged is still judged (only harnessSecretManager
+# is Harness's own) -------------------------------------------------------------
 collect 1 gcp "$PORT_gcp"
 check "gcp: unsupported items" [ "$(sql "$db" "SELECT component || '|' || seen_at FROM inventory_items WHERE supported = 'no' ORDER BY item")" = \
-	"Gcp|connector default/gcp
+	"Vault|connector corp_vault
+Gcp|connector default/gcp
 Bitbucket|connector default/payments/bitbucket
 Vault|connector secure/audit/vault
 SAML (other identity provider)|authentication settings: SAML login through Azure AD" ]
+check "gcp: SCIM beside Azure AD SAML is not known to be Okta's" [ "$(sql "$db" "SELECT supported FROM inventory_items WHERE seen_at LIKE 'user group aad-engineering%'")" = unknown ]
 check "gcp: findings say where" grep -q '"connector Gcp (-) at connector default/gcp: connector type not in the FIPS support table"' \
 	<(run 1 "$FIPSEV" show latest --json --db "$db"; cat "$T/out")
 
@@ -158,6 +167,9 @@ check "gcp: findings say where" grep -q '"connector Gcp (-) at connector default
 collect 1 snyk "$PORT_snyk" --snapshot "$C/ff-enabled"
 i=$(items)
 check "snyk: Snyk" grep -qxF "Security Testing Orchestration|Snyk|no|pipeline default/payments/scan stage sto step snyk" <<< "$i"
+check "snyk: a scanner in rollback steps" grep -qxF "Security Testing Orchestration|Snyk|no|pipeline default/payments/deploy stage prod step snyk_rollback" <<< "$i"
+check "snyk: LDAP set up is judged" grep -qxF "Platform|LDAP|no|authentication settings: LDAP set up" <<< "$i"
+check "snyk: the USER_PASSWORD entry alone is not" [ "$(grep -c 'USER_PASSWORD' <<< "$i")" = 0 ]
 check "snyk: Prowler in CI" grep -qxF "Security Testing Orchestration|Prowler|no|pipeline default/payments/scan stage ci step prowler" <<< "$i"
 check "snyk: build on VM is not Kaniko" grep -qxF "Continuous Integration|BuildAndPushECR@VM|no|pipeline default/payments/scan stage ci step ecr" <<< "$i"
 check "snyk: Feature Flags" grep -qxF "Feature Flags|Feature Flags|no|release harness/harness: sub-chart ff" <<< "$i"

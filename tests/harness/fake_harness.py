@@ -141,8 +141,8 @@ def resolve(fx, node):
         return node
     out = {}
     for k, v in node.items():
-        if k in ("stage", "step") and isinstance(v, dict) and \
-                "template" in v:
+        if k in ("pipeline", "stage", "stepGroup", "step") and \
+                isinstance(v, dict) and "template" in v:
             ref = v["template"].get("templateRef", "")
             if ref.startswith(("account.", "org.")):
                 ref = ref.split(".", 1)[1]
@@ -151,8 +151,15 @@ def resolve(fx, node):
                     t = yaml.safe_load(f)["template"]
             except (OSError, KeyError, TypeError):
                 raise Unresolved(ref)
-            v = {"name": v.get("name"), "identifier": v.get("identifier"),
-                 "type": t["spec"]["type"], "spec": t["spec"].get("spec", {})}
+            named = {"name": v.get("name"), "identifier": v.get("identifier")}
+            if k in ("stage", "step"):
+                # Stage and step templates: spec holds {type, spec}.
+                v = dict(named, type=t["spec"]["type"],
+                         spec=t["spec"].get("spec", {}))
+            else:
+                # Pipeline and step group templates: spec is the body.
+                v = dict(named, **{x: y for x, y in t["spec"].items()
+                                   if x != "stageType"})
         out[k] = resolve(fx, v)
     return out
 
@@ -208,8 +215,13 @@ class Handler(fake_https.Handler):
         if q.get("accountIdentifier") != [ACCOUNT]:
             return self.error(400, "INVALID_REQUEST",
                               "accountIdentifier is wrong")
-        index = int(q.get("pageIndex", q.get("page", ["0"]))[0])
-        size = int(q.get("pageSize", q.get("size", ["100"]))[0])
+        # The pipeline list pages by page/size, the NG lists by
+        # pageIndex/pageSize; each ignores the other's names.
+        paged_by = ("page", "size") if path == "/pipeline/api/pipelines/" \
+            "list" else ("pageIndex", "pageSize")
+        index = int(q.get(paged_by[0], ["0"])[0])
+        size = int(q.get(paged_by[1], ["100" if paged_by[0] ==
+                                         "pageIndex" else "25"])[0])
         if opts.fail and opts.fail == "%s:%d" % (path, index):
             return self.error(500, "UNEXPECTED", "Oops, something went "
                               "wrong on our end.")
