@@ -572,6 +572,11 @@ nodes(struct collect *c)
 		}
 		node_report(c, name, n);
 	}
+	/* Every cluster has a node: an empty list is not "all FIPS". */
+	if (c->lists[F_NODES] != NULL && cJSON_GetArraySize(arr) == 0)
+		finding_in(c, "FIPS-CLUSTER-EVIDENCE", "nodes",
+		    "missing-evidence", "the cluster's node list is empty: no "
+		    "node's FIPS mode can be shown");
 	if (c->kube != NULL && c->reports == NULL && c->probe != NULL)
 		probe_all(c, arr);
 }

@@ -183,6 +183,14 @@ nodes(struct eval *e)
 
 		if (strcmp(d->collector, "cluster") != 0)
 			continue;
+		/* A cluster that lists no node shows no node's FIPS mode. */
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d->json,
+		    "nodes")) == 0 && count(e, "node") == 0) {
+			finding(e, "FIPS-NODE-KERNEL", "-", "missing-evidence", d,
+			    "the cluster evidence lists no node");
+			finding(e, "FIPS-NODE-OS", "-", "missing-evidence", d,
+			    "the cluster evidence lists no node");
+		}
 		cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(d->json,
 		    "nodes")) {
 			const char *ev = json_get_str(n, "evidence");

@@ -247,6 +247,14 @@ jq '.items = []' "$C/compliant-044/helm-releases.json" > "$T/argo/helm-releases.
 run 1 "$FIPSEV" collect --snapshot "$T/argo" --db "$T/argo.db"
 check "helm template install: not judged, said" grep -q "namespace harness holds an SMP install (global-smp-config, SMP_VERSION 0.44.1) whose Helm release was not read" \
 	<(sql "$T/argo.db" 'SELECT findings FROM cluster_facts')
+# An empty node list shows no node's FIPS mode: missing, never "all FIPS".
+cp -r "$C/compliant-044" "$T/nonodes"
+jq '.items = []' "$C/compliant-044/nodes.json" > "$T/nonodes/nodes.json"
+rm -r "$T/nonodes/node-reports"
+run 1 "$FIPSEV" collect --snapshot "$T/nonodes" --db "$T/nonodes.db"
+check "no nodes: node checks missing evidence" [ "$(sql "$T/nonodes.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents d JOIN runs r ON r.evaluation = d.sha256" |
+	jq -r '[.findings[] | select(.check == "FIPS-NODE-KERNEL") | .result] | join(",")')" = missing-evidence ]
+check "no nodes: the cluster says so" grep -q "the cluster's node list is empty" <(sql "$T/nonodes.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
 # A version between two modelled ones is read with the older, and says so.
 run 0 "$FIPSEV" show latest --json --db "$T/compliant.db"
 check "0.31.3 is modelled: no note" [ "$(jq -r '[.evidence[] | select(.collector == "inventory")][0].document.notes | map(select(test("not in fipsev.s chart model"))) | length' "$T/out")" = 0 ]
