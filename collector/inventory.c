@@ -536,7 +536,6 @@ from_pipeline(struct inv *v, const cJSON *p)
 		const char *stage = json_get_str(st, "identifier");
 		const char *infra = json_get_str(st, "infrastructure");
 
-
 		if (type != NULL && strcmp(type, "Deployment") == 0)
 			item(v, "deployment", json_get_str(st,
 			    "deployment_type"), json_get_str(st,
@@ -708,11 +707,7 @@ from_harness(struct inv *v, const cJSON *h)
 		const char *org = json_get_str(e, "org");
 		const char *proj = json_get_str(e, "project");
 
-		/*
-		 * Harness's own secret manager (harnessSecretManager, made at
-		 * every scope, harnessManaged) is part of Platform; a
-		 * connector a user made, of any type, is judged.
-		 */
+		/* Harness's own secret manager is part of Platform. */
 		if (builtin_secret_manager(e)) {
 			builtin++;
 			continue;
