@@ -777,6 +777,26 @@ kubernetes_secret(const cJSON *db, cJSON *o)
 	if (var == NULL)
 		return 0;
 	snprintf(quoted, sizeof(quoted), "%s\"", var);
+	/*
+	 * External Secrets Operator comes first in harnesscommon's order
+	 * (secrets.secretManagement.externalSecretsOperator[].remoteKeys.
+	 * VARIABLE.name, as helm-common's _secrets-helper.tpl reads it): the
+	 * Secret it writes is not measured here, so that is said instead.
+	 */
+	cJSON_ArrayForEach(ks, values_get(db,
+	    "secrets.secretManagement.externalSecretsOperator")) {
+		const cJSON *rk = cJSON_GetObjectItemCaseSensitive(ks,
+		    "remoteKeys");
+		const char *name = json_get_str(
+		    cJSON_GetObjectItemCaseSensitive(rk, var), "name");
+
+		if (name == NULL || *name == '\0')
+			name = json_get_str(cJSON_GetObjectItemCaseSensitive(rk,
+			    quoted), "name");
+		if (name != NULL && *name != '\0')
+			return cJSON_AddTrueToObject(o, "password_from_eso") ==
+			    NULL ? -1 : 0;
+	}
 	cJSON_ArrayForEach(ks, values_get(db, "secrets.kubernetesSecrets")) {
 		const cJSON *keys = cJSON_GetObjectItemCaseSensitive(ks, "keys");
 		const char *name = json_get_str(ks, "secretName");
@@ -1234,7 +1254,14 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 		    database_password_var(db->string) == NULL)
 			continue;
 		err[0] = '\0';
-		if (ps != NULL) {
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(db,
+		    "password_from_eso"))) {
+			source = "External Secrets Operator";
+			snprintf(err, sizeof(err), "the password comes from "
+			    "External Secrets Operator (secrets.secretManagement."
+			    "externalSecretsOperator), which fipsev does not "
+			    "follow: its length is not known");
+		} else if (ps != NULL) {
 			name = json_get_str(ps, "name");
 			key = json_get_str(ps, "key");
 			source = "secrets.kubernetesSecrets";

@@ -130,6 +130,26 @@ run 1 "$FIPSEV" collect --snapshot "$T/nopw" --db "$T/nopw2.db"
 check "a Secret not there: missing evidence" [ "$(pw_results "$T/nopw2.db")" = \
 	"harness/harness mongo=pass harness/harness postgres=missing-evidence harness/harness timescaledb=pass" ]
 
+# External Secrets Operator comes first: not followed, so not known.
+cp -r "$C/compliant-044" "$T/eso"
+python3 - "$T/eso/helm-releases.json" << 'PY'
+import base64, gzip, json, sys
+path = sys.argv[1]
+lst = json.load(open(path))
+for item in lst["items"]:
+    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
+    if rel["chart"]["metadata"]["name"] == "harness":
+        rel["config"]["global"]["database"]["mongo"]["secrets"] = {"secretManagement": {"externalSecretsOperator": [
+            {"secretStore": {"name": "vault", "kind": "ClusterSecretStore"},
+             "remoteKeys": {"MONGO_PASSWORD": {"name": "harness/mongo", "property": "password"}}}]}}
+    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
+    item["data"]["release"] = base64.b64encode(body).decode()
+json.dump(lst, open(path, "w"))
+PY
+run 1 "$FIPSEV" collect --snapshot "$T/eso" --db "$T/eso.db"
+check "ESO: the password not known" [ "$(pw_results "$T/eso.db")" = \
+	"harness/harness mongo=missing-evidence harness/harness postgres=pass harness/harness timescaledb=pass" ]
+
 # --history-max 10: revision 1 gone. Before 0.43 no previous version is
 # recorded; from 0.43 it names only the version before the last upgrade.
 expect pruned 1 << 'EOF'
