@@ -289,15 +289,20 @@ read_list(struct collect *c, int which, int *fatal)
 	const char *name = snapshot_files[which].name;
 	char path[4096];
 	cJSON *doc, *items;
+	struct stat sb;
 	char *text;
 	size_t len;
+	int absent;
 
 	if (c->kube != NULL)
 		return api_paths[which][0] != NULL ? api_list(c, which,
 		    fatal) : NULL;
 	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	/* Only a file that is not there was not collected; one that cannot
+	 * be read is missing evidence like any other. */
+	absent = lstat(path, &sb) == -1 && errno == ENOENT;
 	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
-		if (optional_file(which)) {
+		if (optional_file(which) && absent) {
 			c->absent[which] = 1;
 			note(c, "%s is not in the snapshot (make it with '%s > "
 			    "%s'): that evidence was not collected", name,
@@ -744,6 +749,7 @@ static const struct {
 	{ "postgres", "POSTGRES_PASSWORD" },
 	{ "timescaledb", "TIMESCALEDB_PASSWORD" },
 	{ "redis", "REDIS_PASSWORD" },
+	{ "clickhouse", "CLICKHOUSE_PASSWORD" },
 };
 
 static const char *
@@ -759,62 +765,69 @@ database_password_var(const char *db)
 }
 
 /*
- * global.database.<db>.secrets.kubernetesSecrets[]: {secretName, keys:
- * {VARIABLE: key}}, which takes precedence over secretName/passwordKey
- * (harnesscommon.secrets.manageEnv). The first item naming the password
- * variable is the one Helm renders; real charts spell some keys with a
- * stray '"' (REDIS_PASSWORD"), which Helm matches as written, so both
- * spellings are looked up. Only the Secret's name and key are copied,
- * into o.password_secret.
+ * global.database.<db>.secrets: where the database's password comes from
+ * when not from the chart's defaults, in harnesscommon.secrets.manageEnv's
+ * order (helm-common _secrets-helper.tpl, _ext-k8s-secrets-helper.tpl):
+ * External Secrets Operator (externalSecretsOperator[].remoteKeys.
+ * VARIABLE.name), which is only marked (password_from_eso), then
+ * kubernetesSecrets[] ({secretName, keys: {VARIABLE: key}}), where the
+ * last item naming the variable is the one Helm renders. Only the
+ * Secret's name and key are copied, into o.password_secret.
  */
 static int
 kubernetes_secret(const cJSON *db, cJSON *o)
 {
 	const char *var = database_password_var(db->string);
+	const char *name = NULL, *key = NULL;
 	const cJSON *ks;
-	char quoted[64];
+	cJSON *ps;
 
 	if (var == NULL)
 		return 0;
-	snprintf(quoted, sizeof(quoted), "%s\"", var);
-	/*
-	 * External Secrets Operator comes first in harnesscommon's order
-	 * (secrets.secretManagement.externalSecretsOperator[].remoteKeys.
-	 * VARIABLE.name, as helm-common's _secrets-helper.tpl reads it): the
-	 * Secret it writes is not measured here, so that is said instead.
-	 */
 	cJSON_ArrayForEach(ks, values_get(db,
 	    "secrets.secretManagement.externalSecretsOperator")) {
-		const cJSON *rk = cJSON_GetObjectItemCaseSensitive(ks,
-		    "remoteKeys");
-		const char *name = json_get_str(
-		    cJSON_GetObjectItemCaseSensitive(rk, var), "name");
+		const char *remote = json_get_str(
+		    cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(ks, "remoteKeys"), var),
+		    "name");
 
-		if (name == NULL || *name == '\0')
-			name = json_get_str(cJSON_GetObjectItemCaseSensitive(rk,
-			    quoted), "name");
-		if (name != NULL && *name != '\0')
+		if (remote != NULL && *remote != '\0')
 			return cJSON_AddTrueToObject(o, "password_from_eso") ==
 			    NULL ? -1 : 0;
 	}
 	cJSON_ArrayForEach(ks, values_get(db, "secrets.kubernetesSecrets")) {
-		const cJSON *keys = cJSON_GetObjectItemCaseSensitive(ks, "keys");
-		const char *name = json_get_str(ks, "secretName");
-		const char *key = json_get_str(keys, var);
-		cJSON *ps;
+		const char *n = json_get_str(ks, "secretName");
+		const char *k = json_get_str(cJSON_GetObjectItemCaseSensitive(ks,
+		    "keys"), var);
 
-		if (key == NULL || *key == '\0')
-			key = json_get_str(keys, quoted);
-		if (name == NULL || *name == '\0' || key == NULL ||
-		    *key == '\0')
-			continue;
-		if ((ps = cJSON_AddObjectToObject(o, "password_secret")) ==
-		    NULL || json_add_str(ps, "name", name) ||
-		    json_add_str(ps, "key", key))
-			return -1;
-		break;
+		if (n != NULL && *n != '\0' && k != NULL && *k != '\0') {
+			name = n;
+			key = k;
+		}
 	}
+	if (name == NULL)
+		return 0;
+	if ((ps = cJSON_AddObjectToObject(o, "password_secret")) == NULL ||
+	    json_add_str(ps, "name", name) || json_add_str(ps, "key", key))
+		return -1;
 	return 0;
+}
+
+/*
+ * Is installed (or ClickHouse's enabled) given as something other than a
+ * bool? Helm's templates read it with `if`, where the string "false" is
+ * true, or fail to render: what it means is not known.
+ */
+static int
+database_flag_unclear(const cJSON *db, cJSON *o)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(db, "installed");
+
+	if (f == NULL)
+		f = cJSON_GetObjectItemCaseSensitive(db, "enabled");
+	if (f == NULL || cJSON_IsBool(f))
+		return 0;
+	return cJSON_AddTrueToObject(o, "flag_not_bool") == NULL ? -1 : 0;
 }
 
 static int
@@ -862,7 +875,10 @@ release_evidence(const cJSON *eff, cJSON *r)
 			    database_fields[i].key),
 			    database_fields[i].type) == -1)
 				return -1;
-		if (kubernetes_secret(db, o) == -1)
+		if (kubernetes_secret(db, o) == -1 ||
+		    database_flag_unclear(db, o) == -1 ||
+		    evidence_put(o, "enabled", cJSON_GetObjectItemCaseSensitive(
+		    db, "enabled"), EV_BOOL) == -1)
 			return -1;
 	}
 	return 0;
@@ -1089,9 +1105,9 @@ since_first_install(struct collect *c, cJSON *rel, cJSON **revs, size_t n,
 
 /*
  * The Secrets the charts generate for in-cluster databases (installed:
- * true): bootstrap's harness-secrets templates, and what harness-common's
- * _databaseconnectionsv2.tpl reads for MONGO_PASSWORD, POSTGRES_PASSWORD
- * and TIMESCALEDB_PASSWORD. Read from the platform chart of October 2023
+ * true; ClickHouse: enabled): bootstrap's harness-secrets templates, and
+ * what harness-common's _databaseconnectionsv2.tpl reads for each
+ * password variable. Read from the platform chart of October 2023
  * (harness/helm-charts 9554b5e) and the module READMEs of every SMP tag
  * 0.30.0-0.45.0; the bootstrap charts of those releases are not public.
  * Harness's in-cluster Redis has no password at all.
@@ -1104,6 +1120,7 @@ static const struct {
 	{ "mongo", "mongodb-replicaset-chart", "mongodb-root-password" },
 	{ "postgres", "postgres", "postgres-password" },
 	{ "timescaledb", "harness-secrets", "timescaledbPostgresPassword" },
+	{ "clickhouse", "clickhouse", "admin-password" },
 };
 
 /* Characters (UTF-8 code points) in the n bytes at p. */
@@ -1119,47 +1136,57 @@ utf8_chars(const unsigned char *p, size_t n)
 }
 
 /*
- * The length in characters of a Secret's base64 value b64. The decoded
- * bytes stay on the stack and are wiped; a value too long for the buffer
- * has at least a quarter of its bytes as characters, which is what is
- * reported (a password that long passes any length rule).
+ * The length in characters of a Secret's base64 value b64, or -1 when it
+ * is not base64. OpenSSL's decoder gives the exact byte count (padding
+ * and line breaks accounted for); the bytes stay on the stack and are
+ * wiped on every path. A value too long for the buffer has at least a
+ * quarter of its bytes as characters, which is what is reported (a
+ * password that long passes any length rule).
  */
 static long
 decoded_length(const char *b64)
 {
-	unsigned char out[3072];
-	size_t n = strlen(b64), pad = 0;
-	long len;
-	int r;
+	unsigned char out[3200];
+	size_t n = strlen(b64);
+	EVP_ENCODE_CTX *ctx;
+	int outl = 0, fin = 0, r;
+	long len = -1;
 
-	if (n > 4 * sizeof(out) / 3)
+	if (n > 4096)
 		return (long)(3 * (n / 4) / 4);
-	if ((r = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n)) < 0)
+	if ((ctx = EVP_ENCODE_CTX_new()) == NULL)
 		return -1;
-	/* EVP_DecodeBlock counts the padding as zero bytes. */
-	while (pad < 2 && n > pad && b64[n - 1 - pad] == '=')
-		pad++;
-	len = utf8_chars(out, (size_t)r - pad);
+	EVP_DecodeInit(ctx);
+	r = EVP_DecodeUpdate(ctx, out, &outl, (const unsigned char *)b64,
+	    (int)n);
+	if (r != -1 && EVP_DecodeFinal(ctx, out + outl, &fin) == 1)
+		len = utf8_chars(out, (size_t)outl + (size_t)fin);
+	EVP_ENCODE_CTX_free(ctx);
 	OPENSSL_cleanse(out, sizeof(out));
 	return len;
 }
 
-/* Wipe the string values of a Secret's data before it is freed. */
+/*
+ * Wipe every string of a parsed Secret before it is freed: data, and
+ * kubectl's last-applied-configuration annotation, which repeats it.
+ */
 static void
-wipe_data(cJSON *data)
+wipe_strings(cJSON *node)
 {
 	cJSON *e;
 
-	cJSON_ArrayForEach(e, data)
-		if (cJSON_IsString(e) && e->valuestring != NULL)
-			OPENSSL_cleanse(e->valuestring, strlen(e->valuestring));
+	if (cJSON_IsString(node) && node->valuestring != NULL)
+		OPENSSL_cleanse(node->valuestring, strlen(node->valuestring));
+	cJSON_ArrayForEach(e, node)
+		wipe_strings(e);
 }
 
 /*
  * The length of key in the Secret ns/name: read from the API (the Role
  * that reads the namespace's Helm records allows get on its Secrets), or
- * from the snapshot's db-secrets.json, which holds lengths only. -1 with
- * why in err when it cannot be had; the value never leaves this function.
+ * from the snapshot's db-secrets.json, which holds lengths only (where a
+ * Secret is listed twice, the shorter length counts). -1 with why in err
+ * when it cannot be had; the value never leaves this function.
  */
 static long
 secret_length(struct collect *c, const char *ns, const char *name,
@@ -1170,7 +1197,16 @@ secret_length(struct collect *c, const char *ns, const char *name,
 	size_t len;
 	cJSON *doc, *data;
 	long n = -1;
+	int found = 0;
 
+	/* Names as Kubernetes allows them: nothing else reaches a path. */
+	if (!safe_name(name) || key[strspn(key, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")] != '\0' ||
+	    *key == '\0' || strlen(key) > 253) {
+		snprintf(err, errlen, "'%.253s' key '%.253s' is not a Kubernetes "
+		    "Secret name and key", name, key);
+		return -1;
+	}
 	if (c->kube == NULL) {
 		if (c->lists[F_DBSECRETS] == NULL) {
 			snprintf(err, errlen, "db-secrets.json is not usable");
@@ -1184,24 +1220,28 @@ secret_length(struct collect *c, const char *ns, const char *name,
 			    strcmp(meta_str(it, "namespace"), ns) != 0 ||
 			    strcmp(meta_str(it, "name"), name) != 0)
 				continue;
+			found = 1;
 			v = cJSON_GetObjectItemCaseSensitive(
 			    cJSON_GetObjectItemCaseSensitive(it, "lengths"), key);
 			if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-			    v->valuedouble > 1e9) {
+			    v->valuedouble > 1e9 ||
+			    v->valuedouble != (double)(long)v->valuedouble) {
 				snprintf(err, errlen, "db-secrets.json has no "
-				    "length for key %s of Secret %s/%s", key, ns,
-				    name);
+				    "whole length for key %s of Secret %s/%s",
+				    key, ns, name);
 				return -1;
 			}
-			return (long)v->valuedouble;
+			if (n < 0 || (long)v->valuedouble < n)
+				n = (long)v->valuedouble;
 		}
-		snprintf(err, errlen, "Secret %s/%s is not in db-secrets.json",
-		    ns, name);
-		return -1;
+		if (!found)
+			snprintf(err, errlen, "Secret %s/%s is not in "
+			    "db-secrets.json", ns, name);
+		return n;
 	}
-	if (snprintf(path, sizeof(path), "/api/v1/namespaces/%.253s/secrets/"
-	    "%.253s", ns, name) >= (int)sizeof(path) ||
-	    kube_request(c->kube, "GET", path, NULL, &body, &len, err,
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/secrets/%s", ns,
+	    name);
+	if (kube_request(c->kube, "GET", path, NULL, &body, &len, err,
 	    errlen) != 0)
 		return -1;
 	doc = cJSON_ParseWithLength(body, len);
@@ -1214,18 +1254,139 @@ secret_length(struct collect *c, const char *ns, const char *name,
 	else if ((n = decoded_length(json_get_str(data, key))) < 0)
 		snprintf(err, errlen, "key %s of Secret %s/%s is not base64",
 		    key, ns, name);
-	wipe_data(data);
+	wipe_strings(doc);
 	cJSON_Delete(doc);
 	return n;
 }
 
+/* One measured password into arr: a Secret's name, key and length. */
+static int
+password_entry(struct collect *c, cJSON *arr, const char *ns,
+    const char *db, const char *name, const char *key, const char *source,
+    const char *why)
+{
+	char err[600];
+	long n = -1;
+	cJSON *o;
+
+	snprintf(err, sizeof(err), "%s", why != NULL ? why : "");
+	if (why == NULL)
+		n = secret_length(c, ns, name, key, err, sizeof(err));
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, o) ||
+	    json_add_str(o, "database", db) ||
+	    json_add_str(o, "secret", name) ||
+	    json_add_str(o, "key", key) ||
+	    json_add_str(o, "source", source) ||
+	    (n >= 0 ? cJSON_AddNumberToObject(o, "length", (double)n) :
+	    cJSON_AddNullToObject(o, "length")) == NULL ||
+	    json_add_str(o, "error", n >= 0 ? NULL : err))
+		return -1;
+	return 0;
+}
+
+/* Is Secret name/key already measured in arr? */
+static int
+password_known(const cJSON *arr, const char *name, const char *key)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+		if (json_get_str(e, "secret") != NULL &&
+		    json_get_str(e, "key") != NULL &&
+		    strcmp(json_get_str(e, "secret"), name) == 0 &&
+		    strcmp(json_get_str(e, "key"), key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The database a container's environment variable carries the password
+ * of, or NULL: services name them their own way (TIMESCALE_PASSWORD,
+ * LOG_SERVICE_REDIS_PASSWORD), always with the database in the name and
+ * _PASSWORD at the end.
+ */
+static const char *
+env_database(const char *var)
+{
+	static const struct {
+		const char	*part;
+		const char	*db;
+	} parts[] = {
+		{ "MONGO", "mongo" }, { "TIMESCALE", "timescaledb" },
+		{ "POSTGRES", "postgres" }, { "REDIS", "redis" },
+		{ "CLICKHOUSE", "clickhouse" },
+	};
+	size_t i, n = var != NULL ? strlen(var) : 0;
+
+	if (n < 9 || strcmp(var + n - 9, "_PASSWORD") != 0)
+		return NULL;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strstr(var, parts[i].part) != NULL)
+			return parts[i].db;
+	return NULL;
+}
+
+/*
+ * What the release's workloads really read: every database password a
+ * container of the namespace takes from a Secret (env valueFrom
+ * secretKeyRef), which catches what the values alone do not show (a
+ * service's own secrets.kubernetesSecrets or database block, which
+ * harness-common renders after the global one). A reference marked
+ * optional whose Secret is not there is not used.
+ */
+static int
+workload_passwords(struct collect *c, cJSON *arr, const char *ns)
+{
+	static const char *const lists[] = { "spec.template.spec.containers",
+	    "spec.template.spec.initContainers" };
+	const cJSON *w, *ct, *env;
+	char src[600];
+	size_t i;
+
+	cJSON_ArrayForEach(w, c->lists[F_WORKLOADS]) {
+		if (meta_str(w, "namespace") == NULL ||
+		    strcmp(meta_str(w, "namespace"), ns) != 0)
+			continue;
+		for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		cJSON_ArrayForEach(ct, values_get(w, lists[i]))
+		cJSON_ArrayForEach(env, cJSON_GetObjectItemCaseSensitive(ct,
+		    "env")) {
+			const cJSON *ref = values_get(env,
+			    "valueFrom.secretKeyRef");
+			const char *db = env_database(json_get_str(env, "name"));
+			const char *name = json_get_str(ref, "name");
+			const char *key = json_get_str(ref, "key");
+			char err[600];
+
+			if (db == NULL || name == NULL || key == NULL ||
+			    password_known(arr, name, key))
+				continue;
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref,
+			    "optional")) && secret_length(c, ns, name, key, err,
+			    sizeof(err)) < 0)
+				continue;
+			snprintf(src, sizeof(src), "%s %s env %s",
+			    json_get_str(w, "kind") ? json_get_str(w, "kind") :
+			    "workload", meta_str(w, "name") ? meta_str(w,
+			    "name") : "?", json_get_str(env, "name"));
+			if (password_entry(c, arr, ns, db, name, key, src,
+			    NULL) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The password Secret each database of the current revision uses, and
- * its measured length, into rel.db_passwords: secrets.kubernetesSecrets
- * first, then the chart-generated Secret when installed, else the
- * external database's secretName/passwordKey (harnesscommon's order).
- * With a snapshot that has no db-secrets.json nothing was collected:
- * db_passwords_collected is false and the check does not apply.
+ * its measured length, into rel.db_passwords (harnesscommon's order:
+ * External Secrets Operator, secrets.kubernetesSecrets, the
+ * chart-generated Secret when installed, else the external database's
+ * secretName/passwordKey), then every other password the release's
+ * workloads read. With a snapshot that has no db-secrets.json nothing was
+ * collected: db_passwords_collected is false and the check does not
+ * apply.
  */
 static int
 db_passwords(struct collect *c, cJSON *rel, const char *ns,
@@ -1245,27 +1406,40 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 	cJSON_ArrayForEach(db, values_get(cur, "evidence.databases")) {
 		const cJSON *ps = cJSON_GetObjectItemCaseSensitive(db,
 		    "password_secret");
-		const char *name = NULL, *key = NULL, *source = NULL;
-		char err[600];
-		long n;
-		cJSON *o;
+		const char *name = NULL, *key = NULL, *source, *why = NULL;
+		int in = json_get_tristate(db, "installed");
 
-		if (db->string == NULL ||
-		    database_password_var(db->string) == NULL)
+		if (db->string == NULL)
 			continue;
-		err[0] = '\0';
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(db,
+		if (strcmp(db->string, "clickhouse") == 0)
+			in = json_get_tristate(db, "enabled");
+		if (database_password_var(db->string) == NULL) {
+			/* A database fipsev has no model of, in use. */
+			if (in == 1 || json_get_tristate(db, "enabled") == 1 ||
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(db,
+			    "flag_not_bool")))
+				why = "a database fipsev does not model: where "
+				    "its password is kept is not known";
+			else
+				continue;
+			source = "global.database";
+		} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(db,
+		    "flag_not_bool"))) {
+			source = "global.database";
+			why = "installed (or enabled) is not true or false: "
+			    "whether the database is in the cluster is not known";
+		} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(db,
 		    "password_from_eso"))) {
 			source = "External Secrets Operator";
-			snprintf(err, sizeof(err), "the password comes from "
-			    "External Secrets Operator (secrets.secretManagement."
-			    "externalSecretsOperator), which fipsev does not "
-			    "follow: its length is not known");
+			why = "the password comes from External Secrets Operator "
+			    "(secrets.secretManagement.externalSecretsOperator), "
+			    "which fipsev does not follow: its length is not "
+			    "known";
 		} else if (ps != NULL) {
 			name = json_get_str(ps, "name");
 			key = json_get_str(ps, "key");
 			source = "secrets.kubernetesSecrets";
-		} else if (json_get_tristate(db, "installed") == 1) {
+		} else if (in == 1) {
 			for (i = 0; i < sizeof(generated_passwords) /
 			    sizeof(generated_passwords[0]); i++)
 				if (strcmp(generated_passwords[i].db,
@@ -1276,33 +1450,26 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 			source = "chart-generated, installed: true";
 			if (name == NULL)
 				continue;	/* in-cluster Redis: none */
-		} else {
+		} else if (in == 0 || strcmp(db->string, "clickhouse") != 0) {
+			if (strcmp(db->string, "clickhouse") == 0)
+				continue;	/* not enabled */
 			name = json_get_str(db, "secretName");
 			key = json_get_str(db, "passwordKey");
 			source = "global.database secretName/passwordKey";
 			if (name == NULL || *name == '\0' || key == NULL ||
 			    *key == '\0') {
 				name = key = NULL;
-				snprintf(err, sizeof(err), "an external database "
-				    "(installed: false) with no secretName and "
-				    "passwordKey in the values: its password is "
-				    "not known");
+				why = "an external database (installed: false) "
+				    "with no secretName and passwordKey in the "
+				    "values: its password is not known";
 			}
-		}
-		n = name != NULL ? secret_length(c, ns, name, key, err,
-		    sizeof(err)) : -1;
-		if ((o = cJSON_CreateObject()) == NULL ||
-		    !cJSON_AddItemToArray(arr, o) ||
-		    json_add_str(o, "database", db->string) ||
-		    json_add_str(o, "secret", name) ||
-		    json_add_str(o, "key", key) ||
-		    json_add_str(o, "source", source) ||
-		    (n >= 0 ? cJSON_AddNumberToObject(o, "length", (double)n) :
-		    cJSON_AddNullToObject(o, "length")) == NULL ||
-		    json_add_str(o, "error", n >= 0 ? NULL : err))
+		} else
+			continue;	/* ClickHouse, enabled not set */
+		if (password_entry(c, arr, ns, db->string, name, key, source,
+		    why) == -1)
 			return -1;
 	}
-	return 0;
+	return workload_passwords(c, arr, ns);
 }
 
 /* All revisions of one release into the document, and their verdict. */

@@ -15,7 +15,7 @@
 static const char *const files[] = {
 	"nodes.json", "helm-releases.json", "configmaps.json",
 	"workloads.json", "ingresses.json", "services.json",
-	"node-reports/n1.json",
+	"node-reports/n1.json", "cronjobs.json", "db-secrets.json",
 };
 
 int

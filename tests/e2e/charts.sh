@@ -52,6 +52,24 @@ expect() {
 	checks=$((checks + 1))
 }
 
+# edit_release FILE PYTHON: run PYTHON (a statement on `rel`) over every
+# revision of the Harness release in a copied helm-releases.json, stored
+# again as Helm stores it (Secrets driver).
+edit_release() {
+	python3 - "$1" "$2" << 'PY'
+import base64, gzip, json, sys
+path, code = sys.argv[1], sys.argv[2]
+lst = json.load(open(path))
+for item in lst["items"]:
+    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
+    if rel["chart"]["metadata"]["name"] == "harness":
+        exec(code)
+    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
+    item["data"]["release"] = base64.b64encode(body).decode()
+json.dump(lst, open(path, "w"))
+PY
+}
+
 # Correct FIPS installs, CD + CI + STO: compliant on 0.31.x (upgraded from
 # 0.31.0), 0.38.0 with global.fips in the chart's own values.yaml, 0.44.1,
 # 0.45.0 stored by Helm 4, and 0.44.1 stored by the ConfigMap driver.
@@ -118,8 +136,12 @@ check "db passwords: each judged" [ "$(pw_results "$T/db-passwords.db")" = \
 	"harness/harness mongo=fail harness/harness postgres=pass harness/harness timescaledb=fail" ]
 check "db passwords: a correct install passes" [ "$(pw_results "$T/compliant-044.db")" = \
 	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass" ]
-check "db passwords: every release" [ "$(pw_results "$T/cm-driver.db")" = \
+check "db passwords: the configmap driver" [ "$(pw_results "$T/cm-driver.db")" = \
 	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass" ]
+set +e
+"$FIPSEV" collect --snapshot "$C/two-releases" --db "$T/pw-two.db" > /dev/null 2>&1
+set -e
+check "db passwords: every release" [ "$(pw_results "$T/pw-two.db" | tr ' ' '\n' | grep -c '^harness-qa/harness$')" = 3 ]
 cp -r "$C/compliant-044" "$T/nopw"
 rm "$T/nopw/db-secrets.json"
 run 0 "$FIPSEV" collect --snapshot "$T/nopw" --db "$T/nopw.db"
@@ -132,23 +154,47 @@ check "a Secret not there: missing evidence" [ "$(pw_results "$T/nopw2.db")" = \
 
 # External Secrets Operator comes first: not followed, so not known.
 cp -r "$C/compliant-044" "$T/eso"
-python3 - "$T/eso/helm-releases.json" << 'PY'
-import base64, gzip, json, sys
-path = sys.argv[1]
-lst = json.load(open(path))
-for item in lst["items"]:
-    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
-    if rel["chart"]["metadata"]["name"] == "harness":
-        rel["config"]["global"]["database"]["mongo"]["secrets"] = {"secretManagement": {"externalSecretsOperator": [
-            {"secretStore": {"name": "vault", "kind": "ClusterSecretStore"},
-             "remoteKeys": {"MONGO_PASSWORD": {"name": "harness/mongo", "property": "password"}}}]}}
-    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
-    item["data"]["release"] = base64.b64encode(body).decode()
-json.dump(lst, open(path, "w"))
-PY
+edit_release "$T/eso/helm-releases.json" 'rel["config"]["global"]["database"]["mongo"]["secrets"] = {"secretManagement": {"externalSecretsOperator": [
+    {"secretStore": {"name": "vault", "kind": "ClusterSecretStore"},
+     "remoteKeys": {"MONGO_PASSWORD": {"name": "harness/mongo", "property": "password"}}}]}}'
 run 1 "$FIPSEV" collect --snapshot "$T/eso" --db "$T/eso.db"
 check "ESO: the password not known" [ "$(pw_results "$T/eso.db")" = \
 	"harness/harness mongo=missing-evidence harness/harness postgres=pass harness/harness timescaledb=pass" ]
+
+# secrets.kubernetesSecrets: the last item naming the variable is the one
+# Helm renders.
+cp -r "$C/compliant-044" "$T/ks"
+edit_release "$T/ks/helm-releases.json" 'rel["config"]["global"]["database"].setdefault("postgres", {})["secrets"] = {"kubernetesSecrets": [
+    {"secretName": "pg-old", "keys": {"POSTGRES_PASSWORD": "pw"}},
+    {"secretName": "pg-new", "keys": {"POSTGRES_PASSWORD": "pw"}}]}'
+jq '.items += [{metadata: {namespace: "harness", name: "pg-old"}, lengths: {pw: 30}},
+	{metadata: {namespace: "harness", name: "pg-new"}, lengths: {pw: 9}}]' "$C/compliant-044/db-secrets.json" > "$T/ks/db-secrets.json"
+run 1 "$FIPSEV" collect --snapshot "$T/ks" --db "$T/ks.db"
+check "kubernetesSecrets: the last item counts" [ "$(pw_results "$T/ks.db")" = \
+	"harness/harness mongo=pass harness/harness postgres=fail harness/harness timescaledb=pass" ]
+# installed as a string: what Helm makes of it is not known.
+cp -r "$C/compliant-044" "$T/instr"
+edit_release "$T/instr/helm-releases.json" 'rel["config"]["global"]["database"]["mongo"]["installed"] = "false"'
+run 1 "$FIPSEV" collect --snapshot "$T/instr" --db "$T/instr.db"
+check "installed: \"false\" is not known" [ "$(pw_results "$T/instr.db" | cut -d' ' -f1-2)" = "harness/harness mongo=missing-evidence" ]
+# A service that reads its own database password (a per-service override):
+# what the workload reads is measured too.
+cp -r "$C/compliant-044" "$T/svc"
+jq '(.items[] | select(.metadata.name == "ng-manager") | .spec.template.spec.containers[0].env) += [
+	{name: "TIMESCALE_PASSWORD", valueFrom: {secretKeyRef: {name: "ngm-tsdb", key: "password"}}}]' \
+	"$C/compliant-044/workloads.json" > "$T/svc/workloads.json"
+jq '.items += [{metadata: {namespace: "harness", name: "ngm-tsdb"}, lengths: {password: 12}}]' \
+	"$C/compliant-044/db-secrets.json" > "$T/svc/db-secrets.json"
+run 1 "$FIPSEV" collect --snapshot "$T/svc" --db "$T/svc.db"
+check "a workload's own password: measured" [ "$(pw_results "$T/svc.db")" = \
+	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass harness/harness timescaledb=fail" ]
+# db-secrets.json there but unreadable: missing evidence, not "not collected".
+cp -r "$C/compliant-044" "$T/pwdir"
+rm "$T/pwdir/db-secrets.json"
+mkdir "$T/pwdir/db-secrets.json"
+run 1 "$FIPSEV" collect --snapshot "$T/pwdir" --db "$T/pwdir.db"
+check "unreadable db-secrets.json: missing" [ "$(pw_results "$T/pwdir.db")" = \
+	"harness/harness mongo=missing-evidence harness/harness postgres=missing-evidence harness/harness timescaledb=missing-evidence" ]
 
 # --history-max 10: revision 1 gone. Before 0.43 no previous version is
 # recorded; from 0.43 it names only the version before the last upgrade.
@@ -246,18 +292,7 @@ check "delegate release without workloads: named" grep -q "delegate release harn
 	<(sql "$T/nodel.db" 'SELECT findings FROM cluster_facts')
 # A release record without sub-charts says nothing of what runs.
 cp -r "$C/compliant-044" "$T/nodeps"
-python3 - "$T/nodeps/helm-releases.json" << 'PY'
-import base64, gzip, json, sys
-path = sys.argv[1]
-lst = json.load(open(path))
-for item in lst["items"]:
-    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
-    if rel["chart"]["metadata"]["name"] == "harness":
-        rel["chart"]["metadata"].pop("dependencies")
-    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
-    item["data"]["release"] = base64.b64encode(body).decode()
-json.dump(lst, open(path, "w"))
-PY
+edit_release "$T/nodeps/helm-releases.json" 'rel["chart"]["metadata"].pop("dependencies")'
 run 1 "$FIPSEV" collect --snapshot "$T/nodeps" --db "$T/nodeps.db"
 check "no sub-charts stored: unknown, not nothing" [ "$(sql "$T/nodeps.db" "SELECT supported FROM inventory_items WHERE seen_at LIKE '%chart.metadata.dependencies'")" = unknown ]
 # Rendered by `helm template` (Argo CD): no release record at all, only what

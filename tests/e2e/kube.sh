@@ -105,6 +105,14 @@ run 0 "$FIPSEV" show latest --json --db "$T/snap.db"
 check "api: password lengths as the snapshot's" [ "$api_pw" = "$(dbpw)" ]
 check "api: three passwords measured" [ "$(jq -r 'map(.length) | join(",")' <<< "$api_pw")" = 24,24,24 ]
 no_traps_in "$db"
+# Lengths that need base64 padding, passwords too short: read live, the
+# same as from the snapshot.
+fake pw db-passwords
+kubeconfig kc-pw "$PORT_pw"
+run 1 "$FIPSEV" collect --kubeconfig kc-pw --node-reports "$C/db-passwords/node-reports" --db "$T/pw.db"
+run 1 "$FIPSEV" show latest --json --db "$T/pw.db"
+check "api: short passwords measured" [ "$(dbpw | jq -r 'map("\(.database)=\(.length)") | join(",")')" = mongo=10,postgres=20,timescaledb=8 ]
+no_traps_in "$T/pw.db"
 
 # Without node reports, every node is missing evidence, and says so.
 run 1 "$FIPSEV" collect --kubeconfig kc --db "$T/noreports.db"
