@@ -1411,8 +1411,14 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 
 		if (db->string == NULL)
 			continue;
-		if (strcmp(db->string, "clickhouse") == 0)
+		/* ClickHouse is in the cluster when enabled, or not at all. */
+		if (strcmp(db->string, "clickhouse") == 0) {
 			in = json_get_tristate(db, "enabled");
+			if (in != 1 && !cJSON_IsTrue(
+			    cJSON_GetObjectItemCaseSensitive(db,
+			    "flag_not_bool")))
+				continue;
+		}
 		if (database_password_var(db->string) == NULL) {
 			/* A database fipsev has no model of, in use. */
 			if (in == 1 || json_get_tristate(db, "enabled") == 1 ||
@@ -1450,9 +1456,7 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 			source = "chart-generated, installed: true";
 			if (name == NULL)
 				continue;	/* in-cluster Redis: none */
-		} else if (in == 0 || strcmp(db->string, "clickhouse") != 0) {
-			if (strcmp(db->string, "clickhouse") == 0)
-				continue;	/* not enabled */
+		} else {
 			name = json_get_str(db, "secretName");
 			key = json_get_str(db, "passwordKey");
 			source = "global.database secretName/passwordKey";
@@ -1463,8 +1467,7 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 				    "with no secretName and passwordKey in the "
 				    "values: its password is not known";
 			}
-		} else
-			continue;	/* ClickHouse, enabled not set */
+		}
 		if (password_entry(c, arr, ns, db->string, name, key, source,
 		    why) == -1)
 			return -1;

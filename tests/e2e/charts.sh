@@ -188,6 +188,12 @@ jq '.items += [{metadata: {namespace: "harness", name: "ngm-tsdb"}, lengths: {pa
 run 1 "$FIPSEV" collect --snapshot "$T/svc" --db "$T/svc.db"
 check "a workload's own password: measured" [ "$(pw_results "$T/svc.db")" = \
 	"harness/harness mongo=pass harness/harness postgres=pass harness/harness timescaledb=pass harness/harness timescaledb=fail" ]
+# ClickHouse enabled: the chart's clickhouse Secret, here not in the
+# snapshot, so missing.
+cp -r "$C/compliant-044" "$T/ch"
+edit_release "$T/ch/helm-releases.json" 'rel["config"]["global"]["database"]["clickhouse"] = {"enabled": True}'
+run 1 "$FIPSEV" collect --snapshot "$T/ch" --db "$T/ch.db"
+check "ClickHouse enabled: its password wanted" [ "$(pw_results "$T/ch.db" | tr ' ' '\n' | grep '^clickhouse=')" = clickhouse=missing-evidence ]
 # db-secrets.json there but unreadable: missing evidence, not "not collected".
 cp -r "$C/compliant-044" "$T/pwdir"
 rm "$T/pwdir/db-secrets.json"
