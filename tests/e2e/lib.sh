@@ -1,6 +1,12 @@
 # lib.sh - shared by the end-to-end scripts: a scratch directory, checks
 # that count, and helpers for running fipsev and reading the store.
 set -euo pipefail
+# The fakes and the generators need PyYAML, which scripts/install-deps
+# brings as Debian's python3-yaml: where another python3 without it comes
+# first on PATH (a pyenv one), Debian's is used.
+if ! python3 -c 'import yaml' 2> /dev/null && [ -x /usr/bin/python3 ]; then
+	python3() { /usr/bin/python3 "$@"; }
+fi
 : "${FIPSEV:?set FIPSEV to the fipsev binary}"
 : "${SAMPLES:?set SAMPLES to the samples/ directory}"
 
