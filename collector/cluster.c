@@ -1259,11 +1259,15 @@ secret_length(struct collect *c, const char *ns, const char *name,
 	return n;
 }
 
-/* One measured password into arr: a Secret's name, key and length. */
+/*
+ * One measured password into arr: a Secret's name, key and length, or
+ * why (when not NULL) it is not known. An optional reference that cannot
+ * be measured is not used, and not added.
+ */
 static int
 password_entry(struct collect *c, cJSON *arr, const char *ns,
     const char *db, const char *name, const char *key, const char *source,
-    const char *why)
+    const char *why, int optional)
 {
 	char err[600];
 	long n = -1;
@@ -1272,6 +1276,8 @@ password_entry(struct collect *c, cJSON *arr, const char *ns,
 	snprintf(err, sizeof(err), "%s", why != NULL ? why : "");
 	if (why == NULL)
 		n = secret_length(c, ns, name, key, err, sizeof(err));
+	if (optional && n < 0)
+		return 0;
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(arr, o) ||
 	    json_add_str(o, "database", db) ||
@@ -1282,21 +1288,6 @@ password_entry(struct collect *c, cJSON *arr, const char *ns,
 	    cJSON_AddNullToObject(o, "length")) == NULL ||
 	    json_add_str(o, "error", n >= 0 ? NULL : err))
 		return -1;
-	return 0;
-}
-
-/* Is Secret name/key already measured in arr? */
-static int
-password_known(const cJSON *arr, const char *name, const char *key)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, arr)
-		if (json_get_str(e, "secret") != NULL &&
-		    json_get_str(e, "key") != NULL &&
-		    strcmp(json_get_str(e, "secret"), name) == 0 &&
-		    strcmp(json_get_str(e, "key"), key) == 0)
-			return 1;
 	return 0;
 }
 
@@ -1357,21 +1348,17 @@ workload_passwords(struct collect *c, cJSON *arr, const char *ns)
 			const char *db = env_database(json_get_str(env, "name"));
 			const char *name = json_get_str(ref, "name");
 			const char *key = json_get_str(ref, "key");
-			char err[600];
 
 			if (db == NULL || name == NULL || key == NULL ||
-			    password_known(arr, name, key))
-				continue;
-			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref,
-			    "optional")) && secret_length(c, ns, name, key, err,
-			    sizeof(err)) < 0)
+			    json_find_pair(arr, "secret", name, "key", key) != NULL)
 				continue;
 			snprintf(src, sizeof(src), "%s %s env %s",
 			    json_get_str(w, "kind") ? json_get_str(w, "kind") :
 			    "workload", meta_str(w, "name") ? meta_str(w,
 			    "name") : "?", json_get_str(env, "name"));
-			if (password_entry(c, arr, ns, db, name, key, src,
-			    NULL) == -1)
+			if (password_entry(c, arr, ns, db, name, key, src, NULL,
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref,
+			    "optional"))) == -1)
 				return -1;
 		}
 	}
@@ -1469,7 +1456,7 @@ db_passwords(struct collect *c, cJSON *rel, const char *ns,
 			}
 		}
 		if (password_entry(c, arr, ns, db->string, name, key, source,
-		    why) == -1)
+		    why, 0) == -1)
 			return -1;
 	}
 	return workload_passwords(c, arr, ns);

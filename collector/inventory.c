@@ -744,15 +744,7 @@ from_harness(struct inv *v, const cJSON *h)
 static int
 has_item(const struct inv *v, const char *kind, const char *key)
 {
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, v->items)
-		if (json_get_str(it, "kind") != NULL &&
-		    json_get_str(it, "key") != NULL &&
-		    strcmp(json_get_str(it, "kind"), kind) == 0 &&
-		    strcmp(json_get_str(it, "key"), key) == 0)
-			return 1;
-	return 0;
+	return json_find_pair(v->items, "kind", kind, "key", key) != NULL;
 }
 
 /*

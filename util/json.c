@@ -122,6 +122,20 @@ json_get_str(const cJSON *obj, const char *name)
 	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+const cJSON *
+json_find_pair(const cJSON *arr, const char *a, const char *va,
+    const char *b, const char *vb)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+		if (json_get_str(e, a) != NULL && json_get_str(e, b) != NULL &&
+		    strcmp(json_get_str(e, a), va) == 0 &&
+		    strcmp(json_get_str(e, b), vb) == 0)
+			return e;
+	return NULL;
+}
+
 int
 json_get_tristate(const cJSON *obj, const char *name)
 {

@@ -23,6 +23,13 @@ int	 json_add_text(struct cJSON *obj, const char *name, const char *s,
 /* json_add_text() for a NUL-terminated string, or null for NULL. */
 int	 json_add_str(struct cJSON *obj, const char *name, const char *s);
 
+/*
+ * The first object of arr whose string members a and b equal va and vb,
+ * or NULL.
+ */
+const struct cJSON *json_find_pair(const struct cJSON *arr, const char *a,
+	    const char *va, const char *b, const char *vb);
+
 /* Add name: true/false, or null when v < 0. */
 int	 json_add_tristate(struct cJSON *obj, const char *name, int v);
 

@@ -178,10 +178,12 @@ edit_release "$T/instr/helm-releases.json" 'rel["config"]["global"]["database"][
 run 1 "$FIPSEV" collect --snapshot "$T/instr" --db "$T/instr.db"
 check "installed: \"false\" is not known" [ "$(pw_results "$T/instr.db" | cut -d' ' -f1-2)" = "harness/harness mongo=missing-evidence" ]
 # A service that reads its own database password (a per-service override):
-# what the workload reads is measured too.
+# what the workload reads is measured too; an optional reference to a
+# Secret that is not there is not used.
 cp -r "$C/compliant-044" "$T/svc"
 jq '(.items[] | select(.metadata.name == "ng-manager") | .spec.template.spec.containers[0].env) += [
-	{name: "TIMESCALE_PASSWORD", valueFrom: {secretKeyRef: {name: "ngm-tsdb", key: "password"}}}]' \
+	{name: "TIMESCALE_PASSWORD", valueFrom: {secretKeyRef: {name: "ngm-tsdb", key: "password"}}},
+	{name: "REDIS_PASSWORD", valueFrom: {secretKeyRef: {name: "absent", key: "pw", optional: true}}}]' \
 	"$C/compliant-044/workloads.json" > "$T/svc/workloads.json"
 jq '.items += [{metadata: {namespace: "harness", name: "ngm-tsdb"}, lengths: {password: 12}}]' \
 	"$C/compliant-044/db-secrets.json" > "$T/svc/db-secrets.json"
