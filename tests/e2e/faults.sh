@@ -272,16 +272,24 @@ db=$T/k/fipsev.db
 out=$T/k/bundles
 before=$(runs_fingerprint "$db")
 mkfifo "$T/hold"
-sqlite3 "$db" < "$T/hold" > /dev/null 2>&1 &
+# The holder waits out any lock still held (a checkpoint, a reader) and
+# stops at the first error, so 'held' is printed only once it holds it.
+sqlite3 -bail -cmd '.timeout 10000' "$db" < "$T/hold" > "$T/held" 2>&1 &
 holder=$!
 exec 7> "$T/hold"
 echo 'BEGIN EXCLUSIVE;' >&7
 echo "SELECT 'held';" >&7
-for _ in $(seq 1 100); do
-	# The lock is held once a writer cannot get in.
-	sqlite3 -cmd '.timeout 10' "$db" 'BEGIN IMMEDIATE; ROLLBACK;' 2> /dev/null || break
+held=no
+for _ in $(seq 1 400); do
+	# The lock is held once the holder says so and a writer cannot get in.
+	if grep -qx held "$T/held" &&
+		! sqlite3 -cmd '.timeout 10' "$db" 'BEGIN IMMEDIATE; ROLLBACK;' 2> /dev/null; then
+		held=yes
+		break
+	fi
 	sleep 0.05
 done
+[ "$held" = yes ] || die "locked: the test could not take the store's lock: $(cat "$T/held")"
 set +e
 FIPSEV_TEST_BUSY_MS=500 "$FIPSEV" run --config k.yaml > "$T/out" 2> "$T/err"
 st=$?
