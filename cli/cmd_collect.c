@@ -421,28 +421,56 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 }
 
 /*
+ * Add to an endpoint what the cluster said of it, if the cluster named it
+ * as a target: where it was found, and a Service port's name and
+ * appProtocol. Returns -1 when out of memory.
+ */
+static int
+discovered_as(cJSON *ep, const cJSON *cluster)
+{
+	const char *target = json_get_str(ep, "target");
+	const cJSON *t;
+	cJSON *as;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(cluster,
+	    "tls_targets")) {
+		if (target == NULL || json_get_str(t, "target") == NULL ||
+		    strcmp(json_get_str(t, "target"), target) != 0)
+			continue;
+		if ((as = cJSON_Duplicate(t, 1)) == NULL ||
+		    !cJSON_AddItemToObject(ep, "discovered_as", as)) {
+			cJSON_Delete(as);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+/*
  * Store each endpoint of a scan as its own document (one endpoint each),
  * so that an unchanged endpoint is stored once however many runs cite it.
  */
 static int
-store_endpoints(struct store *st, const cJSON *scan)
+store_endpoints(struct store *st, const cJSON *scan, const cJSON *cluster)
 {
 	const cJSON *ep;
 
 	cJSON_ArrayForEach(ep, cJSON_GetObjectItemCaseSensitive(scan,
 	    "endpoints")) {
-		cJSON *doc = cJSON_CreateObject(), *arr, *copy;
+		cJSON *doc = cJSON_CreateObject(), *arr, *copy = NULL;
 		char *json = NULL;
 		int r = -1;
 
 		if (doc != NULL && json_add_str(doc, "format", TLS_FORMAT) == 0 &&
 		    json_add_str(doc, "policy", json_get_str(scan, "policy")) ==
 		    0 && (arr = cJSON_AddArrayToObject(doc, "endpoints")) !=
-		    NULL && (copy = cJSON_Duplicate(ep, 1)) != NULL) {
-			cJSON_AddItemToArray(arr, copy);
-			if ((json = json_print(doc)) != NULL)
-				r = store_run_add_tls(st, json, strlen(json));
-		} else
+		    NULL && (copy = cJSON_Duplicate(ep, 1)) != NULL &&
+		    cJSON_AddItemToArray(arr, copy) &&
+		    discovered_as(copy, cluster) == 0 &&
+		    (json = json_print(doc)) != NULL)
+			r = store_run_add_tls(st, json, strlen(json));
+		else
 			log_err("out of memory storing TLS evidence");
 		free(json);
 		cJSON_Delete(doc);
@@ -702,9 +730,9 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	    o.harness.account, hjson, strlen(hjson)) == -1) ||
 	    (ijson != NULL && store_run_add_document(st, "inventory",
 	    "inventory", ijson, strlen(ijson)) == -1) ||
-	    (scan != NULL && store_endpoints(st, scan) == -1) ||
-	    (scan2 != NULL && store_endpoints(st, scan2) == -1) ||
-	    (scan3 != NULL && store_endpoints(st, scan3) == -1) ||
+	    (scan != NULL && store_endpoints(st, scan, cluster.doc) == -1) ||
+	    (scan2 != NULL && store_endpoints(st, scan2, cluster.doc) == -1) ||
+	    (scan3 != NULL && store_endpoints(st, scan3, cluster.doc) == -1) ||
 	    (verdict = evaluate_open_run(st, matrix, charts, policy)) == -1 ||
 	    store_run_commit(st, &run_id) == -1)
 		goto out;

@@ -2153,13 +2153,17 @@ images(struct collect *c)
 
 static void
 add_target(struct collect *c, cJSON *arr, const char *host, long port,
-    const char *starttls, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    const cJSON *sport, const char *starttls, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
-/* One TLS endpoint worth scanning, once, with where it was found. */
+/*
+ * One TLS endpoint worth scanning, once, with where it was found and,
+ * for a Service's port (sport), what its name and appProtocol say it is
+ * for: a port that answers in plaintext is judged with them.
+ */
 static void
 add_target(struct collect *c, cJSON *arr, const char *host, long port,
-    const char *starttls, const char *fmt, ...)
+    const cJSON *sport, const char *starttls, const char *fmt, ...)
 {
 	char target[300], source[300];
 	const cJSON *t;
@@ -2183,7 +2187,10 @@ add_target(struct collect *c, cJSON *arr, const char *host, long port,
 	if ((o = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, o) ||
 	    json_add_str(o, "target", target) ||
 	    json_add_str(o, "starttls", starttls) ||
-	    json_add_str(o, "source", source))
+	    json_add_str(o, "source", source) ||
+	    (sport != NULL && (json_add_str(o, "port_name",
+	    json_get_str(sport, "name")) || json_add_str(o, "app_protocol",
+	    json_get_str(sport, "appProtocol")))))
 		c->oom = 1;
 }
 
@@ -2204,7 +2211,7 @@ smtp_targets(struct collect *c, cJSON *arr, const cJSON *v, int under,
 		const cJSON *port = cJSON_GetObjectItemCaseSensitive(v, "port");
 
 		add_target(c, arr, json_get_str(v, "host"),
-		    (long)json_number(port, 0, 65536, 587),
+		    (long)json_number(port, 0, 65536, 587), NULL,
 		    "smtp", "SMTP server in the values of release %s",
 		    release);
 	}
@@ -2227,7 +2234,7 @@ smtp_evidence(struct collect *c, cJSON *arr, const cJSON *smtp,
 		return;
 	add_target(c, arr, host, (long)json_number(
 	    cJSON_GetObjectItemCaseSensitive(smtp, "port"), 1, 65535,
-	    implicit ? 465 : 587), implicit ? NULL : "smtp",
+	    implicit ? 465 : 587), NULL, implicit ? NULL : "smtp",
 	    "SMTP server of release %s (global.smtpCreateSecret, %s)", release,
 	    implicit ? "implicit TLS" : "STARTTLS");
 }
@@ -2274,13 +2281,14 @@ tls_targets(struct collect *c)
 			cJSON_ArrayForEach(y, cJSON_GetObjectItemCaseSensitive(x,
 			    "hosts"))
 				add_target(c, arr, cJSON_IsString(y) ?
-				    y->valuestring : NULL, 443, NULL,
+				    y->valuestring : NULL, 443, NULL, NULL,
 				    "ingress %s/%s",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));
 		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(spec,
 		    "rules"))
 			add_target(c, arr, json_get_str(x, "host"), 443, NULL,
+			    NULL,
 			    "ingress %s/%s (rule)", meta_str(item, "namespace"),
 			    meta_str(item, "name"));
 	}
@@ -2299,7 +2307,7 @@ tls_targets(struct collect *c)
 				    y, "nodePort");
 
 				add_target(c, arr, node_ip,
-				    (long)json_number(np, 0, 65536, 0), NULL,
+				    (long)json_number(np, 0, 65536, 0), y, NULL,
 				    "service %s/%s (NodePort)",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));
@@ -2317,8 +2325,8 @@ tls_targets(struct collect *c)
 
 				add_target(c, arr, h != NULL ? h :
 				    json_get_str(x, "ip"),
-				    (long)json_number(port, 0, 65536, 0), NULL,
-				    "service %s/%s (LoadBalancer)",
+				    (long)json_number(port, 0, 65536, 0), y,
+				    NULL, "service %s/%s (LoadBalancer)",
 				    meta_str(item, "namespace"),
 				    meta_str(item, "name"));
 			}

@@ -11,12 +11,38 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ocsp.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "tls_cert.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"
+
+/*
+ * Every TLS 1.3 suite OpenSSL has: its default leaves out the two CCM
+ * ones, and a server that takes only those would show no certificate.
+ */
+static const char tls13_all[] = "TLS_AES_128_GCM_SHA256:"
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+    "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256";
+
+/*
+ * A server that asks for a client certificate gets none (the handshake
+ * may then fail, after its own chain was on the wire); the request is
+ * noted where tls_cert_prepare() was told.
+ */
+static int
+no_client_certificate(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+	int *asked = SSL_get_app_data(ssl);
+
+	(void)x509;
+	(void)pkey;
+	if (asked != NULL)
+		*asked = 1;
+	return 0;
+}
 
 SSL_CTX *
 tls_cert_ctx(const char *ca_file)
@@ -25,11 +51,17 @@ tls_cert_ctx(const char *ca_file)
 
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		goto fail;
-	/* Evidence, not policy: accept whatever the server offers. */
+	/*
+	 * Evidence, not policy: accept whatever the server offers, a server
+	 * without RFC 5746 too (its missing renegotiation_info is judged
+	 * from the raw probes; this handshake only measures).
+	 */
 	if (SSL_CTX_set_min_proto_version(ctx, 0) != 1 ||
 	    SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
-	    != 1)
+	    != 1 || SSL_CTX_set_ciphersuites(ctx, tls13_all) != 1)
 		goto fail;
+	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+	SSL_CTX_set_client_cert_cb(ctx, no_client_certificate);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
@@ -56,8 +88,9 @@ is_ip_address(const char *s)
 }
 
 int
-tls_cert_prepare(SSL *ssl, const char *sni, const char *host)
+tls_cert_prepare(SSL *ssl, const char *sni, const char *host, int *asked)
 {
+	SSL_set_app_data(ssl, asked);
 	if (sni != NULL && !is_ip_address(sni) &&
 	    SSL_set_tlsext_host_name(ssl, sni) != 1)
 		return -1;
@@ -190,6 +223,65 @@ key_type(X509 *x, char *out, size_t len, int *bits)
 		    EVP_PKEY_get0_type_name(pk) : "unknown");
 }
 
+/*
+ * An RSASSA-PSS signature's parameters (RFC 4055 §3.1; absent fields mean
+ * SHA-1, MGF1 with SHA-1, salt 20): its hash and MGF1 hash into params,
+ * and the name the policy judges, "rsassaPss/HASH/MGF1HASH", into out.
+ * Parameters that cannot be read are named "unreadable".
+ */
+static int
+pss_params(X509 *x, cJSON *params, char *out, size_t len)
+{
+	const X509_ALGOR *alg = NULL;
+	const ASN1_OBJECT *obj;
+	const void *pval;
+	const ASN1_STRING *seq;
+	const unsigned char *q;
+	RSA_PSS_PARAMS *pss = NULL;
+	X509_ALGOR *mgf1md = NULL;
+	int ptype, md = NID_sha1, mgf = NID_sha1, rc = 0;
+	long salt = 20;
+
+	X509_get0_signature(NULL, &alg, x);
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	if (ptype != V_ASN1_SEQUENCE || (seq = pval) == NULL ||
+	    (q = ASN1_STRING_get0_data(seq),
+	    pss = d2i_RSA_PSS_PARAMS(NULL, &q, ASN1_STRING_length(seq))) ==
+	    NULL)
+		goto unreadable;
+	if (pss->hashAlgorithm != NULL)
+		md = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+	if (pss->maskGenAlgorithm != NULL) {
+		X509_ALGOR_get0(&obj, &ptype, &pval, pss->maskGenAlgorithm);
+		if (OBJ_obj2nid(obj) != NID_mgf1 ||
+		    ptype != V_ASN1_SEQUENCE || (seq = pval) == NULL ||
+		    (q = ASN1_STRING_get0_data(seq),
+		    mgf1md = d2i_X509_ALGOR(NULL, &q,
+		    ASN1_STRING_length(seq))) == NULL)
+			goto unreadable;
+		mgf = OBJ_obj2nid(mgf1md->algorithm);
+	}
+	if (pss->saltLength != NULL)
+		salt = ASN1_INTEGER_get(pss->saltLength);
+	if (md == NID_undef || mgf == NID_undef)
+		goto unreadable;
+	snprintf(out, len, "rsassaPss/%s/%s", OBJ_nid2ln(md), OBJ_nid2ln(mgf));
+	if (json_add_str(params, "hash", OBJ_nid2ln(md)) ||
+	    json_add_str(params, "mgf1_hash", OBJ_nid2ln(mgf)) ||
+	    cJSON_AddNumberToObject(params, "salt_length", (double)salt) ==
+	    NULL)
+		rc = -1;
+	goto out;
+unreadable:
+	snprintf(out, len, "rsassaPss/unreadable/unreadable");
+	if (json_add_str(params, "hash", "unreadable"))
+		rc = -1;
+out:
+	X509_ALGOR_free(mgf1md);
+	RSA_PSS_PARAMS_free(pss);
+	return rc;
+}
+
 static void
 finding(cJSON *findings, int depth, const char *what,
     const struct fips_verdict *v)
@@ -209,7 +301,7 @@ cert_json(X509 *x, int depth, const struct fips_policy *p,
 {
 	cJSON *c = cJSON_CreateObject();
 	struct fips_verdict kv, sv, vv;
-	char text[1024], type[80];
+	char text[1024], type[80], signame[128];
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
 	int bits, self_signed, nid;
@@ -246,9 +338,19 @@ cert_json(X509 *x, int depth, const struct fips_policy *p,
 	    cJSON_AddNumberToObject(c, "key_bits", bits) == NULL)
 		goto fail;
 	nid = X509_get_signature_nid(x);
-	if (json_add_str(c, "signature_algorithm", nid != NID_undef ?
-	    OBJ_nid2ln(nid) : "unknown") || add_sans(c, x) == -1)
+	snprintf(signame, sizeof(signame), "%s", nid != NID_undef ?
+	    OBJ_nid2ln(nid) : "unknown");
+	if (json_add_str(c, "signature_algorithm", signame) ||
+	    add_sans(c, x) == -1)
 		goto fail;
+	/* RSASSA-PSS is only as good as the hashes its parameters name. */
+	if (nid == NID_rsassaPss) {
+		cJSON *params = cJSON_AddObjectToObject(c, "signature_params");
+
+		if (params == NULL || pss_params(x, params, signame,
+		    sizeof(signame)) == -1)
+			goto fail;
+	}
 	if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1) {
 		for (i = 0; i < mdlen; i++)
 			snprintf(text + 2 * i, 3, "%02x", md[i]);
@@ -264,8 +366,7 @@ cert_json(X509 *x, int depth, const struct fips_policy *p,
 	else if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
 		validity = "not-yet-valid";
 	fips_classify_key(p, type, bits, &kv);
-	fips_classify(p, "cert-sig", nid != NID_undef ? OBJ_nid2ln(nid) :
-	    "unknown", &sv);
+	fips_classify(p, "cert-sig", signame, &sv);
 	fips_classify(p, "cert-validity", validity, &vv);
 	if (json_add_str(c, "validity", validity) ||
 	    add_verdict(c, "key_fips", &kv) == -1 ||
@@ -294,6 +395,15 @@ fail:
 	return NULL;
 }
 
+static int
+peer_key_is(SSL *ssl, const char *type)
+{
+	X509 *x = SSL_get0_peer_certificate(ssl);
+	EVP_PKEY *pk = x != NULL ? X509_get0_pubkey(x) : NULL;
+
+	return pk != NULL && EVP_PKEY_is_a(pk, type);
+}
+
 const char *
 tls_cert_peer_sigalg(SSL *ssl)
 {
@@ -309,6 +419,11 @@ tls_cert_peer_sigalg(SSL *ssl)
 		return NULL;
 	switch (type) {
 	case EVP_PKEY_RSA_PSS:
+		/* An RSA-PSS key (RFC 8446 §4.2.3) signs with rsa_pss_pss_*. */
+		if (peer_key_is(ssl, "RSA-PSS"))
+			return md == NID_sha256 ? "rsa_pss_pss_sha256" :
+			    md == NID_sha384 ? "rsa_pss_pss_sha384" :
+			    md == NID_sha512 ? "rsa_pss_pss_sha512" : NULL;
 		return md == NID_sha256 ? "rsa_pss_rsae_sha256" :
 		    md == NID_sha384 ? "rsa_pss_rsae_sha384" :
 		    md == NID_sha512 ? "rsa_pss_rsae_sha512" : NULL;
@@ -391,7 +506,8 @@ tls_cert_describe(X509 *x, int depth, const struct fips_policy *p,
 }
 
 cJSON *
-tls_cert_evidence(SSL *ssl, const struct fips_policy *p, cJSON *findings)
+tls_cert_evidence(SSL *ssl, const struct fips_policy *p, int asked,
+    const char *failed, cJSON *findings)
 {
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	cJSON *ev = cJSON_CreateObject(), *arr;
@@ -399,6 +515,8 @@ tls_cert_evidence(SSL *ssl, const struct fips_policy *p, cJSON *findings)
 
 	if (ev == NULL || add_negotiated(ev, ssl) == -1 ||
 	    add_verification(ev, ssl) == -1 || add_ocsp(ev, ssl) == -1 ||
+	    cJSON_AddBoolToObject(ev, "client_certificate_requested",
+	    asked) == NULL || json_add_str(ev, "handshake_error", failed) ||
 	    (arr = cJSON_AddArrayToObject(ev, "chain")) == NULL)
 		goto fail;
 	for (i = 0; chain != NULL && i < sk_X509_num(chain); i++) {

@@ -27,9 +27,12 @@ SSL_CTX	*tls_cert_ctx(const char *ca_file);
 /*
  * Prepare ssl for an evidence handshake to host: SNI (for names, not
  * addresses), checking the certificate against the SNI name (else host,
- * a name or an address), and an OCSP status request.
+ * a name or an address), and an OCSP status request. *asked, if asked is
+ * not NULL, is set to 1 when the server requests a client certificate
+ * (none is sent); it must outlive ssl's handshake.
  */
-int	 tls_cert_prepare(SSL *ssl, const char *sni, const char *host);
+int	 tls_cert_prepare(SSL *ssl, const char *sni, const char *host,
+	    int *asked);
 
 /*
  * One certificate as the chain entries below describe it (depth 0 is the
@@ -41,14 +44,17 @@ struct cJSON *tls_cert_describe(X509 *x, int depth,
 	    const struct fips_policy *p, struct cJSON *findings, int *ok);
 
 /*
- * After a completed handshake: an object with "negotiated", "verification",
- * "ocsp_stapling", "chain" (one entry per certificate the server sent, each
- * classified under the policy) and "compliant". Reasons a certificate is
- * not acceptable are appended to findings as strings. NULL when out of
- * memory (logged).
+ * After a handshake that got as far as the server's certificate: an object
+ * with "negotiated", "verification", "ocsp_stapling",
+ * "client_certificate_requested" (asked), "handshake_error" (failed, or
+ * null when the handshake completed: a server that requires a client
+ * certificate ends it after sending its own chain), "chain" (one entry per
+ * certificate the server sent, each classified under the policy) and
+ * "compliant". Reasons a certificate is not acceptable are appended to
+ * findings as strings. NULL when out of memory (logged).
  */
 struct cJSON *tls_cert_evidence(SSL *ssl, const struct fips_policy *p,
-	    struct cJSON *findings);
+	    int asked, const char *failed, struct cJSON *findings);
 
 /*
  * The TLS name of the signature scheme the server used in this handshake

@@ -35,6 +35,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "tls_cert.h"
 #include "tls_registry.h"
@@ -79,15 +80,31 @@ static const char *const tls13_sigalgs[] = {
 	"rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512",
 };
 
+/*
+ * How a probe ended. Only FAIL_NONE (an answer, which may be "no": an
+ * alert, or a ServerHello choosing something else) and FAIL_ALERT may end
+ * an enumeration as complete; the others leave it cut short.
+ */
 enum fail {
 	FAIL_NONE,
-	FAIL_REFUSED,
+	FAIL_ALERT,	/* OpenSSL handshake ended by the server's alert */
+	FAIL_REFUSED,	/* connection refused */
 	FAIL_TIMEOUT,
-	FAIL_CLOSED,
+	FAIL_CLOSED,	/* closed or reset without an answer */
+	FAIL_CUT,	/* closed or reset mid-record */
 	FAIL_BAD,	/* not TLS, or broken TLS */
 	FAIL_SMTP,
 	FAIL_LOCAL,
 };
+
+/*
+ * A connection refused, closed or reset is what a load balancer at its
+ * connection limit does: tried again, RETRIES_MAX times at most, after
+ * RETRY_FIRST_MS, then four times as long each time (100, 400, 1600 ms:
+ * 2.1 s in all), within the endpoint's deadline.
+ */
+#define RETRIES_MAX	3
+#define RETRY_FIRST_MS	100
 
 struct u16list {
 	uint16_t	*v;
@@ -102,9 +119,19 @@ struct track {
 	int		 vi;		/* version index */
 	struct u16list	 offer;		/* what is left to offer */
 	struct u16list	 suites;	/* fixed suites (phase 2) */
+	/*
+	 * TLS 1.2 groups: the curve of the server's ECDSA certificate. It
+	 * stays offered (last) after it was seen, since in TLS 1.2 the
+	 * client's supported_groups also bounds the certificate's curve
+	 * (RFC 8422 §5.1.1): without it such a server cannot answer at all.
+	 */
+	uint16_t	 keep;
+	struct u16list	 hello_groups;	/* offer, then keep: scratch */
 	int		 done;
+	int		 retries;	/* of the probe now due */
+	int64_t		 not_before;	/* a retry waits until then */
 	struct track	*next;		/* in the endpoint */
-	struct track	*next_ready;
+	struct track	*next_ready;	/* in its endpoint's queue */
 };
 
 /* What is known about one protocol version of an endpoint. */
@@ -136,7 +163,7 @@ struct endpoint {
 	struct sockaddr_storage	 addr;
 	socklen_t		 addrlen;
 	char			 addrstr[INET6_ADDRSTRLEN];
-	int64_t			 deadline;
+	int64_t			 deadline;	/* 0 until it starts */
 	int			 connections;
 	int			 tls_seen;	/* any TLS answer at all */
 	int			 phase1_left;
@@ -145,6 +172,7 @@ struct endpoint {
 	char			 error[256];
 	char			 first_failure[200];
 	struct track		*tracks;
+	struct track		*ready_head, *ready_tail;
 	struct verres		 ver[NVERSIONS];
 	struct {
 		int			 spoken;
@@ -155,6 +183,9 @@ struct endpoint {
 	struct seenlist		 sigalgs;
 	cJSON			*cert;
 	char			 cert_error[200];
+	/* A plaintext answer to a ClientHello: its kind, its first line. */
+	const char		*plain_kind;
+	char			 plain_line[100];
 	/*
 	 * Enumerations cut short by a timeout: a server that stalls on
 	 * one offer must not make its list look shorter than it is.
@@ -178,6 +209,7 @@ struct probe {
 	SSL		*ssl;
 	short		 ssl_events;
 	uint16_t	 ssl_sigalg;	/* the scheme the server signed with */
+	int		 client_cert_asked;
 	int64_t		 deadline;
 	struct probe	*next;
 };
@@ -189,7 +221,15 @@ struct scan {
 	SSL_CTX				*ctx;
 	struct endpoint			*eps;
 	size_t				 neps;
-	struct track			*ready_head, *ready_tail;
+	/*
+	 * Tracks ready to start wait in their endpoint's queue; the
+	 * earliest endpoint with one ready goes first, so an endpoint, once
+	 * started, gets the connections it needs before a later one starts,
+	 * and each finishes within its own deadline however many there are.
+	 */
+	size_t				 nready;
+	size_t				 first_open;	/* eps before it are done */
+	struct track			*delayed;	/* retries, unordered */
 	struct probe			*probes;
 	int				 nprobes;
 	int				 max_conns;
@@ -279,6 +319,8 @@ seen_add(struct seenlist *l, uint16_t id, const char *name, int vi, int bits)
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].name, name) == 0) {
 			l->v[i].vmask |= 1u << vi;
+			if (l->v[i].bits == 0)
+				l->v[i].bits = bits;
 			return 0;
 		}
 	if ((p = reallocarray(l->v, l->n + 1, sizeof(*p))) == NULL)
@@ -407,12 +449,86 @@ track_new(struct scan *s, struct endpoint *ep, enum track_kind kind, int vi)
 static void
 track_ready(struct scan *s, struct track *t)
 {
+	struct endpoint *ep = t->ep;
+
 	t->next_ready = NULL;
-	if (s->ready_tail != NULL)
-		s->ready_tail->next_ready = t;
+	if (ep->ready_tail != NULL)
+		ep->ready_tail->next_ready = t;
 	else
-		s->ready_head = t;
-	s->ready_tail = t;
+		ep->ready_head = t;
+	ep->ready_tail = t;
+	s->nready++;
+}
+
+/* The next track to start: the first of the earliest endpoint with one. */
+static struct track *
+track_next(struct scan *s)
+{
+	size_t i;
+
+	while (s->first_open < s->neps &&
+	    s->eps[s->first_open].tracks_left == 0 &&
+	    s->eps[s->first_open].ready_head == NULL)
+		s->first_open++;
+	for (i = s->first_open; s->nready > 0 && i < s->neps; i++) {
+		struct endpoint *ep = &s->eps[i];
+		struct track *t = ep->ready_head;
+
+		if (t == NULL)
+			continue;
+		ep->ready_head = t->next_ready;
+		if (ep->ready_head == NULL)
+			ep->ready_tail = NULL;
+		s->nready--;
+		return t;
+	}
+	return NULL;
+}
+
+/*
+ * Try t's probe again later, if it may be: RETRIES_MAX times at most, and
+ * only while the endpoint's deadline leaves room for it.
+ */
+static int
+track_retry(struct scan *s, struct track *t)
+{
+	struct endpoint *ep = t->ep;
+	int64_t wait = RETRY_FIRST_MS, now = now_ms();
+	int i;
+
+	if (ep->timed_out || t->done || t->retries >= RETRIES_MAX)
+		return 0;
+	for (i = 0; i < t->retries; i++)
+		wait *= 4;
+	if (ep->deadline != 0 && now + wait + s->o->timeout_ms / 4 >
+	    ep->deadline)
+		return 0;
+	t->retries++;
+	t->not_before = now + wait;
+	t->next_ready = s->delayed;
+	s->delayed = t;
+	return 1;
+}
+
+/* Retries whose time has come join their queues; when the next is due. */
+static int64_t
+retries_due(struct scan *s, int64_t now)
+{
+	struct track **tp = &s->delayed, *t;
+	int64_t next = INT64_MAX;
+
+	while ((t = *tp) != NULL) {
+		if (t->not_before <= now || t->done) {
+			*tp = t->next_ready;
+			if (!t->done)
+				track_ready(s, t);
+			continue;
+		}
+		if (t->not_before < next)
+			next = t->not_before;
+		tp = &t->next_ready;
+	}
+	return next;
 }
 
 static void phase2(struct scan *s, struct endpoint *ep);
@@ -549,6 +665,37 @@ phase2(struct scan *s, struct endpoint *ep)
 	}
 }
 
+/*
+ * The TLS group of the curve of a certificate's EC key (DER), or 0 when
+ * the key is not on a named curve the registry knows.
+ */
+static uint16_t
+cert_curve(const struct scan *s, const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	EVP_PKEY *pk = x != NULL ? X509_get0_pubkey(x) : NULL;
+	const struct tls_named *g = NULL;
+	char name[64];
+	size_t n;
+
+	if (pk != NULL && EVP_PKEY_is_a(pk, "EC") &&
+	    EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME,
+	    name, sizeof(name), &n) == 1) {
+		/* OpenSSL says X9.62 "prime256v1"; the registry, SEC 2. */
+		if (strcmp(name, "prime256v1") == 0)
+			g = named_by_name(s->reg.groups, s->reg.ngroups,
+			    "secp256r1");
+		else if (strcmp(name, "prime192v1") == 0)
+			g = named_by_name(s->reg.groups, s->reg.ngroups,
+			    "secp192r1");
+		else
+			g = named_by_name(s->reg.groups, s->reg.ngroups, name);
+	}
+	X509_free(x);
+	return g != NULL ? g->id : 0;
+}
+
 /* The hello for the track's next probe. */
 static int
 track_hello(struct scan *s, struct track *t, struct buf *out)
@@ -575,6 +722,14 @@ track_hello(struct scan *s, struct track *t, struct buf *out)
 		h.nsuites = t->suites.n;
 		h.groups = t->offer.v;
 		h.ngroups = t->offer.n;
+		if (t->keep != 0 && !u16_has(&t->offer, t->keep)) {
+			t->hello_groups.n = 0;
+			if (u16_copy(&t->hello_groups, &t->offer) == -1 ||
+			    u16_push(&t->hello_groups, t->keep) == -1)
+				return -1;
+			h.groups = t->hello_groups.v;
+			h.ngroups = t->hello_groups.n;
+		}
 		break;
 	case TR_SIGALGS12:
 		h.suites = t->suites.v;
@@ -705,7 +860,8 @@ note_gap(struct endpoint *ep, const struct track *t, const char *why)
 	if (ep->timed_out)
 		return;
 	snprintf(gap, sizeof(gap), "%s %s not fully enumerated: %s",
-	    tls_version_name(versions[t->vi]), track_what(t->kind), why);
+	    t->kind == TR_SSL2 ? "SSLv2" : tls_version_name(versions[t->vi]),
+	    track_what(t->kind), why);
 	for (i = 0; i < ep->ngaps; i++)
 		if (strncmp(ep->gaps[i], gap, strcspn(gap, ":")) == 0)
 			return;
@@ -735,8 +891,13 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 	else if (ep->first_failure[0] == '\0')
 		snprintf(ep->first_failure, sizeof(ep->first_failure), "%s",
 		    why);
-	/* A first probe that times out is the version's outcome instead. */
-	if (f == FAIL_TIMEOUT && (t->kind != TR_SUITES || vr->suites.n > 0))
+	/*
+	 * Past a version's first probe, only an answer may end a list. The
+	 * first probe's failure is the version's outcome (servers close on
+	 * versions they do not speak), unless no connection was ever made.
+	 */
+	if (f != FAIL_NONE && (t->kind != TR_SUITES || vr->suites.n > 0 ||
+	    f == FAIL_REFUSED || f == FAIL_LOCAL))
 		note_gap(ep, t, why);
 	if (!hello || rep->version != want) {
 		if (t->kind == TR_SUITES && vr->suites.n == 0) {
@@ -763,6 +924,12 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 		}
 		note_outcome(vr, "accepted");
 		if (u16_push(&vr->suites, rep->suite) == -1)
+			s->oom = 1;
+		/* A TLS 1.3 server names the group it takes, too. */
+		if (rep->group != 0 && u16_has(&s->all_groups, rep->group) &&
+		    seen_add(&ep->groups, rep->group, name_or_unknown(
+		    tls_group_by_id(&s->reg, rep->group), rep->group, tmp,
+		    sizeof(tmp)), t->vi, 0) == -1)
 			s->oom = 1;
 		u16_remove(&t->offer, rep->suite);
 		vr->reneg |= rep->renegotiation_info;
@@ -812,6 +979,14 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 				break;
 			u16_remove(&t->offer, ske.sigalg);
 		} else if (t->kind == TR_GROUPS12) {
+			if (t->keep == 0 && kex_is(su, "ECDHE_ECDSA") &&
+			    rep->cert != NULL)
+				t->keep = cert_curve(s, rep->cert,
+				    rep->cert_len);
+			/*
+			 * A group already taken out, the certificate's kept
+			 * curve: nothing else is left that it would choose.
+			 */
 			if (ske.group == 0 || !u16_has(&t->offer, ske.group))
 				break;
 			if (seen_add(&ep->groups, ske.group, name_or_unknown(
@@ -901,7 +1076,16 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 		va_end(ap);
 	}
 	probe_unlink(s, p);
+	if ((f == FAIL_REFUSED || f == FAIL_CLOSED || f == FAIL_CUT) &&
+	    track_retry(s, t)) {
+		probe_free(p);
+		return;
+	}
+	if (f == FAIL_NONE || f == FAIL_ALERT)
+		t->retries = 0;
 	if (t->kind == TR_SSL2) {
+		if (f == FAIL_REFUSED || f == FAIL_LOCAL)
+			note_gap(ep, t, why);
 		/* Only an SSL 2.0 SERVER-HELLO counts as an answer here. */
 		if (f == FAIL_NONE && ep->v2.spoken)
 			ep->tls_seen = 1;
@@ -910,7 +1094,8 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 			    f != FAIL_NONE ? why : "accepted");
 		track_done(s, t);
 	} else if (t->kind == TR_SIGALGS13) {
-		if (f == FAIL_TIMEOUT)
+		/* Only the server's alert or a handshake ends the list. */
+		if (f != FAIL_NONE && f != FAIL_ALERT)
 			note_gap(ep, t, why);
 		/* Take away the scheme the server used, and ask again. */
 		if (f == FAIL_NONE && !ep->timed_out &&
@@ -952,6 +1137,9 @@ probe_start(struct scan *s, struct track *t, int64_t now)
 	buf_init(&p->v2, TLS_RECORD_MAX);
 	tls_reader_init(&p->rd, t->kind == TR_GROUPS12 || t->kind == TR_DH12 ||
 	    t->kind == TR_SIGALGS12);
+	/* An endpoint's time runs from its first connection. */
+	if (ep->deadline == 0)
+		ep->deadline = now + s->o->endpoint_timeout_ms;
 	p->deadline = now + s->o->timeout_ms;
 	if (p->deadline > ep->deadline)
 		p->deadline = ep->deadline;
@@ -1023,7 +1211,8 @@ probe_begin_tls(struct scan *s, struct probe *p)
 	p->ssl_events = POLLOUT;
 	if ((p->ssl = SSL_new(s->ctx)) == NULL ||
 	    SSL_set_fd(p->ssl, p->fd) != 1 ||
-	    tls_cert_prepare(p->ssl, ep->sni, ep->host) == -1) {
+	    tls_cert_prepare(p->ssl, ep->sni, ep->host,
+	    &p->client_cert_asked) == -1) {
 		probe_end(s, p, FAIL_LOCAL, "cannot set up OpenSSL: %s",
 		    ERR_reason_error_string(ERR_get_error()));
 		return;
@@ -1164,6 +1353,37 @@ smtp_step(struct scan *s, struct probe *p)
 	probe_flush(s, p);
 }
 
+/*
+ * A first answer that is a line of text, not a TLS record: what speaks
+ * there (an HTTP server answers a ClientHello with "HTTP/1.1 400"). Only
+ * the line is kept, printable bytes only; nothing is sent to learn more.
+ */
+static void
+note_plaintext(struct endpoint *ep, const uint8_t *p, size_t n)
+{
+	size_t i, len = 0;
+
+	if (ep->plain_kind != NULL)
+		return;
+	for (i = 0; i < n && p[i] != '\r' && p[i] != '\n'; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return;		/* not text */
+	if (i < 4)
+		return;
+	len = i < sizeof(ep->plain_line) - 1 ? i : sizeof(ep->plain_line) - 1;
+	memcpy(ep->plain_line, p, len);
+	ep->plain_line[len] = '\0';
+	if (strncmp(ep->plain_line, "HTTP/", 5) == 0)
+		ep->plain_kind = "HTTP";
+	else if (strncmp(ep->plain_line, "SSH-", 4) == 0)
+		ep->plain_kind = "SSH";
+	else if (strspn(ep->plain_line, "0123456789") == 3 &&
+	    (ep->plain_line[3] == ' ' || ep->plain_line[3] == '-'))
+		ep->plain_kind = "a line-based protocol (SMTP, FTP...)";
+	else
+		ep->plain_kind = "text";
+}
+
 static void
 raw_step(struct scan *s, struct probe *p)
 {
@@ -1191,7 +1411,7 @@ raw_step(struct scan *s, struct probe *p)
 				    "answer", reset ? "connection reset" :
 				    "connection closed");
 			else
-				probe_end(s, p, FAIL_BAD, "%s mid-record after "
+				probe_end(s, p, FAIL_CUT, "%s mid-record after "
 				    "%zu bytes", reset ? "connection reset" :
 				    "connection closed", p->rd.total);
 			return;
@@ -1224,6 +1444,8 @@ raw_step(struct scan *s, struct probe *p)
 		}
 		k = tls_reader_feed(&p->rd, chunk, (size_t)n);
 		if (k == TLS_REPLY_BAD) {
+			if (p->rd.total == (size_t)n)
+				note_plaintext(p->tr->ep, chunk, (size_t)n);
 			probe_end(s, p, FAIL_BAD, "%s", p->rd.reply.error);
 			return;
 		}
@@ -1234,36 +1456,58 @@ raw_step(struct scan *s, struct probe *p)
 	}
 }
 
+/* The certificate evidence of p's handshake; failed: why it ended. */
+static void
+cert_record(struct scan *s, struct probe *p, const char *failed)
+{
+	struct endpoint *ep = p->tr->ep;
+	cJSON *findings = cJSON_CreateArray();
+
+	cJSON_Delete(ep->cert);
+	ep->cert = findings != NULL ? tls_cert_evidence(p->ssl, s->policy,
+	    p->client_cert_asked, failed, findings) : NULL;
+	if (ep->cert == NULL || !cJSON_AddItemToObject(ep->cert, "findings",
+	    findings)) {
+		cJSON_Delete(findings);
+		s->oom = 1;
+	}
+}
+
 static void
 ssl_step(struct scan *s, struct probe *p)
 {
 	struct endpoint *ep = p->tr->ep;
 	int r = SSL_do_handshake(p->ssl), e;
+	enum fail f = FAIL_BAD;
 	unsigned long err;
-	cJSON *findings;
+	char why[200];
 
 	if (r == 1) {
 		const char *sig = tls_cert_peer_sigalg(p->ssl);
-		int vi;
+		int nid = SSL_get_negotiated_group(p->ssl), vi;
+		const char *gname = nid != 0 && nid != NID_undef ?
+		    SSL_group_to_name(p->ssl, nid) : NULL;
+		const struct tls_named *g = gname != NULL ? named_by_name(
+		    s->reg.groups, s->reg.ngroups, gname) : NULL;
 
 		ep->tls_seen = 1;
-		/* OpenSSL names the scheme; note it with its version. */
+		/*
+		 * OpenSSL names the scheme and the group; note them with
+		 * the version, as any other handshake that chose them.
+		 */
 		p->ssl_sigalg = sig != NULL ? sigalg_id(s, sig) : 0;
-		for (vi = 0; sig != NULL && vi < NVERSIONS; vi++)
-			if (SSL_version(p->ssl) == versions[vi] &&
-			    seen_add(&ep->sigalgs, p->ssl_sigalg, sig, vi, 0) ==
-			    -1)
+		for (vi = 0; vi < NVERSIONS; vi++) {
+			if (SSL_version(p->ssl) != versions[vi])
+				continue;
+			if (sig != NULL && seen_add(&ep->sigalgs,
+			    p->ssl_sigalg, sig, vi, 0) == -1)
 				s->oom = 1;
-		if (p->tr->kind == TR_CERT) {
-			findings = cJSON_CreateArray();
-			ep->cert = findings != NULL ? tls_cert_evidence(p->ssl,
-			    s->policy, findings) : NULL;
-			if (ep->cert == NULL || !cJSON_AddItemToObject(ep->cert,
-			    "findings", findings)) {
-				cJSON_Delete(findings);
+			if (g != NULL && seen_add(&ep->groups, g->id, g->name,
+			    vi, 0) == -1)
 				s->oom = 1;
-			}
 		}
+		if (p->tr->kind == TR_CERT)
+			cert_record(s, p, NULL);
 		probe_end(s, p, FAIL_NONE, NULL);
 		return;
 	}
@@ -1278,9 +1522,31 @@ ssl_step(struct scan *s, struct probe *p)
 	}
 	err = ERR_get_error();
 	ERR_clear_error();
-	probe_end(s, p, FAIL_BAD, "OpenSSL handshake failed: %s",
+	snprintf(why, sizeof(why), "OpenSSL handshake failed: %s",
 	    err != 0 ? ERR_reason_error_string(err) :
 	    e == SSL_ERROR_SYSCALL ? "connection closed" : "unknown error");
+	/*
+	 * The server's alert is its answer; a connection that just ends is
+	 * none (retried); anything else is OpenSSL refusing what it got.
+	 */
+	if (err != 0 && ERR_GET_LIB(err) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(err) > SSL_AD_REASON_OFFSET &&
+	    ERR_GET_REASON(err) < SSL_AD_REASON_OFFSET + 256)
+		f = FAIL_ALERT;
+	else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
+		f = FAIL_CLOSED;
+	/*
+	 * A server that wants a client certificate (or ends the handshake
+	 * for another reason late) has sent its chain by now: that is the
+	 * evidence, whatever became of the handshake.
+	 */
+	if (p->tr->kind == TR_CERT && SSL_get_peer_cert_chain(p->ssl) != NULL &&
+	    sk_X509_num(SSL_get_peer_cert_chain(p->ssl)) > 0) {
+		cert_record(s, p, why);
+		probe_end(s, p, FAIL_NONE, NULL);
+		return;
+	}
+	probe_end(s, p, f, "%s", why);
 }
 
 static void
@@ -1374,7 +1640,7 @@ run(struct scan *s)
 	s->tokens = 1;
 	for (;;) {
 		double cap = s->o->rate / 20.0 > 1 ? s->o->rate / 20.0 : 1;
-		int64_t wake;
+		int64_t wake, retry_at;
 		struct probe *p, *next;
 		int n = 0, timeout, r;
 
@@ -1387,14 +1653,14 @@ run(struct scan *s)
 		if (s->tokens > cap)
 			s->tokens = cap;
 		s->refilled = now;
+		retry_at = retries_due(s, now);
 		/* Start what the caps allow. */
-		while (s->ready_head != NULL && s->nprobes < s->max_conns &&
+		while (s->nready > 0 && s->nprobes < s->max_conns &&
 		    s->tokens >= 1) {
-			struct track *t = s->ready_head;
+			struct track *t = track_next(s);
 
-			s->ready_head = t->next_ready;
-			if (s->ready_head == NULL)
-				s->ready_tail = NULL;
+			if (t == NULL)
+				break;
 			if (t->done)
 				continue;
 			s->tokens -= 1;
@@ -1402,14 +1668,21 @@ run(struct scan *s)
 				break;
 		}
 		progress_step(s->eps_done);
-		if (s->probes == NULL && s->ready_head == NULL)
+		if (s->probes == NULL && s->nready == 0 && s->delayed == NULL)
 			break;
-		/* Deadlines: probes, endpoints, the next token. */
+		/* Deadlines: probes, endpoints, retries, the next token. */
 		wake = now + 1000;
+		if (retry_at < wake)
+			wake = retry_at;
 		for (p = s->probes; p != NULL; p = p->next)
 			if (p->deadline < wake)
 				wake = p->deadline;
-		if (s->ready_head != NULL && s->tokens < 1) {
+		for (i = 0; s->delayed != NULL && i < s->neps; i++)
+			if (s->eps[i].deadline != 0 && s->eps[i].tracks_left >
+			    0 && !s->eps[i].timed_out &&
+			    s->eps[i].deadline < wake)
+				wake = s->eps[i].deadline;
+		if (s->nready > 0 && s->tokens < 1) {
 			int64_t t = now + 1 + (int64_t)((1 - s->tokens) *
 			    1000.0 / s->o->rate);
 
@@ -1460,7 +1733,7 @@ run(struct scan *s)
 			struct endpoint *ep = &s->eps[i];
 
 			if (ep->tracks_left > 0 && !ep->timed_out &&
-			    ep->deadline <= now)
+			    ep->deadline != 0 && ep->deadline <= now)
 				endpoint_timeout(s, ep);
 		}
 	}
@@ -1470,6 +1743,29 @@ run(struct scan *s)
 }
 
 /* --- results ---------------------------------------------------------- */
+
+/*
+ * Gaps only the whole scan shows: a TLS 1.3 server signs every handshake,
+ * so TLS 1.3 suites with no TLS 1.3 scheme seen mean no handshake of
+ * fipsev's finished (a suite or key OpenSSL cannot use).
+ */
+static void
+final_gaps(struct endpoint *ep)
+{
+	struct track t;
+	size_t i;
+
+	if (ep->ver[VI_TLS13].suites.n == 0)
+		return;
+	for (i = 0; i < ep->sigalgs.n; i++)
+		if (ep->sigalgs.v[i].vmask & 1u << VI_TLS13)
+			return;
+	memset(&t, 0, sizeof(t));
+	t.kind = TR_SIGALGS13;
+	t.vi = VI_TLS13;
+	note_gap(ep, &t, ep->cert_error[0] != '\0' ? ep->cert_error :
+	    "no TLS 1.3 handshake completed");
+}
 
 static int
 add_finding(cJSON *findings, const char *fmt, ...)
@@ -1742,7 +2038,17 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 			    ep->cert_error[0] != '\0' ? ep->cert_error :
 			    "no handshake completed");
 	}
-	if (ep->error[0] == '\0' && !ep->tls_seen)
+	if (ep->plain_kind != NULL) {
+		cJSON *pl = cJSON_AddObjectToObject(o, "plaintext");
+
+		if (pl == NULL || json_add_str(pl, "protocol", ep->plain_kind) ||
+		    json_add_str(pl, "answer", ep->plain_line))
+			goto fail;
+		add_finding(findings, "answers in plaintext where TLS was "
+		    "expected: %s (\"%s\")", ep->plain_kind, ep->plain_line);
+	} else if (cJSON_AddNullToObject(o, "plaintext") == NULL)
+		goto fail;
+	if (ep->error[0] == '\0' && !ep->tls_seen && ep->plain_kind == NULL)
 		add_finding(findings, "no TLS answer: %s",
 		    ep->first_failure[0] != '\0' ? ep->first_failure :
 		    ep->cert_error[0] != '\0' ? ep->cert_error : "none");
@@ -1951,12 +2257,11 @@ parse_endpoint(struct scan *s, struct endpoint *ep, const char *spec)
 }
 
 static int
-start_endpoint(struct scan *s, struct endpoint *ep, int64_t now)
+start_endpoint(struct scan *s, struct endpoint *ep)
 {
 	struct track *t;
 	int vi;
 
-	ep->deadline = now + s->o->endpoint_timeout_ms;
 	if (ep->error[0] != '\0')
 		return 0;	/* unresolved: the endpoint's error, not ours */
 	for (vi = 0; vi < NVERSIONS; vi++) {
@@ -1973,10 +2278,11 @@ start_endpoint(struct scan *s, struct endpoint *ep, int64_t now)
 	/* The certificate handshake goes first: it takes longest. */
 	if ((t = track_new(s, ep, TR_CERT, VI_TLS12)) == NULL)
 		return -1;
-	t->next_ready = s->ready_head;
-	s->ready_head = t;
-	if (s->ready_tail == NULL)
-		s->ready_tail = t;
+	t->next_ready = ep->ready_head;
+	ep->ready_head = t;
+	if (ep->ready_tail == NULL)
+		ep->ready_tail = t;
+	s->nready++;
 	return 0;
 }
 
@@ -2000,6 +2306,7 @@ scan_release(struct scan *s)
 			next = t->next;
 			u16_free(&t->offer);
 			u16_free(&t->suites);
+			u16_free(&t->hello_groups);
 			free(t);
 		}
 		for (vi = 0; vi < NVERSIONS; vi++)
@@ -2025,7 +2332,6 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 {
 	struct scan s;
 	cJSON *doc = NULL, *eps;
-	int64_t now;
 	size_t i;
 	int ran;
 
@@ -2050,9 +2356,8 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 		log_errno("cannot resolve the targets");
 		goto out;
 	}
-	now = now_ms();
 	for (i = 0; i < n; i++)
-		if (start_endpoint(&s, &s.eps[i], now) == -1)
+		if (start_endpoint(&s, &s.eps[i]) == -1)
 			goto out;
 	for (i = 0; i < n; i++)
 		s.eps_done += s.eps[i].tracks_left == 0;
@@ -2080,6 +2385,7 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 		if (ep->sigalgs.n > 0)
 			qsort(ep->sigalgs.v, ep->sigalgs.n,
 			    sizeof(*ep->sigalgs.v), cmp_seen);
+		final_gaps(ep);
 		if ((e = endpoint_json(&s, ep)) == NULL)
 			goto oom;
 		cJSON_AddItemToArray(eps, e);

@@ -232,6 +232,14 @@ get16(struct cur *c)
 	return hi << 8 | get8(c);
 }
 
+static size_t
+get24(struct cur *c)
+{
+	size_t hi = get8(c);
+
+	return hi << 16 | (size_t)get16(c);
+}
+
 /* Take n bytes: returns a pointer to them, or NULL (and bad) if short. */
 static const uint8_t *
 take(struct cur *c, size_t n)
@@ -340,6 +348,36 @@ server_hello(struct tls_reader *r, const uint8_t *p, size_t n)
 	return TLS_REPLY_MORE;
 }
 
+/*
+ * Note where the first certificate of a Certificate message body (RFC 5246
+ * §7.4.2: a 24-bit list length, then 24-bit length and DER per entry) is
+ * in r->hs. Only offsets are kept: r->hs may move as more records arrive.
+ */
+static void
+leaf_certificate(struct tls_reader *r, const uint8_t *p, size_t n)
+{
+	struct cur c = { p, n, 0 };
+	size_t list, len;
+
+	list = get24(&c);
+	len = get24(&c);
+	if (c.bad || list < 3 || list > n - 3 || len == 0 || len > list - 3)
+		return;
+	r->cert_off = (size_t)(p + 6 - (const uint8_t *)r->hs.data);
+	r->cert_len = len;
+}
+
+/* The flight is read: point the reply at what it keeps of r->hs. */
+static enum tls_reply_kind
+flight_done(struct tls_reader *r)
+{
+	if (r->cert_len > 0) {
+		r->reply.cert = (const uint8_t *)r->hs.data + r->cert_off;
+		r->reply.cert_len = r->cert_len;
+	}
+	return r->reply.kind = TLS_REPLY_HELLO;
+}
+
 /* Read the complete handshake messages buffered so far. */
 static enum tls_reply_kind
 handshake(struct tls_reader *r)
@@ -369,15 +407,17 @@ handshake(struct tls_reader *r)
 				return k;
 			continue;
 		}
+		if (type == HS_CERTIFICATE && r->cert_len == 0)
+			leaf_certificate(r, m + 4, len);
 		if (type == HS_SERVER_KEY_EXCHANGE) {
 			r->reply.have_ske = 1;
 			r->reply.ske = m + 4;
 			r->reply.ske_len = len;
-			return r->reply.kind = TLS_REPLY_HELLO;
+			return flight_done(r);
 		}
 		if (type == HS_SERVER_HELLO_DONE)
-			return r->reply.kind = TLS_REPLY_HELLO;
-		/* Certificate, CertificateStatus, CertificateRequest: skip. */
+			return flight_done(r);
+		/* CertificateStatus, CertificateRequest: skip. */
 	}
 }
 
@@ -391,8 +431,9 @@ record(struct tls_reader *r, unsigned type, const uint8_t *body, size_t n)
 		r->reply.alert_level = body[0];
 		r->reply.alert = body[1];
 		/* An alert after the ServerHello ends the flight early. */
-		return r->reply.kind = r->seen_hello ? TLS_REPLY_HELLO :
-		    TLS_REPLY_ALERT;
+		if (r->seen_hello)
+			return flight_done(r);
+		return r->reply.kind = TLS_REPLY_ALERT;
 	case REC_HANDSHAKE:
 		if (buf_append(&r->hs, body, n) == -1)
 			return bad(r, "server's first flight is over the "

@@ -74,6 +74,13 @@ struct tls_reply {
 	int			 have_ske;
 	const uint8_t		*ske;
 	size_t			 ske_len;
+	/*
+	 * TLS <= 1.2 with want_ske: the server's own certificate (DER, the
+	 * first of its Certificate message), or NULL. In TLS 1.2 its key
+	 * decides which groups the server can still answer with.
+	 */
+	const uint8_t		*cert;
+	size_t			 cert_len;
 	char			 error[128];	/* for TLS_REPLY_BAD */
 };
 
@@ -85,6 +92,7 @@ struct tls_reader {
 	size_t		 hs_off;	/* first unread handshake byte */
 	size_t		 total;		/* all bytes received */
 	int		 seen_hello;
+	size_t		 cert_off, cert_len;	/* the leaf, in hs */
 	struct tls_reply reply;
 };
 

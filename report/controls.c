@@ -377,10 +377,62 @@ cluster(struct eval *e)
 			    "no cluster evidence was collected in this run");
 }
 
+/*
+ * Does an endpoint fail only for want of evidence: every finding an
+ * enumeration cut short or a certificate not seen, none a thing judged?
+ */
+static int
+only_gaps(const cJSON *ep)
+{
+	static const char *const gaps[] = { "evidence incomplete: ",
+	    "no certificate evidence: " };
+	const cJSON *f;
+	int n = 0;
+	size_t k;
+
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(ep,
+	    "findings")) {
+		int gap = 0;
+
+		for (k = 0; cJSON_IsString(f) && k < sizeof(gaps) /
+		    sizeof(gaps[0]); k++)
+			gap |= strncmp(f->valuestring, gaps[k],
+			    strlen(gaps[k])) == 0;
+		if (!gap)
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
+/* An endpoint that answered in plaintext, with what its port is for. */
+static void
+transit_plaintext(struct eval *e, const struct doc *d, const cJSON *ep,
+    const cJSON *plain)
+{
+	const cJSON *as = cJSON_GetObjectItemCaseSensitive(ep,
+	    "discovered_as");
+	const char *name = json_get_str(as, "port_name");
+	const char *proto = json_get_str(as, "app_protocol");
+
+	finding(e, "FIPS-TRANSIT-PLAINTEXT", d->subject, "fail", d,
+	    "answers a TLS ClientHello in plaintext: %s (\"%s\")%s%s%s%s%s; "
+	    "fipsev sends no request, so a redirect to HTTPS cannot be told "
+	    "from content", json_get_str(plain, "protocol") != NULL ?
+	    json_get_str(plain, "protocol") : "text",
+	    json_get_str(plain, "answer") != NULL ?
+	    json_get_str(plain, "answer") : "", name != NULL || proto != NULL ?
+	    "; the Service names the port " : "", name != NULL ? name : "",
+	    proto != NULL ? " (appProtocol " : "", proto != NULL ? proto : "",
+	    proto != NULL ? ")" : "");
+}
+
 static void
 tls(struct eval *e)
 {
 	char why[1500];
+	const cJSON *plain;
+	int plaintext = 0;
 	size_t i;
 
 	for (i = 0; i < e->ndocs; i++) {
@@ -392,20 +444,37 @@ tls(struct eval *e)
 			continue;
 		joined(cJSON_GetObjectItemCaseSensitive(ep, "findings"), why,
 		    sizeof(why));
-		if (json_get_str(ep, "error") != NULL)
+		plain = cJSON_GetObjectItemCaseSensitive(ep, "plaintext");
+		if (cJSON_IsObject(plain)) {
+			plaintext++;
+			transit_plaintext(e, d, ep, plain);
+			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
+			    "not-applicable", d, "the port answers in "
+			    "plaintext, not TLS (see FIPS-TRANSIT-PLAINTEXT)");
+		} else if (json_get_str(ep, "error") != NULL)
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
 			    "missing-evidence", d, "the scan failed: %s",
 			    json_get_str(ep, "error"));
+		else if (json_get_tristate(ep, "compliant") == 1)
+			finding(e, "FIPS-TLS-ENDPOINT", d->subject, "pass", d,
+			    "everything accepted is approved");
 		else
+			/*
+			 * An enumeration cut short, with nothing found wrong
+			 * in what was seen, is evidence missing, not a pass.
+			 */
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
-			    json_get_tristate(ep, "compliant") == 1 ? "pass" :
-			    "fail", d, "%s", json_get_tristate(ep,
-			    "compliant") == 1 ? "everything accepted is "
-			    "approved" : why);
+			    only_gaps(ep) ? "missing-evidence" : "fail", d,
+			    "%s", why);
 	}
-	if (count(e, "tls") == 0)
+	if (count(e, "tls") == 0) {
 		finding(e, "FIPS-TLS-ENDPOINT", "-", "not-applicable", NULL,
 		    "no TLS endpoint was scanned in this run");
+		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", "not-applicable",
+		    NULL, "no endpoint was scanned in this run");
+	} else if (plaintext == 0)
+		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", "pass", NULL,
+		    "every scanned endpoint answered in TLS or not at all");
 }
 
 static void

@@ -20,6 +20,11 @@ serves until killed. Modes:
   smtp-plain an SMTP server that does not offer STARTTLS
   stall      passes the ClientHello to a real server on UPSTREAM_PORT,
              sends back its first record (the ServerHello), then stalls
+  limit      a load balancer in front of UPSTREAM_PORT that relays at most
+             N (the third argument) connections at a time and resets any
+             connection beyond them at once, as a connection limit does
+  dies       relays its first N connections to UPSTREAM_PORT, then stops
+             listening: every later connection is refused
 
 A peer exits by itself once the test that started it is gone, so a test
 killed before its clean-up leaves nothing listening.
@@ -72,6 +77,22 @@ def serve(mode, conn, ctx):
             smtp(conn, ctx, mode == "smtp")
         elif mode == "stall":
             stall(conn, int(sys.argv[2]))
+        elif mode == "limit":
+            with busy_lock:
+                over = busy[0] >= int(sys.argv[3])
+                if not over:
+                    busy[0] += 1
+            if over:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                struct.pack("ii", 1, 0))
+                return
+            try:
+                relay(conn, int(sys.argv[2]))
+            finally:
+                with busy_lock:
+                    busy[0] -= 1
+        elif mode == "dies":
+            relay(conn, int(sys.argv[2]))
     except OSError:
         pass
     finally:
@@ -146,6 +167,35 @@ def stall(conn, upstream_port):
     relay.join()
 
 
+busy = [0]
+busy_lock = threading.Lock()
+
+
+def relay(conn, upstream_port):
+    """Relay both ways between the client and a real server."""
+    up = socket.create_connection(("127.0.0.1", upstream_port))
+
+    def pump(src, dst):
+        try:
+            while True:
+                chunk = src.recv(16384)
+                if not chunk:
+                    break
+                dst.sendall(chunk)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+    back = threading.Thread(target=pump, args=(up, conn), daemon=True)
+    back.start()
+    pump(conn, up)
+    back.join()
+    up.close()
+
+
 def orphan_watch(parent):
     while os.getppid() == parent:
         time.sleep(1)
@@ -166,8 +216,14 @@ def main():
     srv.bind(("127.0.0.1", 0))
     srv.listen(128)
     print("PORT %d" % srv.getsockname()[1], flush=True)
+    accepted = 0
     while True:
+        if mode == "dies" and accepted == int(sys.argv[3]):
+            srv.close()
+            while True:
+                time.sleep(3600)
         conn, _ = srv.accept()
+        accepted += 1
         threading.Thread(target=serve, args=(mode, conn, ctx),
                          daemon=True).start()
 

@@ -70,7 +70,7 @@ test_policy_items(void **state)
 
 	(void)state;
 	assert_int_equal(fips_policy_load(NULL, &p), 0);
-	assert_string_equal(fips_policy_version(p), "1 (2026-11-28)");
+	assert_string_equal(fips_policy_version(p), "2 (2026-12-01)");
 	classify(p, "protocol", "TLSv1.2", FIPS_APPROVED);
 	classify(p, "protocol", "TLSv1.3", FIPS_APPROVED);
 	classify(p, "protocol", "TLSv1.0", FIPS_DEPRECATED);
@@ -79,13 +79,30 @@ test_policy_items(void **state)
 	classify(p, "group", "ffdhe2048", FIPS_APPROVED);
 	classify(p, "group", "SecP256r1MLKEM768", FIPS_APPROVED);
 	classify(p, "group", "x25519", FIPS_NOT_APPROVED);
-	classify(p, "group", "sect571r1", FIPS_NOT_APPROVED);
+	/* IG C.K: binary curves from 233 bits on are still approved. */
+	classify(p, "group", "sect571r1", FIPS_APPROVED);
+	classify(p, "group", "sect233k1", FIPS_APPROVED);
+	classify(p, "group", "sect163r2", FIPS_NOT_APPROVED);
+	/* SP 800-131A r2: 112-bit P-224 and SHA-224 are acceptable. */
+	classify(p, "group", "secp224r1", FIPS_APPROVED);
 	classify(p, "group", "dh-custom-1024", FIPS_NOT_APPROVED);
 	classify(p, "sigalg", "rsa_pss_rsae_sha256", FIPS_APPROVED);
 	classify(p, "sigalg", "rsa_pkcs1_sha1", FIPS_NOT_APPROVED);
 	classify(p, "sigalg", "dsa_sha256", FIPS_NOT_APPROVED);
-	classify(p, "sigalg", "ecdsa_sha224", FIPS_DEPRECATED);
+	classify(p, "sigalg", "ecdsa_sha224", FIPS_APPROVED);
+	classify(p, "sigalg", "dsa_sha224", FIPS_NOT_APPROVED);
 	classify(p, "cert-sig", "sha1WithRSAEncryption", FIPS_NOT_APPROVED);
+	/* SP 800-52r2 §3.2.1 asks server certificates for SHA-256 up. */
+	classify(p, "cert-sig", "sha224WithRSAEncryption", FIPS_NOT_APPROVED);
+	/* RSASSA-PSS is judged by its hashes, MGF1's included. */
+	classify(p, "cert-sig", "rsassaPss/sha256/sha256", FIPS_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha512/sha512", FIPS_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha1/sha1", FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha256/sha1", FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha224/sha224", FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/unreadable/unreadable",
+	    FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss", FIPS_NOT_APPROVED);
 	classify(p, "cert-validity", "expired", FIPS_NOT_APPROVED);
 	classify(p, "feature", "compression", FIPS_NOT_APPROVED);
 	/* Unknown: never a pass, and says why. */
@@ -102,6 +119,12 @@ test_policy_items(void **state)
 	fips_classify_key(p, "EC:prime256v1", 256, &v);
 	assert_int_equal(v.status, FIPS_APPROVED);
 	fips_classify_key(p, "EC:brainpoolP256r1", 256, &v);
+	assert_int_equal(v.status, FIPS_NOT_APPROVED);
+	fips_classify_key(p, "EC:secp224r1", 224, &v);
+	assert_int_equal(v.status, FIPS_APPROVED);
+	fips_classify_key(p, "EC:sect283k1", 283, &v);
+	assert_int_equal(v.status, FIPS_APPROVED);
+	fips_classify_key(p, "EC:sect163k1", 163, &v);
 	assert_int_equal(v.status, FIPS_NOT_APPROVED);
 	fips_classify_key(p, "DSA", 2048, &v);
 	assert_int_equal(v.status, FIPS_NOT_APPROVED);

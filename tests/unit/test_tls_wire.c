@@ -349,8 +349,63 @@ test_read_ske(void **state)
 	    TLS_V12, &k), 0);
 	assert_int_equal(k.group, 23);
 	assert_int_equal(k.sigalg, 0x0804);
+	assert_null(r.reply.cert);		/* the Certificate was empty */
 	/* Read as DHE, the same bytes are nonsense. */
 	assert_int_equal(tls_ske_parse(r.reply.ske, 3, 0, TLS_V12, &k), -1);
+	tls_reader_release(&r);
+}
+
+/*
+ * The server's own certificate is the first entry of its Certificate
+ * message, found again after the flight was split over many records.
+ */
+static void
+test_read_leaf_certificate(void **state)
+{
+	uint8_t hs[2048], wire[2400], leaf[300], other[100];
+	struct tls_reader r;
+	size_t n = 0, off, list, i;
+
+	(void)state;
+	memset(leaf, 0x30, sizeof(leaf));
+	memset(other, 0x31, sizeof(other));
+	off = server_hello(hs, TLS_V12, NULL, 0xC02B, NULL, 0);
+	list = 3 + sizeof(leaf) + 3 + sizeof(other);
+	hs[off++] = 11;
+	hs[off++] = (uint8_t)((list + 3) >> 16);
+	hs[off++] = (uint8_t)((list + 3) >> 8);
+	hs[off++] = (uint8_t)(list + 3);
+	hs[off++] = (uint8_t)(list >> 16);
+	hs[off++] = (uint8_t)(list >> 8);
+	hs[off++] = (uint8_t)list;
+	hs[off++] = 0;
+	hs[off++] = (uint8_t)(sizeof(leaf) >> 8);
+	hs[off++] = (uint8_t)sizeof(leaf);
+	memcpy(hs + off, leaf, sizeof(leaf));
+	off += sizeof(leaf);
+	hs[off++] = 0;
+	hs[off++] = 0;
+	hs[off++] = sizeof(other);
+	memcpy(hs + off, other, sizeof(other));
+	off += sizeof(other);
+	memcpy(hs + off, "\x0e\x00\x00\x00", 4);	/* ServerHelloDone */
+	off += 4;
+	for (i = 0; i < off; i += 64)
+		n += record(wire + n, 22, hs + i, off - i < 64 ? off - i : 64);
+	tls_reader_init(&r, 1);
+	assert_int_equal(tls_reader_feed(&r, wire, n), TLS_REPLY_HELLO);
+	assert_int_equal(r.reply.cert_len, sizeof(leaf));
+	assert_memory_equal(r.reply.cert, leaf, sizeof(leaf));
+	tls_reader_release(&r);
+
+	/* A list length past the message: no certificate, no overread. */
+	hs[off - 4 - sizeof(other) - 3 - sizeof(leaf) - 3 - 3 + 0] = 0x7f;
+	n = 0;
+	for (i = 0; i < off; i += 64)
+		n += record(wire + n, 22, hs + i, off - i < 64 ? off - i : 64);
+	tls_reader_init(&r, 1);
+	assert_int_equal(tls_reader_feed(&r, wire, n), TLS_REPLY_HELLO);
+	assert_null(r.reply.cert);
 	tls_reader_release(&r);
 }
 
@@ -501,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_read_hello_bytewise),
 		cmocka_unit_test(test_read_hrr),
 		cmocka_unit_test(test_read_ske),
+		cmocka_unit_test(test_read_leaf_certificate),
 		cmocka_unit_test(test_ske_dhe),
 		cmocka_unit_test(test_read_hostile),
 		cmocka_unit_test(test_sslv2),
