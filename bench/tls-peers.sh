@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tls-peers.sh - fipsev scan against sslscan, testssl.sh and nmap's
 # ssl-enum-ciphers on the same loopback endpoints, side by side in one run,
-# then fipsev alone on 200 endpoints at once. Run by hand (it takes a few
+# then fipsev alone on 200 and 2,000 endpoints at once. Run by hand (it takes a few
 # minutes, mostly testssl.sh); figures go in README "Benchmarks".
 #
 # usage: bench/tls-peers.sh [path/to/fipsev]
@@ -61,6 +61,9 @@ s_server fips -serverpref -groups P-256:P-384 \
 s_server default
 s_server legacy -min_protocol TLSv1 -cipher 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'
 s_server chacha13 -tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+# TLS 1.2 only, three suites: the fixed probes weigh most here.
+s_server tls12x3 -tls1_2 -groups P-256 \
+	-cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:AES128-GCM-SHA256
 
 # Wall seconds of a command (output to $T/out).
 timed() {
@@ -137,7 +140,7 @@ run_tool() {
 }
 
 printf '%-9s %-8s %9s %6s %6s %9s  %s\n' endpoint tool seconds conns suites "fipsev x" "vs fipsev"
-for ep in fips default legacy chacha13; do
+for ep in fips default legacy chacha13 tls12x3; do
 	read -r fs fc fn < <(run_tool fipsev "${PORT[$ep]}")
 	printf '%-9s %-8s %9.3f %6d %6d %9s\n' "$ep" fipsev "$fs" "$fc" "$fn" -
 	for tool in sslscan testssl nmap; do
@@ -150,31 +153,34 @@ for ep in fips default legacy chacha13; do
 	done
 done
 
-# 200 endpoints at once: one nginx listening on 200 ports.
-# 200 distinct free ports: hold all the sockets open while choosing.
-mapfile -t ports < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(200)]
+# Many endpoints at once: one nginx listening on COUNT ports, at the
+# default rate cap (1000 new connections a second), and 200 of them
+# without it. Every endpoint must be scanned fully.
+many() {
+	local count=$1 rate=$2 before nginx
+	mapfile -t ports < <(python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in socks:
     s.bind(("127.0.0.1", 0))
-print("\n".join(str(s.getsockname()[1]) for s in socks))')
-mkdir -p "$T/nginx"
-{
-	echo "daemon off; master_process off; pid $T/nginx/pid; error_log $T/nginx/err;"
-	echo "worker_rlimit_nofile 8192; events { worker_connections 4096; }"
-	echo "http { access_log off; client_body_temp_path $T/nginx; proxy_temp_path $T/nginx;"
-	echo "fastcgi_temp_path $T/nginx; uwsgi_temp_path $T/nginx; scgi_temp_path $T/nginx;"
-	echo "server {"
-	for p in "${ports[@]}"; do echo "listen 127.0.0.1:$p ssl;"; done
-	echo "ssl_certificate $T/rsa.crt; ssl_certificate_key $T/rsa.key;"
-	echo "ssl_protocols TLSv1.2 TLSv1.3; return 200 ok; } }"
-} > "$T/nginx/nginx.conf"
-/usr/sbin/nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" &
-wait_port "${ports[199]}"
-targets=()
-for p in "${ports[@]}"; do targets+=("127.0.0.1:$p"); done
-# At the default rate cap (1000 new connections a second) and without it.
-for rate in 1000 20000; do
+print("\n".join(str(s.getsockname()[1]) for s in socks))' "$count")
+	rm -rf "$T/nginx"
+	mkdir -p "$T/nginx"
+	{
+		echo "daemon off; master_process off; pid $T/nginx/pid; error_log $T/nginx/err;"
+		echo "worker_rlimit_nofile 16384; events { worker_connections 8192; }"
+		echo "http { access_log off; client_body_temp_path $T/nginx; proxy_temp_path $T/nginx;"
+		echo "fastcgi_temp_path $T/nginx; uwsgi_temp_path $T/nginx; scgi_temp_path $T/nginx;"
+		echo "server {"
+		for p in "${ports[@]}"; do echo "listen 127.0.0.1:$p ssl;"; done
+		echo "ssl_certificate $T/rsa.crt; ssl_certificate_key $T/rsa.key;"
+		echo "ssl_protocols TLSv1.2 TLSv1.3; return 200 ok; } }"
+	} > "$T/nginx/nginx.conf"
+	/usr/sbin/nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" &
+	nginx=$!
+	wait_port "${ports[$((count - 1))]}"
+	targets=()
+	for p in "${ports[@]}"; do targets+=("127.0.0.1:$p"); done
 	before=$(passive_opens)
 	python3 - "$FIPSEV" "$rate" "${targets[@]}" << 'EOF'
 import json, resource, subprocess, sys, time
@@ -184,11 +190,18 @@ out = subprocess.run([sys.argv[1], "scan", "--json", "--rate", sys.argv[2]]
 secs = time.monotonic() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 eps = json.loads(out)["endpoints"]
-ok = sum(1 for e in eps if e["error"] is None and e["protocols"])
-print("200 endpoints, --rate %s: %.2f s wall, %.1f MB peak RSS, %d scanned "
-      "fully, %d suites in all, %d connections reported"
-      % (sys.argv[2], secs, rss, ok, sum(len(e["ciphers"]) for e in eps),
+ok = sum(1 for e in eps if e["error"] is None and e["protocols"]
+         and not e["incomplete"])
+print("%d endpoints, --rate %s: %.2f s wall, %.1f MB peak RSS, %d of %d "
+      "scanned fully, %d suites in all, %d connections reported"
+      % (len(eps), sys.argv[2], secs, rss, ok, len(eps),
+         sum(len(e["ciphers"]) for e in eps),
          sum(e["connections"] for e in eps)))
 EOF
 	echo "  server-side connections: $(($(passive_opens) - before))"
-done
+	kill "$nginx"
+	wait "$nginx" 2> /dev/null || true
+}
+many 200 1000
+many 200 20000
+many 2000 1000

@@ -248,6 +248,25 @@ check "http: ... saying a redirect cannot be told" grep -q 'a redirect to HTTPS 
 check "http: not a failed TLS scan" [ "$(results "$db" FIPS-TLS-ENDPOINT)" = not-applicable ]
 run 0 "$FIPSEV" collect --tls "127.0.0.1:$PORT_fips" --db "$db"
 check "tls: FIPS-TRANSIT-PLAINTEXT passes" [ "$(results "$db" FIPS-TRANSIT-PLAINTEXT)" = pass ]
+# Discovered in a cluster: the Service's port name and appProtocol are
+# recorded with the endpoint and named in the finding. The fixture's
+# LoadBalancer is rewritten to these two loopback ports; its other
+# targets (an SMTP server, an Ingress host) are excluded.
+cp -r "$SAMPLES/cluster/compliant" "$T/snap"
+jq --argjson tls "$PORT_fips" --argjson http "$PORT_http" '.items = [.items[] |
+	select(.spec.type == "LoadBalancer") |
+	.status.loadBalancer.ingress = [{ip: "127.0.0.1"}] |
+	.spec.ports = [{name: "https", appProtocol: "https", port: $tls},
+		{name: "http", appProtocol: "http", port: $http}]]' \
+	"$SAMPLES/cluster/compliant/services.json" > "$T/snap/services.json"
+run 1 "$FIPSEV" collect --snapshot "$T/snap" --scan-discovered \
+	--exclude-tls smtp.example.com:587 --exclude-tls harness.example.com:443 \
+	--db "$db"
+check "discovered: both ports scanned" [ "$(sql "$db" "SELECT count(*) FROM tls_facts WHERE run_id = (SELECT max(id) FROM runs)")" = 2 ]
+check "discovered: the plaintext port named" grep -q "the Service names the port http (appProtocol http)" <(reasons "$db" FIPS-TRANSIT-PLAINTEXT)
+run 1 "$FIPSEV" show latest --json --db "$db"
+check "discovered: recorded with the endpoint" [ "$(jq -r '[.evidence[] | select(.collector == "tls") | .document.endpoints[0].discovered_as | "\(.port_name)/\(.app_protocol)"] | sort | join(",")' "$T/out")" = http/http,https/https ]
+check "discovered: the TLS port passes" [ "$(results "$db" FIPS-TLS-ENDPOINT | tr ',' '\n' | sort | tr '\n' ' ')" = "not-applicable pass " ]
 store_sound "$db"
 
 finish
