@@ -541,10 +541,11 @@ track_done(struct scan *s, struct track *t)
 	if (t->done)
 		return;
 	t->done = 1;
-	if (--ep->tracks_left == 0)
-		s->eps_done++;
+	/* Phase 2's tracks first, so the endpoint is done only once. */
 	if (t->kind == TR_SUITES && --ep->phase1_left == 0 && !ep->timed_out)
 		phase2(s, ep);
+	if (--ep->tracks_left == 0)
+		s->eps_done++;
 }
 
 static const struct tls_suite *
@@ -577,6 +578,32 @@ sigalg_id(const struct scan *s, const char *name)
 	return n != NULL ? n->id : 0;
 }
 
+/*
+ * Take out of t's offer what any handshake already showed the server takes
+ * at t's version: enumerating the rest gives the same list, with fewer
+ * connections (the certificate handshake and the TLS 1.3 suite probes'
+ * HelloRetryRequests have chosen one each).
+ */
+static void
+offer_unseen(struct track *t, const struct seenlist *seen)
+{
+	size_t i;
+
+	for (i = 0; i < seen->n; i++)
+		if (seen->v[i].id != 0 && seen->v[i].vmask & 1u << t->vi)
+			u16_remove(&t->offer, seen->v[i].id);
+}
+
+/* Ready t, or end it now when nothing is left to offer. */
+static void
+track_start(struct scan *s, struct track *t)
+{
+	if (t->offer.n > 0)
+		track_ready(s, t);
+	else
+		track_done(s, t);
+}
+
 static void
 phase2(struct scan *s, struct endpoint *ep)
 {
@@ -603,7 +630,8 @@ phase2(struct scan *s, struct endpoint *ep)
 		if (u16_copy(&t->suites, &ep->ver[VI_TLS13].suites) == -1 ||
 		    u16_copy(&t->offer, &s->all_groups) == -1)
 			s->oom = 1;
-		track_ready(s, t);
+		offer_unseen(t, &ep->groups);
+		track_start(s, t);
 	}
 	if (ep->ver[VI_TLS13].suites.n > 0 &&
 	    (t = track_new(s, ep, TR_SIGALGS13, VI_TLS13)) != NULL) {
@@ -614,7 +642,8 @@ phase2(struct scan *s, struct endpoint *ep)
 			if (id != 0 && u16_push(&t->offer, id) == -1)
 				s->oom = 1;
 		}
-		track_ready(s, t);
+		offer_unseen(t, &ep->sigalgs);
+		track_start(s, t);
 	}
 	if (lv < 0)
 		return;
@@ -650,6 +679,11 @@ phase2(struct scan *s, struct endpoint *ep)
 		if (ec != NULL) {
 			if (u16_copy(&ec->offer, &s->all_groups) == -1)
 				s->oom = 1;
+			/*
+			 * Not seeded with groups already seen: which one is
+			 * the certificate's curve, to be kept, is learned
+			 * from this track's first answer.
+			 */
 			track_ready(s, ec);
 		}
 		if (dh != NULL) {
@@ -660,7 +694,8 @@ phase2(struct scan *s, struct endpoint *ep)
 		if (sa != NULL) {
 			if (u16_copy(&sa->offer, &s->all_sigalgs) == -1)
 				s->oom = 1;
-			track_ready(s, sa);
+			offer_unseen(sa, &ep->sigalgs);
+			track_start(s, sa);
 		}
 	}
 }
