@@ -240,6 +240,7 @@ pss_params(X509 *x, cJSON *params, char *out, size_t len)
 	RSA_PSS_PARAMS *pss = NULL;
 	X509_ALGOR *mgf1md = NULL;
 	int ptype, md = NID_sha1, mgf = NID_sha1, rc = 0;
+	const EVP_MD *hash;
 	long salt = 20;
 
 	X509_get0_signature(NULL, &alg, x);
@@ -265,7 +266,14 @@ pss_params(X509 *x, cJSON *params, char *out, size_t len)
 		salt = ASN1_INTEGER_get(pss->saltLength);
 	if (md == NID_undef || mgf == NID_undef)
 		goto unreadable;
-	snprintf(out, len, "rsassaPss/%s/%s", OBJ_nid2ln(md), OBJ_nid2ln(mgf));
+	/*
+	 * FIPS 186-5 §5.4 bounds the salt by the hash's length; a longer one
+	 * (OpenSSL's "max" for RSA-PSS keys) is named so the policy sees it.
+	 */
+	hash = EVP_get_digestbynid(md);
+	snprintf(out, len, "rsassaPss/%s/%s%s", OBJ_nid2ln(md), OBJ_nid2ln(mgf),
+	    hash != NULL && salt > EVP_MD_get_size(hash) ? "/salt-too-long" :
+	    "");
 	if (json_add_str(params, "hash", OBJ_nid2ln(md)) ||
 	    json_add_str(params, "mgf1_hash", OBJ_nid2ln(mgf)) ||
 	    cJSON_AddNumberToObject(params, "salt_length", (double)salt) ==

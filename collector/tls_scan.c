@@ -99,12 +99,16 @@ enum fail {
 
 /*
  * A connection refused, closed or reset is what a load balancer at its
- * connection limit does: tried again, RETRIES_MAX times at most, after
- * RETRY_FIRST_MS, then four times as long each time (100, 400, 1600 ms:
- * 2.1 s in all), within the endpoint's deadline.
+ * connection limit does, and also how some servers (Windows SChannel) say
+ * "no" instead of an alert. Such a probe is tried again RETRIES_MAX times
+ * at most, after RETRY_FIRST_MS, then four times as long each time (50,
+ * 200, 800 ms), within the endpoint's deadline, and alone: the endpoint's
+ * other connections are let finish first and none starts beside it. A
+ * limit lets a lone connection through; a reset that a lone connection
+ * still gets, every time, is the server's answer.
  */
 #define RETRIES_MAX	3
-#define RETRY_FIRST_MS	100
+#define RETRY_FIRST_MS	50
 
 struct u16list {
 	uint16_t	*v;
@@ -173,6 +177,9 @@ struct endpoint {
 	char			 first_failure[200];
 	struct track		*tracks;
 	struct track		*ready_head, *ready_tail;
+	struct track		*retry_head;	/* due, each to run alone */
+	int			 inflight;	/* probes open now */
+	int			 solo;		/* a retry is running alone */
 	struct verres		 ver[NVERSIONS];
 	struct {
 		int			 spoken;
@@ -468,13 +475,25 @@ track_next(struct scan *s)
 
 	while (s->first_open < s->neps &&
 	    s->eps[s->first_open].tracks_left == 0 &&
-	    s->eps[s->first_open].ready_head == NULL)
+	    s->eps[s->first_open].ready_head == NULL &&
+	    s->eps[s->first_open].retry_head == NULL)
 		s->first_open++;
 	for (i = s->first_open; s->nready > 0 && i < s->neps; i++) {
 		struct endpoint *ep = &s->eps[i];
 		struct track *t = ep->ready_head;
 
-		if (t == NULL)
+		if (ep->solo)
+			continue;
+		/* A retry waits for the endpoint to go quiet, then runs. */
+		if ((t = ep->retry_head) != NULL) {
+			if (ep->inflight > 0 && !t->done)
+				continue;
+			ep->retry_head = t->next_ready;
+			ep->solo = !t->done;
+			s->nready--;
+			return t;
+		}
+		if ((t = ep->ready_head) == NULL)
 			continue;
 		ep->ready_head = t->next_ready;
 		if (ep->ready_head == NULL)
@@ -520,8 +539,11 @@ retries_due(struct scan *s, int64_t now)
 	while ((t = *tp) != NULL) {
 		if (t->not_before <= now || t->done) {
 			*tp = t->next_ready;
-			if (!t->done)
-				track_ready(s, t);
+			if (!t->done) {
+				t->next_ready = t->ep->retry_head;
+				t->ep->retry_head = t;
+				s->nready++;
+			}
 			continue;
 		}
 		if (t->not_before < next)
@@ -649,15 +671,24 @@ phase2(struct scan *s, struct endpoint *ep)
 		return;
 	{
 		const struct u16list *acc = &ep->ver[lv].suites;
-		struct track *ec = NULL, *dh = NULL, *sa = NULL;
+		/*
+		 * ECDHE groups twice when the server takes both: behind an
+		 * ECDSA certificate, whose curve the offer keeps, and behind
+		 * the others. A server that prefers that curve would always
+		 * pick it again, hiding what its RSA suites take.
+		 */
+		struct track *ec[2] = { NULL, NULL }, *dh = NULL, *sa = NULL;
+		int k;
 
 		for (i = 0; i < acc->n; i++) {
 			const struct tls_suite *su = suite_of(s, acc->v[i]);
 
 			if (kex_is(su, "ECDHE_")) {
-				if (ec == NULL)
-					ec = track_new(s, ep, TR_GROUPS12, lv);
-				if (ec != NULL && u16_push(&ec->suites,
+				k = kex_is(su, "ECDHE_ECDSA");
+				if (ec[k] == NULL)
+					ec[k] = track_new(s, ep, TR_GROUPS12,
+					    lv);
+				if (ec[k] != NULL && u16_push(&ec[k]->suites,
 				    acc->v[i]) == -1)
 					s->oom = 1;
 			}
@@ -676,15 +707,17 @@ phase2(struct scan *s, struct endpoint *ep)
 					s->oom = 1;
 			}
 		}
-		if (ec != NULL) {
-			if (u16_copy(&ec->offer, &s->all_groups) == -1)
+		for (k = 0; k < 2; k++) {
+			if (ec[k] == NULL)
+				continue;
+			if (u16_copy(&ec[k]->offer, &s->all_groups) == -1)
 				s->oom = 1;
 			/*
 			 * Not seeded with groups already seen: which one is
 			 * the certificate's curve, to be kept, is learned
 			 * from this track's first answer.
 			 */
-			track_ready(s, ec);
+			track_ready(s, ec[k]);
 		}
 		if (dh != NULL) {
 			if (u16_copy(&dh->offer, &s->all_groups) == -1)
@@ -906,6 +939,18 @@ note_gap(struct endpoint *ep, const struct track *t, const char *why)
 }
 
 /*
+ * Did the probe of t that ended with f get the server's answer? A reply
+ * (which may be "no": an alert, a ServerHello choosing something else),
+ * or a connection closed or reset every time it was tried alone.
+ */
+static int
+answered(const struct track *t, enum fail f)
+{
+	return f == FAIL_NONE || f == FAIL_ALERT || ((f == FAIL_CLOSED ||
+	    f == FAIL_CUT) && t->retries >= RETRIES_MAX);
+}
+
+/*
  * A probe of track t ended: rep is the server's reply when f is
  * FAIL_NONE. Decide what the track does next.
  */
@@ -927,12 +972,13 @@ track_result(struct scan *s, struct track *t, const struct tls_reply *rep,
 		snprintf(ep->first_failure, sizeof(ep->first_failure), "%s",
 		    why);
 	/*
-	 * Past a version's first probe, only an answer may end a list. The
-	 * first probe's failure is the version's outcome (servers close on
-	 * versions they do not speak), unless no connection was ever made.
+	 * Only an answer may end a list. A version's first probe that times
+	 * out or gets no TLS is that version's outcome (the endpoint's error
+	 * says more), unless no connection could be made at all.
 	 */
-	if (f != FAIL_NONE && (t->kind != TR_SUITES || vr->suites.n > 0 ||
-	    f == FAIL_REFUSED || f == FAIL_LOCAL))
+	if (!answered(t, f) && (t->kind != TR_SUITES || vr->suites.n > 0 ||
+	    f == FAIL_REFUSED || f == FAIL_LOCAL || f == FAIL_CLOSED ||
+	    f == FAIL_CUT))
 		note_gap(ep, t, why);
 	if (!hello || rep->version != want) {
 		if (t->kind == TR_SUITES && vr->suites.n == 0) {
@@ -1088,6 +1134,9 @@ probe_unlink(struct scan *s, struct probe *p)
 		if (*pp == p) {
 			*pp = p->next;
 			s->nprobes--;
+			p->tr->ep->inflight--;
+			if (p->tr->retries > 0)
+				p->tr->ep->solo = 0;
 			return;
 		}
 }
@@ -1116,10 +1165,9 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 		probe_free(p);
 		return;
 	}
-	if (f == FAIL_NONE || f == FAIL_ALERT)
-		t->retries = 0;
 	if (t->kind == TR_SSL2) {
-		if (f == FAIL_REFUSED || f == FAIL_LOCAL)
+		if (!answered(t, f) && (f == FAIL_REFUSED || f == FAIL_LOCAL ||
+		    f == FAIL_CLOSED || f == FAIL_CUT))
 			note_gap(ep, t, why);
 		/* Only an SSL 2.0 SERVER-HELLO counts as an answer here. */
 		if (f == FAIL_NONE && ep->v2.spoken)
@@ -1129,8 +1177,7 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 			    f != FAIL_NONE ? why : "accepted");
 		track_done(s, t);
 	} else if (t->kind == TR_SIGALGS13) {
-		/* Only the server's alert or a handshake ends the list. */
-		if (f != FAIL_NONE && f != FAIL_ALERT)
+		if (!answered(t, f))
 			note_gap(ep, t, why);
 		/* Take away the scheme the server used, and ask again. */
 		if (f == FAIL_NONE && !ep->timed_out &&
@@ -1152,6 +1199,9 @@ probe_end(struct scan *s, struct probe *p, enum fail f, const char *fmt, ...)
 		track_done(s, t);
 	else
 		track_result(s, t, &p->rd.reply, f, why);
+	/* A new probe of the track starts with retries of its own. */
+	if (f == FAIL_NONE || f == FAIL_ALERT)
+		t->retries = 0;
 	probe_free(p);
 }
 
@@ -1182,6 +1232,7 @@ probe_start(struct scan *s, struct track *t, int64_t now)
 	s->probes = p;
 	s->nprobes++;
 	ep->connections++;
+	ep->inflight++;
 
 	p->fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -1512,11 +1563,13 @@ static void
 ssl_step(struct scan *s, struct probe *p)
 {
 	struct endpoint *ep = p->tr->ep;
-	int r = SSL_do_handshake(p->ssl), e;
+	int r, e;
 	enum fail f = FAIL_BAD;
 	unsigned long err;
 	char why[200];
 
+	ERR_clear_error();	/* what is queued now is this handshake's */
+	r = SSL_do_handshake(p->ssl);
 	if (r == 1) {
 		const char *sig = tls_cert_peer_sigalg(p->ssl);
 		int nid = SSL_get_negotiated_group(p->ssl), vi;
@@ -1568,7 +1621,9 @@ ssl_step(struct scan *s, struct probe *p)
 	    ERR_GET_REASON(err) > SSL_AD_REASON_OFFSET &&
 	    ERR_GET_REASON(err) < SSL_AD_REASON_OFFSET + 256)
 		f = FAIL_ALERT;
-	else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
+	else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN ||
+	    (err != 0 && ERR_GET_LIB(err) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
 		f = FAIL_CLOSED;
 	/*
 	 * A server that wants a client certificate (or ends the handshake
@@ -2073,7 +2128,11 @@ endpoint_json(const struct scan *s, const struct endpoint *ep)
 			    ep->cert_error[0] != '\0' ? ep->cert_error :
 			    "no handshake completed");
 	}
-	if (ep->plain_kind != NULL) {
+	/*
+	 * Plaintext only from an endpoint that never spoke TLS: one odd
+	 * answer of a TLS server (a proxy's 503) is a probe's failure.
+	 */
+	if (ep->plain_kind != NULL && !ep->tls_seen) {
 		cJSON *pl = cJSON_AddObjectToObject(o, "plaintext");
 
 		if (pl == NULL || json_add_str(pl, "protocol", ep->plain_kind) ||

@@ -47,6 +47,12 @@ FIPS12=(-cipher ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384
 s_server ecgroups -cert ec.crt -key ec.key -tls1_2 \
 	-groups X25519:P-256:P-384:P-521 -sigalgs ECDSA+SHA256 \
 	-cipher ECDHE-ECDSA-AES128-GCM-SHA256
+# Both an ECDSA and an RSA certificate, the server's preference first:
+# it always picks P-256 beside its ECDSA suites, X25519 only beside RSA.
+s_server dual -cert ec.crt -key ec.key -dcert rsa.crt -dkey rsa.key \
+	-serverpref -tls1_2 -groups P-256:X25519 \
+	-sigalgs ECDSA+SHA256:RSA-PSS+SHA256:RSA+SHA256 \
+	-cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256
 s_server ecfips -cert ec.crt -key ec.key -tls1_2 -groups P-256:P-384 \
 	-sigalgs ECDSA+SHA256:ECDSA+SHA384 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 # SHA-1 in the CA's signature needs security level 0 to be served at all.
@@ -84,11 +90,16 @@ gnutls() {
 }
 gnutls noreneg :%DISABLE_SAFE_RENEGOTIATION
 gnutls reneg ""
+gnutls tls11 :+VERS-TLS1.1:+AES-128-CBC:+SHA1
 
-# A load balancer that lets 2 connections through at a time and resets
-# the others, and a server that dies after its first 10 connections.
-peer limit "$PORT_fips" 2
+# A load balancer that lets 1 connection through at a time and resets
+# the others, a server that dies after its first 10 connections, and one
+# that resets where it would send an alert.
 peer dies "$PORT_fips" 10
+peer rstalert "$PORT_fips"
+peer limit "$PORT_tls11" 1
+PORT_limit11=$PORT_limit
+peer limit "$PORT_fips" 1
 
 # nginx serving plain HTTP, as a load balancer's port 80 does.
 PORT_http=$(free_port)
@@ -147,6 +158,8 @@ check "ecdsa: nothing cut short" [ "$(jqe '.incomplete | length')" = 0 ]
 SSLSCAN_GAPS=$'TLSv1.2 24\nTLSv1.2 25\nTLSv1.2 29' \
 	same_as_sslscan "127.0.0.1:$PORT_ecgroups"
 few_connections
+scan 1 "127.0.0.1:$PORT_dual"
+check "dual: X25519 behind the RSA suite" [ "$(names groups .name)" = secp256r1,x25519 ]
 scan 0 "127.0.0.1:$PORT_ecfips"
 check "ecdsa fips: P-256 and P-384" [ "$(names groups .name)" = secp256r1,secp384r1 ]
 SSLSCAN_GAPS='TLSv1.2 24' same_as_sslscan "127.0.0.1:$PORT_ecfips"
@@ -214,6 +227,19 @@ jqe '[.ciphers[].id, .groups[].name, .sigalgs[].name, .certificate.chain[0].sha2
 check "limit: the same evidence as without the load balancer" cmp -s "$T/direct" "$T/limited"
 check "limit: nothing cut short" [ "$(jqe '.incomplete | length')" = 0 ]
 check "limit: connections retried" [ "$(jqe .connections)" -gt "$direct" ]
+# Behind the same limit, a version that only a first probe would show is
+# found every time: a reset first probe is tried again, alone.
+for i in 1 2 3; do
+	scan 1 "127.0.0.1:$PORT_limit11"
+	check "limit: TLS 1.1 found ($i)" [ "$(jqe '.protocols | join(",")')" = TLSv1.1,TLSv1.2 ]
+	check "limit: TLS 1.1 a finding ($i)" grep -q '"TLSv1.1 accepted: deprecated' "$T/out"
+done
+# A server that resets instead of alerting: a reset a lone connection
+# gets every time is its "no", so the lists are whole, not cut short.
+scan 0 "127.0.0.1:$PORT_rstalert"
+jqe '[.ciphers[].id, .groups[].name, .sigalgs[].name, .certificate.chain[0].sha256] | join(",")' > "$T/resets"
+check "rstalert: the same evidence as the server itself" cmp -s "$T/direct" "$T/resets"
+check "rstalert: nothing cut short" [ "$(jqe '.incomplete | length')" = 0 ]
 scan 1 "127.0.0.1:$PORT_dies"
 check "dies: the lists cut short are named" [ "$(jqe '.incomplete | length')" -gt 0 ]
 check "dies: each as refused" [ "$(jqe '[.incomplete[] | select(endswith("Connection refused") | not)] | length')" = 0 ]

@@ -25,6 +25,9 @@ serves until killed. Modes:
              connection beyond them at once, as a connection limit does
   dies       relays its first N connections to UPSTREAM_PORT, then stops
              listening: every later connection is refused
+  rstalert   relays to UPSTREAM_PORT, but where the server's first answer
+             is an alert, resets the connection instead (how Windows
+             SChannel refuses a hello)
 
 A peer exits by itself once the test that started it is gone, so a test
 killed before its clean-up leaves nothing listening.
@@ -93,6 +96,8 @@ def serve(mode, conn, ctx):
                     busy[0] -= 1
         elif mode == "dies":
             relay(conn, int(sys.argv[2]))
+        elif mode == "rstalert":
+            relay(conn, int(sys.argv[2]), reset_alert=True)
     except OSError:
         pass
     finally:
@@ -171,9 +176,23 @@ busy = [0]
 busy_lock = threading.Lock()
 
 
-def relay(conn, upstream_port):
-    """Relay both ways between the client and a real server."""
+def relay(conn, upstream_port, reset_alert=False):
+    """Relay both ways between the client and a real server.
+
+    With reset_alert, the client's first bytes and the server's first
+    answer are relayed here first: an alert becomes a reset (RST).
+    """
     up = socket.create_connection(("127.0.0.1", upstream_port))
+    if reset_alert:
+        # The hello arrives whole on loopback; any hello (SSL 2.0 too).
+        up.sendall(conn.recv(16384))
+        answer = up.recv(16384)
+        if answer[:1] == b"\x15":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            up.close()
+            return
+        conn.sendall(answer)
 
     def pump(src, dst):
         try:

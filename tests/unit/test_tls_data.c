@@ -103,6 +103,10 @@ test_policy_items(void **state)
 	classify(p, "cert-sig", "rsassaPss/unreadable/unreadable",
 	    FIPS_NOT_APPROVED);
 	classify(p, "cert-sig", "rsassaPss", FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha256/sha256/salt-too-long",
+	    FIPS_NOT_APPROVED);
+	classify(p, "cert-sig", "rsassaPss/sha256WithRSAEncryption/sha256",
+	    FIPS_NOT_APPROVED);
 	classify(p, "cert-validity", "expired", FIPS_NOT_APPROVED);
 	classify(p, "feature", "compression", FIPS_NOT_APPROVED);
 	/* Unknown: never a pass, and says why. */
