@@ -86,23 +86,9 @@ s_server sni -cert rsa.crt -key rsa.key -servername fipsev.test \
 	-sigalgs ECDSA+SHA256:RSA-PSS+SHA256:RSA+SHA256
 
 # nginx: a FIPS-minded TLS 1.2/1.3 site with P-384 only.
-PORT_nginx=$(free_port)
-mkdir -p "$T/nginx"
-cat > "$T/nginx/nginx.conf" << EOF
-daemon off;
-master_process off;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx;
-	proxy_temp_path $T/nginx;
-	fastcgi_temp_path $T/nginx;
-	uwsgi_temp_path $T/nginx;
-	scgi_temp_path $T/nginx;
+start_nginx nginx << EOF
 	server {
-		listen 127.0.0.1:$PORT_nginx ssl;
+		listen 127.0.0.1:@PORT@ ssl;
 		ssl_certificate $T/rsa.crt;
 		ssl_certificate_key $T/rsa.key;
 		ssl_protocols TLSv1.2 TLSv1.3;
@@ -113,12 +99,7 @@ http {
 		ssl_prefer_server_ciphers on;
 		return 200 "ok\n";
 	}
-}
 EOF
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" > "$T/nginx/out" 2>&1 &
-disown
-wait_port 127.0.0.1 "$PORT_nginx"
 
 # stunnel: TLS 1.2 with RSA key transport only.
 PORT_stunnel=$(free_port)

@@ -31,6 +31,37 @@ s_server() {
 	printf -v "PORT_$name" %s "$port"
 }
 
+# start_nginx NAME: start nginx with the server block read from stdin, where
+# @PORT@ is a free port; sets PORT_<NAME>.
+start_nginx() {
+	local name=$1 port dir=$T/nginx-$1
+	port=$(free_port)
+	mkdir -p "$dir"
+	{
+		cat << EOF
+daemon off;
+master_process off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $dir;
+	proxy_temp_path $dir;
+	fastcgi_temp_path $dir;
+	uwsgi_temp_path $dir;
+	scgi_temp_path $dir;
+EOF
+		sed "s/@PORT@/$port/g"
+		echo "}"
+	} > "$dir/nginx.conf"
+	"$(command -v nginx || echo /usr/sbin/nginx)" -p "$dir" \
+		-c "$dir/nginx.conf" > "$dir/out" 2>&1 &
+	disown
+	wait_port 127.0.0.1 "$port"
+	printf -v "PORT_$name" %s "$port"
+}
+
 # peer MODE [ARGS...]: start a test peer; sets PORT_<MODE> (- becomes _).
 peer() {
 	local mode=$1 var

@@ -102,31 +102,12 @@ PORT_limit11=$PORT_limit
 peer limit "$PORT_fips" 1
 
 # nginx serving plain HTTP, as a load balancer's port 80 does.
-PORT_http=$(free_port)
-mkdir -p "$T/nginx"
-cat > "$T/nginx/nginx.conf" << EOF
-daemon off;
-master_process off;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx;
-	proxy_temp_path $T/nginx;
-	fastcgi_temp_path $T/nginx;
-	uwsgi_temp_path $T/nginx;
-	scgi_temp_path $T/nginx;
+start_nginx http << EOF
 	server {
-		listen 127.0.0.1:$PORT_http;
+		listen 127.0.0.1:@PORT@;
 		return 301 https://localhost/;
 	}
-}
 EOF
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" > "$T/nginx/out" 2>&1 &
-disown
-wait_port 127.0.0.1 "$PORT_http"
 
 names() {
 	jqe "[.$1[] | $2] | join(\",\")"
