@@ -7,11 +7,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
@@ -25,6 +27,7 @@
 #include "values.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/fsutil.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/tsv.h"
@@ -162,26 +165,35 @@ finding_in(struct collect *c, const char *check, const char *subject,
 }
 
 /*
- * Read dir/name into *text. Records the file in list, when given (its
- * SHA-256, size, or why it could not be read). Returns 0, or 1 when it is
- * missing or unreadable.
+ * Read file (a name relative to dir) into *text, never following a symlink
+ * out of dir and never blocking on a FIFO (fs_read()). Records the file
+ * as name in list, when given (its SHA-256, size, or why it could not be
+ * read). Returns 0, READ_UNREADABLE or READ_ABSENT.
  */
+enum { READ_UNREADABLE = 1, READ_ABSENT = 2 };
+
 static int
 read_source(struct collect *c, cJSON *list, const char *name,
-    const char *path, char **text, size_t *len)
+    const char *dir, const char *file, char **text, size_t *len)
 {
-	char hex[SHA256_HEX_LEN + 1];
+	char hex[SHA256_HEX_LEN + 1], shown[4500];
 	const char *err = NULL;
-	struct stat sb;
+	int dfd, r = READ_UNREADABLE;
 	cJSON *src;
 
 	*text = NULL;
-	if (stat(path, &sb) == -1 && errno == ENOENT)
-		err = "missing";
-	else if (tsv_read_file(path, CLUSTER_FILE_MAX, text, len) == -1)
-		err = "unreadable";	/* logged already */
+	snprintf(shown, sizeof(shown), "%s/%s", dir, file);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_errno("cannot open directory '%s'", dir);
+	else {
+		r = fs_read(dfd, shown, file, CLUSTER_FILE_MAX, text, len);
+		r = r == 0 ? 0 : r == 1 ? READ_ABSENT : READ_UNREADABLE;
+		close(dfd);
+	}
+	if (r != 0)	/* unreadable: logged already */
+		err = r == READ_ABSENT ? "missing" : "unreadable";
 	if (list == NULL)
-		return err != NULL;
+		return r;
 	if ((src = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(list, src)) {
 		cJSON_Delete(src);
@@ -198,7 +210,7 @@ read_source(struct collect *c, cJSON *list, const char *name,
 	    cJSON_AddNumberToObject(src, "size", (double)*len) == NULL ||
 	    cJSON_AddNullToObject(src, "error") == NULL)
 		c->oom = 1;
-	return err != NULL;
+	return r;
 }
 
 /* A `kubectl get -o json` list: its items, or NULL (a finding says why). */
@@ -287,22 +299,19 @@ static cJSON *
 read_list(struct collect *c, int which, int *fatal)
 {
 	const char *name = snapshot_files[which].name;
-	char path[4096];
 	cJSON *doc, *items;
-	struct stat sb;
 	char *text;
 	size_t len;
-	int absent;
+	int r;
 
 	if (c->kube != NULL)
 		return api_paths[which][0] != NULL ? api_list(c, which,
 		    fatal) : NULL;
-	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
 	/* Only a file that is not there was not collected; one that cannot
 	 * be read is missing evidence like any other. */
-	absent = lstat(path, &sb) == -1 && errno == ENOENT;
-	if (read_source(c, c->sources, name, path, &text, &len) != 0) {
-		if (optional_file(which) && absent) {
+	if ((r = read_source(c, c->sources, name, c->dir, name, &text,
+	    &len)) != 0) {
+		if (optional_file(which) && r == READ_ABSENT) {
 			c->absent[which] = 1;
 			note(c, "%s is not in the snapshot (make it with '%s > "
 			    "%s'): that evidence was not collected", name,
@@ -448,7 +457,7 @@ no_evidence(struct collect *c, const char *name, cJSON *out, const char *why)
 static void
 node_report(struct collect *c, const char *name, cJSON *out)
 {
-	char file[4400], path[4400], why[4500], *text;
+	char file[4400], rel[300], why[4500], *text;
 	size_t len;
 
 	if (c->reports == NULL) {
@@ -460,15 +469,15 @@ node_report(struct collect *c, const char *name, cJSON *out)
 	}
 	/* Inside a snapshot, name files relative to it: the evidence
 	 * then does not depend on where the snapshot was unpacked. */
-	snprintf(path, sizeof(path), "%s/%s.json", c->reports, name);
-	snprintf(file, sizeof(file), c->dir != NULL ? "node-reports/%s.json" :
-	    "%s", c->dir != NULL ? name : path);
+	snprintf(rel, sizeof(rel), "%s.json", name);
+	snprintf(file, sizeof(file), c->dir != NULL ? "node-reports/%s" :
+	    "%s/%s", c->dir != NULL ? rel : c->reports, rel);
 	if (json_add_str(out, "report", file))
 		c->oom = 1;
 	/* Not listed in source.files: the report is evidence of its own,
 	 * stored under its own SHA-256, and 5,000 digests restated here
 	 * would make the cluster document new every night. */
-	if (read_source(c, NULL, file, path, &text, &len) != 0) {
+	if (read_source(c, NULL, file, c->reports, rel, &text, &len) != 0) {
 		snprintf(why, sizeof(why), "%s is missing", file);
 		no_evidence(c, name, out, why);
 		return;

@@ -566,33 +566,43 @@ check_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
 	return 0;
 }
 
-/* The SHA-256 of a file, streamed; -1 when it cannot be read. */
+/*
+ * The SHA-256 of a regular file, streamed: -1 when it cannot be read, -2
+ * when it is not a regular file (opened without blocking, so a FIFO is
+ * refused, not waited on; a symlink is not followed).
+ */
 static int
 file_hex(const char *path, char hex[SHA256_HEX_LEN + 1])
 {
 	char chunk[65536];
-	struct sha256 *h;
-	size_t n;
-	FILE *fp;
-	int rc = -1;
+	struct sha256 *h = NULL;
+	struct stat sb;
+	ssize_t n;
+	int fd, rc = -1;
 
-	if ((fp = fopen(path, "re")) == NULL)
-		return -1;
-	if ((h = sha256_new()) == NULL) {
-		fclose(fp);
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (sha256_update(h, chunk, n) == -1)
-			goto out;
-	if (ferror(fp))
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		return errno == ELOOP ? -2 : -1;
+	if (fstat(fd, &sb) == -1)
 		goto out;
+	if (!S_ISREG(sb.st_mode)) {
+		rc = -2;
+		goto out;
+	}
+	if ((h = sha256_new()) == NULL)
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || sha256_update(h, chunk, (size_t)n) == -1)
+			goto out;
+	}
 	/* sha256_final_hex() frees h, whatever it returns. */
 	rc = sha256_final_hex(h, hex);
 	h = NULL;
 out:
 	sha256_free(h);
-	fclose(fp);
+	close(fd);
 	return rc;
 }
 
@@ -659,9 +669,10 @@ bundle_verify(const char *dir, const char *ca, FILE *out)
 	}
 	for (i = 0; i < walk.nfiles; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, walk.files[i].path);
-		if (file_hex(path, hex) == -1) {
-			fprintf(out, "FAILED %s: missing or unreadable\n",
-			    walk.files[i].path);
+		if ((r = file_hex(path, hex)) < 0) {
+			fprintf(out, "FAILED %s: %s\n", walk.files[i].path,
+			    r == -2 ? "not a regular file" :
+			    "missing or unreadable");
 			walk.problems++;
 		} else if (CRYPTO_memcmp(hex, walk.files[i].hex,
 		    SHA256_HEX_LEN) != 0) {

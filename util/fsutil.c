@@ -1,14 +1,20 @@
 /*
  * fsutil.c - see fsutil.h.
  */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
+#include "buf.h"
 #include "fsutil.h"
 #include "log.h"
 #include "banned.h"
@@ -73,5 +79,101 @@ fs_sync_parent(const char *path)
 	}
 	if (fd != -1)
 		close(fd);
+	return rc;
+}
+
+/*
+ * Open name under dirfd for reading, never blocking (a FIFO opens at once
+ * and is then refused) and, under a directory, resolving symlinks only
+ * beneath it (openat2 RESOLVE_BENEATH, Linux 5.6): a snapshot mounted from
+ * a ConfigMap is all symlinks through ..data, but none may lead out.
+ */
+static int
+open_to_read(int dirfd, const char *name)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	struct open_how how;
+	int fd;
+
+	if (dirfd == AT_FDCWD)
+		return open(name, flags);
+	memset(&how, 0, sizeof(how));
+	how.flags = flags;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	/* An older kernel: no symlink at all as the last component. */
+	if (fd == -1 && errno == ENOSYS)
+		fd = openat(dirfd, name, flags | O_NOFOLLOW);
+	return fd;
+}
+
+int
+fs_read(int dirfd, const char *shown, const char *name, size_t max,
+    char **text, size_t *len)
+{
+	struct stat sb;
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	*text = NULL;
+	if ((fd = open_to_read(dirfd, name)) == -1) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == EXDEV)
+			log_err("'%s' leads out of its directory (a symlink "
+			    "out of it is refused)", shown);
+		else if (errno == ENXIO)	/* a socket */
+			log_err("'%s' is not a regular file (a FIFO, socket "
+			    "or device is refused)", shown);
+		else
+			log_errno("cannot open '%s'", shown);
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		log_errno("cannot read '%s'", shown);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_err("'%s' is not a regular file (a FIFO, socket or device "
+		    "is refused)", shown);
+		close(fd);
+		return -1;
+	}
+	if ((uintmax_t)sb.st_size > max) {
+		log_err("'%s' is larger than %zu bytes", shown, max);
+		close(fd);
+		return -1;
+	}
+	buf_init(&b, max);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			log_errno("cannot read '%s'", shown);
+			goto out;
+		}
+		if (buf_append(&b, chunk, (size_t)n) == -1) {
+			if (errno == EFBIG)
+				log_err("'%s' is larger than %zu bytes", shown,
+				    max);
+			else
+				log_errno("cannot read '%s'", shown);
+			goto out;
+		}
+	}
+	if (b.data == NULL && buf_append(&b, "", 0) == -1) {
+		log_errno("cannot read '%s'", shown);
+		goto out;
+	}
+	*len = b.len;
+	*text = b.data;
+	b.data = NULL;
+	rc = 0;
+out:
+	close(fd);
+	buf_release(&b);
 	return rc;
 }

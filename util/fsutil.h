@@ -28,4 +28,15 @@ void	fs_parent(const char *path, char *dir, size_t size);
 /* fsync the directory that holds path (after a rename into it). */
 int	fs_sync_parent(const char *path);
 
+/*
+ * Read the regular file name (relative to dirfd, or a path when dirfd is
+ * AT_FDCWD) whole into *text (NUL-terminated, the caller frees), at most
+ * max bytes. Under a directory, symlinks are followed only while they
+ * stay beneath it; FIFOs, sockets and devices are refused without
+ * blocking. shown names the file in errors. Returns 0; 1 when it does not
+ * exist (nothing logged); -1 after logging.
+ */
+int	fs_read(int dirfd, const char *shown, const char *name, size_t max,
+	    char **text, size_t *len);
+
 #endif

@@ -2,11 +2,13 @@
  * tsv.c - see tsv.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "log.h"
 #include "tsv.h"
 #include "banned.h"
@@ -94,41 +96,9 @@ tsv_open(struct tsv *t, const char *path, size_t max,
 int
 tsv_read_file(const char *path, size_t max, char **text, size_t *len)
 {
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-	FILE *fp;
-	int rc = -1;
+	int r = fs_read(AT_FDCWD, path, path, max, text, len);
 
-	buf_init(&b, max);
-	if ((fp = fopen(path, "r")) == NULL) {
-		log_errno("cannot open '%s'", path);
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_append(&b, chunk, n) == -1) {
-			if (errno == EFBIG)
-				log_err("'%s' is larger than %zu bytes", path,
-				    max);
-			else
-				log_errno("cannot read '%s'", path);
-			goto out;
-		}
-	}
-	if (ferror(fp)) {
-		log_errno("cannot read '%s'", path);
-		goto out;
-	}
-	if (b.data == NULL && buf_append(&b, "", 0) == -1) {
-		log_errno("cannot read '%s'", path);
-		goto out;
-	}
-	*len = b.len;
-	*text = b.data;
-	b.data = NULL;
-	rc = 0;
-out:
-	fclose(fp);
-	buf_release(&b);
-	return rc;
+	if (r == 1)
+		log_err("cannot open '%s': No such file or directory", path);
+	return r == 0 ? 0 : -1;
 }

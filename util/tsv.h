@@ -53,7 +53,8 @@ int	 tsv_open(struct tsv *t, const char *path, size_t max,
 
 /*
  * Read the whole file at path into *text (NUL-terminated, *len bytes),
- * refusing anything over max bytes. Returns 0, or -1 after logging.
+ * refusing anything over max bytes and anything not a regular file (a
+ * FIFO would block): fs_read(). Returns 0, or -1 after logging.
  */
 int	 tsv_read_file(const char *path, size_t max, char **text, size_t *len);
 

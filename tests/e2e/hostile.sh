@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# hostile.sh - hostile snapshots, values files and bundles (issue 16): a
+# FIFO, socket or device where a file should be never blocks, and a
+# symlink never leads a read out of the snapshot. Each case hung fipsev,
+# or put a file from outside the snapshot into the evidence, before.
+. "$(dirname "$0")/lib.sh"
+
+command -v python3 > /dev/null || die "python3 is not installed"
+
+# within SECONDS CMD...: run CMD; it must end by itself in time. Its status
+# is in $st, its output in $T/out and $T/err.
+within() {
+	local secs=$1
+	shift
+	st=0
+	timeout "$secs" "$@" > "$T/out" 2> "$T/err" || st=$?
+	[ "$st" != 124 ] || die "'$*' hung (killed after $secs s)"
+	checks=$((checks + 1))
+}
+
+# snap NAME: a copy of a sane snapshot to spoil.
+snap() {
+	cp -a "$SAMPLES/cluster/compliant" "$T/$1"
+	echo "$T/$1"
+}
+
+# sources DB: the file entries of the latest run's cluster document.
+sources() {
+	sql "$1" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents d JOIN evidence e ON e.sha256 = d.sha256 WHERE e.collector = 'cluster' AND e.run_id = (SELECT max(id) FROM runs)" |
+		jq -c '.source.files[]'
+}
+
+# --- a FIFO, a socket, a device in a snapshot --------------------------------
+s=$(snap fifo)
+rm "$s/nodes.json"
+mkfifo "$s/nodes.json"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/fifo.db"
+check "fifo: a run all the same" [ "$st" = 1 ]
+check "fifo: said so" grep -qx "fipsev: '$s/nodes.json' is not a regular file (a FIFO, socket or device is refused)" "$T/err"
+check "fifo: missing evidence, recorded" grep -q '"file":"nodes.json","error":"unreadable"' <(sources "$T/fifo.db")
+s=$(snap socket)
+rm "$s/services.json"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$s/services.json"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/socket.db"
+check "socket: refused" grep -q "services.json' is not a regular file" "$T/err"
+s=$(snap device)
+rm "$s/ingresses.json"
+ln -s /dev/zero "$s/ingresses.json"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/device.db"
+check "device: refused" grep -q "ingresses.json' leads out of its directory" "$T/err"
+# A node report that is a FIFO.
+s=$(snap fiforeport)
+report=$(ls "$s/node-reports" | head -1)
+rm "$s/node-reports/$report"
+mkfifo "$s/node-reports/$report"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/fiforeport.db"
+check "fifo report: refused" grep -q "node-reports/$report' is not a regular file" "$T/err"
+
+# --- a symlink out of the snapshot ----------------------------------------
+s=$(snap escape)
+rm "$s/services.json"
+printf '{"items": []}\n' > "$T/outside.json"
+ln -s "$T/outside.json" "$s/services.json"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/escape.db"
+check "escape: refused" grep -qx "fipsev: '$s/services.json' leads out of its directory (a symlink out of it is refused)" "$T/err"
+check "escape: the outside file's digest is not evidence" \
+	absent "$(sha256sum < "$T/outside.json" | cut -d' ' -f1)" <(sources "$T/escape.db")
+s=$(snap dotdot)
+rm "$s/workloads.json"
+cp "$SAMPLES/cluster/compliant/workloads.json" "$T/workloads.json"
+ln -s ../workloads.json "$s/workloads.json"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/dotdot.db"
+check "dotdot: refused" grep -q "workloads.json' leads out of its directory" "$T/err"
+
+# --- symlinks inside the snapshot, as a ConfigMap mount has them -------------
+# The kubelet's layout: a timestamped directory, ..data pointing at it,
+# and each file a symlink through ..data.
+s=$(snap configmap)
+mkdir "$s/..2026_12_01_10_00_00.123456789"
+for f in nodes.json helm-releases.json configmaps.json workloads.json ingresses.json services.json cronjobs.json db-secrets.json; do
+	mv "$s/$f" "$s/..2026_12_01_10_00_00.123456789/$f"
+	ln -s "..data/$f" "$s/$f"
+done
+ln -s ..2026_12_01_10_00_00.123456789 "$s/..data"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/configmap.db"
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/plain.db"
+check "configmap: read through ..data, no error" [ ! -s "$T/err" ] || [ "$(grep -c "refused" "$T/err")" = 0 ]
+check "configmap: the same sources as the plain snapshot" [ "$(sources "$T/configmap.db")" = "$(sources "$T/plain.db")" ]
+
+# --- values files, kubeconfigs, policies ----------------------------------
+mkfifo "$T/values.fifo"
+within 10 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --values "$T/values.fifo" --db "$T/values.db"
+check "values fifo: refused" [ "$st" = 2 ]
+check "values fifo: said so" grep -q "values.fifo' is not a regular file" "$T/err"
+within 10 "$FIPSEV" scan --policy "$T/values.fifo" 127.0.0.1:1
+check "policy fifo: refused" grep -q "values.fifo' is not a regular file" "$T/err"
+
+# --- the whole job holds no lock forever ------------------------------------
+s=$(snap job)
+rm "$s/nodes.json"
+mkfifo "$s/nodes.json"
+cat > "$T/job.yaml" << EOF
+store: $T/job.db
+cluster:
+  snapshot: $s
+signing:
+  generate: true
+output: $T/job-bundles
+EOF
+within 60 "$FIPSEV" run --config "$T/job.yaml"
+check "run: finished" [ "$st" = 1 ]
+within 60 "$FIPSEV" run --config "$T/job.yaml"
+check "run: the next run is not locked out" [ "$st" = 1 ]
+
+# --- a FIFO in a bundle ------------------------------------------------------
+run 0 "$FIPSEV" keygen --out "$T/keys"
+run 0 "$FIPSEV" report --db "$T/fifo.db" --out "$T/bundle" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+victim=$(cd "$T/bundle" && ls *.json | head -1)
+rm "$T/bundle/$victim"
+mkfifo "$T/bundle/$victim"
+within 30 "$FIPSEV" verify "$T/bundle" --ca "$T/keys/signing.crt"
+check "bundle fifo: not intact" [ "$st" = 1 ]
+check "bundle fifo: named" grep -qx "FAILED $victim: not a regular file" "$T/out"
+
+finish
