@@ -78,7 +78,7 @@ cmd_prune(int argc, char **argv)
 	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
 	    store_prune(st, cutoff, &runs, &docs) == 0) {
 		printf("removed %d runs started before %s and %d documents no "
-		    "kept run cites from '%s'\\n", runs, cutoff, docs, path);
+		    "kept run cites from '%s'\n", runs, cutoff, docs, path);
 		rc = cmd_flush_stdout(EXIT_COMPLIANT);
 	}
 	store_close(st);

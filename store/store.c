@@ -154,7 +154,14 @@ store_path(const char *explicit)
 
 	if (explicit != NULL)
 		env = explicit;
-	if (env != NULL && *env != '\0') {
+	/* Set but empty is a mistake (an unset variable in a script), not
+	 * a wish for the default store. */
+	if (env != NULL && *env == '\0') {
+		log_err("%s is empty: name a store file", explicit != NULL ?
+		    "--db" : STORE_ENV);
+		return NULL;
+	}
+	if (env != NULL) {
 		char *p = strdup(env);
 
 		if (p == NULL)

@@ -38,6 +38,7 @@ enum store_mode {
  * The store path to use: explicit if not NULL, else $FIPSEV_DB, else
  * /var/lib/fipsev/fipsev.db for root and
  * ${XDG_STATE_HOME:-$HOME/.local/state}/fipsev/fipsev.db for anyone else.
+ * An empty explicit path or $FIPSEV_DB is an error, not the default.
  * Returns a new string (free it), or NULL after logging.
  */
 char	*store_path(const char *explicit);

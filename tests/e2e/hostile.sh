@@ -122,4 +122,14 @@ within 30 "$FIPSEV" verify "$T/bundle" --ca "$T/keys/signing.crt"
 check "bundle fifo: not intact" [ "$st" = 1 ]
 check "bundle fifo: named" grep -qx "FAILED $victim: not a regular file" "$T/out"
 
+# --- small ones ---------------------------------------------------------------
+# An empty store path is a mistake, not the default store.
+run 2 "$FIPSEV" runs --db ""
+check "--db '': refused" grep -qx "fipsev: --db is empty: name a store file" "$T/err"
+FIPSEV_DB= run 2 "$FIPSEV" runs
+check "FIPSEV_DB='': refused" grep -qx "fipsev: FIPSEV_DB is empty: name a store file" "$T/err"
+# prune says what it removed on one line, without a literal "\n".
+run 0 "$FIPSEV" prune --keep-days 3650 --db "$T/plain.db"
+check "prune: one clean line" grep -qx "removed 0 runs started before .* from '$T/plain.db'" "$T/out"
+
 finish
