@@ -203,6 +203,12 @@ user_version(struct store *st, int *version)
 	}
 	*version = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
+	/* The file is not trusted: a negative version indexes nothing. */
+	if (*version < 0) {
+		log_err("store '%s' has schema version %d, which no fipsev "
+		    "writes: not a fipsev store", st->path, *version);
+		return -1;
+	}
 	return 0;
 }
 
@@ -236,7 +242,7 @@ migrate(struct store *st)
 		return -1;
 	if (exec_simple(st, "BEGIN IMMEDIATE", "cannot start a migration") == -1)
 		return -1;
-	if (user_version(st, &v) == -1)
+	if (user_version(st, &v) == -1 || too_new(st, v))
 		goto fail;
 	for (; v < store_migrations_count; v++) {
 		if (sqlite3_exec(st->db, store_migrations[v], NULL, NULL,

@@ -128,6 +128,15 @@ run 2 "$FIPSEV" runs --db ""
 check "--db '': refused" grep -qx "fipsev: --db is empty: name a store file" "$T/err"
 FIPSEV_DB= run 2 "$FIPSEV" runs
 check "FIPSEV_DB='': refused" grep -qx "fipsev: FIPSEV_DB is empty: name a store file" "$T/err"
+# A store whose schema version no fipsev writes is refused, not indexed.
+for v in -1 -2147483648 2147483647; do
+	cp "$T/plain.db" "$T/v.db"
+	sqlite3 "$T/v.db" "PRAGMA user_version = $v"
+	run 2 "$FIPSEV" runs --db "$T/v.db"
+	check "user_version $v: refused" grep -q "has schema version $v" "$T/err"
+	run 2 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/v.db"
+	check "user_version $v: not written" [ "$(sqlite3 "$T/v.db" 'PRAGMA user_version')" = "$v" ]
+done
 # prune says what it removed on one line, without a literal "\n".
 run 0 "$FIPSEV" prune --keep-days 3650 --db "$T/plain.db"
 check "prune: one clean line" grep -qx "removed 0 runs started before .* from '$T/plain.db'" "$T/out"
