@@ -85,6 +85,7 @@ cmd_run(int argc, char **argv)
 	char *opened = NULL;
 	cJSON *cfg = NULL;
 	int c, status, lock = -1, rc = EXIT_FAILURE_RUN, verdict, found = 0;
+	int trusted;
 	int stale;
 	int64_t run_id = 0;
 
@@ -179,7 +180,7 @@ cmd_run(int argc, char **argv)
 	}
 	printf("run: phase=report result=ok bundle=%s\n", dir);
 	fflush(stdout);
-	if (bundle_verify(dir, cert, stdout) != 1) {
+	if (bundle_verify(dir, cert, stdout, &trusted) != 1 || !trusted) {
 		rc = phase_failed("verify", "the new bundle does not verify",
 		    ri.id);
 		goto out;

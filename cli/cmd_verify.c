@@ -6,30 +6,45 @@
 
 #include "cmd.h"
 #include "report/bundle.h"
+#include "util/log.h"
 #include "util/banned.h"
 
 const char cmd_verify_usage[] =
-    "usage: fipsev verify BUNDLE [--ca CERT]\n"
+    "usage: fipsev verify BUNDLE [--ca CERT | --no-ca-check]\n"
     "\n"
     "Check an evidence bundle: every file's SHA-256 against\n"
-    "MANIFEST.sha256, that no file is missing or added, and the CMS\n"
-    "signature over the manifest; with --ca, also that the signer's\n"
-    "certificate chains to CERT. Each problem is one line naming the file.\n"
-    "Exit status: 0 intact, 1 not intact, 2 the check could not run.\n"
+    "MANIFEST.sha256, that no file is missing, added or other than a\n"
+    "regular file, the CMS signature over the manifest, and with --ca\n"
+    "that the signer's certificate chains to CERT. Each problem is one\n"
+    "line naming the file. BUNDLE may be a symlink; nothing inside it is\n"
+    "followed.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  intact, and signed by a signer --ca trusts (or --no-ca-check)\n"
+    "  1  altered: a digest differs, a file is missing or added, or the\n"
+    "     signature over the manifest does not hold\n"
+    "  2  usage or runtime error\n"
+    "  3  intact, but the signer is not trusted: no --ca was given (anyone\n"
+    "     could have signed it), or the signer does not chain to it\n"
     "\n"
     "  --ca CERT       the certificate (or CA) the signer must chain to\n"
+    "  --no-ca-check   accept any signer: exit 0 for an intact bundle\n"
     "  -h, --help      show this help\n";
+
+/* Exit statuses of verify, beyond the shared ones. */
+#define EXIT_UNTRUSTED	3
 
 int
 cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "ca", required_argument, NULL, 'c' },
+		{ "no-ca-check", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ca = NULL, *dir;
-	int c, status, r;
+	int c, status, r, trusted, any_signer = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -38,6 +53,9 @@ cmd_verify(int argc, char **argv)
 		case 'c':
 			ca = optarg;
 			break;
+		case 'n':
+			any_signer = 1;
+			break;
 		case 'h':
 			cmd_help(cmd_verify_usage, &status);
 			return status;
@@ -45,12 +63,28 @@ cmd_verify(int argc, char **argv)
 			return cmd_bad_option("verify", argc, argv, c);
 		}
 	}
+	if (ca != NULL && any_signer)
+		return cmd_usage_error("verify", "give --ca or --no-ca-check, "
+		    "not both");
 	if (optind >= argc)
 		return cmd_usage_error("verify", "which bundle? give BUNDLE");
 	dir = argv[optind++];
 	if (cmd_extra_args("verify", argc, argv, &status))
 		return status;
-	if ((r = bundle_verify(dir, ca, stdout)) == -1)
+	if ((r = bundle_verify(dir, ca, stdout, &trusted)) == -1)
 		return EXIT_FAILURE_RUN;
-	return cmd_flush_stdout(r == 1 ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT);
+	if (r == 0)
+		return cmd_flush_stdout(EXIT_NONCOMPLIANT);
+	if (!trusted && !any_signer) {
+		if (ca == NULL)
+			log_err("verify: the bundle is intact, but no --ca says "
+			    "who may sign it: anyone could have signed it "
+			    "(give --ca CERT, or --no-ca-check to accept any "
+			    "signer)");
+		else
+			log_err("verify: the bundle is intact, but its signer "
+			    "does not chain to '%s'", ca);
+		return cmd_flush_stdout(EXIT_UNTRUSTED);
+	}
+	return cmd_flush_stdout(EXIT_COMPLIANT);
 }

@@ -186,7 +186,8 @@ read_source(struct collect *c, cJSON *list, const char *name,
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		log_errno("cannot open directory '%s'", dir);
 	else {
-		r = fs_read(dfd, shown, file, CLUSTER_FILE_MAX, text, len);
+		r = fs_read(dfd, shown, file, CLUSTER_FILE_MAX, 0, text,
+		    len);
 		r = r == 0 ? 0 : r == 1 ? READ_ABSENT : READ_UNREADABLE;
 		close(dfd);
 	}

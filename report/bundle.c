@@ -521,14 +521,46 @@ out:
 
 /* --- verification --------------------------------------------------------- */
 
+/*
+ * The whole check works from one descriptor of the bundle directory: the
+ * path the auditor named is followed once (a symlink to a bundle, a
+ * trailing '/'), and nothing inside it is followed at all.
+ */
 static struct {
-	const char	*root;
-	size_t		 rootlen;
+	int		 dirfd;
 	struct file	*files;
 	size_t		 nfiles;
 	FILE		*out;
 	int		 problems;
 } walk;
+
+/* A name from the bundle, printable: anything else as \xHH. */
+static const char *
+shown(const char *name, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *name != '\0' && o + 5 < len; name++) {
+		unsigned char ch = (unsigned char)*name;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", ch);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+problem(const char *name, const char *what)
+{
+	char esc[1200];
+
+	fprintf(walk.out, "FAILED %s: %s\n", shown(name, esc, sizeof(esc)),
+	    what);
+	walk.problems++;
+}
 
 static int
 is_listed(const char *rel)
@@ -541,38 +573,74 @@ is_listed(const char *rel)
 	return 0;
 }
 
-/* Every file of the bundle must be in the manifest (or be it). */
+/*
+ * Every file under the directory rel (of the bundle; "" for its top) must
+ * be a regular file in the manifest, or the manifest or its signature.
+ * Returns -1 after logging when a directory cannot be read.
+ */
 static int
-check_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+check_dir(int dfd, const char *rel, int depth)
 {
-	const char *rel = path + walk.rootlen + 1;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
 
-	(void)sb;
-	if (f->level == 0)
-		return 0;
-	if (type == FTW_D || type == FTW_DP)
-		return 0;
-	if (type != FTW_F) {
-		fprintf(walk.out, "FAILED %s: not a regular file\n", rel);
-		walk.problems++;
-		return 0;
+	if ((d = fdopendir(dfd)) == NULL) {
+		log_errno("cannot list the bundle");
+		close(dfd);
+		return -1;
 	}
-	if (strcmp(rel, BUNDLE_MANIFEST) == 0 || strcmp(rel, BUNDLE_SIG) == 0)
-		return 0;
-	if (!is_listed(rel)) {
-		fprintf(walk.out, "FAILED %s: not in the manifest\n", rel);
-		walk.problems++;
+	while ((de = readdir(d)) != NULL) {
+		char path[1100];
+		struct stat sb;
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s%s%s", rel, *rel != '\0' ?
+		    "/" : "", de->d_name) >= (int)sizeof(path)) {
+			problem(de->d_name, "name too long");
+			continue;
+		}
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1) {
+			problem(path, "cannot be read");
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (depth >= 16) {
+				problem(path, "directories nested too deep");
+				continue;
+			}
+			if ((sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+			    check_dir(sub, path, depth + 1) == -1) {
+				if (sub == -1)
+					log_errno("cannot list the bundle");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (!S_ISREG(sb.st_mode))
+			problem(path, "not a regular file");
+		else if (*rel == '\0' && (strcmp(path, BUNDLE_MANIFEST) == 0 ||
+		    strcmp(path, BUNDLE_SIG) == 0))
+			continue;
+		else if (!is_listed(path))
+			problem(path, "not in the manifest");
 	}
-	return 0;
+	closedir(d);
+	return rc;
 }
 
 /*
- * The SHA-256 of a regular file, streamed: -1 when it cannot be read, -2
- * when it is not a regular file (opened without blocking, so a FIFO is
- * refused, not waited on; a symlink is not followed).
+ * The SHA-256 of the bundle's regular file rel, streamed: -1 when it
+ * cannot be read, -2 when it is not a regular file (a symlink anywhere in
+ * rel, a FIFO: opened without blocking and refused, never waited on).
  */
 static int
-file_hex(const char *path, char hex[SHA256_HEX_LEN + 1])
+file_hex(const char *rel, char hex[SHA256_HEX_LEN + 1])
 {
 	char chunk[65536];
 	struct sha256 *h = NULL;
@@ -580,9 +648,8 @@ file_hex(const char *path, char hex[SHA256_HEX_LEN + 1])
 	ssize_t n;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
-	    O_CLOEXEC)) == -1)
-		return errno == ELOOP ? -2 : -1;
+	if ((fd = fs_open_read(walk.dirfd, rel, FS_NO_SYMLINKS)) == -1)
+		return errno == ELOOP || errno == ENXIO ? -2 : -1;
 	if (fstat(fd, &sb) == -1)
 		goto out;
 	if (!S_ISREG(sb.st_mode)) {
@@ -615,27 +682,41 @@ safe_rel(const char *p)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == strlen(p);
 }
 
-int
-bundle_verify(const char *dir, const char *ca, FILE *out)
+/* Read the bundle's file name whole; 1 when it is not there. */
+static int
+bundle_file(const char *dir, const char *name, char **text, size_t *len)
 {
-	char path[8192], *manifest = NULL, *sig = NULL, *line, *save = NULL;
+	char where[4200];
+
+	snprintf(where, sizeof(where), "%s/%s", dir, name);
+	return fs_read(walk.dirfd, where, name, MANIFEST_MAX, FS_NO_SYMLINKS,
+	    text, len);
+}
+
+int
+bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
+{
+	char *manifest = NULL, *sig = NULL, *line, *save = NULL;
 	char signer[512], err[600], hex[SHA256_HEX_LEN + 1], *copy = NULL;
+	char esc[1200];
 	size_t mlen, slen, i;
 	int r, rc = -1;
 
 	memset(&walk, 0, sizeof(walk));
 	walk.out = out;
-	snprintf(path, sizeof(path), "%s/%s", dir, BUNDLE_MANIFEST);
-	if (access(dir, R_OK | X_OK) == -1) {
-		log_errno("cannot read bundle '%s'", dir);
+	*trusted = 0;
+	if ((walk.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		log_errno("cannot read bundle '%s'", shown(dir, esc,
+		    sizeof(esc)));
 		return -1;
 	}
-	if (access(path, F_OK) == -1) {
-		fprintf(out, "FAILED %s: missing\n", BUNDLE_MANIFEST);
-		return 0;
-	}
-	if (tsv_read_file(path, MANIFEST_MAX, &manifest, &mlen) == -1)
-		return -1;
+	if ((r = bundle_file(dir, BUNDLE_MANIFEST, &manifest, &mlen)) == 1) {
+		problem(BUNDLE_MANIFEST, "missing");
+		rc = 0;
+		goto out;
+	} else if (r == -1)
+		goto out;
 	if ((copy = strndup(manifest, mlen)) == NULL) {
 		log_errno("verify");
 		goto out;
@@ -651,9 +732,8 @@ bundle_verify(const char *dir, const char *ca, FILE *out)
 		    line[SHA256_HEX_LEN + 1] != '*') ||
 		    strspn(line, "0123456789abcdef") != SHA256_HEX_LEN ||
 		    !safe_rel(rel) || walk.nfiles == MAX_FILES) {
-			fprintf(out, "FAILED %s: a line is not \"SHA256  "
-			    "FILE\"\n", BUNDLE_MANIFEST);
-			walk.problems++;
+			problem(BUNDLE_MANIFEST, "a line is not \"SHA256  "
+			    "FILE\"");
 			continue;
 		}
 		if ((f = reallocarray(walk.files, walk.nfiles + 1,
@@ -668,48 +748,51 @@ bundle_verify(const char *dir, const char *ca, FILE *out)
 		walk.nfiles++;
 	}
 	for (i = 0; i < walk.nfiles; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, walk.files[i].path);
-		if ((r = file_hex(path, hex)) < 0) {
-			fprintf(out, "FAILED %s: %s\n", walk.files[i].path,
-			    r == -2 ? "not a regular file" :
-			    "missing or unreadable");
-			walk.problems++;
-		} else if (CRYPTO_memcmp(hex, walk.files[i].hex,
-		    SHA256_HEX_LEN) != 0) {
-			fprintf(out, "FAILED %s: changed (digest differs)\n",
-			    walk.files[i].path);
-			walk.problems++;
-		}
+		if ((r = file_hex(walk.files[i].path, hex)) < 0)
+			problem(walk.files[i].path, r == -2 ?
+			    "not a regular file" : "missing or unreadable");
+		else if (CRYPTO_memcmp(hex, walk.files[i].hex,
+		    SHA256_HEX_LEN) != 0)
+			problem(walk.files[i].path, "changed (digest differs)");
 	}
-	walk.root = dir;
-	walk.rootlen = strlen(dir);
-	if (nftw(dir, check_entry, 16, FTW_PHYS) == -1) {
-		log_errno("cannot list bundle '%s'", dir);
+	if ((r = dup(walk.dirfd)) == -1) {
+		log_errno("cannot list the bundle");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, BUNDLE_SIG);
-	if (access(path, F_OK) == -1) {
-		fprintf(out, "FAILED %s: missing\n", BUNDLE_SIG);
-		walk.problems++;
-	} else if (tsv_read_file(path, MANIFEST_MAX, &sig, &slen) == -1)
+	if (check_dir(r, "", 0) == -1)
+		goto out;
+	if ((r = bundle_file(dir, BUNDLE_SIG, &sig, &slen)) == 1)
+		problem(BUNDLE_SIG, "missing");
+	else if (r == -1)
 		goto out;
 	else if ((r = sign_verify(sig, slen, manifest, mlen, ca, signer,
 	    sizeof(signer), err, sizeof(err))) == -1)
 		goto out;
-	else if (r == 0) {
-		fprintf(out, "FAILED %s: %s\n", BUNDLE_SIG, err);
-		walk.problems++;
-	} else
-		fprintf(out, "signature: good, by %s%s\n", signer,
-		    ca != NULL ? " (chain checked)" : " (chain not checked: "
-		    "give --ca)");
+	else if (r == 0)
+		problem(BUNDLE_SIG, err);
+	else {
+		/* signer is from the certificate: untrusted text too. */
+		shown(signer, esc, sizeof(esc));
+		if (r == 1 && ca != NULL)
+			fprintf(out, "signature: good, by %s (chain checked)\n",
+			    esc);
+		else if (r == 1)
+			fprintf(out, "signature: good, by %s (chain not "
+			    "checked: give --ca)\n", esc);
+		else
+			fprintf(out, "signature: good, by %s, who does not "
+			    "chain to the CA: %s\n", esc, err);
+		*trusted = r == 1 && ca != NULL;
+	}
 	rc = walk.problems == 0;
-	fprintf(out, "bundle %s: %s (%zu files in the manifest", dir,
-	    rc ? "intact" : "NOT intact", walk.nfiles);
+	fprintf(out, "bundle %s: %s (%zu files in the manifest",
+	    shown(dir, esc, sizeof(esc)), rc ? "intact" : "NOT intact",
+	    walk.nfiles);
 	if (!rc)
 		fprintf(out, ", %d problems", walk.problems);
 	fputs(")\n", out);
 out:
+	close(walk.dirfd);
 	free(walk.files);
 	free(copy);
 	free(manifest);

@@ -45,11 +45,14 @@ int	 bundle_clean_stale(const char *outdir);
 int	 bundle_tar(const char *dir);
 
 /*
- * Check the bundle at dir: every digest of the manifest, that no file is
- * missing or added, and the signature (chained to ca when not NULL).
- * Each problem is one line on out naming the file. Returns 1 when intact,
- * 0 when not, -1 after logging when the check itself cannot run.
+ * Check the bundle at dir (followed if a symlink; nothing inside it is):
+ * every digest of the manifest, that no file is missing, added or other
+ * than a regular file, and the signature over the manifest. *trusted is 1
+ * when, besides, the signer chains to ca (not NULL). Each problem is one
+ * line on out naming the file, non-printable bytes escaped. Returns 1
+ * when intact, 0 when not, -1 after logging when the check cannot run.
  */
-int	 bundle_verify(const char *dir, const char *ca, FILE *out);
+int	 bundle_verify(const char *dir, const char *ca, FILE *out,
+	    int *trusted);
 
 #endif

@@ -352,8 +352,9 @@ sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
 		rc = -1;
 		goto out;
 	}
+	/* First the signature alone: does the manifest hold? */
 	if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY |
-	    (ca_path == NULL ? CMS_NO_SIGNER_CERT_VERIFY : 0)) != 1) {
+	    CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		snprintf(err, errlen, "the signature does not verify: %s",
 		    ossl_reason());
 		goto out;
@@ -363,6 +364,20 @@ sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
 		X509_NAME_oneline(X509_get_subject_name(sk_X509_value(signers,
 		    0)), signer, (int)signerlen);
 	rc = 1;
+	/* Then who signed: the signer must chain to the CA given. */
+	if (ca_path != NULL) {
+		BIO_free(cbio);
+		if ((cbio = BIO_new_mem_buf(content, (int)n)) == NULL) {
+			log_err("cannot verify: out of memory");
+			rc = -1;
+			goto out;
+		}
+		ERR_clear_error();
+		if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY) != 1) {
+			snprintf(err, errlen, "%s", ossl_reason());
+			rc = 2;
+		}
+	}
 out:
 	sk_X509_free(signers);
 	X509_STORE_free(store);

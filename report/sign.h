@@ -32,10 +32,11 @@ int	 sign_detached(const char *key_path, const char *cert_path,
 	    const void *content, size_t n, const char *out_path);
 
 /*
- * Check the PEM signature sig over content. With ca_path, the signer's
- * certificate must chain to it; without, only the signature is checked.
- * Returns 1 when it holds, 0 when not (why in err), -1 after logging.
- * signer gets the signer's subject.
+ * Check the PEM signature sig over content, then, with ca_path, that the
+ * signer's certificate chains to it. Returns 1 when the signature holds
+ * (and the signer chains, when asked), 2 when it holds but the signer
+ * does not chain (why in err), 0 when it does not hold (why in err), -1
+ * after logging. signer gets the signer's subject.
  */
 int	 sign_verify(const char *sig, size_t siglen, const void *content,
 	    size_t n, const char *ca_path, char *signer, size_t signerlen,

@@ -82,14 +82,8 @@ fs_sync_parent(const char *path)
 	return rc;
 }
 
-/*
- * Open name under dirfd for reading, never blocking (a FIFO opens at once
- * and is then refused) and, under a directory, resolving symlinks only
- * beneath it (openat2 RESOLVE_BENEATH, Linux 5.6): a snapshot mounted from
- * a ConfigMap is all symlinks through ..data, but none may lead out.
- */
-static int
-open_to_read(int dirfd, const char *name)
+int
+fs_open_read(int dirfd, const char *name, int fsflags)
 {
 	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	struct open_how how;
@@ -99,7 +93,8 @@ open_to_read(int dirfd, const char *name)
 		return open(name, flags);
 	memset(&how, 0, sizeof(how));
 	how.flags = flags;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+	    (fsflags & FS_NO_SYMLINKS ? RESOLVE_NO_SYMLINKS : 0);
 	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 	/* An older kernel: no symlink at all as the last component. */
 	if (fd == -1 && errno == ENOSYS)
@@ -109,7 +104,7 @@ open_to_read(int dirfd, const char *name)
 
 int
 fs_read(int dirfd, const char *shown, const char *name, size_t max,
-    char **text, size_t *len)
+    int fsflags, char **text, size_t *len)
 {
 	struct stat sb;
 	struct buf b;
@@ -118,10 +113,12 @@ fs_read(int dirfd, const char *shown, const char *name, size_t max,
 	int fd, rc = -1;
 
 	*text = NULL;
-	if ((fd = open_to_read(dirfd, name)) == -1) {
+	if ((fd = fs_open_read(dirfd, name, fsflags)) == -1) {
 		if (errno == ENOENT)
 			return 1;
-		if (errno == EXDEV)
+		if (errno == ELOOP && fsflags & FS_NO_SYMLINKS)
+			log_err("'%s' is a symlink (refused)", shown);
+		else if (errno == EXDEV)
 			log_err("'%s' leads out of its directory (a symlink "
 			    "out of it is refused)", shown);
 		else if (errno == ENXIO)	/* a socket */

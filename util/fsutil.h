@@ -28,15 +28,27 @@ void	fs_parent(const char *path, char *dir, size_t size);
 /* fsync the directory that holds path (after a rename into it). */
 int	fs_sync_parent(const char *path);
 
+/* fs_open_read() and fs_read() flags. */
+#define FS_NO_SYMLINKS	1	/* no symlink anywhere in name */
+
 /*
- * Read the regular file name (relative to dirfd, or a path when dirfd is
- * AT_FDCWD) whole into *text (NUL-terminated, the caller frees), at most
- * max bytes. Under a directory, symlinks are followed only while they
- * stay beneath it; FIFOs, sockets and devices are refused without
- * blocking. shown names the file in errors. Returns 0; 1 when it does not
- * exist (nothing logged); -1 after logging.
+ * Open name (relative to dirfd, or a path when dirfd is AT_FDCWD) for
+ * reading without blocking (a FIFO opens at once, to be refused by its
+ * type). Under a directory, symlinks are followed only while they stay
+ * beneath it (openat2 RESOLVE_BENEATH: a snapshot mounted from a
+ * ConfigMap is all symlinks through ..data, but none may lead out; EXDEV
+ * otherwise), or not at all with FS_NO_SYMLINKS (ELOOP). Returns the
+ * descriptor, or -1 with errno set; logs nothing.
+ */
+int	fs_open_read(int dirfd, const char *name, int fsflags);
+
+/*
+ * Read the regular file name (opened as fs_open_read() does) whole into
+ * *text (NUL-terminated, the caller frees), at most max bytes. FIFOs,
+ * sockets and devices are refused. shown names the file in errors.
+ * Returns 0; 1 when it does not exist (nothing logged); -1 after logging.
  */
 int	fs_read(int dirfd, const char *shown, const char *name, size_t max,
-	    char **text, size_t *len);
+	    int fsflags, char **text, size_t *len);
 
 #endif

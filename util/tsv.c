@@ -96,7 +96,7 @@ tsv_open(struct tsv *t, const char *path, size_t max,
 int
 tsv_read_file(const char *path, size_t max, char **text, size_t *len)
 {
-	int r = fs_read(AT_FDCWD, path, path, max, text, len);
+	int r = fs_read(AT_FDCWD, path, path, max, 0, text, len);
 
 	if (r == 1)
 		log_err("cannot open '%s': No such file or directory", path);

@@ -122,6 +122,33 @@ within 30 "$FIPSEV" verify "$T/bundle" --ca "$T/keys/signing.crt"
 check "bundle fifo: not intact" [ "$st" = 1 ]
 check "bundle fifo: named" grep -qx "FAILED $victim: not a regular file" "$T/out"
 
+# --- verify walks the bundle by descriptor ---------------------------------
+rm -rf "$T/bundle"
+run 0 "$FIPSEV" report --db "$T/plain.db" --out "$T/bundle" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+ca=(--ca "$T/keys/signing.crt")
+run 0 "$FIPSEV" verify "$T/bundle/" "${ca[@]}"
+ln -s "$T/bundle" "$T/link"
+run 0 "$FIPSEV" verify "$T/link" "${ca[@]}"
+run 0 "$FIPSEV" verify "$T/link/" "${ca[@]}"
+# Through the symlink, an added file is still seen.
+echo '{"forged": true}' > "$T/bundle/forged.json"
+run 1 "$FIPSEV" verify "$T/link" "${ca[@]}"
+check "symlinked bundle: the added file named" grep -qx "FAILED forged.json: not in the manifest" "$T/out"
+rm "$T/bundle/forged.json"
+# A file swapped for a symlink to the same bytes is not the file.
+victim=$(cd "$T/bundle" && ls *.json | head -1)
+mv "$T/bundle/$victim" "$T/elsewhere.json"
+ln -s "$T/elsewhere.json" "$T/bundle/$victim"
+run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
+check "symlink in a bundle: refused" grep -qx "FAILED $victim: not a regular file" "$T/out"
+rm "$T/bundle/$victim"
+mv "$T/elsewhere.json" "$T/bundle/$victim"
+# A file name with terminal escapes is printed escaped.
+touch "$T/bundle/$(printf 'x\033[2Jy')"
+run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
+check "escaped name" grep -qxF 'FAILED x\x1b[2Jy: not in the manifest' "$T/out"
+check "no raw escape printed" absent "$(printf '\033')" "$T/out"
+
 # --- small ones ---------------------------------------------------------------
 # An empty store path is a mistake, not the default store.
 run 2 "$FIPSEV" runs --db ""
