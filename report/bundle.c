@@ -472,17 +472,28 @@ int
 bundle_tar(const char *dir)
 {
 	char tmp[4096], final[4096], *slash;
-	int rc = -1, fd;
+	int rc = -1, fd = -1, made = 0;
 
 	snprintf(final, sizeof(final), "%s.tar.gz", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tar.gz.tmp", dir);
+	/*
+	 * Created here, O_EXCL and O_NOFOLLOW like every file fipsev writes,
+	 * under a name of this process: a planted symlink is never written
+	 * through, and a killed run's leftover is never reused.
+	 */
+	snprintf(tmp, sizeof(tmp), "%s.tar.gz.tmp-%ld", dir, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1) {
+		log_errno("cannot create '%s'", tmp);
+		return -1;
+	}
+	made = 1;
 	slash = strrchr(dir, '/');
 	tar_prefix = slash != NULL ? (size_t)(slash - dir) + 1 : 0;
 	tar_failed = 0;
 	if ((tar_out = archive_write_new()) == NULL ||
 	    archive_write_add_filter_gzip(tar_out) != ARCHIVE_OK ||
 	    archive_write_set_format_pax_restricted(tar_out) != ARCHIVE_OK ||
-	    archive_write_open_filename(tar_out, tmp) != ARCHIVE_OK) {
+	    archive_write_open_fd(tar_out, fd) != ARCHIVE_OK) {
 		log_err("cannot write '%s': %s", tmp, tar_out != NULL ?
 		    archive_error_string(tar_out) : "out of memory");
 		goto out;
@@ -495,18 +506,15 @@ bundle_tar(const char *dir)
 		goto out;
 	}
 	/* On disk before the rename, as every file of the bundle is. */
-	if ((fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    fsync(fd) == -1) {
+	if (fsync(fd) == -1) {
 		log_errno("cannot write '%s'", tmp);
-		if (fd != -1)
-			close(fd);
 		goto out;
 	}
-	close(fd);
 	if (rename(tmp, final) == -1) {
 		log_errno("cannot move '%s' to '%s'", tmp, final);
 		goto out;
 	}
+	made = 0;
 	if (fs_sync_parent(final) == -1)
 		goto out;
 	rc = 0;
@@ -514,7 +522,8 @@ out:
 	if (tar_out != NULL)
 		archive_write_free(tar_out);
 	tar_out = NULL;
-	if (rc == -1)
+	close(fd);
+	if (made)
 		unlink(tmp);
 	return rc;
 }

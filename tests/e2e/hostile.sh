@@ -149,6 +149,14 @@ run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
 check "escaped name" grep -qxF 'FAILED x\x1b[2Jy: not in the manifest' "$T/out"
 check "no raw escape printed" absent "$(printf '\033')" "$T/out"
 
+# --- --tar writes through no planted symlink --------------------------------
+echo "not to be overwritten" > "$T/victim"
+ln -s "$T/victim" "$T/tb.tar.gz.tmp"
+run 0 "$FIPSEV" report --db "$T/plain.db" --out "$T/tb" --tar --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "tar: the symlink's target untouched" [ "$(cat "$T/victim")" = "not to be overwritten" ]
+check "tar: written" bash -c "tar -tzf '$T/tb.tar.gz' tb/MANIFEST.sha256 > /dev/null"
+check "tar: no temporary left" [ -z "$(compgen -G "$T/tb.tar.gz.tmp-*")" ]
+
 # --- small ones ---------------------------------------------------------------
 # An empty store path is a mistake, not the default store.
 run 2 "$FIPSEV" runs --db ""
