@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +454,37 @@ open_readonly(struct store *st, enum writable w)
 	return 0;
 }
 
+/*
+ * A new store file is made 0600 before SQLite opens it, whatever the
+ * umask: SQLite gives its -wal and -shm files the mode of the database.
+ * A new store in a directory others can enter is warned about (a volume's root
+ * under a pod's fsGroup cannot be made 0700 by a non-root user: put the
+ * store in a subdirectory of it).
+ */
+static int
+create_private(const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		if (errno == EEXIST)
+			return 0;	/* SQLite says what is wrong with it */
+		log_errno("cannot create store '%s'", path);
+		return -1;
+	}
+	close(fd);
+	fs_parent(path, dir, sizeof(dir));
+	if (stat(dir, &sb) == 0 && (sb.st_mode & 077) != 0)
+		log_err("warning: the new store's directory '%s' is open to "
+		    "group or others (mode %03o): keep the store in a "
+		    "directory only fipsev's user can enter", dir,
+		    (unsigned)(sb.st_mode & 0777));
+	return 0;
+}
+
 int
 store_open(const char *path, enum store_mode mode, struct store **out)
 {
@@ -473,7 +505,8 @@ store_open(const char *path, enum store_mode mode, struct store **out)
 	}
 	if (mode == STORE_CREATE) {
 		flags |= SQLITE_OPEN_CREATE;
-		if (fs_make_dirs(path, 0700, 1, "for the store") == -1)
+		if (fs_make_dirs(path, 0700, 1, "for the store") == -1 ||
+		    create_private(path) == -1)
 			return -1;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL ||

@@ -157,6 +157,15 @@ check "tar: the symlink's target untouched" [ "$(cat "$T/victim")" = "not to be 
 check "tar: written" bash -c "tar -tzf '$T/tb.tar.gz' tb/MANIFEST.sha256 > /dev/null"
 check "tar: no temporary left" [ -z "$(compgen -G "$T/tb.tar.gz.tmp-*")" ]
 
+# --- a new store is private, whatever the umask --------------------------------
+mkdir -m 0755 "$T/open"
+(umask 022 && "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/open/s.db" > "$T/out" 2> "$T/err") || true
+check "store: 0600 under umask 022" [ "$(stat -c %a "$T/open/s.db")" = 600 ]
+check "store: its WAL too" [ ! -e "$T/open/s.db-wal" ] || [ "$(stat -c %a "$T/open/s.db-wal")" = 600 ]
+check "store: an open directory warned about" grep -q "^fipsev: warning: the new store's directory '$T/open' is open to group or others (mode 755)" "$T/err"
+(umask 022 && "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/made/s.db" > /dev/null 2>&1) || true
+check "store: the directory fipsev makes is 0700" [ "$(stat -c %a "$T/made")" = 700 ]
+
 # --- small ones ---------------------------------------------------------------
 # An empty store path is a mistake, not the default store.
 run 2 "$FIPSEV" runs --db ""
