@@ -1,6 +1,8 @@
 /*
  * values.c - see values.h.
  */
+#define _GNU_SOURCE	/* strcasestr */
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 #include <yaml.h>
 
 #include "util/digest.h"
@@ -488,15 +491,48 @@ secret_word(const char *w)
 }
 
 /*
- * Does any word of the key name a secret? Words are split at anything
- * not a letter or digit and at camelCase: "mongoDBPassword" is mongo, db,
- * password; "APIKey" is api, key.
+ * Fragments that make a key a secret's wherever they stand in it: keys
+ * are often one word ("adminpassword", "MYSQLPASSWORD", "SECRETKEY",
+ * "identitytoken"), which splitting into words cannot see.
+ */
+static int
+secret_fragment(const char *key)
+{
+	static const char *const fragments[] = {
+		"password", "passwd", "passphrase", "passcode", "secret",
+		"token", "apikey", "accesskey", "privatekey", "signingkey",
+		"credential", "bearer", "cookie", "hmac",
+	};
+	char low[256];
+	size_t i, n = 0;
+
+	for (i = 0; key[i] != '\0' && n < sizeof(low) - 1; i++)
+		if (isalnum((unsigned char)key[i]))
+			low[n++] = (char)tolower((unsigned char)key[i]);
+	low[n] = '\0';
+	for (i = 0; i < sizeof(fragments) / sizeof(fragments[0]); i++)
+		if (strstr(low, fragments[i]) != NULL)
+			return 1;
+	/* "dbpass", "smtppwd", a bare "pin". */
+	return (n >= 4 && strcmp(low + n - 4, "pass") == 0) ||
+	    (n >= 3 && strcmp(low + n - 3, "pwd") == 0) ||
+	    strcmp(low, "pin") == 0;
+}
+
+/*
+ * Does the key name a secret? Any fragment of secret_fragment(), or any
+ * word: words are split at anything not a letter or digit and at
+ * camelCase: "mongoDBPassword" is mongo, db, password; "APIKey" is api,
+ * key.
  */
 static int
 secret_key(const char *key)
 {
 	char word[64];
 	size_t i, n = 0, len = strlen(key);
+
+	if (secret_fragment(key))
+		return 1;
 
 	for (i = 0; i <= len; i++) {
 		unsigned char c = (unsigned char)key[i];
@@ -518,14 +554,101 @@ secret_key(const char *key)
 	return 0;
 }
 
+static int secret_text(const char *s, int depth);
+static long redact(cJSON *v, int under_secret, int depth);
+
+/*
+ * Text that is itself YAML or JSON (a config file in a value, such as a
+ * JAAS or application.yaml block): a secret when anything in it would be
+ * redacted.
+ */
+static int
+secret_document(const char *s, int depth)
+{
+	size_t len = strlen(s);
+	char err[128];
+	cJSON *doc;
+	long n;
+
+	if (depth > 3 || len < 4 || len > 1024 * 1024 ||
+	    (strchr(s, '\n') == NULL && s[0] != '{' && s[0] != '['))
+		return 0;
+	if ((doc = cJSON_ParseWithLength(s, len)) == NULL &&
+	    (doc = values_parse_yaml_err("value", s, len, err,
+	    sizeof(err))) == NULL)
+		return 0;
+	n = cJSON_IsObject(doc) || cJSON_IsArray(doc) ?
+	    redact(doc, 0, depth + 1) : 0;
+	cJSON_Delete(doc);
+	return n != 0;		/* -1, out of memory: a secret too */
+}
+
+/*
+ * Base64 that decodes to text holding a secret (a .dockerconfigjson, a
+ * Secret's data copied into values).
+ */
+static int
+secret_base64(const char *s, int depth)
+{
+	size_t len = strlen(s), i;
+	unsigned char *out;
+	int n, secret = 0;
+
+	if (depth > 3 || len < 24 || len % 4 != 0 || len > 1024 * 1024 ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/=") != len)
+		return 0;
+	if ((out = malloc(len / 4 * 3 + 1)) == NULL)
+		return 1;
+	n = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
+	if (n > 0) {
+		while (n > 0 && out[n - 1] == '\0')	/* '=' padding */
+			n--;
+		out[n] = '\0';
+		for (i = 0; i < (size_t)n && (out[i] >= 0x20 || out[i] == '\n' ||
+		    out[i] == '\t' || out[i] == '\r'); i++)
+			;
+		/* Text: a secret if it says so, or looks like one. */
+		if (i == (size_t)n)
+			secret = secret_text((const char *)out, depth + 1) ||
+			    strstr((const char *)out, "\"auth\"") != NULL ||
+			    secret_fragment((const char *)out);
+	}
+	explicit_bzero(out, len / 4 * 3 + 1);
+	free(out);
+	return secret;
+}
+
 /* A value that is a secret whatever its key is called. */
 static int
-secret_text(const char *s)
+secret_text(const char *s, int depth)
 {
+	static const char *const assignments[] = {
+		"password=", "passwd=", "pwd=", "passphrase=", "secret=",
+		"token=", "apikey=", "api_key=", "access_key=", "sig=",
+		"password\":", "password:",
+	};
+	static const char *const webhooks[] = {
+		"hooks.slack.com/", "webhook.office.com/",
+		"outlook.office.com/webhook", "discord.com/api/webhooks/",
+		"discordapp.com/api/webhooks/",
+	};
 	const char *at, *scheme;
+	size_t i;
 
 	if (strstr(s, "-----BEGIN") != NULL)
 		return 1;			/* PEM: keys, certificates */
+	/* Connection strings and URLs: "Server=..;Password=X;",
+	 * "?user=a&password=X", JAAS password="X". */
+	for (i = 0; i < sizeof(assignments) / sizeof(assignments[0]); i++)
+		if (strcasestr(s, assignments[i]) != NULL)
+			return 1;
+	/* A webhook URL is its own credential. */
+	for (i = 0; i < sizeof(webhooks) / sizeof(webhooks[0]); i++)
+		if (strcasestr(s, webhooks[i]) != NULL)
+			return 1;
+	if (secret_document(s, depth) || secret_base64(s, depth))
+		return 1;
 	if (strncmp(s, "eyJ", 3) == 0 && strchr(s, '.') != NULL &&
 	    strchr(strchr(s, '.') + 1, '.') != NULL)
 		return 1;			/* a JWT */
@@ -576,14 +699,14 @@ redact_one(cJSON *v)
 }
 
 static long
-redact(cJSON *v, int under_secret)
+redact(cJSON *v, int under_secret, int depth)
 {
 	cJSON *c;
 	long n = 0, r;
 
 	if (cJSON_IsString(v) || cJSON_IsNumber(v)) {
 		if (!under_secret && !(cJSON_IsString(v) &&
-		    secret_text(v->valuestring)))
+		    secret_text(v->valuestring, depth)))
 			return 0;
 		return redact_one(v) == -1 ? -1 : 1;
 	}
@@ -602,7 +725,7 @@ redact(cJSON *v, int under_secret)
 		    (env_secret && c->string != NULL &&
 		    strcmp(c->string, "value") == 0);
 
-		if ((r = redact(c, secret)) == -1)
+		if ((r = redact(c, secret, depth)) == -1)
 			return -1;
 		n += r;
 	}
@@ -612,7 +735,7 @@ redact(cJSON *v, int under_secret)
 long
 values_redact(cJSON *v)
 {
-	return redact(v, 0);
+	return redact(v, 0, 0);
 }
 
 const cJSON *

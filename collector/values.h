@@ -38,13 +38,21 @@ int	 values_merge(struct cJSON *dst, const struct cJSON *src);
 /*
  * Replace, in place, every value that may be a secret by the marker
  * "<redacted sha256:HEX>", HEX the SHA-256 of the value's text, so a
- * change stays visible while the value never leaves. Secret-looking:
- * any string or number under a key with a word such as password, token,
- * secret, key, license, credential, auth or cert (in any case, split at
- * camelCase, '_', '-' and '.'), the "value" of a Kubernetes env entry whose
- * "name" is such a word (custom_envs: {name: ARTIFACTORY_TOKEN, value:
- * ...}), and any string holding a PEM block or a JWT, wherever it is. Booleans and nulls are kept: they carry no secret
- * and the evidence needs them (global.fips). Returns the number of values
+ * change stays visible while the value never leaves. Secret-looking, by
+ * structure: any string or number under a key with a word such as
+ * password, token, secret, key, license, credential, auth or cert (in any
+ * case, split at camelCase, '_', '-' and '.') or with a fragment such as
+ * password, secret, token, accesskey (one-word keys: "adminpassword",
+ * "SECRETKEY"), or ending in pass or pwd; the "value" of a Kubernetes env
+ * entry whose "name" is such a key ({name: DB_PASSWORD, value: ...}). By
+ * content, wherever it is: a PEM block, a JWT, a URL with a password, a
+ * connection string or URL query with password=, token=, secret=...
+ * (JAAS password="..." too), a Slack, Teams or Discord webhook URL, YAML
+ * or JSON text in which anything would be redacted, and base64 that
+ * decodes to such text (a .dockerconfigjson). Over-redaction is preferred
+ * to a leak: what the checks need is read before (cluster.c's
+ * "evidence"). Booleans and nulls are kept: they carry no secret and the
+ * evidence needs them (global.fips). Returns the number of values
  * redacted, or -1 when out of memory.
  */
 long	 values_redact(struct cJSON *v);

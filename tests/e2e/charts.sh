@@ -52,24 +52,6 @@ expect() {
 	checks=$((checks + 1))
 }
 
-# edit_release FILE PYTHON: run PYTHON (a statement on `rel`) over every
-# revision of the Harness release in a copied helm-releases.json, stored
-# again as Helm stores it (Secrets driver).
-edit_release() {
-	python3 - "$1" "$2" << 'PY'
-import base64, gzip, json, sys
-path, code = sys.argv[1], sys.argv[2]
-lst = json.load(open(path))
-for item in lst["items"]:
-    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
-    if rel["chart"]["metadata"]["name"] == "harness":
-        exec(code)
-    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
-    item["data"]["release"] = base64.b64encode(body).decode()
-json.dump(lst, open(path, "w"))
-PY
-}
-
 # Correct FIPS installs, CD + CI + STO: compliant on 0.31.x (upgraded from
 # 0.31.0), 0.38.0 with global.fips in the chart's own values.yaml, 0.44.1,
 # 0.45.0 stored by Helm 4, and 0.44.1 stored by the ConfigMap driver.

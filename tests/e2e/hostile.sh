@@ -149,6 +149,44 @@ run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
 check "escaped name" grep -qxF 'FAILED x\x1b[2Jy: not in the manifest' "$T/out"
 check "no raw escape printed" absent "$(printf '\033')" "$T/out"
 
+# --- secrets in the shapes real charts and configs use (item 1) ---------------
+# Each shape planted in the Harness release's user values; none may reach
+# the store (inflated), show, drift or any bundle file.
+s=$(snap planted)
+docker=$(printf '{"auths":{"registry.example.com":{"username":"u","password":"DOCKER-TRAP-1"}}}' | base64 -w0)
+edit_release "$s/helm-releases.json" '
+t = rel["config"].setdefault("planted", {})
+t["env"] = [{"name": "DB_PASSWORD", "value": "ENVLIST-TRAP-1"}]
+for k in ["adminpassword", "MYSQLPASSWORD", "SECRETKEY", "dbpass", "ACCESSKEY",
+          "identitytoken", "passcode", "pin", "hmac", "bearer", "cookie"]:
+    t[k] = "OW-" + k + "-TRAP"
+t["conn"] = "Server=db;Database=x;User Id=a;Password=CONN-TRAP-1;"
+t["url"] = "postgresql://h/db?user=a&password=CONN-TRAP-2"
+t["jaas"] = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"CONN-TRAP-3\";"
+t["slack"] = "https://hooks.slack.com/services/T000/B000/WEBHOOK-TRAP-1"
+t["teams"] = "https://contoso.webhook.office.com/webhookb2/WEBHOOK-TRAP-2"
+t["appconfig"] = "server:\n  port: 8080\ndb:\n  password: YAMLSTR-TRAP-1\n"
+t["jsonconfig"] = "{\"auth\": {\"password\": \"JSONSTR-TRAP-1\"}}"
+t["dockercfg"] = "'"$docker"'"
+'
+run 0 "$FIPSEV" collect --snapshot "$s" --db "$T/planted.db"
+run 0 "$FIPSEV" show latest --json --db "$T/planted.db"
+cp "$T/out" "$T/planted-show.json"
+run 0 "$FIPSEV" show latest --db "$T/planted.db"
+cp "$T/out" "$T/planted-show.txt"
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/planted.db"
+run 1 "$FIPSEV" drift --from 1 --to 2 --json --db "$T/planted.db"
+cp "$T/out" "$T/planted-drift.json"
+run 0 "$FIPSEV" report 1 --db "$T/planted.db" --out "$T/planted-bundle" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "planted: the values were stored (redacted)" grep -q '"adminpassword":"<redacted sha256:' <(sql "$T/planted.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
+TRAPS=(ENVLIST-TRAP-1 CONN-TRAP-1 CONN-TRAP-2 CONN-TRAP-3 WEBHOOK-TRAP-1 WEBHOOK-TRAP-2
+	YAMLSTR-TRAP-1 JSONSTR-TRAP-1 DOCKER-TRAP-1 "$docker")
+for k in adminpassword MYSQLPASSWORD SECRETKEY dbpass ACCESSKEY identitytoken passcode pin hmac bearer cookie; do
+	TRAPS+=("OW-$k-TRAP")
+done
+no_traps_in "$T/planted.db" "$T/planted-show.json" "$T/planted-show.txt" "$T/planted-drift.json" "$T/planted-bundle"
+checks=$((checks + 1))
+
 # --- --tar writes through no planted symlink --------------------------------
 echo "not to be overwritten" > "$T/victim"
 ln -s "$T/victim" "$T/tb.tar.gz.tmp"

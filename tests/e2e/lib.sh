@@ -126,6 +126,24 @@ no_traps_in() {
 	done
 }
 
+# edit_release FILE PYTHON: run PYTHON (a statement on `rel`) over every
+# revision of the Harness release in a copied helm-releases.json, stored
+# again as Helm stores it (Secrets driver).
+edit_release() {
+	python3 - "$1" "$2" << 'PY'
+import base64, gzip, json, sys
+path, code = sys.argv[1], sys.argv[2]
+lst = json.load(open(path))
+for item in lst["items"]:
+    rel = json.loads(gzip.decompress(base64.b64decode(base64.b64decode(item["data"]["release"]))))
+    if rel["chart"]["metadata"]["name"] == "harness":
+        exec(code)
+    body = base64.b64encode(gzip.compress(json.dumps(rel).encode(), mtime=0))
+    item["data"]["release"] = base64.b64encode(body).decode()
+json.dump(lst, open(path, "w"))
+PY
+}
+
 # A fingerprint of the runs already stored, to prove they are untouched.
 runs_fingerprint() {
 	sql "$1" "SELECT r.id, r.started_utc, r.finished_utc, r.verdict, e.subject, e.sha256
