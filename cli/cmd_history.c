@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 const char cmd_history_usage[] =
@@ -54,11 +55,15 @@ add_row(int64_t run, const char *started, const cJSON *row, void *arg)
 		}
 		return 0;
 	}
-	printf("run %" PRId64 " %s", run, started != NULL ? started : "?");
+	printf("run %" PRId64 " ", run);
+	text_put_clean(stdout, started != NULL ? started : "?");
 	cJSON_ArrayForEach(o, row) {
 		char *v = cJSON_IsString(o) ? NULL : cJSON_PrintUnformatted(o);
 
-		printf("  %s=%s", o->string, cJSON_IsString(o) ? o->valuestring :
+		fputs("  ", stdout);
+		text_put_clean(stdout, o->string);
+		putchar('=');
+		text_put_clean(stdout, cJSON_IsString(o) ? o->valuestring :
 		    v != NULL ? v : "?");
 		free(v);
 	}

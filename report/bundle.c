@@ -33,6 +33,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/testhook.h"
+#include "util/text.h"
 #include "util/tsv.h"
 #include "util/banned.h"
 
@@ -543,22 +544,11 @@ static struct {
 	int		 problems;
 } walk;
 
-/* A name from the bundle, printable: anything else as \xHH. */
+/* A name from the bundle, or its signer, as the one sanitiser shows it. */
 static const char *
 shown(const char *name, char *out, size_t len)
 {
-	size_t o = 0;
-
-	for (; *name != '\0' && o + 5 < len; name++) {
-		unsigned char ch = (unsigned char)*name;
-
-		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
-			out[o++] = (char)ch;
-		else
-			o += (size_t)snprintf(out + o, len - o, "\\x%02x", ch);
-	}
-	out[o] = '\0';
-	return out;
+	return text_clean(name, out, len);
 }
 
 static void

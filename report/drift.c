@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 /*
@@ -548,12 +549,12 @@ drift_compute(struct store *st, int64_t from, int64_t to)
 	return out;
 }
 
-/* Print s with control bytes as '?'. */
+/* Print s through the one sanitiser; nothing for NULL. */
 static void
 put(FILE *out, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++)
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, out);
+	if (s != NULL)
+		text_put_clean(out, s);
 }
 
 void
@@ -585,11 +586,17 @@ drift_text(FILE *out, const cJSON *changes)
 	}
 }
 
-/* A CSV field: quoted, quotes doubled (RFC 4180). */
+/*
+ * A CSV field: quoted, quotes doubled (RFC 4180), control bytes as
+ * spaces. A field a spreadsheet would run as a formula (leading '=', '+',
+ * '-', '@', tab or CR) starts with a "'" instead, which it shows as text.
+ */
 static void
 csv_field(FILE *out, const char *s, int last)
 {
 	fputc('"', out);
+	if (s != NULL && *s != '\0' && strchr("=+-@\t\r", *s) != NULL)
+		fputc('\'', out);
 	for (; s != NULL && *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', out);

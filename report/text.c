@@ -9,21 +9,10 @@
 #include "store/store.h"
 #include "text.h"
 #include "util/json.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 #define LABEL_WIDTH 16
-
-/* Print s with control bytes shown as '?' (s may be NULL: "-"). */
-static void
-put_clean(FILE *out, const char *s)
-{
-	if (s == NULL) {
-		fputs("-", out);
-		return;
-	}
-	for (; *s != '\0'; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
 
 static void
 label(FILE *out, const char *name)
@@ -51,20 +40,20 @@ text_node(FILE *out, const cJSON *doc)
 	ossl = cJSON_GetObjectItemCaseSensitive(node, "openssl");
 
 	label(out, "node");
-	put_clean(out, json_get_str(node, "hostname"));
+	text_put_clean(out, json_get_str(node, "hostname"));
 	if (strcmp(json_get_str(node, "root") ? json_get_str(node, "root") : "/",
 	    "/") != 0) {
 		fputs(" (root ", out);
-		put_clean(out, json_get_str(node, "root"));
+		text_put_clean(out, json_get_str(node, "root"));
 		fputs(")", out);
 	}
 	fputc('\n', out);
 
 	label(out, "os");
-	put_clean(out, json_get_str(os, "pretty_name"));
+	text_put_clean(out, json_get_str(os, "pretty_name"));
 	if (json_get_str(os, "variant_id") != NULL) {
 		fputs(" [", out);
-		put_clean(out, json_get_str(os, "variant_id"));
+		text_put_clean(out, json_get_str(os, "variant_id"));
 		fputs("]", out);
 	}
 	fprintf(out, " (%s%s)\n", json_get_str(os, "family") ?
@@ -72,7 +61,7 @@ text_node(FILE *out, const cJSON *doc)
 	    json_get_tristate(os, "fips_variant") == 1 ? ", FIPS variant" : "");
 
 	label(out, "kernel");
-	put_clean(out, json_get_str(node, "kernel_release"));
+	text_put_clean(out, json_get_str(node, "kernel_release"));
 	fputc('\n', out);
 
 	fe = json_get_tristate(node, "fips_enabled");
@@ -80,11 +69,11 @@ text_node(FILE *out, const cJSON *doc)
 	fprintf(out, "%s\n", fe < 0 ? "unknown (see notes)" : fe ? "1" : "0");
 	if (json_get_str(node, "fips_name") != NULL) {
 		label(out, "fips_name");
-		put_clean(out, json_get_str(node, "fips_name"));
+		text_put_clean(out, json_get_str(node, "fips_name"));
 		fputc('\n', out);
 	}
 	label(out, "cmdline fips=");
-	put_clean(out, json_get_str(node, "kernel_cmdline_fips_value"));
+	text_put_clean(out, json_get_str(node, "kernel_cmdline_fips_value"));
 	fprintf(out, " (%s)\n",
 	    json_get_tristate(node, "kernel_cmdline_fips") == 1 ? "on" : "off");
 	label(out, "bootconfig fips");
@@ -97,11 +86,11 @@ text_node(FILE *out, const cJSON *doc)
 	    yesno(json_get_tristate(markers, "bottlerocket_fips_kernel_check")),
 	    yesno(json_get_tristate(markers, "bottlerocket_fips_module_check")));
 	label(out, "crypto policy");
-	put_clean(out, json_get_str(markers, "crypto_policy"));
+	text_put_clean(out, json_get_str(markers, "crypto_policy"));
 	fputc('\n', out);
 
 	label(out, "own openssl");
-	put_clean(out, json_get_str(ossl, "version"));
+	text_put_clean(out, json_get_str(ossl, "version"));
 	fprintf(out, " (FIPS provider available %s, running %s; "
 	    "default fips=yes %s)\n",
 	    yesno(json_get_tristate(ossl, "fips_provider_available")),
@@ -110,7 +99,7 @@ text_node(FILE *out, const cJSON *doc)
 
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(node, "notes")) {
 		label(out, "note");
-		put_clean(out, cJSON_GetStringValue(item));
+		text_put_clean(out, cJSON_GetStringValue(item));
 		fputc('\n', out);
 	}
 	label(out, "verdict");
@@ -119,7 +108,7 @@ text_node(FILE *out, const cJSON *doc)
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(node,
 	    "reasons")) {
 		fprintf(out, "%-*s- ", LABEL_WIDTH, "");
-		put_clean(out, cJSON_GetStringValue(item));
+		text_put_clean(out, cJSON_GetStringValue(item));
 		fputc('\n', out);
 	}
 	return 0;
@@ -138,7 +127,7 @@ text_run_line(FILE *out, const struct store_run_info *ri)
 	fprintf(out, "%6lld  %-20s  %-20s  %-12s  %2d/%-2d  ", (long long)ri->id,
 	    ri->started, ri->finished, ri->verdict, ri->nodes_compliant,
 	    ri->nodes);
-	put_clean(out, ri->host);
+	text_put_clean(out, ri->host);
 	fputc('\n', out);
 }
 
@@ -152,7 +141,7 @@ text_run_summary(FILE *out, const struct store_run_info *ri)
 	label(out, "finished");
 	fprintf(out, "%s\n", ri->finished);
 	label(out, "collected on");
-	put_clean(out, ri->host);
+	text_put_clean(out, ri->host);
 	fprintf(out, " by fipsev %s\n", ri->tool_version);
 	label(out, "nodes");
 	fprintf(out, "%d (%d compliant)\n", ri->nodes, ri->nodes_compliant);
@@ -194,17 +183,17 @@ tls_list(FILE *out, const char *title, const cJSON *arr, const char *name_key,
 
 		fputs("    ", out);
 		if (with_protocol) {
-			put_clean(out, json_get_str(item, "protocol"));
+			text_put_clean(out, json_get_str(item, "protocol"));
 			fputs("  ", out);
 		}
-		put_clean(out, name);
+		text_put_clean(out, name);
 		fprintf(out, "%*s", name != NULL && strlen(name) < 44 ?
 		    (int)(44 - strlen(name)) : 1, "");
 		fputs(mark(item), out);
 		if (json_get_tristate(item, "fips_approved") != 1 &&
 		    reason != NULL) {
 			fputs(": ", out);
-			put_clean(out, reason);
+			text_put_clean(out, reason);
 		}
 		fputc('\n', out);
 	}
@@ -221,17 +210,17 @@ tls_certificate(FILE *out, const cJSON *cert)
 	}
 	neg = cJSON_GetObjectItemCaseSensitive(cert, "negotiated");
 	fputs("  negotiated:    ", out);
-	put_clean(out, json_get_str(neg, "protocol"));
+	text_put_clean(out, json_get_str(neg, "protocol"));
 	fputs(" ", out);
-	put_clean(out, json_get_str(neg, "cipher"));
+	text_put_clean(out, json_get_str(neg, "cipher"));
 	fputs(" ", out);
-	put_clean(out, json_get_str(neg, "group"));
+	text_put_clean(out, json_get_str(neg, "group"));
 	fputs(" ", out);
-	put_clean(out, json_get_str(neg, "sigalg"));
+	text_put_clean(out, json_get_str(neg, "sigalg"));
 	fputc('\n', out);
 	ver = cJSON_GetObjectItemCaseSensitive(cert, "verification");
 	fputs("  verification:  ", out);
-	put_clean(out, json_get_str(ver, "result"));
+	text_put_clean(out, json_get_str(ver, "result"));
 	fputs(" (recorded, not enforced)\n", out);
 	ocsp = cJSON_GetObjectItemCaseSensitive(cert, "ocsp_stapling");
 	fprintf(out, "  ocsp stapling: %s\n",
@@ -244,16 +233,16 @@ tls_certificate(FILE *out, const cJSON *cert)
 		fprintf(out, "  certificate %d: ", cJSON_GetObjectItemCaseSensitive(
 		    c, "depth") != NULL ? cJSON_GetObjectItemCaseSensitive(c,
 		    "depth")->valueint : 0);
-		put_clean(out, json_get_str(c, "subject"));
+		text_put_clean(out, json_get_str(c, "subject"));
 		fputs("\n      key ", out);
-		put_clean(out, json_get_str(c, "key_type"));
+		text_put_clean(out, json_get_str(c, "key_type"));
 		fprintf(out, " %d bits, ", cJSON_IsNumber(bits) ?
 		    bits->valueint : 0);
-		put_clean(out, json_get_str(c, "signature_algorithm"));
+		text_put_clean(out, json_get_str(c, "signature_algorithm"));
 		fputs(", until ", out);
-		put_clean(out, json_get_str(c, "not_after"));
+		text_put_clean(out, json_get_str(c, "not_after"));
 		fputs(", issuer ", out);
-		put_clean(out, json_get_str(c, "issuer"));
+		text_put_clean(out, json_get_str(c, "issuer"));
 		fputc('\n', out);
 	}
 }
@@ -269,10 +258,10 @@ text_tls(FILE *out, const cJSON *doc)
 		const cJSON *conns = cJSON_GetObjectItemCaseSensitive(ep,
 		    "connections");
 
-		put_clean(out, json_get_str(ep, "target"));
+		text_put_clean(out, json_get_str(ep, "target"));
 		if (json_get_str(ep, "address") != NULL) {
 			fputs(" (", out);
-			put_clean(out, json_get_str(ep, "address"));
+			text_put_clean(out, json_get_str(ep, "address"));
 			fputs(")", out);
 		}
 		fprintf(out, ": %s, %d connections\n",
@@ -281,7 +270,7 @@ text_tls(FILE *out, const cJSON *doc)
 		    0);
 		if (json_get_str(ep, "error") != NULL) {
 			fputs("  error:         ", out);
-			put_clean(out, json_get_str(ep, "error"));
+			text_put_clean(out, json_get_str(ep, "error"));
 			fputc('\n', out);
 		}
 		probes = cJSON_GetObjectItemCaseSensitive(ep, "protocol_probes");
@@ -293,7 +282,7 @@ text_tls(FILE *out, const cJSON *doc)
 		if (cJSON_GetArraySize(order) > 0) {
 			fputs("  server order: ", out);
 			cJSON_ArrayForEach(o, order) {
-				put_clean(out, o->string);
+				text_put_clean(out, o->string);
 				fprintf(out, " %s ", cJSON_IsTrue(o) ? "yes" :
 				    cJSON_IsFalse(o) ? "no" : "unknown");
 			}
@@ -315,9 +304,9 @@ text_tls(FILE *out, const cJSON *doc)
 			fputs("  probes:\n", out);
 			cJSON_ArrayForEach(o, probes) {
 				fputs("    ", out);
-				put_clean(out, o->string);
+				text_put_clean(out, o->string);
 				fputs(": ", out);
-				put_clean(out, cJSON_IsString(o) ?
+				text_put_clean(out, cJSON_IsString(o) ?
 				    o->valuestring : "-");
 				fputc('\n', out);
 			}
@@ -327,7 +316,7 @@ text_tls(FILE *out, const cJSON *doc)
 			fputs("  findings:\n", out);
 			cJSON_ArrayForEach(o, f) {
 				fputs("    - ", out);
-				put_clean(out, cJSON_IsString(o) ?
+				text_put_clean(out, cJSON_IsString(o) ?
 				    o->valuestring : "?");
 				fputc('\n', out);
 			}
@@ -347,11 +336,11 @@ static void
 workload_image(FILE *out, const char *what, const cJSON *w)
 {
 	fprintf(out, "  %s ", what);
-	put_clean(out, json_get_str(w, "namespace"));
+	text_put_clean(out, json_get_str(w, "namespace"));
 	fputc('/', out);
-	put_clean(out, json_get_str(w, "name"));
+	text_put_clean(out, json_get_str(w, "name"));
 	fputs(": ", out);
-	put_clean(out, json_get_str(w, "image"));
+	text_put_clean(out, json_get_str(w, "image"));
 }
 
 int
@@ -366,11 +355,11 @@ text_cluster(FILE *out, const cJSON *doc)
 	    "NOT compliant\n", out);
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
 		fputs("  node ", out);
-		put_clean(out, json_get_str(n, "name"));
+		text_put_clean(out, json_get_str(n, "name"));
 		fputs(": ", out);
-		put_clean(out, json_get_str(n, "os_image"));
+		text_put_clean(out, json_get_str(n, "os_image"));
 		fputs(", evidence ", out);
-		put_clean(out, json_get_str(n, "evidence"));
+		text_put_clean(out, json_get_str(n, "evidence"));
 		if (json_get_tristate(n, "compliant") >= 0) {
 			fputs(", ", out);
 			tristate_word(out, json_get_tristate(n, "compliant"),
@@ -384,11 +373,11 @@ text_cluster(FILE *out, const cJSON *doc)
 		    "fips_since_first_install");
 
 		fputs("  release ", out);
-		put_clean(out, json_get_str(r, "namespace"));
+		text_put_clean(out, json_get_str(r, "namespace"));
 		fputc('/', out);
-		put_clean(out, json_get_str(r, "name"));
+		text_put_clean(out, json_get_str(r, "name"));
 		fputs(": SMP ", out);
-		put_clean(out, json_get_str(r, "smp_version"));
+		text_put_clean(out, json_get_str(r, "smp_version"));
 		fputs(" (", out);
 		tristate_word(out, json_get_tristate(r, "smp_version_supported"),
 		    "supports FIPS", "before FIPS support");
@@ -399,7 +388,7 @@ text_cluster(FILE *out, const cJSON *doc)
 		tristate_word(out, json_get_tristate(since, "value"), "yes",
 		    "NO");
 		fputs("\n    ", out);
-		put_clean(out, json_get_str(since, "reason"));
+		text_put_clean(out, json_get_str(since, "reason"));
 		fputc('\n', out);
 	}
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
@@ -409,7 +398,7 @@ text_cluster(FILE *out, const cJSON *doc)
 		tristate_word(out, json_get_tristate(d, "fips_enabled"), "true",
 		    "NOT true");
 		fputs(" (", out);
-		put_clean(out, json_get_str(d, "fips_enabled_source"));
+		text_put_clean(out, json_get_str(d, "fips_enabled_source"));
 		fputs("), FIPS image ", out);
 		tristate_word(out, json_get_tristate(d, "fips_image"), "yes",
 		    "NO");
@@ -426,15 +415,15 @@ text_cluster(FILE *out, const cJSON *doc)
 	f = cJSON_GetObjectItemCaseSensitive(doc, "notes");
 	cJSON_ArrayForEach(t, f) {
 		fputs("  note: ", out);
-		put_clean(out, cJSON_IsString(t) ? t->valuestring : NULL);
+		text_put_clean(out, cJSON_IsString(t) ? t->valuestring : NULL);
 		fputc('\n', out);
 	}
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc,
 	    "tls_targets")) {
 		fputs("  TLS target ", out);
-		put_clean(out, json_get_str(t, "target"));
+		text_put_clean(out, json_get_str(t, "target"));
 		fputs(" (", out);
-		put_clean(out, json_get_str(t, "source"));
+		text_put_clean(out, json_get_str(t, "source"));
 		fputs(")\n", out);
 	}
 	f = cJSON_GetObjectItemCaseSensitive(doc, "findings");
@@ -442,7 +431,7 @@ text_cluster(FILE *out, const cJSON *doc)
 		fputs("  findings:\n", out);
 		cJSON_ArrayForEach(t, f) {
 			fputs("    - ", out);
-			put_clean(out, cJSON_IsString(t) ? t->valuestring : "?");
+			text_put_clean(out, cJSON_IsString(t) ? t->valuestring : "?");
 			fputc('\n', out);
 		}
 	}
@@ -469,16 +458,16 @@ text_inventory(FILE *out, const cJSON *doc)
 		const char *sup = json_get_str(it, "supported");
 
 		fputs("  ", out);
-		put_clean(out, mod);
+		text_put_clean(out, mod);
 		fprintf(out, "%*s ", mod != NULL && strlen(mod) < 32 ?
 		    (int)(32 - strlen(mod)) : 0, "");
-		put_clean(out, comp);
+		text_put_clean(out, comp);
 		fprintf(out, "%*s ", comp != NULL && strlen(comp) < 28 ?
 		    (int)(28 - strlen(comp)) : 0, "");
 		fprintf(out, "%-9s ", sup != NULL && strcmp(sup, "yes") == 0 ?
 		    "yes" : sup != NULL && strcmp(sup, "no") == 0 ? "NO" :
 		    "UNKNOWN");
-		put_clean(out, json_get_str(it, "seen_at"));
+		text_put_clean(out, json_get_str(it, "seen_at"));
 		fputc('\n', out);
 	}
 	f = cJSON_GetObjectItemCaseSensitive(doc, "findings");
@@ -486,7 +475,7 @@ text_inventory(FILE *out, const cJSON *doc)
 		fputs("  findings:\n", out);
 		cJSON_ArrayForEach(it, f) {
 			fputs("    - ", out);
-			put_clean(out, cJSON_IsString(it) ? it->valuestring :
+			text_put_clean(out, cJSON_IsString(it) ? it->valuestring :
 			    "?");
 			fputc('\n', out);
 		}
@@ -503,9 +492,9 @@ text_harness(FILE *out, const cJSON *doc)
 	if (!cJSON_IsObject(doc))
 		return -1;
 	label(out, "harness api");
-	put_clean(out, json_get_str(src, "url"));
+	text_put_clean(out, json_get_str(src, "url"));
 	fputs(" account ", out);
-	put_clean(out, json_get_str(src, "account"));
+	text_put_clean(out, json_get_str(src, "account"));
 	fprintf(out, ": %d connectors, %d pipelines, %d user groups\n",
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc,
 	    "connectors")), cJSON_GetArraySize(
@@ -514,7 +503,7 @@ text_harness(FILE *out, const cJSON *doc)
 	    "user_groups")));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "errors")) {
 		fputs("  error: ", out);
-		put_clean(out, cJSON_IsString(e) ? e->valuestring : "?");
+		text_put_clean(out, cJSON_IsString(e) ? e->valuestring : "?");
 		fputc('\n', out);
 	}
 	return 0;

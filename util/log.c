@@ -8,17 +8,19 @@
 
 #include "log.h"
 #include "progress.h"
+#include "text.h"
 #include "banned.h"
 
 /*
  * Format and print one line. A message that names hostile input (a file
- * name with a newline, say) must still be one line, so control bytes are
- * shown as '?'. Long messages are cut with a visible "..." rather than lost.
+ * name with a newline or a terminal escape, say) must still be one plain
+ * line: it goes through the one sanitiser, text_clean(). Long messages
+ * are cut with a visible "..." rather than lost.
  */
 static void
 emit(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
-	char msg[1024];
+	char msg[1024], clean[1400];
 	int n;
 
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -26,12 +28,10 @@ emit(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 		snprintf(msg, sizeof(msg), "(unprintable message)");
 	else if ((size_t)n >= sizeof(msg))
 		memcpy(msg + sizeof(msg) - 4, "...", 4);
-	for (char *p = msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 	progress_hide();
-	fprintf(stderr, "fipsev: %s%s%s%s\n", prefix, msg,
-	    suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
+	fprintf(stderr, "fipsev: %s%s%s%s\n", prefix,
+	    text_clean(msg, clean, sizeof(clean)), suffix != NULL ? ": " : "",
+	    suffix != NULL ? suffix : "");
 }
 
 void

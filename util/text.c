@@ -157,3 +157,93 @@ rtrim_len(const char *s, size_t n)
 		n--;
 	return n;
 }
+
+/*
+ * The next character of s as it may be shown: itself, or an escape for
+ * what could move a terminal's cursor, change its colours or reorder the
+ * text around it. Sets *len to the bytes it stands for (>= 1).
+ */
+static const char *
+shown_char(const unsigned char *s, char rep[16], size_t *len)
+{
+	unsigned cp;
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 :
+	    s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ?
+	    4 : 0;
+	size_t i;
+
+	*len = 1;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			n = 0;
+	if (n == 0 || !utf8_valid(s, n)) {
+		snprintf(rep, 16, "\\x%02x", s[0]);	/* malformed */
+		return rep;
+	}
+	*len = n;
+	if (n == 1) {
+		if (s[0] < 0x20 || s[0] == 0x7f) {
+			snprintf(rep, 16, "\\x%02x", s[0]);
+			return rep;
+		}
+		rep[0] = (char)s[0];
+		rep[1] = '\0';
+		return rep;
+	}
+	cp = n == 2 ? (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu) :
+	    n == 3 ? (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 |
+	    (s[2] & 0x3Fu) : (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 |
+	    (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+	/* C1 controls (CSI is U+009B); bidi embeddings, overrides, isolates. */
+	if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+	    (cp >= 0x2066 && cp <= 0x2069)) {
+		snprintf(rep, 16, "<U+%04X>", cp);
+		return rep;
+	}
+	memcpy(rep, s, n);
+	rep[n] = '\0';
+	return rep;
+}
+
+void
+text_put_clean(FILE *out, const char *s)
+{
+	char rep[16];
+	size_t len;
+
+	if (s == NULL) {
+		fputs("-", out);
+		return;
+	}
+	while (*s != '\0') {
+		fputs(shown_char((const unsigned char *)s, rep, &len), out);
+		s += len;
+	}
+}
+
+const char *
+text_clean(const char *s, char *out, size_t size)
+{
+	char rep[16];
+	size_t len, o = 0, r;
+
+	if (size == 0)
+		return out;
+	for (; *s != '\0'; s += len) {
+		shown_char((const unsigned char *)s, rep, &len);
+		r = strlen(rep);
+		if (o + r + 4 > size) {
+			/* Cut where it shows: "...". */
+			if (size >= 4) {
+				o = o + 4 > size ? size - 4 : o;
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, rep, r);
+		o += r;
+	}
+	out[o] = '\0';
+	return out;
+}

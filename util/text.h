@@ -5,6 +5,7 @@
 #define FIPSEV_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf;
 
@@ -38,6 +39,21 @@ int	 base64_decode(struct buf *out, const char *s, size_t n);
 
 /* The current time in UTC as "YYYY-MM-DDTHH:MM:SSZ" in out (>= 21 bytes). */
 int	 utc_now(char *out, size_t size);
+
+/*
+ * The one sanitiser of text shown to a person (a terminal, a log line):
+ * printable ASCII and well-formed UTF-8 pass; C0 controls, DEL and
+ * malformed bytes become \xHH, C1 controls (U+0080-U+009F, CSI among them)
+ * and the bidi embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) become <U+XXXX>, so nothing from outside can move the
+ * cursor, recolour, or reorder what a reader sees.
+ *
+ * text_put_clean() writes s to out (NULL as "-"); text_clean() writes it
+ * into out (size bytes, cut with a visible "..." if it must be) and
+ * returns out.
+ */
+void	 text_put_clean(FILE *out, const char *s);
+const char *text_clean(const char *s, char *out, size_t size);
 
 /* Length of s without trailing white space (spaces, tabs, CR, LF). */
 size_t	 rtrim_len(const char *s, size_t n);

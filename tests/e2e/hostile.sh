@@ -168,6 +168,7 @@ t["teams"] = "https://contoso.webhook.office.com/webhookb2/WEBHOOK-TRAP-2"
 t["appconfig"] = "server:\n  port: 8080\ndb:\n  password: YAMLSTR-TRAP-1\n"
 t["jsonconfig"] = "{\"auth\": {\"password\": \"JSONSTR-TRAP-1\"}}"
 t["dockercfg"] = "'"$docker"'"
+rel["config"]["=SUM(A1)"] = "v"
 '
 run 0 "$FIPSEV" collect --snapshot "$s" --db "$T/planted.db"
 run 0 "$FIPSEV" show latest --json --db "$T/planted.db"
@@ -186,6 +187,23 @@ for k in adminpassword MYSQLPASSWORD SECRETKEY dbpass ACCESSKEY identitytoken pa
 done
 no_traps_in "$T/planted.db" "$T/planted-show.json" "$T/planted-show.txt" "$T/planted-drift.json" "$T/planted-bundle"
 checks=$((checks + 1))
+# drift --csv: a spreadsheet shows a formula-looking cell as text.
+run 1 "$FIPSEV" drift --from 1 --to 2 --csv --db "$T/planted.db"
+check "csv: a formula neutralised" grep -qF ",\"'=SUM(A1)=v\"," "$T/out"
+check "csv: no cell starts a formula" bash -c "! grep -q '[,^]\"[=+@]' '$T/out'"
+
+# --- terminal output: one sanitiser for C0, C1 and bidi controls ------------
+while read -r bad want; do
+	bad=$(printf "$bad")
+	run 2 "$FIPSEV" collect --snapshot "$T/no$bad-such" --db "$T/t.db"
+	check "log: $want" grep -qF "no$want-such' is not a directory" "$T/err"
+	check "log: no raw bytes for $want" absent "$bad" "$T/err"
+done << 'EOF'
+\x1b[31m \x1b[31m
+\xc2\x9b <U+009B>
+\xe2\x80\xae <U+202E>
+\xff \xff
+EOF
 
 # --- --tar writes through no planted symlink --------------------------------
 echo "not to be overwritten" > "$T/victim"

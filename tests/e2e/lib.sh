@@ -67,9 +67,12 @@ wait_stopped() {
 	die "fipsev never reached its test hook"
 }
 
-# absent PATTERN FILE: the file does not contain the pattern.
+# absent STRING FILE: the file does not contain the string (read it or fail).
 absent() {
-	! grep -q -- "$1" "$2"
+	local st=0
+	grep -qF -- "$1" "$2" || st=$?
+	# 1 is "not there"; 0 found it, 2 could not look: both fail.
+	[ "$st" = 1 ]
 }
 
 sql() {
