@@ -321,6 +321,69 @@ distrust(struct store *st)
 	return 0;
 }
 
+/*
+ * The store file is not trusted: a trigger, view, table or index planted
+ * in it could change what fipsev reads back and signs. Its schema must be
+ * exactly what the migrations make (compared with the same migrations
+ * applied to an empty database in memory); SQLite's own sqlite_* objects
+ * (ANALYZE's statistics, automatic indexes) are allowed.
+ */
+static int
+schema_ours(struct store *st)
+{
+	static const char q[] = "SELECT type || ' ' || name || ' ' || "
+	    "coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE "
+	    "'sqlite\\_%' ESCAPE '\\' ORDER BY 1";
+	sqlite3 *mem = NULL;
+	sqlite3_stmt *a = NULL, *b = NULL;
+	int i, ra, rb, rc = -1;
+
+	if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_err("store '%s': cannot check its schema: out of memory",
+		    st->path);
+		goto out;
+	}
+	for (i = 0; i < store_migrations_count; i++)
+		if (sqlite3_exec(mem, store_migrations[i], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			log_err("store '%s': cannot check its schema: %s",
+			    st->path, sqlite3_errmsg(mem));
+			goto out;
+		}
+	if (sqlite3_prepare_v2(mem, q, -1, &a, NULL) != SQLITE_OK ||
+	    prepare(st, q, &b) == -1) {
+		log_err("store '%s': cannot check its schema", st->path);
+		goto out;
+	}
+	for (;;) {
+		ra = sqlite3_step(a);
+		rb = sqlite3_step(b);
+		if (ra == SQLITE_DONE && rb == SQLITE_DONE)
+			break;
+		if (ra != SQLITE_ROW || rb != SQLITE_ROW ||
+		    strcmp((const char *)sqlite3_column_text(a, 0),
+		    (const char *)sqlite3_column_text(b, 0)) != 0) {
+			char what[200];
+
+			snprintf(what, sizeof(what), "%.150s", rb == SQLITE_ROW ?
+			    (const char *)sqlite3_column_text(b, 0) : "(none)");
+			what[strcspn(what, "\n")] = '\0';
+			log_err("store '%s' holds what fipsev did not create, or "
+			    "lacks what it did (%s...): refused; a trigger or "
+			    "view planted in a store could change what it "
+			    "reports", st->path, what);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	sqlite3_close(mem);
+	return rc;
+}
+
 /* Set the connection up for writing: distrust, WAL, durability. */
 static int
 configure(struct store *st)
@@ -451,7 +514,7 @@ open_readonly(struct store *st, enum writable w)
 		    store_migrations_count, unwritable_reason(w));
 		return -1;
 	}
-	return 0;
+	return schema_ours(st);
 }
 
 /*
@@ -533,7 +596,7 @@ store_open(const char *path, enum store_mode mode, struct store **out)
 			store_err(st, "cannot open");
 		goto fail;
 	}
-	if (configure(st) == -1 || migrate(st) == -1)
+	if (configure(st) == -1 || migrate(st) == -1 || schema_ours(st) == -1)
 		goto fail;
 	*out = st;
 	return 0;

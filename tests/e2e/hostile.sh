@@ -237,6 +237,20 @@ for v in -1 -2147483648 2147483647; do
 	run 2 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/v.db"
 	check "user_version $v: not written" [ "$(sqlite3 "$T/v.db" 'PRAGMA user_version')" = "$v" ]
 done
+# A store with a trigger, view or table fipsev did not create is refused,
+# read or written; SQLite's own statistics (ANALYZE) are not.
+for planted in "CREATE TRIGGER t AFTER INSERT ON runs BEGIN UPDATE runs SET verdict = 'compliant'; END" \
+	"CREATE VIEW v AS SELECT 1" "CREATE TABLE extra (x)" "CREATE INDEX i ON runs (verdict)"; do
+	cp "$T/plain.db" "$T/p.db"
+	sqlite3 "$T/p.db" "$planted"
+	run 2 "$FIPSEV" runs --db "$T/p.db"
+	check "planted ${planted%% (*}: refused" grep -q "holds what fipsev did not create" "$T/err"
+	run 2 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/p.db"
+	check "planted ${planted%% (*}: nothing written" [ "$(sqlite3 "$T/p.db" 'SELECT count(*) FROM runs')" = 1 ]
+done
+cp "$T/plain.db" "$T/p.db"
+sqlite3 "$T/p.db" "ANALYZE"
+run 0 "$FIPSEV" runs --db "$T/p.db"
 # prune says what it removed on one line, without a literal "\n".
 run 0 "$FIPSEV" prune --keep-days 3650 --db "$T/plain.db"
 check "prune: one clean line" grep -qx "removed 0 runs started before .* from '$T/plain.db'" "$T/out"
