@@ -698,6 +698,11 @@ put_document(struct store *st, const char *body, size_t len,
 	uLongf zlen = 0;
 	int rc, exists;
 
+	if (len > STORE_DOC_MAX) {
+		log_err("store '%s': a %s document of %zu bytes is over the "
+		    "%zu-byte limit", st->path, media_type, len, STORE_DOC_MAX);
+		return -1;
+	}
 	if (sha256_hex(body, len, hex) == -1)
 		return -1;
 	/* Most nights most documents are already there: skip the deflate. */
@@ -1458,10 +1463,12 @@ document_bytes(struct store *st, sqlite3_stmt *stmt, int col,
 		return NULL;
 	}
 	if (strcmp(enc, "deflate") == 0) {
-		if ((uint64_t)size > SIZE_MAX - 1 ||
+		/* Its declared size is the file's word: cap it first. */
+		if ((uint64_t)size > STORE_DOC_MAX ||
 		    (uint64_t)size > ULONG_MAX) {
-			log_err("store '%s': document %s is too large", st->path,
-			    hex);
+			log_err("store '%s': document %s says it inflates to "
+			    "%lld bytes, over the %zu-byte limit", st->path, hex,
+			    (long long)size, STORE_DOC_MAX);
 			return NULL;
 		}
 		if ((size_t)size + 1 > *cap) {

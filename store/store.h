@@ -28,6 +28,13 @@ struct store;
 /* How long a writer waits for another fipsev's transaction, in ms. */
 #define STORE_BUSY_MS 30000
 
+/*
+ * The largest document a store holds (a 5,000-node cluster's document is
+ * about 3 MB): one larger is refused on write, and one that says it is
+ * larger is refused on read before anything is inflated.
+ */
+#define STORE_DOC_MAX ((size_t)256 * 1024 * 1024)
+
 enum store_mode {
 	STORE_CREATE,	/* create the file (and its directory) if missing */
 	STORE_EXISTING,	/* the file must exist */

@@ -251,6 +251,12 @@ done
 cp "$T/plain.db" "$T/p.db"
 sqlite3 "$T/p.db" "ANALYZE"
 run 0 "$FIPSEV" runs --db "$T/p.db"
+# A deflated document that says it inflates to 1 TiB is refused before
+# anything is allocated.
+cp "$T/plain.db" "$T/p.db"
+sqlite3 "$T/p.db" "UPDATE documents SET size = 1099511627776 WHERE encoding = 'deflate'"
+run 2 "$FIPSEV" show latest --db "$T/p.db"
+check "declared size: refused before inflating" grep -q "says it inflates to 1099511627776 bytes, over the 268435456-byte limit" "$T/err"
 # prune says what it removed on one line, without a literal "\n".
 run 0 "$FIPSEV" prune --keep-days 3650 --db "$T/plain.db"
 check "prune: one clean line" grep -qx "removed 0 runs started before .* from '$T/plain.db'" "$T/out"
