@@ -82,7 +82,12 @@ const char cmd_collect_usage[] =
     "  --scan-discovered\n"
     "                  also scan the TLS endpoints the cluster names\n"
     "                  (Ingress hosts, LoadBalancer and NodePort Services,\n"
-    "                  SMTP servers in the values, with STARTTLS)\n"
+    "                  SMTP servers in the values, with STARTTLS); never\n"
+    "                  one that resolves to a link-local or metadata\n"
+    "                  address (169.254.0.0/16, fe80::/10, fd00:ec2::254)\n"
+    "  --scan-link-local\n"
+    "                  scan discovered link-local and metadata addresses\n"
+    "                  too (the cluster names them, not the operator)\n"
     "  --exclude-tls HOST:PORT\n"
     "                  never scan this endpoint (repeat for more)\n"
     TLS_CLI_HELP
@@ -107,6 +112,7 @@ struct collect_opts {
 	int		 nrelease_ns;
 	struct probe_opts probe;
 	int		 scan_discovered;
+	int		 scan_link_local;
 	struct harness_opts harness;
 	const char	*matrix;
 	const char	*excluded[COLLECT_MAX_VALUES];
@@ -196,6 +202,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "probe-image", required_argument, NULL, 'P' },
 		{ "release-namespace", required_argument, NULL, 'S' },
 		{ "scan-discovered", no_argument, NULL, 'D' },
+		{ "scan-link-local", no_argument, NULL, 'L' },
 		{ "harness-url", required_argument, NULL, 'U' },
 		{ "harness-account", required_argument, NULL, 'A' },
 		{ "harness-key-file", required_argument, NULL, 'K' },
@@ -224,6 +231,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->node_reports = NULL;
 	o->nrelease_ns = 0;
 	o->scan_discovered = 0;
+	o->scan_link_local = 0;
 	memset(&o->harness, 0, sizeof(o->harness));
 	o->harness.page_size = 100;
 	o->matrix = NULL;
@@ -283,6 +291,9 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 'D':
 			o->scan_discovered = 1;
+			break;
+		case 'L':
+			o->scan_link_local = 1;
 			break;
 		case 'U':
 			o->harness.url = optarg;
@@ -685,6 +696,8 @@ collect_run(int argc, char **argv, int64_t *recorded)
 		goto out;
 	if (o.scan_discovered && cluster.doc != NULL) {
 		struct tls_scan_opts so = o.tls.scan;
+
+		so.no_link_local = !o.scan_link_local;
 
 		if (discovered(&o, cluster.doc, &plain, &nplain, &smtp,
 		    &nsmtp) == -1)

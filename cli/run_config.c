@@ -23,7 +23,8 @@ static const char *const cluster_keys[] = { "snapshot", "kubeconfig",
 static const char *const harness_keys[] = { "url", "account", "key_file",
     "ca_file", "support_matrix", NULL };
 static const char *const tls_keys[] = { "targets", "exclude",
-    "scan_discovered", "starttls", "policy", "ca_file", "timeout", NULL };
+    "scan_discovered", "scan_link_local", "starttls", "policy", "ca_file",
+    "timeout", NULL };
 static const char *const signing_keys[] = { "key", "cert", "generate", NULL };
 
 static int
@@ -167,6 +168,7 @@ collect_args(const cJSON *cfg, const char *config, const char *db,
 	    -1 || opt_list(a, tls, "targets", "--tls", config) == -1 ||
 	    opt_list(a, tls, "exclude", "--exclude-tls", config) == -1 ||
 	    opt_flag(a, tls, "scan_discovered", "--scan-discovered") == -1 ||
+	    opt_flag(a, tls, "scan_link_local", "--scan-link-local") == -1 ||
 	    opt_str(a, tls, "starttls", "--starttls", config) == -1 ||
 	    opt_str(a, tls, "policy", "--policy", config) == -1 ||
 	    opt_str(a, tls, "ca_file", "--ca-file", config) == -1 ||

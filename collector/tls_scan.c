@@ -2187,6 +2187,36 @@ is_address(const char *s)
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
 
+/*
+ * A link-local or cloud metadata address (169.254.0.0/16, where
+ * 169.254.169.254 answers for the node's cloud credentials; fe80::/10;
+ * AWS's fd00:ec2::254), judged on the address a name resolved to.
+ */
+static int
+link_local(const struct sockaddr_storage *ss)
+{
+	static const uint8_t ec2[16] = { 0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0x02, 0x54 };
+
+	if (ss->ss_family == AF_INET) {
+		const uint8_t *a = (const uint8_t *)&((const struct sockaddr_in *)
+		    ss)->sin_addr;
+
+		return a[0] == 169 && a[1] == 254;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const uint8_t *a = ((const struct sockaddr_in6 *)ss)->
+		    sin6_addr.s6_addr;
+
+		return (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+		    memcmp(a, ec2, sizeof(ec2)) == 0 ||
+		    /* ::ffff:169.254.x.x */
+		    (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0 &&
+		    a[12] == 169 && a[13] == 254);
+	}
+	return 0;
+}
+
 /* The first address of res into ep. */
 static void
 take_address(struct endpoint *ep, const struct addrinfo *res)
@@ -2450,6 +2480,14 @@ tls_scan(const char *const *targets, size_t n, const struct tls_scan_opts *o,
 		log_errno("cannot resolve the targets");
 		goto out;
 	}
+	/* Not a single connection to what the caller did not ask for. */
+	for (i = 0; o->no_link_local && i < n; i++)
+		if (s.eps[i].error[0] == '\0' && link_local(&s.eps[i].addr))
+			snprintf(s.eps[i].error, sizeof(s.eps[i].error),
+			    "not scanned: %s is a link-local or cloud metadata "
+			    "address, which a cluster can name but fipsev scans "
+			    "only when asked (--scan-link-local)",
+			    s.eps[i].addrstr);
 	for (i = 0; i < n; i++)
 		if (start_endpoint(&s, &s.eps[i]) == -1)
 			goto out;

@@ -40,6 +40,10 @@ struct tls_scan_opts {
 	enum tls_starttls starttls;
 	const char	*ca_file;		/* trust for the recorded verification,
 						   NULL: the system store */
+	int		 no_link_local;		/* refuse targets that resolve to
+						   link-local or cloud metadata
+						   addresses (169.254.0.0/16,
+						   fe80::/10, fd00:ec2::254) */
 };
 
 #define TLS_SCAN_TIMEOUT_MS		5000

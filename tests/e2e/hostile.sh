@@ -222,6 +222,41 @@ check "store: an open directory warned about" grep -q "^fipsev: warning: the new
 (umask 022 && "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/made/s.db" > /dev/null 2>&1) || true
 check "store: the directory fipsev makes is 0700" [ "$(stat -c %a "$T/made")" = 700 ]
 
+# --- link-local and metadata addresses: only when asked (item 8) -------------
+# In a network namespace of the test's own, a TLS server on 169.254.77.1,
+# named by a snapshot's LoadBalancer Service.
+ns=fipsev-test-$$
+if [ "$(id -u)" = 0 ] && command -v ip > /dev/null && ip netns add "$ns" 2> /dev/null; then
+	trap 'status=$?; pkill -9 -P $$ 2> /dev/null || true; ip netns del "$ns" 2> /dev/null; rm -rf "$T"; exit $status' EXIT
+	ip -n "$ns" link set lo up
+	ip -n "$ns" addr add 169.254.77.1/16 dev lo
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ll.key" -out "$T/ll.crt" \
+		-subj /CN=ll -days 2 2> /dev/null
+	ip netns exec "$ns" openssl s_server -accept 169.254.77.1:8443 -www -quiet \
+		-cert "$T/ll.crt" -key "$T/ll.key" > /dev/null 2>&1 < /dev/null &
+	llsrv=$!
+	ip netns exec "$ns" bash -c 'for _ in $(seq 100); do (exec 3<> /dev/tcp/169.254.77.1/8443) 2> /dev/null && exit 0; sleep 0.1; done; exit 1' ||
+		die "the link-local server did not start"
+	s=$(snap linklocal)
+	jq '.items = [.items[] | select(.spec.type == "LoadBalancer") |
+		.status.loadBalancer.ingress = [{ip: "169.254.77.1"}] |
+		.spec.ports = [{name: "https", port: 8443}]]' \
+		"$SAMPLES/cluster/compliant/services.json" > "$s/services.json"
+	ll=(--snapshot "$s" --scan-discovered --exclude-tls smtp.example.com:587
+		--exclude-tls harness.example.com:443)
+	ip netns exec "$ns" "$FIPSEV" collect "${ll[@]}" --db "$T/ll.db" > "$T/out" 2> "$T/err" || true
+	run 1 "$FIPSEV" show latest --json --db "$T/ll.db"
+	check "link-local: not scanned" [ "$(jq -r '.evidence[] | select(.collector == "tls") | .document.endpoints[0] | "\(.connections) \(.error)"' "$T/out")" = \
+		"0 not scanned: 169.254.77.1 is a link-local or cloud metadata address, which a cluster can name but fipsev scans only when asked (--scan-link-local)" ]
+	ip netns exec "$ns" "$FIPSEV" collect "${ll[@]}" --scan-link-local --db "$T/ll.db" > "$T/out" 2> "$T/err" || true
+	run 1 "$FIPSEV" show latest --json --db "$T/ll.db"
+	check "link-local: scanned when asked" [ "$(jq -r '.evidence[] | select(.collector == "tls") | .document.endpoints[0] | "\(.error) \(.protocols | index("TLSv1.3") != null)"' "$T/out")" = "null true" ]
+	kill "$llsrv" 2> /dev/null || true
+	wait "$llsrv" 2> /dev/null || true
+else
+	skip_part "the link-local case (needs root and ip netns)"
+fi
+
 # --- small ones ---------------------------------------------------------------
 # An empty store path is a mistake, not the default store.
 run 2 "$FIPSEV" runs --db ""
