@@ -478,7 +478,12 @@ node_report(struct collect *c, const char *name, cJSON *out)
 	/* Not listed in source.files: the report is evidence of its own,
 	 * stored under its own SHA-256, and 5,000 digests restated here
 	 * would make the cluster document new every night. */
-	if (read_source(c, NULL, file, c->reports, rel, &text, &len) != 0) {
+	/*
+	 * Inside a snapshot, beneath the snapshot itself: a node-reports
+	 * that is a symlink out of it is refused like any other file.
+	 */
+	if (read_source(c, NULL, file, c->dir != NULL ? c->dir : c->reports,
+	    c->dir != NULL ? file : rel, &text, &len) != 0) {
 		snprintf(why, sizeof(why), "%s is missing", file);
 		no_evidence(c, name, out, why);
 		return;

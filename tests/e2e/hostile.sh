@@ -72,6 +72,13 @@ ln -s ../workloads.json "$s/workloads.json"
 within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/dotdot.db"
 check "dotdot: refused" grep -q "workloads.json' leads out of its directory" "$T/err"
 
+# node-reports itself a symlink out of the snapshot.
+s=$(snap reportlink)
+mv "$s/node-reports" "$T/reports-outside"
+ln -s "$T/reports-outside" "$s/node-reports"
+within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/reportlink.db"
+check "node-reports link: refused" grep -q "node-reports/.*leads out of its directory" "$T/err"
+
 # --- symlinks inside the snapshot, as a ConfigMap mount has them -------------
 # The kubelet's layout: a timestamped directory, ..data pointing at it,
 # and each file a symlink through ..data.
