@@ -21,6 +21,7 @@
 #include "collector/probe.h"
 #include "collector/node.h"
 #include "collector/tls_scan.h"
+#include "collector/values.h"
 #include "fipsev_version.h"
 #include "report/controls.h"
 #include "store/store.h"
@@ -91,6 +92,11 @@ const char cmd_collect_usage[] =
     "  --exclude-tls HOST:PORT\n"
     "                  never scan this endpoint (repeat for more)\n"
     TLS_CLI_HELP
+    "  --redaction-key FILE\n"
+    "                  the key of the redaction markers (HMAC-SHA-256),\n"
+    "                  16 to 64 bytes; default: STORE.redaction-key, made\n"
+    "                  0600 beside the store (give one key to a fleet of\n"
+    "                  stores to compare markers across them)\n"
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
 
@@ -103,6 +109,7 @@ struct collect_opts {
 	int		 node;
 	const char	*root;
 	const char	*db;
+	const char	*redaction_key;	/* NULL: the store's own */
 	const char	*snapshot;
 	const char	*kubeconfig;
 	const char	*context;
@@ -213,6 +220,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 		{ "probe-timeout", required_argument, NULL, 'T' },
 		TLS_CLI_LONGOPTS,
 		{ "db", required_argument, NULL, 'd' },
+		{ "redaction-key", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -222,6 +230,7 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 	o->node = 0;
 	o->root = "/";
 	o->db = NULL;
+	o->redaction_key = NULL;
 	o->targets = NULL;
 	o->ntargets = 0;
 	o->snapshot = NULL;
@@ -257,6 +266,9 @@ parse_opts(int argc, char **argv, struct collect_opts *o, int *status)
 			break;
 		case 'd':
 			o->db = optarg;
+			break;
+		case 'Y':
+			o->redaction_key = optarg;
 			break;
 		case 't':
 			tls_args[ntls++] = optarg;
@@ -620,6 +632,8 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	cJSON *doc = NULL, *scan = NULL, *scan2 = NULL, *scan3 = NULL;
 	cJSON *harness = NULL, *inventory = NULL;
 	char *hjson = NULL, *ijson = NULL;
+	unsigned char rkey[64];
+	size_t rkeylen;
 	char **plain = NULL, **smtp = NULL;
 	int nplain = 0, nsmtp = 0;
 	char started[32], host[256];
@@ -640,6 +654,14 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	/* Open the store first: a bad --db fails before any work. */
 	if (cmd_open_store(o.db, STORE_CREATE, &path, &st) == -1)
 		goto out;
+	/* Markers are keyed per store (or by the key given), before any
+	 * value is read. */
+	if (store_redaction_key(path, o.redaction_key, rkey, sizeof(rkey),
+	    &rkeylen) == -1 || values_redact_key(rkey, rkeylen) == -1) {
+		explicit_bzero(rkey, sizeof(rkey));
+		goto out;
+	}
+	explicit_bzero(rkey, sizeof(rkey));
 	if (o.ntargets > 0 && fips_policy_load(o.tls.policy, &policy) == -1)
 		goto out;
 	if (utc_now(started, sizeof(started)) == -1) {

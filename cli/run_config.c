@@ -14,8 +14,8 @@
 #include "util/banned.h"
 
 /* The keys a configuration may have, each section's too. */
-static const char *const top_keys[] = { "store", "node", "cluster",
-    "harness", "tls", "signing", "output", NULL };
+static const char *const top_keys[] = { "store", "redaction_key", "node",
+    "cluster", "harness", "tls", "signing", "output", NULL };
 static const char *const node_keys[] = { "root", NULL };
 static const char *const cluster_keys[] = { "snapshot", "kubeconfig",
     "context", "in_cluster", "probe_image", "probe_namespace",
@@ -149,7 +149,8 @@ collect_args(const cJSON *cfg, const char *config, const char *db,
 		if (opt_str(a, node, "root", "--root", config) == -1)
 			return -1;
 	}
-	if (opt_str(a, cl, "snapshot", "--snapshot", config) == -1 ||
+	if (opt_str(a, cfg, "redaction_key", "--redaction-key", config) == -1 ||
+	    opt_str(a, cl, "snapshot", "--snapshot", config) == -1 ||
 	    opt_str(a, cl, "kubeconfig", "--kubeconfig", config) == -1 ||
 	    opt_str(a, cl, "context", "--context", config) == -1 ||
 	    opt_flag(a, cl, "in_cluster", "--in-cluster") == -1 ||

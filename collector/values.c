@@ -661,12 +661,52 @@ secret_text(const char *s, int depth)
 	return 0;
 }
 
+/*
+ * The key of the markers (values_redact_key()): none, plain SHA-256.
+ * Process-wide, like the store a run writes to.
+ */
+static struct {
+	unsigned char	 key[64];
+	size_t		 len;
+	char		 id[VALUES_KEY_ID_LEN + 1];
+} marker_key;
+
+int
+values_redact_key(const void *key, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	struct sha256 *h;
+
+	explicit_bzero(&marker_key, sizeof(marker_key));
+	if (key == NULL)
+		return 0;
+	if (len < 16 || len > sizeof(marker_key.key))
+		return -1;
+	memcpy(marker_key.key, key, len);
+	marker_key.len = len;
+	/* The key's id, for a reader to see markers of one key: a digest of
+	 * a label and the key, never the key. */
+	if ((h = sha256_new()) == NULL ||
+	    sha256_update(h, "fipsev redaction key id\n", 24) == -1 ||
+	    sha256_update(h, key, len) == -1) {
+		sha256_free(h);
+		return -1;
+	}
+	if (sha256_final_hex(h, hex) == -1)
+		return -1;
+	memcpy(marker_key.id, hex, VALUES_KEY_ID_LEN);
+	marker_key.id[VALUES_KEY_ID_LEN] = '\0';
+	return 0;
+}
+
 static int
 redact_one(cJSON *v)
 {
-	char hex[SHA256_HEX_LEN + 1], marker[SHA256_HEX_LEN + 32];
+	char hex[SHA256_HEX_LEN + 1], marker[SHA256_HEX_LEN + 64];
+	unsigned char mac[32];
 	char num[64];
 	const char *text;
+	size_t i, maclen = 0;
 
 	if (cJSON_IsString(v))
 		text = v->valuestring;
@@ -674,9 +714,22 @@ redact_one(cJSON *v)
 		snprintf(num, sizeof(num), "%.17g", v->valuedouble);
 		text = num;
 	}
-	if (sha256_hex(text, strlen(text), hex) == -1)
-		return -1;
-	snprintf(marker, sizeof(marker), "<redacted sha256:%s>", hex);
+	if (marker_key.len > 0) {
+		/* Keyed: a short value cannot be guessed from its marker. */
+		if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL,
+		    marker_key.key, marker_key.len, (const unsigned char *)text,
+		    strlen(text), mac, sizeof(mac), &maclen) == NULL ||
+		    maclen != sizeof(mac))
+			return -1;
+		for (i = 0; i < maclen; i++)
+			snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+		snprintf(marker, sizeof(marker), "<redacted hmac-sha256:%s:%s>",
+		    marker_key.id, hex);
+	} else {
+		if (sha256_hex(text, strlen(text), hex) == -1)
+			return -1;
+		snprintf(marker, sizeof(marker), "<redacted sha256:%s>", hex);
+	}
 	/*
 	 * Turn the node into the marker in place. The secret is wiped
 	 * first; cJSON then frees or reuses its buffer.

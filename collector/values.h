@@ -37,7 +37,8 @@ int	 values_merge(struct cJSON *dst, const struct cJSON *src);
 
 /*
  * Replace, in place, every value that may be a secret by the marker
- * "<redacted sha256:HEX>", HEX the SHA-256 of the value's text, so a
+ * "<redacted sha256:HEX>", HEX the SHA-256 of the value's text, or, once
+ * values_redact_key() gave a key, "<redacted hmac-sha256:ID:HEX>", so a
  * change stays visible while the value never leaves. Secret-looking, by
  * structure: any string or number under a key with a word such as
  * password, token, secret, key, license, credential, auth or cert (in any
@@ -56,6 +57,18 @@ int	 values_merge(struct cJSON *dst, const struct cJSON *src);
  * redacted, or -1 when out of memory.
  */
 long	 values_redact(struct cJSON *v);
+
+/* The length of a marker key's id in "<redacted hmac-sha256:ID:HEX>". */
+#define VALUES_KEY_ID_LEN	12
+
+/*
+ * Key the markers of values_redact() from now on: "<redacted
+ * hmac-sha256:ID:HEX>", HEX the HMAC-SHA-256 of the value under key, ID
+ * the first VALUES_KEY_ID_LEN hex digits of a digest of the key (never
+ * the key). len is 16 to 64 bytes; key NULL goes back to plain SHA-256
+ * markers. Returns 0, or -1 for a bad length or out of memory.
+ */
+int	 values_redact_key(const void *key, size_t len);
 
 /* The value at a dotted path ("global.fips"), or NULL. */
 const struct cJSON *values_get(const struct cJSON *v, const char *path);

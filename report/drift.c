@@ -382,6 +382,49 @@ flatten(const cJSON *v, const char *prefix, cJSON *arr)
 	}
 }
 
+/*
+ * The scheme of the redaction markers in a flattened values list
+ * ("sha256", "hmac-sha256:KEYID") into out; "" when it has none.
+ */
+static void
+marker_scheme(const cJSON *flat, char *out, size_t len)
+{
+	const cJSON *e;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(e, flat) {
+		const char *m = cJSON_IsString(e) ? strstr(e->valuestring,
+		    "<redacted ") : NULL;
+		const char *end;
+
+		if (m == NULL)
+			continue;
+		m += strlen("<redacted ");
+		/* Up to the last ':' before the digest. */
+		if ((end = strrchr(m, ':')) != NULL && end > m) {
+			snprintf(out, len, "%.*s", (int)(end - m), m);
+			return;
+		}
+	}
+}
+
+/* Each marker of a flattened list as a bare "<redacted>". */
+static int
+unkey_markers(cJSON *flat)
+{
+	cJSON *e;
+
+	cJSON_ArrayForEach(e, flat) {
+		char *m = cJSON_IsString(e) ? strstr(e->valuestring,
+		    "<redacted ") : NULL;
+
+		if (m == NULL)
+			continue;
+		memcpy(m, "<redacted>", sizeof("<redacted>"));
+	}
+	return 0;
+}
+
 static const cJSON *
 current_release(const cJSON *cluster)
 {
@@ -399,6 +442,7 @@ cluster(cJSON *out, const cJSON *a, const cJSON *b)
 	    cJSON_GetObjectItemCaseSensitive(b, "cluster"), "cluster"));
 	const cJSON *xr, *yr;
 	cJSON *fx, *fy;
+	char sx[64], sy[64];
 
 	if (x == NULL || y == NULL)
 		return 0;
@@ -424,6 +468,27 @@ cluster(cJSON *out, const cJSON *a, const cJSON *b)
 	}
 	flatten(cJSON_GetObjectItemCaseSensitive(xr, "values_user"), "", fx);
 	flatten(cJSON_GetObjectItemCaseSensitive(yr, "values_user"), "", fy);
+	/*
+	 * Markers of another key or scheme (a new store key, a store from
+	 * before keyed markers) differ for every secret: that is one change,
+	 * said once, and the secrets are then compared by presence alone.
+	 */
+	marker_scheme(fx, sx, sizeof(sx));
+	marker_scheme(fy, sy, sizeof(sy));
+	if (sx[0] != '\0' && sy[0] != '\0' && strcmp(sx, sy) != 0) {
+		cJSON *from = cJSON_CreateString(sx), *to = cJSON_CreateString(sy);
+		int r = from == NULL || to == NULL ? -1 : change(out, "values",
+		    "harness", "changed", "redaction markers", from, to);
+
+		cJSON_Delete(from);
+		cJSON_Delete(to);
+		if (r == -1 || unkey_markers(fx) == -1 ||
+		    unkey_markers(fy) == -1) {
+			cJSON_Delete(fx);
+			cJSON_Delete(fy);
+			return -1;
+		}
+	}
 	return list_diff(out, "values", "harness", "value", fx, fy);
 }
 

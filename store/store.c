@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/rand.h>
 #include <sqlite3.h>
 #include <zlib.h>
 
@@ -1792,4 +1793,70 @@ fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	*runs = *docs = 0;
 	return -1;
+}
+
+int
+store_redaction_key(const char *store_path, const char *given,
+    unsigned char *key, size_t size, size_t *len)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 64], *text = NULL;
+	unsigned char fresh[32];
+	size_t n;
+	int fd, r;
+
+	*len = 0;
+	if (given == NULL) {
+		if (snprintf(path, sizeof(path), "%s.redaction-key",
+		    store_path) >= (int)sizeof(path)) {
+			log_err("store path '%s' is too long", store_path);
+			return -1;
+		}
+		/*
+		 * Made once, whole, then linked into place: two fipsevs
+		 * starting on a new store end up with the same key.
+		 */
+		snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+		if (access(path, F_OK) == -1 && errno == ENOENT) {
+			if (RAND_bytes(fresh, sizeof(fresh)) != 1) {
+				log_err("cannot make a redaction key: no "
+				    "randomness");
+				return -1;
+			}
+			if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
+				log_errno("cannot create '%s'", tmp);
+				return -1;
+			}
+			r = write(fd, fresh, sizeof(fresh)) ==
+			    (ssize_t)sizeof(fresh) && fsync(fd) == 0 ? 0 : -1;
+			explicit_bzero(fresh, sizeof(fresh));
+			close(fd);
+			if (r == -1 || (link(tmp, path) == -1 &&
+			    errno != EEXIST)) {
+				log_errno("cannot write the redaction key '%s'",
+				    path);
+				unlink(tmp);
+				return -1;
+			}
+			unlink(tmp);
+		}
+		given = path;
+	}
+	if ((r = fs_read(AT_FDCWD, given, given, 4096, 0, &text, &n)) != 0) {
+		if (r == 1)
+			log_err("redaction key '%s' does not exist", given);
+		return -1;
+	}
+	if (n < 16 || n > size) {
+		log_err("redaction key '%s' has %zu bytes: it needs 16 to %zu",
+		    given, n, size);
+		explicit_bzero(text, n);
+		free(text);
+		return -1;
+	}
+	memcpy(key, text, n);
+	*len = n;
+	explicit_bzero(text, n);
+	free(text);
+	return 0;
 }

@@ -51,6 +51,16 @@ enum store_mode {
 char	*store_path(const char *explicit);
 
 /*
+ * The key of the store's redaction markers (values_redact_key()): the
+ * file given, else STORE_PATH.redaction-key, made (32 random bytes, 0600)
+ * when the store has none. A fleet of stores given one key compares
+ * markers across them. Into key (size bytes), *len its length. Returns
+ * 0, or -1 after logging.
+ */
+int	 store_redaction_key(const char *store_path, const char *given,
+	    unsigned char *key, size_t size, size_t *len);
+
+/*
  * Open (and create or upgrade) the store at path. Returns 0 and sets *out,
  * or -1 after logging. Close with store_close().
  */

@@ -56,7 +56,7 @@ check "show: FIPS images" [ "$(cluster_doc '[.delegates[].fips_image] | all')" =
 check "show: TLS targets" [ "$(cluster_doc '[.tls_targets[] | "\(.target)/\(.starttls)"] | join(",")')" = \
 	'"smtp.example.com:587/smtp,harness.example.com:443/null,203.0.113.10:443/null,203.0.113.10:80/null,10.0.0.1:30443/null"' ]
 check "show: node info" [ "$(cluster_doc '.nodes[0] | "\(.kubelet_version) \(.labels["eks.amazonaws.com/nodegroup"])"')" = '"v1.29.3-eks-ae9a62a bottlerocket-fips-ng"' ]
-check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.license.ng | startswith("<redacted sha256:")) \(.global.ci.enabled)"')" = \
+check "show: values kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_user | "\(.global.fips) \(.global.license.ng | startswith("<redacted hmac-sha256:")) \(.global.ci.enabled)"')" = \
 	'"true true true"' ]
 check "show: chart defaults kept, secrets marked" [ "$(cluster_doc '.helm.releases[0].revisions[0].values_chart.global | "\(.fips) \(.database.postgres.passwordKey | startswith("<redacted"))"')" = '"null true"' ]
 # Read before redaction: the SMTP server and the databases' Secret names.

@@ -186,7 +186,7 @@ run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/planted
 run 1 "$FIPSEV" drift --from 1 --to 2 --json --db "$T/planted.db"
 cp "$T/out" "$T/planted-drift.json"
 run 0 "$FIPSEV" report 1 --db "$T/planted.db" --out "$T/planted-bundle" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
-check "planted: the values were stored (redacted)" grep -q '"adminpassword":"<redacted sha256:' <(sql "$T/planted.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
+check "planted: the values were stored (redacted)" grep -q '"adminpassword":"<redacted hmac-sha256:' <(sql "$T/planted.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
 TRAPS=(ENVLIST-TRAP-1 CONN-TRAP-1 CONN-TRAP-2 CONN-TRAP-3 WEBHOOK-TRAP-1 WEBHOOK-TRAP-2
 	YAMLSTR-TRAP-1 JSONSTR-TRAP-1 DOCKER-TRAP-1 "$docker")
 for k in adminpassword MYSQLPASSWORD SECRETKEY dbpass ACCESSKEY identitytoken passcode pin hmac bearer cookie; do
@@ -263,6 +263,41 @@ if [ "$(id -u)" = 0 ] && command -v ip > /dev/null && ip netns add "$ns" 2> /dev
 else
 	skip_part "the link-local case (needs root and ip netns)"
 fi
+
+# --- keyed markers: HMAC-SHA-256 under a key per store (item 1) ----------------
+mkdir -m 0700 "$T/k1"
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/k1/s.db"
+check "key: made beside the store, 0600" [ "$(stat -c '%a %s' "$T/k1/s.db.redaction-key")" = "600 32" ]
+markers() {
+	sql "$1" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents d JOIN evidence e ON e.sha256 = d.sha256 WHERE e.collector = 'cluster' AND e.run_id = (SELECT max(id) FROM runs)" |
+		grep -o '<redacted [^>]*>' | sort -u
+}
+markers "$T/k1/s.db" > "$T/m1"
+check "key: markers keyed" grep -q '^<redacted hmac-sha256:[0-9a-f]\{12\}:[0-9a-f]\{64\}>$' "$T/m1"
+check "key: no plain digest left" absent "<redacted sha256:" "$T/m1"
+# The license key of the fixture: its plain SHA-256 is nowhere.
+lic=$(jq -r '.items[0].data.release' "$SAMPLES/cluster/compliant/helm-releases.json" | base64 -d | base64 -d | gunzip |
+	jq -r '.config.global.license.ng // empty')
+if [ -n "$lic" ]; then
+	check "key: a value's plain SHA-256 is not its marker" absent "$(printf %s "$lic" | sha256sum | cut -d' ' -f1)" "$T/m1"
+fi
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/k1/s.db"
+run 0 "$FIPSEV" drift --db "$T/k1/s.db"
+check "key: the same key, no change" grep -q "0 changes" "$T/out"
+# One key given to two stores: the same markers.
+mkdir -m 0700 "$T/k2"
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/k2/s.db" --redaction-key "$T/k1/s.db.redaction-key"
+check "key given: the same markers as its store's" cmp -s "$T/m1" <(markers "$T/k2/s.db")
+check "key given: none made" [ ! -e "$T/k2/s.db.redaction-key" ]
+# A new key: drift says so once, not once per secret.
+head -c 32 /dev/urandom > "$T/k1/s.db.redaction-key"
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/k1/s.db"
+run 1 "$FIPSEV" drift --json --db "$T/k1/s.db"
+check "new key: one change" [ "$(jq 'length' "$T/out")" = 1 ]
+check "new key: named as such" [ "$(jq -r '.[0] | "\(.kind) \(.field)"' "$T/out")" = "values redaction markers" ]
+head -c 8 /dev/urandom > "$T/short.key"
+run 2 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/k2/s.db" --redaction-key "$T/short.key"
+check "short key: refused" grep -q "has 8 bytes: it needs 16 to 64" "$T/err"
 
 # --- small ones ---------------------------------------------------------------
 # An empty store path is a mistake, not the default store.

@@ -171,6 +171,38 @@ test_redact(void **state)
 }
 
 /*
+ * Keyed markers: the HMAC-SHA-256 of the value under the key (checked
+ * against OpenSSL's HMAC of the same inputs), with the key's id before it.
+ */
+static void
+test_redact_keyed(void **state)
+{
+	static const char key[] = "0123456789abcdef";
+	cJSON *v = yaml("password: hunter2\nother: x\n");
+	unsigned char mac[32];
+	char want[200], hex[65];
+	size_t maclen, i;
+	const char *got;
+
+	(void)state;
+	assert_int_equal(values_redact_key(key, 8), -1);	/* too short */
+	assert_int_equal(values_redact_key(key, 16), 0);
+	assert_int_equal(values_redact(v), 1);
+	got = values_get(v, "password")->valuestring;
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, 16,
+	    (const unsigned char *)"hunter2", 7, mac, sizeof(mac), &maclen));
+	for (i = 0; i < maclen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	assert_int_equal(strncmp(got, "<redacted hmac-sha256:", 22), 0);
+	snprintf(want, sizeof(want), ":%s>", hex);
+	assert_string_equal(got + strlen(got) - strlen(want), want);
+	assert_int_equal((int)strlen(got), 22 + 12 + 1 + 64 + 1);
+	assert_string_equal(values_get(v, "other")->valuestring, "x");
+	assert_int_equal(values_redact_key(NULL, 0), 0);
+	cJSON_Delete(v);
+}
+
+/*
  * The delegate chart's custom_envs, a Kubernetes env list: the secret is
  * under "value", named by its sibling "name".
  */
@@ -516,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_redact_env_list),
+		cmocka_unit_test(test_redact_keyed),
 		cmocka_unit_test(test_helm),
 		cmocka_unit_test(test_helm_fixtures),
 		cmocka_unit_test(test_rbac),
