@@ -501,7 +501,8 @@ secret_fragment(const char *key)
 	static const char *const fragments[] = {
 		"password", "passwd", "passphrase", "passcode", "secret",
 		"token", "apikey", "accesskey", "privatekey", "signingkey",
-		"credential", "bearer", "cookie", "hmac",
+		"credential", "bearer", "cookie", "hmac", "authorization",
+		"accountkey", "sharedaccesskey",
 	};
 	char low[256];
 	size_t i, n = 0;
@@ -570,9 +571,17 @@ secret_document(const char *s, int depth)
 	cJSON *doc;
 	long n;
 
-	if (depth > 3 || len < 4 || len > 1024 * 1024 ||
+	if (depth > 3 || len < 4 ||
 	    (strchr(s, '\n') == NULL && s[0] != '{' && s[0] != '['))
 		return 0;
+	/*
+	 * Parsing costs what the text says, not what it weighs: a long text,
+	 * or one with YAML anchors and aliases (which expand), is judged by
+	 * its words instead: secret if it has any a key could.
+	 */
+	if (len > 64 * 1024 || (strchr(s, '&') != NULL &&
+	    strchr(s, '*') != NULL))
+		return secret_fragment(s);
 	if ((doc = cJSON_ParseWithLength(s, len)) == NULL &&
 	    (doc = values_parse_yaml_err("value", s, len, err,
 	    sizeof(err))) == NULL)
@@ -590,17 +599,31 @@ secret_document(const char *s, int depth)
 static int
 secret_base64(const char *s, int depth)
 {
-	size_t len = strlen(s), i;
+	size_t len = strlen(s), i, m = 0;
 	unsigned char *out;
+	char *norm;
 	int n, secret = 0;
 
-	if (depth > 3 || len < 24 || len % 4 != 0 || len > 1024 * 1024 ||
+	if (depth > 3 || len < 24 || len > 1024 * 1024 ||
 	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789+/=") != len)
+	    "0123456789+/=-_ \t\r\n") != len)
 		return 0;
-	if ((out = malloc(len / 4 * 3 + 1)) == NULL)
+	/* As a YAML block or a Secret has it: line breaks, base64url, no
+	 * padding. */
+	if ((norm = malloc(len + 4)) == NULL)
 		return 1;
-	n = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			norm[m++] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+	while (m % 4 != 0)
+		norm[m++] = '=';
+	norm[m] = '\0';
+	if (m < 24 || (out = malloc(m / 4 * 3 + 1)) == NULL) {
+		free(norm);
+		return m >= 24;
+	}
+	n = EVP_DecodeBlock(out, (const unsigned char *)norm, (int)m);
+	free(norm);
 	if (n > 0) {
 		while (n > 0 && out[n - 1] == '\0')	/* '=' padding */
 			n--;
@@ -614,7 +637,7 @@ secret_base64(const char *s, int depth)
 			    strstr((const char *)out, "\"auth\"") != NULL ||
 			    secret_fragment((const char *)out);
 	}
-	explicit_bzero(out, len / 4 * 3 + 1);
+	explicit_bzero(out, m / 4 * 3 + 1);
 	free(out);
 	return secret;
 }
@@ -626,14 +649,21 @@ secret_text(const char *s, int depth)
 	static const char *const assignments[] = {
 		"password=", "passwd=", "pwd=", "passphrase=", "secret=",
 		"token=", "apikey=", "api_key=", "access_key=", "sig=",
-		"password\":", "password:",
+		"password\":", "password:", "accountkey=", "sharedaccesskey=",
+		"sharedaccesssignature=",
+	};
+	/* Tokens that say what they are by their first letters. */
+	static const char *const prefixes[] = {
+		"AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+		"github_pat_", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "glpat-",
+		"Bearer ", "bearer ", "Basic ",
 	};
 	static const char *const webhooks[] = {
 		"hooks.slack.com/", "webhook.office.com/",
 		"outlook.office.com/webhook", "discord.com/api/webhooks/",
 		"discordapp.com/api/webhooks/",
 	};
-	const char *at, *scheme;
+	const char *scheme;
 	size_t i;
 
 	if (strstr(s, "-----BEGIN") != NULL)
@@ -647,17 +677,27 @@ secret_text(const char *s, int depth)
 	for (i = 0; i < sizeof(webhooks) / sizeof(webhooks[0]); i++)
 		if (strcasestr(s, webhooks[i]) != NULL)
 			return 1;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		const char *p = strstr(s, prefixes[i]);
+
+		if (p != NULL && (p == s || !isalnum((unsigned char)p[-1])))
+			return 1;
+	}
+	/* Each URL's user information: scheme://user:password@host, the
+	 * password allowed any character but the separators. */
+	for (scheme = strstr(s, "://"); scheme != NULL;
+	    scheme = strstr(scheme + 3, "://")) {
+		size_t auth = strcspn(scheme + 3, "@ \t\r\n,;\"'");
+
+		if (scheme[3 + auth] == '@' &&
+		    memchr(scheme + 3, ':', auth) != NULL)
+			return 1;
+	}
 	if (secret_document(s, depth) || secret_base64(s, depth))
 		return 1;
 	if (strncmp(s, "eyJ", 3) == 0 && strchr(s, '.') != NULL &&
 	    strchr(strchr(s, '.') + 1, '.') != NULL)
 		return 1;			/* a JWT */
-	/* A URL with a password: scheme://user:password@host. */
-	if ((scheme = strstr(s, "://")) != NULL &&
-	    (at = strchr(scheme + 3, '@')) != NULL &&
-	    memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) != NULL &&
-	    memchr(scheme + 3, '/', (size_t)(at - scheme - 3)) == NULL)
-		return 1;
 	return 0;
 }
 
@@ -768,7 +808,8 @@ redact(cJSON *v, int under_secret, int depth)
 	 * the delegate chart's custom_envs holds them: the secret is under
 	 * "value", named by its sibling.
 	 */
-	const char *named = json_get_str(v, "name");
+	const char *named = json_get_str(v, "name") != NULL ?
+	    json_get_str(v, "name") : json_get_str(v, "key");
 	int env_secret = cJSON_IsObject(v) && named != NULL &&
 	    secret_key(named);
 

@@ -710,12 +710,13 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 		    sizeof(esc)));
 		return -1;
 	}
-	if ((r = bundle_file(dir, BUNDLE_MANIFEST, &manifest, &mlen)) == 1) {
-		problem(BUNDLE_MANIFEST, "missing");
+	/* A manifest that is a symlink, a FIFO, a directory: altered. */
+	if ((r = bundle_file(dir, BUNDLE_MANIFEST, &manifest, &mlen)) != 0) {
+		problem(BUNDLE_MANIFEST, r == 1 ? "missing" :
+		    "not a regular file, or unreadable");
 		rc = 0;
 		goto out;
-	} else if (r == -1)
-		goto out;
+	}
 	if ((copy = strndup(manifest, mlen)) == NULL) {
 		log_errno("verify");
 		goto out;
@@ -760,10 +761,9 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 	}
 	if (check_dir(r, "", 0) == -1)
 		goto out;
-	if ((r = bundle_file(dir, BUNDLE_SIG, &sig, &slen)) == 1)
-		problem(BUNDLE_SIG, "missing");
-	else if (r == -1)
-		goto out;
+	if ((r = bundle_file(dir, BUNDLE_SIG, &sig, &slen)) != 0)
+		problem(BUNDLE_SIG, r == 1 ? "missing" :
+		    "not a regular file, or unreadable");
 	else if ((r = sign_verify(sig, slen, manifest, mlen, ca, signer,
 	    sizeof(signer), err, sizeof(err))) == -1)
 		goto out;

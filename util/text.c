@@ -182,7 +182,8 @@ shown_char(const unsigned char *s, char rep[16], size_t *len)
 	}
 	*len = n;
 	if (n == 1) {
-		if (s[0] < 0x20 || s[0] == 0x7f) {
+		/* '\\' too, so "\\x0a" in a name cannot pass for an escape. */
+		if (s[0] < 0x20 || s[0] == 0x7f || s[0] == '\\') {
 			snprintf(rep, 16, "\\x%02x", s[0]);
 			return rep;
 		}
@@ -196,7 +197,8 @@ shown_char(const unsigned char *s, char rep[16], size_t *len)
 	    (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
 	/* C1 controls (CSI is U+009B); bidi embeddings, overrides, isolates. */
 	if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-	    (cp >= 0x2066 && cp <= 0x2069)) {
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+	    cp == 0x061C || cp == 0x2028 || cp == 0x2029) {
 		snprintf(rep, 16, "<U+%04X>", cp);
 		return rep;
 	}
@@ -225,24 +227,26 @@ const char *
 text_clean(const char *s, char *out, size_t size)
 {
 	char rep[16];
-	size_t len, o = 0, r;
+	const char *p;
+	size_t len, o = 0, r, total = 0, room;
 
 	if (size == 0)
 		return out;
-	for (; *s != '\0'; s += len) {
-		shown_char((const unsigned char *)s, rep, &len);
-		r = strlen(rep);
-		if (o + r + 4 > size) {
-			/* Cut where it shows: "...". */
-			if (size >= 4) {
-				o = o + 4 > size ? size - 4 : o;
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
+	for (p = s; *p != '\0'; p += len)
+		total += strlen(shown_char((const unsigned char *)p, rep,
+		    &len));
+	/* All of it if it fits; else as much as fits before "...". */
+	room = total + 1 <= size ? size - 1 : size >= 4 ? size - 4 : 0;
+	for (p = s; *p != '\0'; p += len) {
+		r = strlen(shown_char((const unsigned char *)p, rep, &len));
+		if (o + r > room)
 			break;
-		}
 		memcpy(out + o, rep, r);
 		o += r;
+	}
+	if (total + 1 > size && size >= 4) {
+		memcpy(out + o, "...", 3);
+		o += 3;
 	}
 	out[o] = '\0';
 	return out;

@@ -150,6 +150,13 @@ run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
 check "symlink in a bundle: refused" grep -qx "FAILED $victim: not a regular file" "$T/out"
 rm "$T/bundle/$victim"
 mv "$T/elsewhere.json" "$T/bundle/$victim"
+# A manifest that is a symlink to the real one: altered, not an error.
+mv "$T/bundle/MANIFEST.sha256" "$T/manifest.real"
+ln -s "$T/manifest.real" "$T/bundle/MANIFEST.sha256"
+run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
+check "symlinked manifest: named" grep -qx "FAILED MANIFEST.sha256: not a regular file, or unreadable" "$T/out"
+rm "$T/bundle/MANIFEST.sha256"
+mv "$T/manifest.real" "$T/bundle/MANIFEST.sha256"
 # A file name with terminal escapes is printed escaped.
 touch "$T/bundle/$(printf 'x\033[2Jy')"
 run 1 "$FIPSEV" verify "$T/bundle" "${ca[@]}"
@@ -176,6 +183,15 @@ t["appconfig"] = "server:\n  port: 8080\ndb:\n  password: YAMLSTR-TRAP-1\n"
 t["jsonconfig"] = "{\"auth\": {\"password\": \"JSONSTR-TRAP-1\"}}"
 t["dockercfg"] = "'"$docker"'"
 rel["config"]["=SUM(A1)"] = "v"
+t["Authorization"] = "Bearer BEARER-TRAP-1"
+t["azure"] = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AZURE-TRAP-1;EndpointSuffix=core.windows.net"
+t["extraEnv"] = [{"key": "SMTP_PASSWORD", "value": "KEYENV-TRAP-1"}]
+t["dockerblock"] = "\n".join(["'"$docker"'"[i:i + 20] for i in range(0, len("'"$docker"'"), 20)]) + "\n"
+t["url2"] = "postgres://u:pa/ss-URL-TRAP-1@h/db"
+t["urls"] = "redis://h/0,redis://u:URL-TRAP-2@h2/0"
+t["aws"] = "AKIAQWERTYUIOPASDFGH"
+t["gh"] = "ghp_TOKENTRAP0123456789abcdefghijklmnopqr"
+t["slackbot"] = "xoxb-SLACKTOKEN-TRAP-1"
 '
 run 0 "$FIPSEV" collect --snapshot "$s" --db "$T/planted.db"
 run 0 "$FIPSEV" show latest --json --db "$T/planted.db"
@@ -188,7 +204,9 @@ cp "$T/out" "$T/planted-drift.json"
 run 0 "$FIPSEV" report 1 --db "$T/planted.db" --out "$T/planted-bundle" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 check "planted: the values were stored (redacted)" grep -q '"adminpassword":"<redacted hmac-sha256:' <(sql "$T/planted.db" "SELECT CAST($DOC_BYTES AS TEXT) FROM documents")
 TRAPS=(ENVLIST-TRAP-1 CONN-TRAP-1 CONN-TRAP-2 CONN-TRAP-3 WEBHOOK-TRAP-1 WEBHOOK-TRAP-2
-	YAMLSTR-TRAP-1 JSONSTR-TRAP-1 DOCKER-TRAP-1 "$docker")
+	YAMLSTR-TRAP-1 JSONSTR-TRAP-1 DOCKER-TRAP-1 "$docker" "${docker:0:20}"
+	BEARER-TRAP-1 AZURE-TRAP-1 KEYENV-TRAP-1 URL-TRAP-1 URL-TRAP-2
+	AKIAQWERTYUIOPASDFGH ghp_TOKENTRAP SLACKTOKEN-TRAP-1)
 for k in adminpassword MYSQLPASSWORD SECRETKEY dbpass ACCESSKEY identitytoken passcode pin hmac bearer cookie; do
 	TRAPS+=("OW-$k-TRAP")
 done
@@ -325,6 +343,11 @@ for planted in "CREATE TRIGGER t AFTER INSERT ON runs BEGIN UPDATE runs SET verd
 	run 2 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/p.db"
 	check "planted ${planted%% (*}: nothing written" [ "$(sqlite3 "$T/p.db" 'SELECT count(*) FROM runs')" = 1 ]
 done
+# ... under a name SQLite reserves, written into sqlite_schema directly.
+cp "$T/plain.db" "$T/p.db"
+sqlite3 "$T/p.db" "PRAGMA writable_schema = ON; INSERT INTO sqlite_schema VALUES ('trigger', 'sqlite_x', 'runs', 0, 'CREATE TRIGGER sqlite_x AFTER UPDATE OF verdict ON runs BEGIN UPDATE runs SET verdict = ''compliant'' WHERE id = NEW.id; END')"
+run 2 "$FIPSEV" runs --db "$T/p.db"
+check "planted sqlite_ trigger: refused" grep -q "holds what fipsev did not create" "$T/err"
 cp "$T/plain.db" "$T/p.db"
 sqlite3 "$T/p.db" "ANALYZE"
 run 0 "$FIPSEV" runs --db "$T/p.db"
