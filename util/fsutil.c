@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,6 +83,45 @@ fs_sync_parent(const char *path)
 	return rc;
 }
 
+/*
+ * Without openat2 (an old kernel, a seccomp profile that refuses it): one
+ * component at a time, none a symlink and none "..", which is stricter
+ * than RESOLVE_BENEATH and never weaker.
+ */
+static int
+open_no_symlinks(int dirfd, const char *name, int flags)
+{
+	char comp[256];
+	int cur = dirfd, fd;
+
+	for (;;) {
+		size_t n = strcspn(name, "/");
+		int last = name[n] == '\0';
+
+		if (n == 0 || n >= sizeof(comp) ||
+		    (n == 2 && name[0] == '.' && name[1] == '.')) {
+			if (cur != dirfd)
+				close(cur);
+			errno = n >= sizeof(comp) ? ENAMETOOLONG : EXDEV;
+			return -1;
+		}
+		memcpy(comp, name, n);
+		comp[n] = '\0';
+		fd = openat(cur, comp, last ? flags | O_NOFOLLOW : O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != dirfd) {
+			int saved = errno;
+
+			close(cur);
+			errno = saved;
+		}
+		if (fd == -1 || last)
+			return fd;
+		cur = fd;
+		name += n + 1;
+	}
+}
+
 int
 fs_open_read(int dirfd, const char *name, int fsflags)
 {
@@ -95,10 +135,15 @@ fs_open_read(int dirfd, const char *name, int fsflags)
 	how.flags = flags;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
 	    (fsflags & FS_NO_SYMLINKS ? RESOLVE_NO_SYMLINKS : 0);
-	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-	/* An older kernel: no symlink at all as the last component. */
+	/* A test can take openat2 away (FIPSEV_TEST_NO_OPENAT2). */
+	if (getenv("FIPSEV_TEST_NO_OPENAT2") != NULL) {
+		fd = -1;
+		errno = ENOSYS;
+	} else
+		fd = (int)syscall(SYS_openat2, dirfd, name, &how,
+		    sizeof(how));
 	if (fd == -1 && errno == ENOSYS)
-		fd = openat(dirfd, name, flags | O_NOFOLLOW);
+		fd = open_no_symlinks(dirfd, name, flags);
 	return fd;
 }
 

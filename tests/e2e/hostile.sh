@@ -79,6 +79,14 @@ ln -s "$T/reports-outside" "$s/node-reports"
 within 30 "$FIPSEV" collect --snapshot "$s" --db "$T/reportlink.db"
 check "node-reports link: refused" grep -q "node-reports/.*leads out of its directory" "$T/err"
 
+# Without openat2 (an old kernel, a seccomp profile): no symlink at all.
+for d in escape dotdot reportlink; do
+	FIPSEV_TEST_NO_OPENAT2=1 within 30 "$FIPSEV" collect --snapshot "$T/$d" --db "$T/noat2-$d.db"
+	check "no openat2, $d: refused" grep -q "Too many levels of symbolic links\|Not a directory\|leads out" "$T/err"
+done
+check "no openat2: the outside file's digest is not evidence" \
+	absent "$(sha256sum < "$T/outside.json" | cut -d' ' -f1)" <(sources "$T/noat2-escape.db")
+
 # --- symlinks inside the snapshot, as a ConfigMap mount has them -------------
 # The kubelet's layout: a timestamped directory, ..data pointing at it,
 # and each file a symlink through ..data.
