@@ -556,6 +556,26 @@ secret_key(const char *key)
 }
 
 static int secret_text(const char *s, int depth);
+
+/*
+ * Does text, anywhere in it, hold a word a secret key would (any case)?
+ * For text too long or too costly to parse: judged by its words.
+ */
+static int
+text_has_secret_word(const char *s)
+{
+	static const char *const words[] = {
+		"password", "passwd", "passphrase", "passcode", "secret",
+		"token", "apikey", "api_key", "accesskey", "access_key",
+		"privatekey", "private_key", "credential", "bearer", "auth",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(s, words[i]) != NULL)
+			return 1;
+	return 0;
+}
 static long redact(cJSON *v, int under_secret, int depth);
 
 /*
@@ -581,7 +601,7 @@ secret_document(const char *s, int depth)
 	 */
 	if (len > 64 * 1024 || (strchr(s, '&') != NULL &&
 	    strchr(s, '*') != NULL))
-		return secret_fragment(s);
+		return text_has_secret_word(s);
 	if ((doc = cJSON_ParseWithLength(s, len)) == NULL &&
 	    (doc = values_parse_yaml_err("value", s, len, err,
 	    sizeof(err))) == NULL)
@@ -634,8 +654,7 @@ secret_base64(const char *s, int depth)
 		/* Text: a secret if it says so, or looks like one. */
 		if (i == (size_t)n)
 			secret = secret_text((const char *)out, depth + 1) ||
-			    strstr((const char *)out, "\"auth\"") != NULL ||
-			    secret_fragment((const char *)out);
+			    text_has_secret_word((const char *)out);
 	}
 	explicit_bzero(out, m / 4 * 3 + 1);
 	free(out);

@@ -200,6 +200,7 @@ t["urls"] = "redis://h/0,redis://u:URL-TRAP-2@h2/0"
 t["aws"] = "AKIAQWERTYUIOPASDFGH"
 t["gh"] = "ghp_TOKENTRAP0123456789abcdefghijklmnopqr"
 t["slackbot"] = "xoxb-SLACKTOKEN-TRAP-1"
+t["longcfg"] = "x: y\n" * 20000 + "password: LONG-TRAP-1\n"
 '
 run 0 "$FIPSEV" collect --snapshot "$s" --db "$T/planted.db"
 run 0 "$FIPSEV" show latest --json --db "$T/planted.db"
@@ -214,7 +215,7 @@ check "planted: the values were stored (redacted)" grep -q '"adminpassword":"<re
 TRAPS=(ENVLIST-TRAP-1 CONN-TRAP-1 CONN-TRAP-2 CONN-TRAP-3 WEBHOOK-TRAP-1 WEBHOOK-TRAP-2
 	YAMLSTR-TRAP-1 JSONSTR-TRAP-1 DOCKER-TRAP-1 "$docker" "${docker:0:20}"
 	BEARER-TRAP-1 AZURE-TRAP-1 KEYENV-TRAP-1 URL-TRAP-1 URL-TRAP-2
-	AKIAQWERTYUIOPASDFGH ghp_TOKENTRAP SLACKTOKEN-TRAP-1)
+	AKIAQWERTYUIOPASDFGH ghp_TOKENTRAP SLACKTOKEN-TRAP-1 LONG-TRAP-1)
 for k in adminpassword MYSQLPASSWORD SECRETKEY dbpass ACCESSKEY identitytoken passcode pin hmac bearer cookie; do
 	TRAPS+=("OW-$k-TRAP")
 done
