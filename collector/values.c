@@ -495,15 +495,16 @@ secret_word(const char *w)
  * are often one word ("adminpassword", "MYSQLPASSWORD", "SECRETKEY",
  * "identitytoken"), which splitting into words cannot see.
  */
+static const char *const secret_fragments[] = {
+	"password", "passwd", "passphrase", "passcode", "secret",
+	"token", "apikey", "accesskey", "privatekey", "signingkey",
+	"credential", "bearer", "cookie", "hmac", "authorization",
+	"accountkey", "sharedaccesskey",
+};
+
 static int
 secret_fragment(const char *key)
 {
-	static const char *const fragments[] = {
-		"password", "passwd", "passphrase", "passcode", "secret",
-		"token", "apikey", "accesskey", "privatekey", "signingkey",
-		"credential", "bearer", "cookie", "hmac", "authorization",
-		"accountkey", "sharedaccesskey",
-	};
 	char low[256];
 	size_t i, n = 0;
 
@@ -511,8 +512,9 @@ secret_fragment(const char *key)
 		if (isalnum((unsigned char)key[i]))
 			low[n++] = (char)tolower((unsigned char)key[i]);
 	low[n] = '\0';
-	for (i = 0; i < sizeof(fragments) / sizeof(fragments[0]); i++)
-		if (strstr(low, fragments[i]) != NULL)
+	for (i = 0; i < sizeof(secret_fragments) / sizeof(*secret_fragments);
+	    i++)
+		if (strstr(low, secret_fragments[i]) != NULL)
 			return 1;
 	/* "dbpass", "smtppwd", a bare "pin". */
 	return (n >= 4 && strcmp(low + n - 4, "pass") == 0) ||
@@ -564,15 +566,18 @@ static int secret_text(const char *s, int depth);
 static int
 text_has_secret_word(const char *s)
 {
-	static const char *const words[] = {
-		"password", "passwd", "passphrase", "passcode", "secret",
-		"token", "apikey", "api_key", "accesskey", "access_key",
-		"privatekey", "private_key", "credential", "bearer", "auth",
+	/* The key fragments, and what text writes with a separator. */
+	static const char *const more[] = {
+		"api_key", "access_key", "private_key", "auth",
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasestr(s, words[i]) != NULL)
+	for (i = 0; i < sizeof(secret_fragments) / sizeof(*secret_fragments);
+	    i++)
+		if (strcasestr(s, secret_fragments[i]) != NULL)
+			return 1;
+	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		if (strcasestr(s, more[i]) != NULL)
 			return 1;
 	return 0;
 }
