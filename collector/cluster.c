@@ -21,6 +21,7 @@
 
 #include "cluster.h"
 #include "helm.h"
+#include "klist.h"
 #include "kube.h"
 #include "probe.h"
 #include "node.h"
@@ -84,6 +85,7 @@ struct collect {
 	cJSON		*lists[NFILES];		/* .items, or NULL */
 	int		 absent[NFILES];	/* an optional file not there */
 	struct cluster_evidence *ev;
+	struct klist_budget budget;	/* what the lists keep, together */
 	int		 oom;
 };
 
@@ -237,9 +239,9 @@ static const char *const api_paths[NFILES][2] = {
 static cJSON *
 api_list(struct collect *c, int which, int *fatal)
 {
-	cJSON *all = cJSON_CreateArray(), *items, *it, *src;
+	cJSON *all = cJSON_CreateArray(), *it, *src;
 	char err[512];
-	int i, r, scoped_n;
+	int i, r, scoped_n, before;
 
 	if (all == NULL) {
 		c->oom = 1;
@@ -266,7 +268,8 @@ api_list(struct collect *c, int which, int *fatal)
 		if (src == NULL || !cJSON_AddItemToArray(c->sources, src) ||
 		    json_add_str(src, "api", path))
 			c->oom = 1;
-		if ((r = kube_list(c->kube, path, &items, err,
+		before = cJSON_GetArraySize(all);
+		if ((r = kube_list(c->kube, path, all, &c->budget, err,
 		    sizeof(err))) != 0) {
 			if (r == KUBE_FATAL) {
 				log_err("%s", err);
@@ -280,29 +283,113 @@ api_list(struct collect *c, int which, int *fatal)
 			return NULL;
 		}
 		if (cJSON_AddNumberToObject(src, "items",
-		    cJSON_GetArraySize(items)) == NULL ||
+		    cJSON_GetArraySize(all) - before) == NULL ||
 		    cJSON_AddNullToObject(src, "error") == NULL)
 			c->oom = 1;
 		/* API list items carry no kind; the analysis needs it. */
-		while ((it = cJSON_DetachItemFromArray(items, 0)) != NULL) {
-			if (which == F_WORKLOADS && !cJSON_HasObjectItem(it,
-			    "kind"))
-				cJSON_AddStringToObject(it, "kind", i == 0 ?
-				    "Deployment" : "StatefulSet");
-			cJSON_AddItemToArray(all, it);
-		}
-		cJSON_Delete(items);
+		if (which != F_WORKLOADS)
+			continue;
+		for (it = cJSON_GetArrayItem(all, before); it != NULL;
+		    it = it->next)
+			if (!cJSON_HasObjectItem(it, "kind") &&
+			    cJSON_AddStringToObject(it, "kind", i == 0 ?
+			    "Deployment" : "StatefulSet") == NULL)
+				c->oom = 1;
 	}
 	return all;
+}
+
+/*
+ * A snapshot file read as a stream (klist.h) into *items: only one item
+ * at a time is held as text, and the file's digest is taken as it is
+ * read. Returns 0, READ_ABSENT, or READ_UNREADABLE (logged), or -1 with
+ * why in err (not a list, a cap reached); the file is recorded in the
+ * sources as read_source() records it.
+ */
+static int
+stream_list(struct collect *c, const char *name, cJSON **items, char *err,
+    size_t errlen)
+{
+	char shown[4500], hex[SHA256_HEX_LEN + 1], chunk[65536];
+	struct sha256 *h = NULL;
+	struct klist l;
+	cJSON *src;
+	size_t size = 0;
+	ssize_t n;
+	int dfd, fd = -1, r = READ_UNREADABLE;
+
+	*items = NULL;
+	snprintf(shown, sizeof(shown), "%s/%s", c->dir, name);
+	if ((src = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(c->sources, src) ||
+	    json_add_str(src, "file", name)) {
+		cJSON_Delete(src);
+		c->oom = 1;
+		return READ_UNREADABLE;
+	}
+	if ((*items = cJSON_CreateArray()) == NULL) {
+		c->oom = 1;
+		return READ_UNREADABLE;
+	}
+	klist_init(&l, *items, &c->budget);
+	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_errno("cannot open directory '%s'", c->dir);
+	else {
+		fd = fs_open_file(dfd, shown, name, CLUSTER_FILE_MAX, 0);
+		close(dfd);
+		r = fd == FS_ABSENT ? READ_ABSENT : fd == -1 ?
+		    READ_UNREADABLE : 0;
+	}
+	if (r == 0 && (h = sha256_new()) == NULL)
+		r = READ_UNREADABLE;
+	while (r == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			log_errno("cannot read '%s'", shown);
+			r = READ_UNREADABLE;
+		} else if (sha256_update(h, chunk, (size_t)n) == -1)
+			r = READ_UNREADABLE;
+		else {
+			size += (size_t)n;
+			if (klist_feed(&l, chunk, (size_t)n) == -1)
+				r = -1;
+		}
+	}
+	if (r == 0 && klist_end(&l) == -1)
+		r = -1;
+	if (fd >= 0)
+		close(fd);
+	if (r == -1)
+		snprintf(err, errlen, "%s", l.err);
+	klist_release(&l);
+	/* A file read only in part is named by its error, not a digest. */
+	if (r == 0) {
+		int done = sha256_final_hex(h, hex);	/* frees h */
+
+		h = NULL;
+		if (done == -1 || json_add_str(src, "sha256", hex) ||
+		    cJSON_AddNumberToObject(src, "size", (double)size) == NULL)
+			c->oom = 1;
+	}
+	sha256_free(h);
+	if (r == -1 ? json_add_str(src, "error", err) : r != 0 ?
+	    json_add_str(src, "error", r == READ_ABSENT ? "missing" :
+	    "unreadable") : cJSON_AddNullToObject(src, "error") == NULL)
+		c->oom = 1;
+	if (r != 0) {
+		cJSON_Delete(*items);
+		*items = NULL;
+	}
+	return r;
 }
 
 static cJSON *
 read_list(struct collect *c, int which, int *fatal)
 {
 	const char *name = snapshot_files[which].name;
-	cJSON *doc, *items;
-	char *text;
-	size_t len;
+	cJSON *items;
+	char err[300];
 	int r;
 
 	if (c->kube != NULL)
@@ -310,34 +397,25 @@ read_list(struct collect *c, int which, int *fatal)
 		    fatal) : NULL;
 	/* Only a file that is not there was not collected; one that cannot
 	 * be read is missing evidence like any other. */
-	if ((r = read_source(c, c->sources, name, c->dir, name, &text,
-	    &len)) != 0) {
-		if (optional_file(which) && r == READ_ABSENT) {
-			c->absent[which] = 1;
-			note(c, "%s is not in the snapshot (make it with '%s > "
-			    "%s'): that evidence was not collected", name,
-			    snapshot_files[which].command, name);
-			return NULL;
-		}
+	if ((r = stream_list(c, name, &items, err, sizeof(err))) == 0)
+		return items;
+	if (r == -1) {
 		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
-		    "missing-evidence", "%s is missing from the snapshot (make "
-		    "it with '%s > %s'): that evidence is missing", name,
+		    "missing-evidence", "%s cannot be read as a Kubernetes "
+		    "list: %s: that evidence is missing", name, err);
+		return NULL;
+	}
+	if (optional_file(which) && r == READ_ABSENT) {
+		c->absent[which] = 1;
+		note(c, "%s is not in the snapshot (make it with '%s > %s'): "
+		    "that evidence was not collected", name,
 		    snapshot_files[which].command, name);
 		return NULL;
 	}
-	doc = cJSON_ParseWithLength(text, len);
-	free(text);
-	items = doc != NULL ? cJSON_DetachItemFromObjectCaseSensitive(doc,
-	    "items") : NULL;
-	cJSON_Delete(doc);
-	if (!cJSON_IsArray(items)) {
-		cJSON_Delete(items);
-		finding_in(c, "FIPS-CLUSTER-EVIDENCE", name,
-		    "missing-evidence", "%s is not a Kubernetes list (no "
-		    "\"items\" array): that evidence is missing", name);
-		return NULL;
-	}
-	return items;
+	finding_in(c, "FIPS-CLUSTER-EVIDENCE", name, "missing-evidence",
+	    "%s is missing from the snapshot (make it with '%s > %s'): that "
+	    "evidence is missing", name, snapshot_files[which].command, name);
+	return NULL;
 }
 
 static const char *
@@ -2476,6 +2554,7 @@ cluster_from_snapshot(const char *dir, const char *const *values,
 
 	memset(ev, 0, sizeof(*ev));
 	memset(&c, 0, sizeof(c));
+	c.budget.max = KLIST_BUDGET;
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 		log_err("snapshot '%s' is not a directory", dir);
 		return -1;
@@ -2498,6 +2577,7 @@ cluster_from_api(const struct kube_opts *ko, const char *reports,
 
 	memset(ev, 0, sizeof(*ev));
 	memset(&c, 0, sizeof(c));
+	c.budget.max = KLIST_BUDGET;
 	if (kube_open(ko, &c.kube) == -1)
 		return -1;
 	c.reports = reports;

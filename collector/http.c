@@ -161,8 +161,9 @@ http_request(struct http *k, const char *method, const char *path,
 			break;
 		}
 		if (cc == CURLE_WRITE_ERROR) {
-			snprintf(err, errlen, "server %s: answer to %s is over "
-			    "%d MB", k->server, path, HTTP_BODY_MAX >> 20);
+			snprintf(err, errlen, "server %s: the answer to %s is "
+			    "over %zu MiB", k->server, path, body->max >> 20);
+			rc = HTTP_TOO_BIG;
 			break;
 		}
 		if (cc == CURLE_OK && status >= 200 && status < 300) {

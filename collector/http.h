@@ -22,6 +22,8 @@
 
 /* No request can work: credentials refused, server unverifiable or gone. */
 #define HTTP_FATAL	(-2)
+/* The answer was larger than its buffer's cap (err says so). */
+#define HTTP_TOO_BIG	(-3)
 
 struct http {
 	char		*server;	/* https://host[:port][/prefix] */
@@ -41,8 +43,9 @@ void	 http_release(struct http *c);
 /*
  * method path (with its query) and payload (JSON, or NULL) to the server;
  * a 2xx answer's body is appended to body. Returns 0; -1 with err for
- * this request (HTTP 403, 404, 5xx after retries...); HTTP_FATAL with err
- * when nothing will work (HTTP 401, TLS verification, unreachable).
+ * this request (HTTP 403, 404, 5xx after retries...); HTTP_TOO_BIG with
+ * err when the answer is over body's cap; HTTP_FATAL with err when
+ * nothing will work (HTTP 401, TLS verification, unreachable).
  */
 int	 http_request(struct http *c, const char *method, const char *path,
 	    const char *payload, struct buf *body, char *err, size_t errlen);

@@ -12,9 +12,11 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "klist.h"
 #include "kube.h"
 #include "values.h"
 #include "util/buf.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -24,7 +26,9 @@
 /* A kubeconfig, token or PEM file larger than this is not one. */
 #define KUBE_FILE_MAX	(4 * 1024 * 1024)
 /* Pages of one list; more means the server is looping. */
-#define KUBE_MAX_PAGES	100000
+#define KUBE_MAX_PAGES	20000
+/* One page of a list: a larger one is asked again in smaller pages. */
+#define KUBE_PAGE_MAX	((size_t)64 << 20)
 
 struct kube {
 	struct http	 http;		/* server, credentials, libcurl */
@@ -325,24 +329,40 @@ kube_request(struct kube *k, const char *method, const char *path,
 	    err, errlen);
 }
 
+/* Has this continue token come before (any earlier page, not only the
+ * last)? Then the server is looping. Tokens are kept as digests. */
+static int
+seen_before(char (**seen)[SHA256_HEX_LEN + 1], size_t *n,
+    const char *token)
+{
+	char (*grown)[SHA256_HEX_LEN + 1], hex[SHA256_HEX_LEN + 1];
+	size_t i;
+
+	if (sha256_hex(token, strlen(token), hex) == -1)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (memcmp((*seen)[i], hex, SHA256_HEX_LEN) == 0)
+			return 1;
+	if ((grown = reallocarray(*seen, *n + 1, sizeof(*grown))) == NULL)
+		return -1;
+	*seen = grown;
+	memcpy(grown[(*n)++], hex, sizeof(hex));
+	return 0;
+}
+
 int
-kube_list(struct kube *k, const char *path, cJSON **items, char *err,
-    size_t errlen)
+kube_list(struct kube *k, const char *path, cJSON *out,
+    struct klist_budget *budget, char *err, size_t errlen)
 {
 	struct buf body;
-	char page[8192], *cont = NULL;
-	cJSON *all = cJSON_CreateArray();
-	int pages, rc = -1;
+	struct klist l;
+	char page[8192], *cont = NULL, (*seen)[SHA256_HEX_LEN + 1] = NULL;
+	size_t nseen = 0;
+	int pages, limit = k->o.page_size, rc = -1, r;
 
-	buf_init(&body, HTTP_BODY_MAX);
-	*items = NULL;
-	if (all == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	buf_init(&body, KUBE_PAGE_MAX);
+	klist_init(&l, out, budget);
 	for (pages = 0; pages < KUBE_MAX_PAGES; pages++) {
-		cJSON *doc, *got, *it;
-		const char *next;
 		char *esc = NULL;
 
 		if (cont != NULL && (esc = curl_easy_escape(k->http.h, cont, 0)) ==
@@ -350,55 +370,59 @@ kube_list(struct kube *k, const char *path, cJSON **items, char *err,
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
-		snprintf(page, sizeof(page), "%s%climit=%d%s%s", path,
-		    strchr(path, '?') != NULL ? '&' : '?', k->o.page_size,
+		r = snprintf(page, sizeof(page), "%s%climit=%d%s%s", path,
+		    strchr(path, '?') != NULL ? '&' : '?', limit,
 		    esc != NULL ? "&continue=" : "", esc != NULL ? esc : "");
 		curl_free(esc);
-		if ((rc = http_request(&k->http, "GET", page, NULL, &body, err,
-		    errlen)) != 0)
-			goto out;
-		rc = -1;
-		doc = cJSON_ParseWithLength(body.data != NULL ? body.data : "",
-		    body.len);
-		got = cJSON_GetObjectItemCaseSensitive(doc, "items");
-		if (!cJSON_IsArray(got) && !cJSON_IsNull(got)) {
-			snprintf(err, errlen, "server %s: %s is not a list",
-			    k->http.server, path);
-			cJSON_Delete(doc);
+		if (r < 0 || (size_t)r >= sizeof(page)) {
+			snprintf(err, errlen, "server %s: the continue token "
+			    "for %s is too long", k->http.server, path);
 			goto out;
 		}
-		while (got != NULL && (it = cJSON_DetachItemFromArray(got,
-		    0)) != NULL)
-			cJSON_AddItemToArray(all, it);
-		next = json_get_str(cJSON_GetObjectItemCaseSensitive(doc,
-		    "metadata"), "continue");
-		if (next == NULL || *next == '\0') {
-			cJSON_Delete(doc);
+		rc = http_request(&k->http, "GET", page, NULL, &body, err,
+		    errlen);
+		/* A page over the cap is asked again in halves, down to one
+		 * item a page; then one item alone is over it. */
+		if (rc == HTTP_TOO_BIG && limit > 1) {
+			limit /= 2;
+			continue;
+		}
+		if (rc != 0)
+			goto out;
+		rc = -1;
+		klist_begin(&l);
+		if (klist_feed(&l, buf_str(&body), body.len) == -1 ||
+		    klist_end(&l) == -1) {
+			snprintf(err, errlen, "server %s: the list %s: %s",
+			    k->http.server, path, l.err);
+			goto out;
+		}
+		if (limit < k->o.page_size)
+			limit = limit > k->o.page_size / 2 ? k->o.page_size :
+			    limit * 2;
+		if (l.cont == NULL) {
 			rc = 0;
 			goto out;
 		}
-		if (cont != NULL && strcmp(cont, next) == 0) {
-			snprintf(err, errlen, "server %s: paging of %s does not "
-			    "advance", k->http.server, path);
-			cJSON_Delete(doc);
+		if ((r = seen_before(&seen, &nseen, l.cont)) != 0) {
+			if (r == 1)
+				snprintf(err, errlen, "server %s: paging of %s "
+				    "does not advance (a continue token came "
+				    "back)", k->http.server, path);
+			else
+				snprintf(err, errlen, "out of memory");
 			goto out;
 		}
 		free(cont);
-		cont = strdup(next);
-		cJSON_Delete(doc);
-		if (cont == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
+		cont = l.cont;
+		l.cont = NULL;
 	}
 	snprintf(err, errlen, "server %s: more than %d pages for %s",
 	    k->http.server, KUBE_MAX_PAGES, path);
 out:
 	free(cont);
+	free(seen);
+	klist_release(&l);
 	buf_release(&body);
-	if (rc == 0)
-		*items = all;
-	else
-		cJSON_Delete(all);
 	return rc;
 }

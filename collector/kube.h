@@ -18,6 +18,7 @@
 
 struct cJSON;
 struct kube;
+struct klist_budget;
 
 /* The service account files of a pod. */
 #define KUBE_SA_DIR	"/var/run/secrets/kubernetes.io/serviceaccount"
@@ -47,15 +48,17 @@ const char *kube_server(const struct kube *k);
 
 /*
  * GET path (e.g. "/api/v1/nodes?labelSelector=...") and every following
- * page; *items gets all items in one array. Returns 0; -1 with the reason
- * in err when this list cannot be had (HTTP 404, 500 after retries...);
- * or KUBE_FATAL when no request can work (credentials refused, server not
- * verified, server unreachable). Nothing is logged: the caller decides.
+ * page, read under the caps of klist.h; the items are appended to out,
+ * charged to budget. Returns 0; -1 with the reason in err when this list
+ * cannot be had whole (HTTP 404, 500 after retries, a cap reached, paging
+ * that loops...); or KUBE_FATAL when no request can work (credentials
+ * refused, server not verified, server unreachable). Nothing is logged:
+ * the caller decides.
  */
 #define KUBE_FATAL	HTTP_FATAL
 
-int	 kube_list(struct kube *k, const char *path, struct cJSON **items,
-	    char *err, size_t errlen);
+int	 kube_list(struct kube *k, const char *path, struct cJSON *out,
+	    struct klist_budget *budget, char *err, size_t errlen);
 
 /*
  * One request (GET, POST with a JSON payload, DELETE), retried like a

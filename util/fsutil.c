@@ -148,19 +148,15 @@ fs_open_read(int dirfd, const char *name, int fsflags)
 }
 
 int
-fs_read(int dirfd, const char *shown, const char *name, size_t max,
-    int fsflags, char **text, size_t *len)
+fs_open_file(int dirfd, const char *shown, const char *name, size_t max,
+    int fsflags)
 {
 	struct stat sb;
-	struct buf b;
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc = -1;
+	int fd;
 
-	*text = NULL;
 	if ((fd = fs_open_read(dirfd, name, fsflags)) == -1) {
 		if (errno == ENOENT)
-			return 1;
+			return FS_ABSENT;
 		if (errno == ELOOP && fsflags & FS_NO_SYMLINKS)
 			log_err("'%s' is a symlink (refused)", shown);
 		else if (errno == EXDEV)
@@ -189,6 +185,21 @@ fs_read(int dirfd, const char *shown, const char *name, size_t max,
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int
+fs_read(int dirfd, const char *shown, const char *name, size_t max,
+    int fsflags, char **text, size_t *len)
+{
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	*text = NULL;
+	if ((fd = fs_open_file(dirfd, shown, name, max, fsflags)) < 0)
+		return fd == FS_ABSENT ? 1 : -1;
 	buf_init(&b, max);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)

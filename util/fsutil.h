@@ -43,6 +43,17 @@ int	fs_sync_parent(const char *path);
 int	fs_open_read(int dirfd, const char *name, int fsflags);
 
 /*
+ * Open the regular file name as fs_open_read() does, refusing FIFOs,
+ * sockets, devices and files over max bytes; shown names it in errors.
+ * Returns the descriptor, FS_ABSENT when it does not exist (nothing
+ * logged), or -1 after logging.
+ */
+#define FS_ABSENT	(-2)
+
+int	fs_open_file(int dirfd, const char *shown, const char *name,
+	    size_t max, int fsflags);
+
+/*
  * Read the regular file name (opened as fs_open_read() does) whole into
  * *text (NUL-terminated, the caller frees), at most max bytes. FIFOs,
  * sockets and devices are refused. shown names the file in errors.

@@ -99,7 +99,7 @@ check "pruned: says why" grep -q "history pruned (oldest revision kept: 3) and g
 # --- hostile snapshot: every problem named, nothing crashes -------------------
 collect 1 hostile
 f=$(fact "$db" findings)
-check "hostile: garbage file" grep -q "workloads.json is not a Kubernetes list" <<< "$f"
+check "hostile: garbage file" grep -q "workloads.json cannot be read as a Kubernetes list: it is not a JSON object" <<< "$f"
 check "hostile: missing file" grep -q "ingresses.json is missing from the snapshot" <<< "$f"
 check "hostile: node name" grep -q "a node with an unusable name ('../../etc/passwd')" <<< "$f"
 check "hostile: truncated gzip" grep -q "sh.helm.release.v1.harness.v2: truncated gzip" <<< "$f"
