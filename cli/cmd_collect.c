@@ -643,7 +643,7 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	int rc, verdict;
 
 	memset(&cluster, 0, sizeof(cluster));
-	buf_init(&report, CLUSTER_FILE_MAX);
+	buf_init(&report, CLUSTER_REPORT_MAX);
 
 	if (parse_opts(argc, argv, &o, &rc) != 0) {
 		free_targets(&o);

@@ -188,7 +188,7 @@ read_source(struct collect *c, cJSON *list, const char *name,
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		log_errno("cannot open directory '%s'", dir);
 	else {
-		r = fs_read(dfd, shown, file, CLUSTER_FILE_MAX, 0, text,
+		r = fs_read(dfd, shown, file, CLUSTER_REPORT_MAX, 0, text,
 		    len);
 		r = r == 0 ? 0 : r == 1 ? READ_ABSENT : READ_UNREADABLE;
 		close(dfd);
@@ -486,11 +486,16 @@ static void
 node_evidence(struct collect *c, const char *name, char *text, size_t len,
     const char *origin, cJSON *out)
 {
-	cJSON *rep = cJSON_ParseWithLength(text, len);
+	int too_big, compliant;
+	cJSON *rep = json_parse_capped(text, len, CLUSTER_REPORT_WEIGHT,
+	    &too_big);
 	const cJSON *node = cJSON_GetObjectItemCaseSensitive(rep, "node");
 	const char *host;
-	int compliant;
 
+	if (too_big)
+		finding(c, "node %s: %s would take more than %zu MiB of memory "
+		    "to read: that evidence is missing", name, origin,
+		    CLUSTER_REPORT_WEIGHT >> 20);
 	if (rep == NULL || json_get_str(rep, "format") == NULL ||
 	    strcmp(json_get_str(rep, "format"), NODE_FORMAT) != 0 ||
 	    !cJSON_IsObject(node) || json_get_tristate(node, "compliant") < 0) {

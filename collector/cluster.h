@@ -21,8 +21,11 @@ struct cJSON;
 
 #define CLUSTER_FORMAT	"fipsev-cluster/1"
 
-/* The largest snapshot file or node report read (5,000 nodes fit). */
+/* The largest snapshot file read (a list, read as a stream: klist.h). */
 #define CLUSTER_FILE_MAX	((size_t)512 * 1024 * 1024)
+/* The largest node report read, and what it may take once parsed. */
+#define CLUSTER_REPORT_MAX	((size_t)16 * 1024 * 1024)
+#define CLUSTER_REPORT_WEIGHT	((size_t)64 * 1024 * 1024)
 
 /* The first SMP version that supports FIPS (the seed). */
 #define SMP_FIPS_MIN_VERSION	"0.31.0"

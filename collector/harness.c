@@ -53,7 +53,7 @@ fetch(struct hc *c, const char *method, const char *path, const char *payload,
 	char err[600], *body;
 	size_t len;
 	cJSON *doc, *data;
-	int r;
+	int r, too_big;
 
 	r = c->fetch != NULL ? c->fetch(method, path, payload, &body, &len, err,
 	    sizeof(err), c->fetch_arg) : http_request_text(&c->http, method,
@@ -66,8 +66,13 @@ fetch(struct hc *c, const char *method, const char *path, const char *payload,
 		error(c, what, err);
 		return NULL;
 	}
-	doc = cJSON_ParseWithLength(body, len);
+	doc = json_parse_capped(body, len, HTTP_JSON_WEIGHT_MAX, &too_big);
 	free(body);
+	if (too_big) {
+		error(c, what, "the answer would take more than 128 MiB of "
+		    "memory to read");
+		return NULL;
+	}
 	data = cJSON_DetachItemFromObjectCaseSensitive(doc, envelope);
 	cJSON_Delete(doc);
 	if (!cJSON_IsObject(data)) {

@@ -11,6 +11,7 @@
 
 #include "helm.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -65,6 +66,7 @@ helm_release_decode(const char *text, size_t n, int layers, char *err,
 	const char *why = NULL;
 	const struct buf *body;
 	cJSON *rel = NULL;
+	int too_big = 0;
 
 	buf_init(&outer, HELM_RELEASE_MAX);
 	buf_init(&inner, HELM_RELEASE_MAX);
@@ -91,9 +93,10 @@ helm_release_decode(const char *text, size_t n, int layers, char *err,
 			goto out;
 		body = &json;
 	}
-	if (body->len == 0 ||
-	    (rel = cJSON_ParseWithLength(body->data, body->len)) == NULL) {
-		why = "the release is not JSON";
+	if (body->len == 0 || (rel = json_parse_capped(body->data,
+	    body->len, HELM_RELEASE_WEIGHT, &too_big)) == NULL) {
+		why = too_big ? "the release would take more than 96 MiB of "
+		    "memory to read" : "the release is not JSON";
 		goto out;
 	}
 	if (!cJSON_IsObject(rel)) {

@@ -14,6 +14,8 @@ struct cJSON;
 
 /* A decompressed release larger than this is refused (gzip bombs). */
 #define HELM_RELEASE_MAX	(64 * 1024 * 1024)
+/* What one release may take once parsed (json_parse_capped()). */
+#define HELM_RELEASE_WEIGHT	((size_t)96 * 1024 * 1024)
 
 /*
  * Decode a release record's data.release text (n bytes) into the release

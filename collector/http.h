@@ -15,8 +15,10 @@
 
 #include "util/buf.h"
 
-/* One answer larger than this is refused. */
-#define HTTP_BODY_MAX	(256 * 1024 * 1024)
+/* One answer larger than this is refused (lists have their own cap). */
+#define HTTP_BODY_MAX	((size_t)32 * 1024 * 1024)
+/* What one answer may take once parsed (json_parse_capped()). */
+#define HTTP_JSON_WEIGHT_MAX	(4 * HTTP_BODY_MAX)
 /* A CA bundle or client certificate larger than this is not one. */
 #define HTTP_PEM_MAX	(4 * 1024 * 1024)
 

@@ -6,7 +6,8 @@
  * brackets, and the delimiters that end a number or literal. Each item's
  * text is then checked by cJSON itself, so nothing outside this small
  * grammar is trusted to be well formed; a document that ends inside any
- * value is cut short, never taken for a shorter list.
+ * value is cut short, never taken for a shorter list. Nodes are counted
+ * as json_weight() counts them, from above.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,15 +17,8 @@
 #include <cjson/cJSON.h>
 
 #include "klist.h"
+#include "util/json.h"
 #include "util/banned.h"
-
-/*
- * What one parsed node costs, at most: a cJSON struct (64 bytes) and the
- * allocations for its key and its string, each with malloc's overhead.
- * The scanner counts nodes from above by the characters that can start
- * one ('{', '[', ',', ':'), so the estimate never falls short.
- */
-#define NODE_COST	112
 
 enum state {
 	S_START,	/* before the top-level '{' */
@@ -128,6 +122,23 @@ empty_object(const struct buf *b)
 	return i == n - 1;
 }
 
+/*
+ * What no check reads and an object carries in bulk: the server's record
+ * of which client set each field, and kubectl's copy of the whole object
+ * as last applied. Dropped on reading, so a cluster's lists cost what
+ * the checks need.
+ */
+static void
+prune(cJSON *it)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+
+	cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
+	cJSON_DeleteItemFromObjectCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(meta, "annotations"),
+	    "kubectl.kubernetes.io/last-applied-configuration");
+}
+
 static int
 item_done(struct klist *l)
 {
@@ -138,20 +149,26 @@ item_done(struct klist *l)
 		return fail(l, "it has more than %d items", KLIST_ITEMS_MAX);
 	if (empty_object(&l->value))
 		return 0;
-	weight = l->value.len + NODE_COST * l->nodes;
+	/* Refused before it is parsed, by what parsing it would take. */
+	weight = l->value.len + JSON_NODE_COST * l->nodes;
 	if (weight > KLIST_ITEM_WEIGHT_MAX)
 		return fail(l, "item %zu would take more than %zu MiB of "
 		    "memory (%zu JSON values)", l->items,
 		    KLIST_ITEM_WEIGHT_MAX >> 20, l->nodes);
-	if (l->budget != NULL && weight > l->budget->max - l->budget->weight)
-		return fail(l, "the lists read would take more than %zu MiB "
-		    "of memory together", l->budget->max >> 20);
 	it = cJSON_ParseWithLength(l->value.data, l->value.len);
 	if (it == NULL)
 		return fail(l, "item %zu is not valid JSON", l->items);
 	if (!cJSON_IsObject(it)) {
 		cJSON_Delete(it);
 		return fail(l, "item %zu is not a JSON object", l->items);
+	}
+	/* Kept, it is charged what it holds. */
+	prune(it);
+	weight = json_tree_weight(it);
+	if (l->budget != NULL && weight > l->budget->max - l->budget->weight) {
+		cJSON_Delete(it);
+		return fail(l, "the lists read would take more than %zu MiB "
+		    "of memory together", l->budget->max >> 20);
 	}
 	if (!cJSON_AddItemToArray(l->out, it)) {
 		cJSON_Delete(it);

@@ -8,9 +8,12 @@
  * (from an API answer or a snapshot file read in chunks): only one item
  * at a time is held as text and parsed; an empty item costs nothing; the
  * top-level metadata is kept for its continue token; every other
- * top-level field is skipped unread. What is kept is charged to a budget
- * that all the lists of one collection share, in an estimate of the
- * memory its cJSON nodes take, so the caps bound memory, not just bytes.
+ * top-level field is skipped unread. An item is refused before it is
+ * parsed when parsing it would take too much memory; the fields no check
+ * reads and objects carry in bulk (managedFields, kubectl's
+ * last-applied-configuration) are dropped; what is kept is charged to a
+ * budget that all the lists of one collection share, in an estimate of
+ * the memory its cJSON nodes hold, so the caps bound memory, not bytes.
  *
  * Reaching any cap is an error that names the cap: the caller makes it
  * missing evidence for that list, never a list silently cut short.
@@ -34,7 +37,7 @@ struct cJSON;
 /* Bytes read for one list, over all its pages: ends endless paging. */
 #define KLIST_READ_MAX		((size_t)512 << 20)
 /* The estimated memory of every item kept by one collection. */
-#define KLIST_BUDGET		((size_t)192 << 20)
+#define KLIST_BUDGET		((size_t)160 << 20)
 /* The top-level metadata object (it holds only a few short fields). */
 #define KLIST_META_MAX		((size_t)64 << 10)
 

@@ -144,6 +144,7 @@ check_slot(struct kube *k, const struct probe_opts *o, struct slot *sl,
 	const char *phase;
 	size_t len;
 	cJSON *pod;
+	int too_big;
 
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/pods/%s", o->ns,
 	    sl->pod);
@@ -154,7 +155,7 @@ check_slot(struct kube *k, const struct probe_opts *o, struct slot *sl,
 		remove_pod(k, o, sl, r);
 		return 1;
 	}
-	pod = cJSON_ParseWithLength(body, len);
+	pod = json_parse_capped(body, len, HTTP_JSON_WEIGHT_MAX, &too_big);
 	free(body);
 	phase = json_get_str(cJSON_GetObjectItemCaseSensitive(pod, "status"),
 	    "phase");
@@ -199,6 +200,7 @@ probe_nodes(struct kube *k, const struct probe_opts *o,
 	struct slot *slots;
 	size_t next = 0, active = 0, i;
 	char path[512], err[300];
+	int too_big;
 
 	if ((slots = calloc((size_t)o->parallel, sizeof(*slots))) == NULL) {
 		log_errno("probes");
@@ -231,7 +233,8 @@ probe_nodes(struct kube *k, const struct probe_opts *o,
 				free(slots);
 				return -1;
 			}
-			pod = r == 0 ? cJSON_ParseWithLength(body, len) : NULL;
+			pod = r == 0 ? json_parse_capped(body, len,
+			    HTTP_JSON_WEIGHT_MAX, &too_big) : NULL;
 			free(body);
 			if (r != 0 || json_get_str(cJSON_GetObjectItemCaseSensitive(
 			    pod, "metadata"), "name") == NULL) {

@@ -162,3 +162,49 @@ json_number(const cJSON *v, long long lo, long long hi, long long dflt)
 		return hi;
 	return (long long)d;
 }
+
+size_t
+json_weight(const char *text, size_t len)
+{
+	size_t i, nodes = 1;
+	int in_str = 0, esc = 0;
+
+	for (i = 0; i < len; i++) {
+		char ch = text[i];
+
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (ch == '\\')
+				esc = 1;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"')
+			in_str = 1;
+		else if (ch == '{' || ch == '[' || ch == ',' || ch == ':')
+			nodes++;
+	}
+	return len + nodes * JSON_NODE_COST;
+}
+
+cJSON *
+json_parse_capped(const char *text, size_t len, size_t max, int *too_big)
+{
+	*too_big = json_weight(text, len) > max;
+	return *too_big ? NULL : cJSON_ParseWithLength(text, len);
+}
+
+size_t
+json_tree_weight(const cJSON *node)
+{
+	const cJSON *e;
+	size_t w = JSON_NODE_COST;
+
+	if (node->string != NULL)
+		w += strlen(node->string);
+	if (cJSON_IsString(node) && node->valuestring != NULL)
+		w += strlen(node->valuestring);
+	cJSON_ArrayForEach(e, node)
+		w += json_tree_weight(e);
+	return w;
+}

@@ -45,6 +45,30 @@ char	*json_print(const struct cJSON *doc);
 /* Serialise doc with indentation, for people; as json_print(). */
 char	*json_print_pretty(const struct cJSON *doc);
 
+/*
+ * What one parsed cJSON node costs at most: the struct (64 bytes) and
+ * the allocations of its key and string, each with malloc's overhead.
+ */
+#define JSON_NODE_COST	112
+
+/*
+ * An upper bound on the memory cJSON takes to parse text: its bytes and
+ * a node for each character outside strings that can start a value ('{',
+ * '[', ',', ':'). One pass, nothing allocated: a parser's blow-up (a
+ * 3-byte "[]," is a 64-byte node) is seen before it happens.
+ */
+size_t	 json_weight(const char *text, size_t len);
+
+/* The memory a parsed tree holds, estimated as json_weight() does. */
+size_t	 json_tree_weight(const struct cJSON *node);
+
+/*
+ * cJSON_ParseWithLength(), unless json_weight() is over max: then NULL
+ * and *too_big set (else cleared), so the caller can say which it was.
+ */
+struct cJSON *json_parse_capped(const char *text, size_t len, size_t max,
+	    int *too_big);
+
 /* The string member name of obj, or NULL when absent or not a string. */
 const char *json_get_str(const struct cJSON *obj, const char *name);
 

@@ -1,7 +1,8 @@
 /*
  * test_klist.c - the streamed list reader: the same items however the
  * text is cut into chunks, never a shorter list from a document cut
- * short, and every cap an error that names it.
+ * short, every cap an error that names it, and the bulk no check reads
+ * (managedFields, kubectl's last-applied copy) dropped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +22,10 @@
 static const char LIST[] =
     "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"junk\":[1,{\"a\":"
     "\"]}\\\"\"}],\"items\":[ {\"metadata\":{\"name\":\"a\"},\"data\":"
-    "{\"k\":\"}{][,:\\\\\\\"\"}}, {} ,{\"metadata\":{\"name\":\"b\"},"
+    "{\"k\":\"}{][,:\\\\\\\"\"}}, {} ,{\"metadata\":{\"name\":\"b\","
+    "\"managedFields\":[{\"manager\":\"kubectl\"}],\"annotations\":{"
+    "\"kubectl.kubernetes.io/last-applied-configuration\":\"{}\","
+    "\"keep\":\"1\"}},"
     "\"n\":[1.5e3,true,null,7]}\n],\"metadata\":{\"resourceVersion\":"
     "\"9\",\"continue\":\"tok\\u0031\"},\"tail\":false}";
 
@@ -75,7 +79,8 @@ test_chunks(void **state)
 		text = cJSON_PrintUnformatted(out);
 		assert_string_equal(text, "[{\"metadata\":{\"name\":\"a\"},"
 		    "\"data\":{\"k\":\"}{][,:\\\\\\\"\"}},{\"metadata\":"
-		    "{\"name\":\"b\"},\"n\":[1500,true,null,7]}]");
+		    "{\"name\":\"b\",\"annotations\":{\"keep\":\"1\"}},"
+		    "\"n\":[1500,true,null,7]}]");
 		assert_non_null(cont);
 		assert_string_equal(cont, "tok1");
 		free(text);
