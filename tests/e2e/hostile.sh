@@ -255,6 +255,30 @@ check "store: its WAL too" [ ! -e "$T/open/s.db-wal" ] || [ "$(stat -c %a "$T/op
 check "store: an open directory warned about" grep -q "^fipsev: warning: the new store's directory '$T/open' is open to group or others (mode 755)" "$T/err"
 (umask 022 && "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/made/s.db" > /dev/null 2>&1) || true
 check "store: the directory fipsev makes is 0700" [ "$(stat -c %a "$T/made")" = 700 ]
+# A volume as the kubelet mounts it for a pod with fsGroup 10001: its root
+# group-owned, group-writable and setgid. fipsev, running as that
+# non-root user, cannot make it 0700: the shipped configuration puts the
+# store in store/ under it, which fipsev makes 0700.
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	chmod 0711 "$T"
+	mkdir "$T/vol"
+	chgrp 10001 "$T/vol"
+	chmod 2775 "$T/vol"
+	as_pod() { setpriv --reuid 10001 --regid 10001 --clear-groups "$@"; }
+	want=$(sed -n 's/^store: //p' "$SAMPLES/fipsev.yaml")
+	check "fsGroup: the shipped store is in a subdirectory of the volume" [ "$want" = /var/lib/fipsev/store/fipsev.db ]
+	(umask 002 && as_pod "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/vol/store/fipsev.db" > "$T/out" 2> "$T/err") || true
+	# (setgid, inherited from the volume's root, stays: 2700)
+	check "fsGroup: store/ made 0700 by the pod's user" [ "$(stat -c '%a %u' "$T/vol/store")" = "2700 10001" ]
+	check "fsGroup: the store 0600" [ "$(stat -c %a "$T/vol/store/fipsev.db")" = 600 ]
+	check "fsGroup: its redaction key 0600" [ "$(stat -c %a "$T/vol/store/fipsev.db.redaction-key")" = 600 ]
+	check "fsGroup: no warning there" absent "warning" "$T/err"
+	(umask 002 && as_pod "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/vol/fipsev.db" > "$T/out" 2> "$T/err") || true
+	check "fsGroup: a store at the volume's root warned about" grep -q "^fipsev: warning: the new store's directory '$T/vol' is open to group or others (mode 775)" "$T/err"
+	chmod 0700 "$T"
+else
+	skip_part "the fsGroup volume case needs root and setpriv"
+fi
 
 # --- link-local and metadata addresses: only when asked (item 8) -------------
 # In a network namespace of the test's own, a TLS server on 169.254.77.1,
