@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fipsev_version.h"
 #include "report/bundle.h"
 #include "store/store.h"
 #include "util/banned.h"
@@ -95,7 +96,7 @@ cmd_report(int argc, char **argv)
 		    "and --cert FILE");
 	status = EXIT_FAILURE_RUN;
 	if (cmd_open_store(db, STORE_READ, &path, &st) == 0 &&
-	    bundle_write(st, run, out, key, cert) == 0 &&
+	    bundle_write(st, run, out, key, cert, FIPSEV_VERSION) == 0 &&
 	    (!tar || bundle_tar(out) == 0)) {
 		printf("bundle written to %s%s%s%s\n", out, tar ? " and " : "",
 		    tar ? out : "", tar ? ".tar.gz" : "");

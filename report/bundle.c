@@ -236,7 +236,7 @@ previous_run(struct store *st, int64_t run)
 
 int
 bundle_write(struct store *st, int64_t run, const char *dir,
-    const char *key, const char *cert)
+    const char *key, const char *cert, const char *version)
 {
 	struct writer w;
 	struct store_run_info ri;
@@ -311,7 +311,8 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 
 		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
 		    history != NULL &&
-		    (eval = controls_of_run(st, ri.id)) != NULL &&
+		    (eval = controls_of_run_checked(st, ri.id,
+		    strcmp(ri.tool_version, version) == 0)) != NULL &&
 		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
 		    NULL && (xml = evidence_xml(info, eval, changes,
 		    (long long)prev, history, xf, w.nfiles, &xlen)) != NULL &&

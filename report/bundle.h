@@ -24,11 +24,13 @@ struct store;
 
 /*
  * Write run (0: the latest) of the store as a new bundle at dir, signed
- * with key and cert. dir must not exist. Returns 0, or -1 after logging;
+ * with key and cert. dir must not exist. The run is evaluated again
+ * (controls_of_run_checked()); a run recorded by this version of fipsev
+ * (version) must evaluate as it did. Returns 0, or -1 after logging;
  * nothing is left behind on failure.
  */
 int	 bundle_write(struct store *st, int64_t run, const char *dir,
-	    const char *key, const char *cert);
+	    const char *key, const char *cert, const char *version);
 
 /*
  * Remove what writers that no longer exist (killed, or the machine went

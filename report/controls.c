@@ -634,10 +634,13 @@ catalogue(void)
 	return arr;
 }
 
+static cJSON *evaluate(struct store *, int64_t, int64_t, int, cJSON **,
+    int (*)(const struct store_node *, void *), void *);
+
 cJSON *
 controls_evaluate(struct store *st, int64_t run)
 {
-	return controls_evaluate_against(st, run, 0, NULL, NULL, NULL);
+	return evaluate(st, run, 0, STORE_NODES_VERIFY, NULL, NULL, NULL);
 }
 
 cJSON *
@@ -661,6 +664,45 @@ controls_of_run(struct store *st, int64_t run)
 		return NULL;
 	}
 	return eval;
+}
+
+cJSON *
+controls_of_run_checked(struct store *st, int64_t run, int same_tool)
+{
+	static const char *const parts[] = { "findings", "summary",
+	    "verdict" };
+	cJSON *stored, *now;
+	char hex[SHA256_HEX_LEN + 1];
+	const char *made_with;
+	size_t i;
+
+	if ((stored = controls_of_run(st, run)) == NULL)
+		return NULL;
+	/* Evaluated again: the facts are checked against their documents. */
+	if ((now = controls_evaluate(st, run)) == NULL) {
+		cJSON_Delete(stored);
+		return NULL;
+	}
+	made_with = json_get_str(cJSON_GetObjectItemCaseSensitive(stored,
+	    "inputs"), "controls_sha256");
+	/* Evaluated by this fipsev with these controls, it must say the
+	 * same again (another version's code may judge differently). */
+	if (same_tool && made_with != NULL && controls_digest(hex) == 0 &&
+	    strcmp(made_with, hex) == 0)
+		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+			if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(
+			    stored, parts[i]), cJSON_GetObjectItemCaseSensitive(
+			    now, parts[i]), 1)) {
+				log_err("the stored evaluation of run %lld "
+				    "disagrees with its evidence (its %s): the "
+				    "store was altered", (long long)run,
+				    parts[i]);
+				cJSON_Delete(stored);
+				stored = NULL;
+				break;
+			}
+	cJSON_Delete(now);
+	return stored;
 }
 
 int
@@ -702,6 +744,14 @@ controls_evaluate_against(struct store *st, int64_t run, int64_t other,
     cJSON **docs, int (*changed)(const struct store_node *, void *),
     void *arg)
 {
+	return evaluate(st, run, other, 0, docs, changed, arg);
+}
+
+static cJSON *
+evaluate(struct store *st, int64_t run, int64_t other, int flags,
+    cJSON **docs, int (*changed)(const struct store_node *, void *),
+    void *arg)
+{
 	/* Node documents are read as the store's facts of them. */
 	static const char *const collectors[] = { "tls", "cluster",
 	    "inventory" };
@@ -729,7 +779,7 @@ controls_evaluate_against(struct store *st, int64_t run, int64_t other,
 	cJSON_AddItemToObject(out, "checks", checks);
 	if ((e.findings = cJSON_AddArrayToObject(out, "findings")) == NULL)
 		goto oom;
-	if (store_run_nodes(st, run, other, node_checks, &e) == -1) {
+	if (store_run_nodes(st, run, other, flags, node_checks, &e) == -1) {
 		if (e.oom)
 			goto oom;
 		cJSON_Delete(out);

@@ -22,7 +22,8 @@ struct store_node;
  * Evaluate run id of the store. Returns {"checks": [...], "findings":
  * [{check, subject, result, reason, evidence: [{collector, subject,
  * sha256}]}], "summary": {...}, "verdict": "compliant" | "noncompliant"},
- * or NULL after logging.
+ * or NULL after logging. Node facts are checked against their documents
+ * (STORE_NODES_VERIFY): this is the evaluation a run records.
  */
 struct cJSON *controls_evaluate(struct store *st, int64_t run);
 
@@ -33,6 +34,15 @@ struct cJSON *controls_evaluate(struct store *st, int64_t run);
  * NULL after logging.
  */
 struct cJSON *controls_of_run(struct store *st, int64_t run);
+
+/*
+ * controls_of_run() for a report: the run is evaluated again, its node
+ * facts checked against their re-hashed documents, and when the stored
+ * evaluation was made by this fipsev (same_tool) with these controls it
+ * must say the same (else the store was altered: NULL after logging).
+ */
+struct cJSON *controls_of_run_checked(struct store *st, int64_t run,
+	    int same_tool);
 
 /* The SHA-256 (hex) of the controls table evaluations are made with. */
 int	 controls_digest(char hex[SHA256_HEX_LEN + 1]);

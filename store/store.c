@@ -888,39 +888,88 @@ node_subject(const cJSON *node)
 	return "(unnamed node)";
 }
 
+/*
+ * The facts of a node document, as node_documents holds them: one
+ * definition for writing them and for checking them against the document.
+ */
+struct node_facts {
+	const char	*subject;
+	int		 compliant;
+	int		 fips_enabled;		/* -1: unknown */
+	int		 kernel_cmdline_fips;
+	const char	*os_id;
+	const char	*os_version_id;
+	const char	*os_variant_id;
+	const char	*os_pretty_name;
+	int		 os_fips_variant;
+	const char	*kernel_release;
+	char		*reasons;		/* a JSON array; owned */
+	cJSON		*doc;			/* the strings live here */
+};
+
+static void
+node_facts_release(struct node_facts *f)
+{
+	free(f->reasons);
+	cJSON_Delete(f->doc);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Read the facts of node document json. Returns 0, or -1 after logging. */
+static int
+node_facts_of(const struct store *st, const char *json, size_t len,
+    struct node_facts *f)
+{
+	const cJSON *node, *os;
+
+	memset(f, 0, sizeof(*f));
+	if ((f->doc = cJSON_ParseWithLength(json, len)) == NULL) {
+		log_err("store '%s': node evidence is not valid JSON", st->path);
+		return -1;
+	}
+	if ((node = check_node_doc(st, f->doc)) == NULL) {
+		node_facts_release(f);
+		return -1;
+	}
+	os = cJSON_GetObjectItemCaseSensitive(node, "os");
+	f->subject = node_subject(node);
+	f->compliant = json_get_tristate(node, "compliant");
+	f->fips_enabled = json_get_tristate(node, "fips_enabled");
+	f->kernel_cmdline_fips = json_get_tristate(node, "kernel_cmdline_fips");
+	f->os_id = json_get_str(os, "id");
+	f->os_version_id = json_get_str(os, "version_id");
+	f->os_variant_id = json_get_str(os, "variant_id");
+	f->os_pretty_name = json_get_str(os, "pretty_name");
+	f->os_fips_variant = json_get_tristate(os, "fips_variant");
+	f->kernel_release = json_get_str(node, "kernel_release");
+	if ((f->reasons = json_print(cJSON_GetObjectItemCaseSensitive(node,
+	    "reasons"))) == NULL) {
+		node_facts_release(f);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_run_add_node(struct store *st, const char *json, size_t len)
 {
 	char hex[SHA256_HEX_LEN + 1];
 	sqlite3_stmt *stmt = NULL;
-	cJSON *doc = NULL;
-	const cJSON *node, *os;
-	char *reasons = NULL;
-	const char *subject;
-	int compliant, rc = -1;
+	struct node_facts f;
+	int rc = -1;
 
 	if (st->run_id == 0) {
 		log_err("store '%s': no run is open", st->path);
 		return -1;
 	}
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
-		log_err("store '%s': node evidence is not valid JSON", st->path);
-		goto out;
-	}
-	if ((node = check_node_doc(st, doc)) == NULL)
-		goto out;
-	subject = node_subject(node);
-	compliant = json_get_tristate(node, "compliant");
-	os = cJSON_GetObjectItemCaseSensitive(node, "os");
-	if ((reasons = json_print(cJSON_GetObjectItemCaseSensitive(node,
-	    "reasons"))) == NULL)
-		goto out;
-
+	if (node_facts_of(st, json, len, &f) == -1)
+		return -1;
 	if (put_document(st, json, len, "application/json", hex) == -1 ||
-	    add_evidence(st, "node", subject, hex) == -1)
+	    add_evidence(st, "node", f.subject, hex) == -1)
 		goto out;
 
-	/* The same document has the same facts: once is enough. */
+	/* The same document has the same facts: once is enough (and an
+	 * evaluation checks them against it, store_run_nodes()). */
 	if (prepare(st, "INSERT INTO node_documents (sha256, node, compliant, "
 	    "fips_enabled, kernel_cmdline_fips, os_id, os_version_id, "
 	    "os_variant_id, os_pretty_name, os_fips_variant, kernel_release, "
@@ -928,27 +977,26 @@ store_run_add_node(struct store *st, const char *json, size_t len)
 	    "ON CONFLICT (sha256) DO NOTHING", &stmt) == -1)
 		goto out;
 	bind_text(stmt, 1, hex);
-	bind_text(stmt, 2, subject);
-	sqlite3_bind_int(stmt, 3, compliant);
-	bind_tristate(stmt, 4, json_get_tristate(node, "fips_enabled"));
-	bind_tristate(stmt, 5, json_get_tristate(node, "kernel_cmdline_fips"));
-	bind_text(stmt, 6, json_get_str(os, "id"));
-	bind_text(stmt, 7, json_get_str(os, "version_id"));
-	bind_text(stmt, 8, json_get_str(os, "variant_id"));
-	bind_text(stmt, 9, json_get_str(os, "pretty_name"));
-	bind_tristate(stmt, 10, json_get_tristate(os, "fips_variant"));
-	bind_text(stmt, 11, json_get_str(node, "kernel_release"));
-	bind_text(stmt, 12, reasons);
+	bind_text(stmt, 2, f.subject);
+	sqlite3_bind_int(stmt, 3, f.compliant);
+	bind_tristate(stmt, 4, f.fips_enabled);
+	bind_tristate(stmt, 5, f.kernel_cmdline_fips);
+	bind_text(stmt, 6, f.os_id);
+	bind_text(stmt, 7, f.os_version_id);
+	bind_text(stmt, 8, f.os_variant_id);
+	bind_text(stmt, 9, f.os_pretty_name);
+	bind_tristate(stmt, 10, f.os_fips_variant);
+	bind_text(stmt, 11, f.kernel_release);
+	bind_text(stmt, 12, f.reasons);
 	rc = step_done(st, stmt, "cannot record node facts");
 	stmt = NULL;
 	if (rc == 0) {
 		st->nodes++;
-		st->nodes_failing += !compliant;
+		st->nodes_failing += !f.compliant;
 	}
 out:
 	sqlite3_finalize(stmt);
-	free(reasons);
-	cJSON_Delete(doc);
+	node_facts_release(&f);
 	return rc;
 }
 
@@ -1636,20 +1684,74 @@ same_in(struct store *st, sqlite3_stmt *other, int *done, const char *subject,
 	return 0;
 }
 
+static int
+same_text(const char *a, const unsigned char *b)
+{
+	return a == NULL ? b == NULL : b != NULL &&
+	    strcmp(a, (const char *)b) == 0;
+}
+
+/*
+ * Do the facts in the current row of stmt (store_run_nodes()'s columns)
+ * say what the document they were read from says? The document, from
+ * column 13 on, is re-hashed on the way (document_bytes()). Returns 0,
+ * or -1 after logging.
+ */
+static int
+facts_agree(struct store *st, sqlite3_stmt *stmt, unsigned char **buf,
+    size_t *cap)
+{
+	struct node_facts f;
+	const char *body;
+	size_t len;
+	int same;
+
+	if ((body = document_bytes(st, stmt, 13, buf, cap, &len)) == NULL ||
+	    node_facts_of(st, body, len, &f) == -1)
+		return -1;
+	same = same_text(f.subject, sqlite3_column_text(stmt, 9)) &&
+	    (f.compliant != 0) == (sqlite3_column_int(stmt, 2) != 0) &&
+	    f.fips_enabled == column_tristate(stmt, 3) &&
+	    f.kernel_cmdline_fips == column_tristate(stmt, 4) &&
+	    same_text(f.os_pretty_name, sqlite3_column_text(stmt, 5)) &&
+	    same_text(f.os_variant_id, sqlite3_column_text(stmt, 6)) &&
+	    same_text(f.kernel_release, sqlite3_column_text(stmt, 7)) &&
+	    same_text(f.reasons, sqlite3_column_text(stmt, 8)) &&
+	    same_text(f.os_id, sqlite3_column_text(stmt, 10)) &&
+	    same_text(f.os_version_id, sqlite3_column_text(stmt, 11)) &&
+	    f.os_fips_variant == column_tristate(stmt, 12);
+	node_facts_release(&f);
+	if (!same)
+		log_err("store '%s': the facts stored for node document %s "
+		    "disagree with the document: the store was altered",
+		    st->path, (const char *)sqlite3_column_text(stmt, 1));
+	return same ? 0 : -1;
+}
+
 int
-store_run_nodes(struct store *st, int64_t id, int64_t other,
+store_run_nodes(struct store *st, int64_t id, int64_t other, int flags,
     int (*fn)(const struct store_node *, void *), void *arg)
 {
+	static const char facts_sql[] = "SELECT e.subject, f.sha256, "
+	    "f.compliant, f.fips_enabled, f.kernel_cmdline_fips, "
+	    "f.os_pretty_name, f.os_variant_id, f.kernel_release, f.reasons, "
+	    "f.node, f.os_id, f.os_version_id, f.os_fips_variant";
+	/* The spans that cover run id, as store_run_documents() reads. */
+	static const char spans_sql[] = " WHERE e.collector = 'node' AND "
+	    "e.last_run >= ?1 AND e.first_run <= ?1 ORDER BY e.subject";
 	struct store_node n;
 	sqlite3_stmt *stmt, *theirs = NULL;
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	char sql[1024];
 	int rc, ret = -1, done = 1, same;
 
-	if (prepare(st, "SELECT e.subject, f.sha256, f.compliant, "
-	    "f.fips_enabled, f.kernel_cmdline_fips, f.os_pretty_name, "
-	    "f.os_variant_id, f.kernel_release, f.reasons "
-	    "FROM evidence_spans e JOIN node_documents f ON f.sha256 = e.sha256 "
-	    "WHERE e.collector = 'node' AND e.last_run >= ?1 AND "
-	    "e.first_run <= ?1 ORDER BY e.subject", &stmt) == -1)
+	snprintf(sql, sizeof(sql), "%s%s FROM evidence_spans e JOIN "
+	    "node_documents f ON f.sha256 = e.sha256%s%s", facts_sql,
+	    flags & STORE_NODES_VERIFY ? ", d.sha256, d.encoding, d.size, "
+	    "d.body" : "", flags & STORE_NODES_VERIFY ? " JOIN documents d ON "
+	    "d.sha256 = f.sha256" : "", spans_sql);
+	if (prepare(st, sql, &stmt) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
 	if (other > 0) {
@@ -1679,6 +1781,9 @@ store_run_nodes(struct store *st, int64_t id, int64_t other,
 			log_err("store '%s': a node row is damaged", st->path);
 			goto out;
 		}
+		if (flags & STORE_NODES_VERIFY &&
+		    facts_agree(st, stmt, &buf, &cap) == -1)
+			goto out;
 		if ((same = same_in(st, theirs, &done, n.subject,
 		    n.sha256)) == -1)
 			goto out;
@@ -1692,6 +1797,7 @@ store_run_nodes(struct store *st, int64_t id, int64_t other,
 	}
 	ret = 0;
 out:
+	free(buf);
 	sqlite3_finalize(theirs);
 	sqlite3_finalize(stmt);
 	return ret;

@@ -218,10 +218,16 @@ struct store_node {
  * without reading the documents themselves: what node checks and drift
  * need, at a fraction of the cost. With other > 0, same_in_other says
  * whether run other holds the same document for the node. The strings
- * live until fn returns.
+ * live until fn returns. With STORE_NODES_VERIFY (an evaluation that is
+ * recorded or reported) each node's document is read too, re-hashed, and
+ * its facts derived again: facts that disagree with their document are an
+ * error (-1, logged: the store was altered), never a pass.
  */
+#define STORE_NODES_VERIFY	1
+
 int	 store_run_nodes(struct store *st, int64_t id, int64_t other,
-	    int (*fn)(const struct store_node *, void *), void *arg);
+	    int flags, int (*fn)(const struct store_node *, void *),
+	    void *arg);
 
 /*
  * Remove the runs that started before cutoff (UTC, "YYYY-MM-DDTHH:MM:SSZ"),

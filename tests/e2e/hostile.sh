@@ -390,6 +390,36 @@ cp "$T/plain.db" "$T/p.db"
 sqlite3 "$T/p.db" "UPDATE documents SET size = 1099511627776 WHERE encoding = 'deflate'"
 run 2 "$FIPSEV" show latest --db "$T/p.db"
 check "declared size: refused before inflating" grep -q "says it inflates to 1099511627776 bytes, over the 268435456-byte limit" "$T/err"
+# Facts that disagree with the documents they came from (item 6): a
+# non-FIPS node's facts rewritten to pass. Evaluating the run (report,
+# collect) re-hashes the documents and derives the facts again.
+nf=$SAMPLES/cluster/nonfips-node
+run 1 "$FIPSEV" collect --snapshot "$nf" --db "$T/forged.db"
+cp "$T/forged.db" "$T/forged-eval.db"
+node=$(sqlite3 "$T/forged.db" "SELECT node FROM node_documents WHERE fips_enabled = 0 LIMIT 1")
+check "forged facts: a non-FIPS node to forge" [ -n "$node" ]
+sqlite3 "$T/forged.db" "UPDATE node_documents SET compliant = 1, fips_enabled = 1, reasons = '[]' WHERE node = '$node'"
+run 2 "$FIPSEV" report --db "$T/forged.db" --out "$T/fb" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "forged facts: report refuses" grep -q "the facts stored for node document [0-9a-f]* disagree with the document: the store was altered" "$T/err"
+check "forged facts: no bundle" [ ! -e "$T/fb" ]
+# The same document collected again keeps its (forged) facts row: the
+# evaluation of the new run catches it, and the run is not recorded.
+run 2 "$FIPSEV" collect --snapshot "$nf" --db "$T/forged.db"
+check "forged facts: collect refuses" grep -q "disagree with the document: the store was altered" "$T/err"
+check "forged facts: no run recorded" [ "$(sqlite3 "$T/forged.db" 'SELECT count(*) FROM runs')" = 1 ]
+# A forged evaluation, stored under its own true digest: the run
+# evaluated again by the same fipsev says otherwise.
+ev=$(sqlite3 "$T/forged-eval.db" "SELECT evaluation FROM runs WHERE id = 1")
+sqlite3 "$T/forged-eval.db" "SELECT writefile('$T/ev.json', $DOC_BYTES) FROM documents WHERE sha256 = '$ev'" > /dev/null
+jq -c '.verdict = "compliant" | .findings |= map(.result = "pass") | .summary.fail = 0 | .summary.missing_evidence = 0' "$T/ev.json" > "$T/ev2.json"
+sha=$(sha256sum < "$T/ev2.json" | cut -d' ' -f1)
+sqlite3 "$T/forged-eval.db" "INSERT INTO documents (sha256, media_type, size, body) VALUES ('$sha', 'application/json', $(stat -c %s "$T/ev2.json"), readfile('$T/ev2.json')); UPDATE runs SET evaluation = '$sha', verdict = 'compliant' WHERE id = 1"
+run 2 "$FIPSEV" report --db "$T/forged-eval.db" --out "$T/fe" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "forged evaluation: report refuses" grep -q "the stored evaluation of run 1 disagrees with its evidence (its findings): the store was altered" "$T/err"
+check "forged evaluation: no bundle" [ ! -e "$T/fe" ]
+# The untouched store still reports.
+run 0 "$FIPSEV" report --db "$T/plain.db" --out "$T/fok" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+
 # prune says what it removed on one line, without a literal "\n".
 run 0 "$FIPSEV" prune --keep-days 3650 --db "$T/plain.db"
 check "prune: one clean line" grep -qx "removed 0 runs started before .* from '$T/plain.db'" "$T/out"

@@ -391,7 +391,7 @@ static const char *
 run_nodes(struct store *st, int64_t id, int64_t other, struct nodes_seen *ns)
 {
 	ns->line[0] = '\0';
-	assert_int_equal(store_run_nodes(st, id, other, note_node, ns), 0);
+	assert_int_equal(store_run_nodes(st, id, other, 0, note_node, ns), 0);
 	return ns->line;
 }
 
