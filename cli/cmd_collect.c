@@ -745,9 +745,11 @@ collect_run(int argc, char **argv, int64_t *recorded)
 	 * the cluster's report, from the node's own probe, is kept.
 	 */
 	if (json != NULL && node_in_reports(doc, &cluster)) {
-		printf("node %s is also in the cluster's reports: keeping the "
-		    "cluster's\n", json_get_str(cJSON_GetObjectItemCaseSensitive(
-		    doc, "node"), "hostname"));
+		fputs("node ", stdout);
+		text_put_clean(stdout, json_get_str(
+		    cJSON_GetObjectItemCaseSensitive(doc, "node"), "hostname"));
+		fputs(" is also in the cluster's reports: keeping the "
+		    "cluster's\n", stdout);
 		free(json);
 		json = NULL;
 	}

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 const char cmd_show_usage[] =
@@ -110,8 +111,9 @@ print_doc(const char *subject, const char *sha256, const char *doc,
 	const struct collector_view *v = arg;
 	cJSON *parsed;
 
-	printf("\n%s evidence '%s' (sha256 %s, %zu bytes)\n", v->what, subject,
-	    sha256, len);
+	printf("\n%s evidence '", v->what);
+	text_put_clean(stdout, subject);
+	printf("' (sha256 %s, %zu bytes)\n", sha256, len);
 	if ((parsed = cJSON_ParseWithLength(doc, len)) == NULL ||
 	    v->render(stdout, parsed) == -1) {
 		log_err("stored evidence of %s '%s' is not readable", v->what,

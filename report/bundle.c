@@ -573,10 +573,25 @@ is_listed(const char *rel)
 	return 0;
 }
 
+/* Does the manifest list a file under the directory rel? */
+static int
+is_listed_dir(const char *rel)
+{
+	size_t i, n = strlen(rel);
+
+	for (i = 0; i < walk.nfiles; i++)
+		if (strncmp(walk.files[i].path, rel, n) == 0 &&
+		    walk.files[i].path[n] == '/')
+			return 1;
+	return 0;
+}
+
 /*
  * Every file under the directory rel (of the bundle; "" for its top) must
- * be a regular file in the manifest, or the manifest or its signature.
- * Returns -1 after logging when a directory cannot be read.
+ * be a regular file in the manifest, or the manifest or its signature,
+ * and every directory must hold one: an added directory, even empty, is
+ * an alteration (its name alone can say something). Returns -1 after
+ * logging when a directory cannot be read.
  */
 static int
 check_dir(int dfd, const char *rel, int depth)
@@ -608,6 +623,10 @@ check_dir(int dfd, const char *rel, int depth)
 			continue;
 		}
 		if (S_ISDIR(sb.st_mode)) {
+			if (!is_listed_dir(path)) {
+				problem(path, "a directory not in the manifest");
+				continue;
+			}
 			if (depth >= 16) {
 				problem(path, "directories nested too deep");
 				continue;

@@ -223,6 +223,25 @@ text_put_clean(FILE *out, const char *s)
 	}
 }
 
+long
+text_visible(struct buf *out, const char *s)
+{
+	char rep[16];
+	size_t len;
+	long shown = 0;
+
+	for (; *s != '\0'; s += len) {
+		const char *r = shown_char((const unsigned char *)s, rep, &len);
+		int escape = len > 1 && strncmp(r, "<U+", 3) == 0;
+
+		if (buf_append(out, escape ? r : s, escape ? strlen(r) :
+		    len) == -1)
+			return -1;
+		shown += escape;
+	}
+	return shown;
+}
+
 const char *
 text_clean(const char *s, char *out, size_t size)
 {

@@ -55,6 +55,16 @@ int	 utc_now(char *out, size_t size);
 void	 text_put_clean(FILE *out, const char *s);
 const char *text_clean(const char *s, char *out, size_t size);
 
+/*
+ * For a page, not a terminal: append s to out with only the invisible
+ * characters that reorder or hide text (C1 controls, bidi embeddings,
+ * overrides, isolates and marks, line and paragraph separators) made
+ * visible as <U+XXXX>, as text_clean() shows them; everything else, line
+ * breaks included, is copied. Returns how many were made visible, or -1
+ * when out is full.
+ */
+long	 text_visible(struct buf *out, const char *s);
+
 /* Length of s without trailing white space (spaces, tabs, CR, LF). */
 size_t	 rtrim_len(const char *s, size_t n);
 

@@ -173,6 +173,14 @@ fresh
 echo '{"forged": true}' > t/evidence/extra.json
 run 1 "$FIPSEV" verify t --ca keys/signing.crt
 check "added file named" grep -qx "FAILED evidence/extra.json: not in the manifest" "$T/out"
+# An added directory is an alteration even when empty: its name can say
+# something ("evidence/all-nodes-verified-fips"); so is one in evidence/.
+for d in all-nodes-verified-fips evidence/approved; do
+	fresh
+	mkdir "t/$d"
+	run 1 "$FIPSEV" verify t --ca keys/signing.crt
+	check "added empty directory $d named" grep -qx "FAILED $d: a directory not in the manifest" "$T/out"
+done
 fresh
 rm t/MANIFEST.sha256.sig
 run 1 "$FIPSEV" verify t

@@ -239,6 +239,32 @@ done << 'EOF'
 \xff \xff
 EOF
 
+# A node whose report names its host with a right-to-left override: show
+# escapes it, and report.html makes it visible as <U+202E> (the browser
+# would otherwise show "ip-10-0-1-5exe.png"); evidence.xml keeps the name
+# as it was given.
+b=$T/bidi
+cp -r "$SAMPLES/cluster/compliant" "$b"
+r=$(ls "$b"/node-reports/*.json | head -1)
+jq '.node.hostname = "ip-10-0-1-5\u202egnp.exe"' "$r" > "$T/r.json"
+mv "$T/r.json" "$r"
+raw=$(printf 'ip-10-0-1-5\xe2\x80\xaegnp.exe')
+run 1 "$FIPSEV" collect --snapshot "$b" --db "$T/bidi.db"
+run 1 "$FIPSEV" show latest --db "$T/bidi.db"
+check "show: the override escaped" grep -qF "ip-10-0-1-5<U+202E>gnp.exe" "$T/out"
+check "show: no raw override" absent "$raw" "$T/out"
+run 0 "$FIPSEV" report --db "$T/bidi.db" --out "$T/bidib" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "report.html: no raw override" absent "$raw" "$T/bidib/report.html"
+check "evidence.xml: the name as given" grep -qF "$raw" "$T/bidib/evidence.xml"
+if command -v chromium > /dev/null; then
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$T/profile" \
+		--dump-dom "file://$T/bidib/report.html" > "$T/dom.html" 2> /dev/null
+	check "report.html in Chromium: the override shown" grep -qF "ip-10-0-1-5&lt;U+202E&gt;gnp.exe" "$T/dom.html"
+	check "report.html in Chromium: not applied" absent "$raw" "$T/dom.html"
+else
+	skip_part "chromium is not installed: report.html not rendered"
+fi
+
 # --- --tar writes through no planted symlink --------------------------------
 echo "not to be overwritten" > "$T/victim"
 ln -s "$T/victim" "$T/tb.tar.gz.tmp"
