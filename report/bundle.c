@@ -808,7 +808,8 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 	    shown(dir, esc, sizeof(esc)), rc ? "intact" : "NOT intact",
 	    walk.nfiles);
 	if (!rc)
-		fprintf(out, ", %d problems", walk.problems);
+		fprintf(out, ", %d problem%s", walk.problems,
+		    walk.problems == 1 ? "" : "s");
 	fputs(")\n", out);
 out:
 	close(walk.dirfd);
