@@ -267,6 +267,22 @@ member_start(struct klist *l, char ch)
 	    W_META : W_SKIP, ch);
 }
 
+/* After a member or an element: ',' leads to next, close to closed. */
+static int
+separator(struct klist *l, char ch, char close, int next, int closed)
+{
+	if (is_space(ch))
+		return 0;
+	if (ch == ',')
+		l->state = next;
+	else if (ch == close)
+		l->state = closed;
+	else
+		return fail(l, "it is not valid JSON (',' or '%c' is missing "
+		    "after item %zu)", close, l->items);
+	return 0;
+}
+
 /* One character outside a string. Returns 0, -1, or 1 to see it again. */
 static int
 step(struct klist *l, char ch)
@@ -306,16 +322,7 @@ step(struct klist *l, char ch)
 	case S_VALUE:
 		return is_space(ch) ? 0 : member_start(l, ch);
 	case S_AFTER:
-		if (is_space(ch))
-			return 0;
-		if (ch == ',')
-			l->state = S_KEYNEXT;
-		else if (ch == '}')
-			l->state = S_END;
-		else
-			return fail(l, "it is not valid JSON (',' or '}' is "
-			    "missing)");
-		return 0;
+		return separator(l, ch, '}', S_KEYNEXT, S_END);
 	case S_ITEMS:
 	case S_ITEMNEXT:
 		if (is_space(ch))
@@ -326,16 +333,7 @@ step(struct klist *l, char ch)
 		}
 		return value_start(l, W_ITEM, ch);
 	case S_ITEMAFTER:
-		if (is_space(ch))
-			return 0;
-		if (ch == ',')
-			l->state = S_ITEMNEXT;
-		else if (ch == ']')
-			l->state = S_AFTER;
-		else
-			return fail(l, "it is not valid JSON (',' or ']' is "
-			    "missing after item %zu)", l->items);
-		return 0;
+		return separator(l, ch, ']', S_ITEMNEXT, S_AFTER);
 	case S_INVALUE:
 		if (l->scalar) {
 			if (ch == ',' || ch == '}' || ch == ']' ||
