@@ -19,6 +19,10 @@
 
 /* Pages of one list; more means the server is looping. */
 #define HARNESS_MAX_PAGES	10000
+/* Items of one list, and bytes read for it over all its pages (as for
+ * Kubernetes lists, klist.h): reaching either is an error, not a cut. */
+#define HARNESS_MAX_ITEMS	100000
+#define HARNESS_MAX_READ	((size_t)512 << 20)
 
 struct hc {
 	struct http		 http;
@@ -48,7 +52,7 @@ error(struct hc *c, const char *what, const char *err)
  */
 static cJSON *
 fetch(struct hc *c, const char *method, const char *path, const char *payload,
-    const char *envelope, const char *what)
+    const char *envelope, const char *what, size_t *got)
 {
 	char err[600], *body;
 	size_t len;
@@ -66,6 +70,8 @@ fetch(struct hc *c, const char *method, const char *path, const char *payload,
 		error(c, what, err);
 		return NULL;
 	}
+	if (got != NULL)
+		*got = len;
 	doc = json_parse_capped(body, len, HTTP_JSON_WEIGHT_MAX, &too_big);
 	free(body);
 	if (too_big) {
@@ -99,7 +105,8 @@ each_page(struct hc *c, const char *method, const char *query,
     void *arg)
 {
 	char path[2048];
-	int page, total = 1, n;
+	int page, total = 1, n, items = 0;
+	size_t len, read = 0;
 
 	for (page = 0; page < total && page < HARNESS_MAX_PAGES; page++) {
 		const cJSON *item, *tp;
@@ -111,9 +118,15 @@ each_page(struct hc *c, const char *method, const char *query,
 			error(c, what, "identifiers too long for a request");
 			return;
 		}
-		if ((data = fetch(c, method, path, payload, "data",
-		    what)) == NULL)
+		if ((data = fetch(c, method, path, payload, "data", what,
+		    &len)) == NULL)
 			return;
+		if ((read += len) > HARNESS_MAX_READ) {
+			cJSON_Delete(data);
+			error(c, what, "more than 512 MiB were read for this list: "
+			    "the rest was not read");
+			return;
+		}
 		tp = cJSON_GetObjectItemCaseSensitive(data, "totalPages");
 		total = (int)json_number(tp, 1, HARNESS_MAX_PAGES, 1);
 		/* A page without its list says nothing: not "none". */
@@ -128,9 +141,17 @@ each_page(struct hc *c, const char *method, const char *query,
 			error(c, what, "more pages than fipsev reads (10000): "
 			    "the rest were not read");
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(data,
-		    "content"))
+		    "content")) {
+			if (++items > HARNESS_MAX_ITEMS) {
+				error(c, what, "more than 100000 items: the rest "
+				    "were not read");
+				break;
+			}
 			fn(c, item, arg);
+		}
 		cJSON_Delete(data);
+		if (items > HARNESS_MAX_ITEMS)
+			return;
 	}
 }
 
@@ -531,7 +552,7 @@ pipeline(struct hc *c, const char *org, const char *proj, const char *id,
 	if (scoped(c, path, sizeof(path), base, org, proj,
 	    "&getTemplatesResolvedPipeline=true", what) == -1)
 		return;
-	if ((data = fetch(c, "GET", path, NULL, "data", what)) == NULL)
+	if ((data = fetch(c, "GET", path, NULL, "data", what, NULL)) == NULL)
 		return;
 	yaml = json_get_str(data, "resolvedTemplatesPipelineYaml");
 	if (yaml == NULL || *yaml == '\0')
@@ -651,7 +672,7 @@ authentication(struct hc *c, cJSON *auth)
 		if (scoped(c, query, sizeof(query), paths[i], NULL, NULL,
 		    NULL, "authentication settings") == 0)
 			data = fetch(c, "GET", query, NULL, "resource",
-			    "authentication settings");
+			    "authentication settings", NULL);
 	if (data == NULL)
 		return;
 	while (cJSON_GetArraySize(c->errors) > errs)
