@@ -588,6 +588,7 @@ evaluate_open_run(struct store *st, const struct matrix *matrix,
 	if ((in = cJSON_AddObjectToObject(eval, "inputs")) == NULL ||
 	    controls_digest(hex) == -1 ||
 	    json_add_str(in, "controls_sha256", hex) ||
+	    json_add_str(in, "evaluator_sha256", controls_evaluator()) ||
 	    (matrix != NULL && (matrix_digest(matrix, hex) == -1 ||
 	    json_add_str(in, "support_matrix_sha256", hex) ||
 	    json_add_str(in, "support_matrix_version",

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "fipsev_version.h"
 #include "report/bundle.h"
 #include "store/store.h"
 #include "util/banned.h"
@@ -96,7 +95,7 @@ cmd_report(int argc, char **argv)
 		    "and --cert FILE");
 	status = EXIT_FAILURE_RUN;
 	if (cmd_open_store(db, STORE_READ, &path, &st) == 0 &&
-	    bundle_write(st, run, out, key, cert, FIPSEV_VERSION) == 0 &&
+	    bundle_write(st, run, out, key, cert) == 0 &&
 	    (!tar || bundle_tar(out) == 0)) {
 		printf("bundle written to %s%s%s%s\n", out, tar ? " and " : "",
 		    tar ? out : "", tar ? ".tar.gz" : "");

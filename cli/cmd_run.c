@@ -22,7 +22,6 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
-#include "fipsev_version.h"
 #include "run_config.h"
 #include "collector/values.h"
 #include "report/bundle.h"
@@ -175,7 +174,7 @@ cmd_run(int argc, char **argv)
 		cert = cpath;
 	}
 	snprintf(dir, sizeof(dir), "%s/run-%" PRId64, out, ri.id);
-	if (bundle_write(st, ri.id, dir, key, cert, FIPSEV_VERSION) == -1) {
+	if (bundle_write(st, ri.id, dir, key, cert) == -1) {
 		rc = phase_failed("report", NULL, ri.id);
 		goto out;
 	}

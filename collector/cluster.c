@@ -242,6 +242,8 @@ api_list(struct collect *c, int which, int *fatal)
 	cJSON *all = cJSON_CreateArray(), *it, *src;
 	char err[512];
 	int i, r, scoped_n, before;
+	/* A list that fails is dropped whole: its charge goes back. */
+	size_t charged = c->budget.weight;
 
 	if (all == NULL) {
 		c->oom = 1;
@@ -280,6 +282,7 @@ api_list(struct collect *c, int which, int *fatal)
 			    "missing-evidence", "cannot list %s: %s: that "
 			    "evidence is missing", path, err);
 			cJSON_Delete(all);
+			c->budget.weight = charged;
 			return NULL;
 		}
 		if (cJSON_AddNumberToObject(src, "items",
@@ -314,7 +317,7 @@ stream_list(struct collect *c, const char *name, cJSON **items, char *err,
 	struct sha256 *h = NULL;
 	struct klist l;
 	cJSON *src;
-	size_t size = 0;
+	size_t size = 0, charged;
 	ssize_t n;
 	int dfd, fd = -1, r = READ_UNREADABLE;
 
@@ -332,6 +335,7 @@ stream_list(struct collect *c, const char *name, cJSON **items, char *err,
 		return READ_UNREADABLE;
 	}
 	klist_init(&l, *items, &c->budget);
+	charged = c->budget.weight;
 	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		log_errno("cannot open directory '%s'", c->dir);
 	else {
@@ -378,8 +382,10 @@ stream_list(struct collect *c, const char *name, cJSON **items, char *err,
 	    "unreadable") : cJSON_AddNullToObject(src, "error") == NULL)
 		c->oom = 1;
 	if (r != 0) {
+		/* A list that fails is dropped whole: its charge goes back. */
 		cJSON_Delete(*items);
 		*items = NULL;
+		c->budget.weight = charged;
 	}
 	return r;
 }

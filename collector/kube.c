@@ -358,7 +358,7 @@ kube_list(struct kube *k, const char *path, cJSON *out,
 	struct klist l;
 	char page[8192], *cont = NULL, (*seen)[SHA256_HEX_LEN + 1] = NULL;
 	size_t nseen = 0;
-	int pages, limit = k->o.page_size, rc = -1, r;
+	int pages, limit = k->o.page_size, ceiling = limit, rc = -1, r;
 
 	buf_init(&body, KUBE_PAGE_MAX);
 	klist_init(&l, out, budget);
@@ -382,9 +382,17 @@ kube_list(struct kube *k, const char *path, cJSON *out,
 		rc = http_request(&k->http, "GET", page, NULL, &body, err,
 		    errlen);
 		/* A page over the cap is asked again in halves, down to one
-		 * item a page; then one item alone is over it. */
+		 * item a page (then one item alone is over it), and pages
+		 * never grow back to a size that was over it. What such a
+		 * refused answer brought counts towards the list's bytes. */
 		if (rc == HTTP_TOO_BIG && limit > 1) {
-			limit /= 2;
+			if (klist_charge(&l, body.len) == -1) {
+				snprintf(err, errlen, "server %s: the list %s: %s",
+				    k->http.server, path, l.err);
+				rc = -1;
+				goto out;
+			}
+			ceiling = limit = limit / 2;
 			continue;
 		}
 		if (rc != 0)
@@ -397,9 +405,8 @@ kube_list(struct kube *k, const char *path, cJSON *out,
 			    k->http.server, path, l.err);
 			goto out;
 		}
-		if (limit < k->o.page_size)
-			limit = limit > k->o.page_size / 2 ? k->o.page_size :
-			    limit * 2;
+		if (limit < ceiling)
+			limit = limit > ceiling / 2 ? ceiling : limit * 2;
 		if (l.cont == NULL) {
 			rc = 0;
 			goto out;

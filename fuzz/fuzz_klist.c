@@ -2,8 +2,10 @@
  * fuzz_klist.c - a Kubernetes list as the stream reader sees it (klist.h),
  * from a snapshot file or an API page. The first byte chooses how the
  * rest is cut into chunks; the answer must not depend on the cut: the
- * same status, error and items as when it is fed whole. json_weight()
- * must bound what the whole text costs to parse.
+ * same status, error and items as when it is fed whole. And a document
+ * the reader accepts must be one cJSON parses whole, with the same items
+ * (empty ones and the pruned fields aside): what fipsev judges is what
+ * any other reader of the file sees.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,6 +53,40 @@ read_list(const char *p, size_t n, size_t step, struct answer *a)
 	cJSON_Delete(out);
 }
 
+/* The items cJSON finds in the whole document, as klist keeps them. */
+static char *
+whole_items(const char *p, size_t n, int *parsed)
+{
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(p, n, &end, 0), *items, *it,
+	    *next, *meta;
+	char *text;
+
+	*parsed = doc != NULL;
+	/* cJSON stops at the end of the value: only space may follow. */
+	while (doc != NULL && end < p + n && (*end == ' ' || *end == '\t' ||
+	    *end == '\n' || *end == '\r'))
+		end++;
+	if (doc != NULL && end != p + n)
+		*parsed = 0;
+	items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+	for (it = items != NULL ? items->child : NULL; it != NULL; it = next) {
+		next = it->next;
+		if (cJSON_IsObject(it) && it->child == NULL) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+			continue;
+		}
+		meta = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "managedFields");
+		cJSON_DeleteItemFromObjectCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(meta, "annotations"),
+		    "kubectl.kubernetes.io/last-applied-configuration");
+	}
+	text = cJSON_IsArray(items) ? cJSON_PrintUnformatted(items) : NULL;
+	cJSON_Delete(doc);
+	return text;
+}
+
 static int
 same(const char *x, const char *y)
 {
@@ -75,6 +111,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(whole.err, cut.err) != 0 ||
 	    !same(whole.items, cut.items) || !same(whole.cont, cut.cont)))
 		abort();
+	/* Accepted: cJSON reads the same items from the whole text. */
+	if (whole.rc == 0 && whole.items != NULL) {
+		int parsed;
+		char *mine = whole_items((const char *)data + 1, size - 1,
+		    &parsed);
+
+		if (!parsed || (mine != NULL && strcmp(mine, whole.items) != 0) ||
+		    (mine == NULL && strcmp(whole.items, "[]") != 0))
+			abort();
+		free(mine);
+	}
 	(void)json_weight((const char *)data + 1, size - 1);
 	free(whole.items);
 	free(whole.cont);

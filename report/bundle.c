@@ -236,14 +236,14 @@ previous_run(struct store *st, int64_t run)
 
 int
 bundle_write(struct store *st, int64_t run, const char *dir,
-    const char *key, const char *cert, const char *version)
+    const char *key, const char *cert)
 {
 	struct writer w;
 	struct store_run_info ri;
 	struct buf manifest;
 	struct stat sb;
 	char path[8192], *text = NULL;
-	cJSON *info = NULL;
+	cJSON *info = NULL, *eval = NULL;
 	size_t i;
 	int found, rc = -1, made = 0;
 
@@ -276,7 +276,15 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		log_errno("cannot create '%s'", path);
 		goto out;
 	}
-	if ((info = store_run_info_json(&ri)) == NULL ||
+	/*
+	 * The run as evaluated now, its facts checked against the evidence:
+	 * every file of the bundle gives its verdict, run.json too, never
+	 * one only the store's row of the run says.
+	 */
+	if ((eval = controls_of_run_checked(st, ri.id)) == NULL ||
+	    (info = store_run_info_json(&ri)) == NULL ||
+	    !cJSON_ReplaceItemInObjectCaseSensitive(info, "verdict",
+	    cJSON_CreateString(json_get_str(eval, "verdict"))) ||
 	    (text = json_print_pretty(info)) == NULL ||
 	    put_file(&w, "run.json", text, strlen(text)) == -1)
 		goto out;
@@ -294,7 +302,6 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		cJSON *history = recent_history(st, ri.id);
 
 		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
-		cJSON *eval = NULL;
 		char *xml = NULL;
 		size_t xlen = 0;
 		int ok;
@@ -311,8 +318,6 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 
 		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
 		    history != NULL &&
-		    (eval = controls_of_run_checked(st, ri.id,
-		    strcmp(ri.tool_version, version) == 0)) != NULL &&
 		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
 		    NULL && (xml = evidence_xml(info, eval, changes,
 		    (long long)prev, history, xf, w.nfiles, &xlen)) != NULL &&
@@ -329,7 +334,6 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		free(html);
 		free(xml);
 		free(xf);
-		cJSON_Delete(eval);
 		if (!ok)
 			goto out;
 	}
@@ -369,6 +373,7 @@ out:
 	free(w.files);
 	free(text);
 	cJSON_Delete(info);
+	cJSON_Delete(eval);
 	buf_release(&manifest);
 	store_run_info_release(&ri);
 	return rc;

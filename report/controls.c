@@ -32,6 +32,7 @@ struct eval {
 	struct doc	*docs;
 	size_t		 ndocs;
 	int		 nodes;		/* node documents, read as facts */
+	cJSON		*node_names;	/* their subjects, as an object */
 	const char	*collector;	/* while loading */
 	cJSON		*findings;
 	int		 oom;
@@ -152,6 +153,8 @@ node_checks(const struct store_node *n, void *arg)
 	int fe = n->fips_enabled;
 
 	e->nodes++;
+	if (cJSON_AddNullToObject(e->node_names, n->subject) == NULL)
+		e->oom = 1;
 	if (n->same_in_other) {
 		cJSON_Delete(reasons);
 		return 0;
@@ -196,6 +199,21 @@ nodes(struct eval *e)
 			const char *ev = json_get_str(n, "evidence");
 			const char *name = json_get_str(n, "name");
 
+			/* Collected, it must be in the run: evidence deleted
+			 * from the store after the run is not a pass. */
+			if (ev != NULL && strcmp(ev, "collected") == 0 &&
+			    name != NULL && cJSON_GetObjectItemCaseSensitive(
+			    e->node_names, name) == NULL) {
+				finding(e, "FIPS-NODE-KERNEL", name,
+				    "missing-evidence", d, "the cluster "
+				    "collected the node's report, but the run "
+				    "holds no node evidence for it");
+				finding(e, "FIPS-NODE-OS", name,
+				    "missing-evidence", d, "the cluster "
+				    "collected the node's report, but the run "
+				    "holds no node evidence for it");
+				continue;
+			}
 			if (ev != NULL && strcmp(ev, "collected") == 0)
 				continue;
 			snprintf(why, sizeof(why), "no evidence from the node: "
@@ -666,14 +684,19 @@ controls_of_run(struct store *st, int64_t run)
 	return eval;
 }
 
+const char *
+controls_evaluator(void)
+{
+	return FIPSEV_EVALUATOR;
+}
+
 cJSON *
-controls_of_run_checked(struct store *st, int64_t run, int same_tool)
+controls_of_run_checked(struct store *st, int64_t run)
 {
 	static const char *const parts[] = { "findings", "summary",
 	    "verdict" };
-	cJSON *stored, *now;
-	char hex[SHA256_HEX_LEN + 1];
-	const char *made_with;
+	cJSON *stored, *now, *in;
+	const char *by, *was;
 	size_t i;
 
 	if ((stored = controls_of_run(st, run)) == NULL)
@@ -683,26 +706,47 @@ controls_of_run_checked(struct store *st, int64_t run, int same_tool)
 		cJSON_Delete(stored);
 		return NULL;
 	}
-	made_with = json_get_str(cJSON_GetObjectItemCaseSensitive(stored,
-	    "inputs"), "controls_sha256");
-	/* Evaluated by this fipsev with these controls, it must say the
-	 * same again (another version's code may judge differently). */
-	if (same_tool && made_with != NULL && controls_digest(hex) == 0 &&
-	    strcmp(made_with, hex) == 0)
-		for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-			if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(
-			    stored, parts[i]), cJSON_GetObjectItemCaseSensitive(
-			    now, parts[i]), 1)) {
-				log_err("the stored evaluation of run %lld "
-				    "disagrees with its evidence (its %s): the "
-				    "store was altered", (long long)run,
-				    parts[i]);
-				cJSON_Delete(stored);
-				stored = NULL;
-				break;
-			}
-	cJSON_Delete(now);
-	return stored;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(stored,
+		    parts[i]), cJSON_GetObjectItemCaseSensitive(now, parts[i]),
+		    1))
+			break;
+	if (i == sizeof(parts) / sizeof(parts[0])) {
+		cJSON_Delete(now);
+		return stored;		/* it says what the evidence says */
+	}
+	in = cJSON_GetObjectItemCaseSensitive(stored, "inputs");
+	by = json_get_str(in, "evaluator_sha256");
+	was = json_get_str(stored, "verdict");
+	/* This evaluator judged it otherwise: the store was altered. */
+	if (by != NULL && strcmp(by, controls_evaluator()) == 0) {
+		log_err("the stored evaluation of run %lld disagrees with its "
+		    "evidence (its %s): the store was altered", (long long)run,
+		    parts[i]);
+		cJSON_Delete(stored);
+		cJSON_Delete(now);
+		return NULL;
+	}
+	/*
+	 * Another evaluator (an older fipsev, or none recorded) judged it:
+	 * what is signed is what this one finds in the evidence, never a
+	 * stored verdict it does not reproduce.
+	 */
+	log_err("warning: run %lld was evaluated by another build of fipsev "
+	    "(verdict %s); this report carries this build's evaluation of its "
+	    "evidence (verdict %s)", (long long)run, was != NULL ? was : "?",
+	    json_get_str(now, "verdict"));
+	if (in != NULL) {
+		cJSON_AddItemToObject(now, "inputs",
+		    cJSON_DetachItemViaPointer(stored, in));
+		if (json_add_str(in, "reevaluated_by", controls_evaluator())) {
+			log_err("out of memory evaluating the controls");
+			cJSON_Delete(now);
+			now = NULL;
+		}
+	}
+	cJSON_Delete(stored);
+	return now;
 }
 
 int
@@ -761,6 +805,10 @@ evaluate(struct store *st, int64_t run, int64_t other, int flags,
 	size_t i;
 
 	memset(&e, 0, sizeof(e));
+	if ((e.node_names = cJSON_CreateObject()) == NULL) {
+		log_err("out of memory evaluating the controls");
+		return NULL;
+	}
 	e.changed = changed;
 	e.changed_arg = arg;
 	if (docs != NULL)
@@ -828,5 +876,6 @@ out:
 		cJSON_Delete(e.docs[i].json);
 	}
 	free(e.docs);
+	cJSON_Delete(e.node_names);
 	return out;
 }

@@ -37,12 +37,16 @@ struct cJSON *controls_of_run(struct store *st, int64_t run);
 
 /*
  * controls_of_run() for a report: the run is evaluated again, its node
- * facts checked against their re-hashed documents, and when the stored
- * evaluation was made by this fipsev (same_tool) with these controls it
- * must say the same (else the store was altered: NULL after logging).
+ * facts checked against their re-hashed documents. When the two differ,
+ * a stored evaluation made by this evaluator means the store was altered
+ * (NULL after logging); one made by another (an older fipsev) gives way:
+ * the new evaluation is returned, with a warning, so a report never
+ * carries a verdict its evidence does not give.
  */
-struct cJSON *controls_of_run_checked(struct store *st, int64_t run,
-	    int same_tool);
+struct cJSON *controls_of_run_checked(struct store *st, int64_t run);
+
+/* The SHA-256 (hex) of the code and table that decide an evaluation. */
+const char *controls_evaluator(void);
 
 /* The SHA-256 (hex) of the controls table evaluations are made with. */
 int	 controls_digest(char hex[SHA256_HEX_LEN + 1]);

@@ -1709,7 +1709,11 @@ facts_agree(struct store *st, sqlite3_stmt *stmt, unsigned char **buf,
 	if ((body = document_bytes(st, stmt, 13, buf, cap, &len)) == NULL ||
 	    node_facts_of(st, body, len, &f) == -1)
 		return -1;
-	same = same_text(f.subject, sqlite3_column_text(stmt, 9)) &&
+	/* The name the checks use (the evidence's subject) as well as the
+	 * one stored beside the facts: a span pointed at another node's
+	 * document is caught here. */
+	same = same_text(f.subject, sqlite3_column_text(stmt, 0)) &&
+	    same_text(f.subject, sqlite3_column_text(stmt, 9)) &&
 	    (f.compliant != 0) == (sqlite3_column_int(stmt, 2) != 0) &&
 	    f.fips_enabled == column_tristate(stmt, 3) &&
 	    f.kernel_cmdline_fips == column_tristate(stmt, 4) &&

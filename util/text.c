@@ -234,6 +234,12 @@ text_visible(struct buf *out, const char *s)
 		const char *r = shown_char((const unsigned char *)s, rep, &len);
 		int escape = len > 1 && strncmp(r, "<U+", 3) == 0;
 
+		/* The text "<U+202E>" itself must not pass for a shown one. */
+		if (strncmp(s, "<U+", 3) == 0) {
+			r = "<U+003C>";
+			escape = 1;
+		}
+
 		if (buf_append(out, escape ? r : s, escape ? strlen(r) :
 		    len) == -1)
 			return -1;

@@ -59,8 +59,9 @@ const char *text_clean(const char *s, char *out, size_t size);
  * For a page, not a terminal: append s to out with only the invisible
  * characters that reorder or hide text (C1 controls, bidi embeddings,
  * overrides, isolates and marks, line and paragraph separators) made
- * visible as <U+XXXX>, as text_clean() shows them; everything else, line
- * breaks included, is copied. Returns how many were made visible, or -1
+ * visible as <U+XXXX>, as text_clean() shows them, and the '<' of a
+ * literal "<U+" shown as <U+003C> so it cannot pass for one; everything
+ * else, line breaks included, is copied. Returns how many were made visible, or -1
  * when out is full.
  */
 long	 text_visible(struct buf *out, const char *s);

@@ -443,6 +443,36 @@ sqlite3 "$T/forged-eval.db" "INSERT INTO documents (sha256, media_type, size, bo
 run 2 "$FIPSEV" report --db "$T/forged-eval.db" --out "$T/fe" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 check "forged evaluation: report refuses" grep -q "the stored evaluation of run 1 disagrees with its evidence (its findings): the store was altered" "$T/err"
 check "forged evaluation: no bundle" [ ! -e "$T/fe" ]
+# The same forged evaluation, claimed by another build of fipsev (its
+# evaluator digest gone): what is signed is this build's evaluation of the
+# evidence, never the stored "compliant" it does not reproduce.
+cp "$T/forged-eval.db" "$T/forged-old.db"
+jq -c 'del(.inputs.evaluator_sha256)' "$T/ev2.json" > "$T/ev3.json"
+sha=$(sha256sum < "$T/ev3.json" | cut -d' ' -f1)
+sqlite3 "$T/forged-old.db" "INSERT INTO documents (sha256, media_type, size, body) VALUES ('$sha', 'application/json', $(stat -c %s "$T/ev3.json"), readfile('$T/ev3.json')); UPDATE runs SET evaluation = '$sha', tool_version = '0.0.9' WHERE id = 1"
+run 0 "$FIPSEV" report --db "$T/forged-old.db" --out "$T/fo" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "another build's evaluation: said" grep -q "warning: run 1 was evaluated by another build of fipsev (verdict compliant); this report carries this build's evaluation of its evidence (verdict noncompliant)" "$T/err"
+check "another build's evaluation: the bundle says noncompliant" [ "$(jq -r .verdict "$T/fo/run.json")" = noncompliant ]
+check "another build's evaluation: evidence.xml too" grep -q 'verdict="noncompliant"' "$T/fo/evidence.xml"
+# Node evidence deleted from a compliant run: with its evaluation kept, the
+# store was altered; with the evaluation gone too, the run is evaluated
+# now, and a node the cluster collected without its evidence is missing.
+run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/del.db"
+gone=$(sqlite3 "$T/del.db" "SELECT subject FROM evidence_spans WHERE collector = 'node' LIMIT 1")
+sqlite3 "$T/del.db" "DELETE FROM evidence_spans WHERE collector = 'node' AND subject = '$gone'"
+run 2 "$FIPSEV" report --db "$T/del.db" --out "$T/fd" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "deleted node evidence: the store was altered" grep -q "the stored evaluation of run 1 disagrees with its evidence (its findings): the store was altered" "$T/err"
+sqlite3 "$T/del.db" "UPDATE runs SET evaluation = NULL"
+run 0 "$FIPSEV" report --db "$T/del.db" --out "$T/fd" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "deleted node evidence, no evaluation: noncompliant" [ "$(jq -r .verdict "$T/fd/run.json")" = noncompliant ]
+check "deleted node evidence: named" grep -q "the cluster collected the node's report, but the run holds no node evidence for it" "$T/fd/evidence.xml"
+# A failing node's evidence pointed at a passing node's document.
+cp "$T/forged-eval.db" "$T/relabel.db"
+good=$(sqlite3 "$T/relabel.db" "SELECT sha256 FROM node_documents WHERE compliant = 1 LIMIT 1")
+sqlite3 "$T/relabel.db" "UPDATE evidence_spans SET sha256 = '$good' WHERE collector = 'node' AND subject = '$node'; UPDATE runs SET evaluation = NULL"
+run 2 "$FIPSEV" report --db "$T/relabel.db" --out "$T/fr" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "relabelled node evidence: refused" grep -q "disagree with the document: the store was altered" "$T/err"
+check "relabelled node evidence: no bundle" [ ! -e "$T/fr" ]
 # The untouched store still reports.
 run 0 "$FIPSEV" report --db "$T/plain.db" --out "$T/fok" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 

@@ -60,36 +60,40 @@ def write(name, parts):
                 n -= k
 
 
-# 150 MiB skipped unread, then 16 MiB of empty items: the cap on items.
-write("configmaps.json", [(b'{"padding":"', 1), (b"x", 150 * MIB),
-                          (b'","items":[', 1), (b"{},", 16 * MIB // 3),
-                          (b"{}]}", 1)])
-# 70 items of 3 MiB each: more than the budget all lists share.
+# 8,500 items of 20 KB: more than the budget all lists share, reached
+# with little of it left, so a list after it that is read proves the
+# failed list gave its share back.
 parts = [(b'{"items":[', 1)]
-for i in range(70):
-    parts += [(b'{"kind":"Deployment","metadata":{"name":"w%d","namespace":'
-               b'"x"},"spec":{"note":"' % i, 1), (b"y", 3 * MIB),
-              (b'"}}' + (b"," if i < 69 else b""), 1)]
-write("workloads.json", parts + [(b"]}", 1)])
+for i in range(8500):
+    parts += [(b'{"metadata":{"name":"c%d","namespace":"x"},"data":{"k":"' % i,
+               1), (b"y", 20000), (b'"}}' + (b"," if i < 8499 else b""), 1)]
+write("configmaps.json", parts + [(b"]}", 1)])
+# 150 MiB skipped unread, then 16 MiB of empty items: the cap on items.
+write("services.json", [(b'{"padding":"', 1), (b"x", 150 * MIB),
+                        (b'","items":[', 1), (b"{},", 16 * MIB // 3),
+                        (b"{}]}", 1)])
 # One item of a million nested empty arrays.
-write("services.json", [(b'{"items":[{"metadata":{"name":"d"},"spec":[', 1),
-                        (b"[],", 1200000), (b"[]]}]}", 1)])
+write("ingresses.json", [(b'{"items":[{"metadata":{"name":"d"},"spec":[', 1),
+                         (b"[],", 1200000), (b"[]]}]}", 1)])
 # One item over 4 MiB.
-write("ingresses.json", [(b'{"items":[{"metadata":{"name":"big"},"x":"', 1),
-                         (b"z", 5 * MIB), (b'"}]}', 1)])
+write("cronjobs.json", [(b'{"items":[{"metadata":{"name":"big"},"x":"', 1),
+                        (b"z", 5 * MIB), (b'"}]}', 1)])
 PY
 collect_measured 1 --snapshot "$s" --db "$T/snap.db"
 rss=$(peak "$T/time")
 echo "memory.sh: hostile snapshot ($(du -sm "$s" | cut -f1) MB): peak RSS $((rss / 1024)) MiB (limit $((LIMIT_KB / 1024)) MiB)"
 check "snapshot: peak RSS under 64 MB + 4 x ${PAGE_MIB} MiB" [ "$rss" -lt "$LIMIT_KB" ]
 findings "$T/snap.db" > f
-check "snapshot: the cap on items is named" grep -q "configmaps.json cannot be read as a Kubernetes list: it has more than 100000 items: that evidence is missing" f
-check "snapshot: the shared budget is named" grep -q "workloads.json cannot be read as a Kubernetes list: the lists read would take more than 160 MiB of memory together" f
-check "snapshot: a dense item is refused before parsing" grep -q "services.json cannot be read as a Kubernetes list: item 1 would take more than 32 MiB of memory" f
-check "snapshot: an item over 4 MiB is named" grep -q "ingresses.json cannot be read as a Kubernetes list: item 1 is over 4 MiB of JSON" f
+check "snapshot: the shared budget is named" grep -q "configmaps.json cannot be read as a Kubernetes list: the lists read would take more than 160 MiB of memory together" f
+check "snapshot: the cap on items is named" grep -q "services.json cannot be read as a Kubernetes list: it has more than 100000 items: that evidence is missing" f
+check "snapshot: a dense item is refused before parsing" grep -q "ingresses.json cannot be read as a Kubernetes list: item 1 would take more than 32 MiB of memory" f
+check "snapshot: an item over 4 MiB is named" grep -q "cronjobs.json cannot be read as a Kubernetes list: item 1 is over 4 MiB of JSON" f
+# A list that failed gives its share of the budget back: the list after
+# the one that passed it is read.
+check "snapshot: the list after the budget's is read" absent "workloads.json cannot be read" f
 # A file read only in part is recorded by its error, never by a digest.
 sql "$T/snap.db" "SELECT $DOC_BYTES FROM documents d JOIN evidence e ON e.sha256 = d.sha256 WHERE e.collector = 'cluster'" > doc.json
-check "snapshot: a list cut at a cap has no digest" [ "$(jq -r '.source.files[] | select(.file == "workloads.json") | "\(.sha256) \(.error != null)"' doc.json)" = "null true" ]
+check "snapshot: a list cut at a cap has no digest" [ "$(jq -r '.source.files[] | select(.file == "configmaps.json") | "\(.sha256) \(.error != null)"' doc.json)" = "null true" ]
 check "snapshot: a list read whole has its digest" [ "$(jq -r '.source.files[] | select(.file == "nodes.json") | .sha256' doc.json)" = "$(sha256sum < "$s/nodes.json" | cut -d' ' -f1)" ]
 
 # Empty items cost nothing and change nothing: the compliant cluster with

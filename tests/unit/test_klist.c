@@ -125,6 +125,7 @@ expect_error(const char *text, const char *why)
 static void
 test_not_lists(void **state)
 {
+	const char *good;
 	char err[256];
 	cJSON *out;
 
@@ -134,21 +135,71 @@ test_not_lists(void **state)
 	expect_error("{\"kind\":\"List\"}", "no \"items\"");
 	expect_error("{\"items\":5}", "not an array");
 	expect_error("{\"items\":\"x\"}", "not an array");
-	expect_error("{\"items\":nope}", "not an array");
+	expect_error("{\"items\":nope}", "a literal is misspelt");
 	expect_error("{\"items\":[],\"items\":[]}", "two \"items\"");
 	expect_error("{\"items\":[1]}", "item 1 is not a JSON object");
-	expect_error("{\"items\":[{\"a\":}]}", "item 1 is not valid JSON");
+	expect_error("{\"items\":[{\"a\":}]}", "a value is missing");
 	expect_error("{\"items\":[{},]}", "a value is missing");
-	expect_error("{\"items\":[] x}", "',' or '}'");
+	expect_error("{\"items\":[] x}", "',' is missing");
 	expect_error("{\"items\":[]} {}", "text after its end");
 	expect_error("{\"items\":[], \"n\": 12", "cut short");
-	/* An escaped key is never taken for "items". */
-	expect_error("{\"it\\u0065ms\":[{\"a\":1}]}", "no \"items\"");
+	/* An escaped top-level key is refused: any other reader decodes
+	 * "it\u0065ms" as "items", and would see a different list. */
+	expect_error("{\"it\\u0065ms\":[{\"a\":1}]}", "an escaped key");
+	expect_error("{\"items\":[],\"it\\u0065ms\":[{\"metadata\":{\"name\":"
+	    "\"evil\"}}]}", "an escaped key");
+	expect_error("{\"metadata\":{},\"items\":[],\"metadata\":{\"continue\":"
+	    "\"x\"}}", "two \"metadata\"");
+	/* The whole grammar, in values that are skipped too. */
+	expect_error("{\"kind\":List,\"items\":[{\"a\":1}]}", "not valid JSON");
+	expect_error("{\"x\":{\"a\":[1}],\"items\":[]}", "does not match");
+	expect_error("{\"x\":\"\\q\",\"items\":[]}", "unknown escape");
+	expect_error("{\"x\":\"\\u12g4\",\"items\":[]}", "four hex digits");
+	expect_error("{\"x\":\"a\tb\",\"items\":[]}", "control character");
+	expect_error("{\"x\":\"\\ud800\",\"items\":[]}", "unpaired surrogate");
+	expect_error("{\"x\":\"\\ud800\\n\",\"items\":[]}", "unpaired surrogate");
+	expect_error("{\"x\":\"\\udc00\",\"items\":[]}", "unpaired surrogate");
+	expect_error("{\"n\":01,\"items\":[]}", "',' is missing");
+	expect_error("{\"n\":1.,\"items\":[]}", "number is cut short");
+	expect_error("{\"n\":-,\"items\":[]}", "number is cut short");
+	expect_error("{\"n\":1e,\"items\":[]}", "number is cut short");
+	expect_error("{\"n\":[1,],\"items\":[]}", "a value is missing");
+	expect_error("{\"n\":{\"a\":1,},\"items\":[]}", "a key is missing");
+	expect_error("{\"n\":{\"a\" 1},\"items\":[]}", "':' is missing");
+	expect_error("{\"items\":[]}}", "text after its end");
+	good = "{\"n\":[-0.5e+3,1E-2,0,\"\\u00e9\\n\\ud83d\\ude00\"],"
+	    "\"items\":[]}";
+	assert_int_equal(read_list(good, strlen(good), 1, &out, err,
+	    sizeof(err), NULL), 0);
+	cJSON_Delete(out);
 	/* The API's empty list. */
 	assert_int_equal(read_list("{\"items\":null}", 14, 1, &out, err,
 	    sizeof(err), NULL), 0);
 	assert_int_equal(cJSON_GetArraySize(out), 0);
 	cJSON_Delete(out);
+}
+
+/* Deeper than KLIST_DEPTH_MAX: refused, not a stack overrun. */
+static void
+test_deep(void **state)
+{
+	char err[256], *s = malloc(2 * KLIST_DEPTH_MAX + 64);
+	size_t n = 0, i;
+	cJSON *out;
+
+	(void)state;
+	assert_non_null(s);
+	n += (size_t)sprintf(s, "{\"x\":");
+	for (i = 0; i < KLIST_DEPTH_MAX; i++)
+		s[n++] = '[';
+	for (i = 0; i < KLIST_DEPTH_MAX; i++)
+		s[n++] = ']';
+	n += (size_t)sprintf(s + n, ",\"items\":[]}");
+	assert_int_equal(read_list(s, n, 64, &out, err, sizeof(err), NULL),
+	    -1);
+	assert_non_null(strstr(err, "nested deeper than 512"));
+	cJSON_Delete(out);
+	free(s);
 }
 
 /* Text of n copies of item, as a list. */
@@ -244,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_chunks),
 		cmocka_unit_test(test_cut_short),
 		cmocka_unit_test(test_not_lists),
+		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_caps),
 	};
 

@@ -165,6 +165,32 @@ test_utc_now(void **state)
 	assert_int_equal(utc_now(small, sizeof(small)), -1);
 }
 
+/* For a page: only what reorders or hides text is shown, as <U+XXXX>. */
+static void
+test_visible(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(text_visible(&b, "a\nb\\c <x> \xc3\xa9"), 0);
+	assert_string_equal(buf_str(&b), "a\nb\\c <x> \xc3\xa9");
+	buf_reset(&b);
+	assert_int_equal(text_visible(&b, "ip-1\xe2\x80\xaegnp.exe\xc2\x9b"
+	    "\xe2\x81\xa6\xe2\x80\x8f"), 4);
+	assert_string_equal(buf_str(&b),
+	    "ip-1<U+202E>gnp.exe<U+009B><U+2066><U+200F>");
+	/* The text of an escape is not taken for one. */
+	buf_reset(&b);
+	assert_int_equal(text_visible(&b, "a<U+202E>b"), 1);
+	assert_string_equal(buf_str(&b), "a<U+003C>U+202E>b");
+	/* A full buffer says so. */
+	buf_release(&b);
+	buf_init(&b, 4);
+	assert_int_equal(text_visible(&b, "abcdef"), -1);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -176,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_rtrim),
 		cmocka_unit_test(test_utc_now),
+		cmocka_unit_test(test_visible),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
