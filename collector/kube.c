@@ -395,6 +395,8 @@ kube_list(struct kube *k, const char *path, cJSON *out,
 			ceiling = limit = limit / 2;
 			continue;
 		}
+		if (rc == HTTP_TOO_BIG)
+			rc = -1;	/* one item alone is over the cap */
 		if (rc != 0)
 			goto out;
 		rc = -1;
