@@ -10,6 +10,7 @@
 #include "controls.h"
 #include "drift.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -359,27 +360,46 @@ out:
 	return rc;
 }
 
-/* "a.b.c=value" for every leaf of a values tree, into arr. */
-static void
-flatten(const cJSON *v, const char *prefix, cJSON *arr)
+/* A leaf of chart values, key path and value: no release is larger. */
+#define VALUES_LEAF_MAX	((size_t)64 << 20)
+
+/*
+ * "a.b.c=value" for every leaf of a values tree, into arr, whole: a value
+ * cut to fit a buffer would hide a change past the cut. path holds the
+ * keys above v and is given back as it came. Returns 0, or -1 after
+ * logging.
+ */
+static int
+flatten(const cJSON *v, struct buf *path, cJSON *arr)
 {
 	const cJSON *e;
-	char path[1024];
+	size_t above = path->len;
+	char *t;
+	int rc;
 
 	if (!cJSON_IsObject(v)) {
-		char *t = text(v);
-
-		snprintf(path, sizeof(path), "%s=%s", prefix, t != NULL ? t :
-		    "?");
-		json_array_add_str(arr, path);
+		t = text(v);
+		rc = t == NULL || buf_puts(path, "=") == -1 ||
+		    buf_puts(path, t) == -1 ? -1 :
+		    json_array_add_str(arr, buf_str(path));
+		if (rc == -1 && t == NULL)
+			log_err("out of memory comparing chart values");
+		else if (rc == -1 && path->len >= path->max)
+			log_err("a chart value is over %zu bytes", path->max);
 		free(t);
-		return;
+		buf_truncate(path, above);
+		return rc;
 	}
 	cJSON_ArrayForEach(e, v) {
-		snprintf(path, sizeof(path), "%s%s%s", prefix,
-		    *prefix != '\0' ? "." : "", e->string);
-		flatten(e, path, arr);
+		if ((above > 0 && buf_puts(path, ".") == -1) ||
+		    buf_puts(path, e->string) == -1 ||
+		    flatten(e, path, arr) == -1) {
+			buf_truncate(path, above);
+			return -1;
+		}
+		buf_truncate(path, above);
 	}
+	return 0;
 }
 
 /*
@@ -442,7 +462,9 @@ cluster(cJSON *out, const cJSON *a, const cJSON *b)
 	    cJSON_GetObjectItemCaseSensitive(b, "cluster"), "cluster"));
 	const cJSON *xr, *yr;
 	cJSON *fx, *fy;
+	struct buf path;
 	char sx[64], sy[64];
+	int r;
 
 	if (x == NULL || y == NULL)
 		return 0;
@@ -466,8 +488,16 @@ cluster(cJSON *out, const cJSON *a, const cJSON *b)
 		cJSON_Delete(fx);
 		return -1;
 	}
-	flatten(cJSON_GetObjectItemCaseSensitive(xr, "values_user"), "", fx);
-	flatten(cJSON_GetObjectItemCaseSensitive(yr, "values_user"), "", fy);
+	buf_init(&path, VALUES_LEAF_MAX);
+	r = flatten(cJSON_GetObjectItemCaseSensitive(xr, "values_user"), &path,
+	    fx) == -1 || flatten(cJSON_GetObjectItemCaseSensitive(yr,
+	    "values_user"), &path, fy) == -1;
+	buf_release(&path);
+	if (r) {
+		cJSON_Delete(fx);
+		cJSON_Delete(fy);
+		return -1;
+	}
 	/*
 	 * Markers of another key or scheme (a new store key, a store from
 	 * before keyed markers) differ for every secret: that is one change,
@@ -477,7 +507,7 @@ cluster(cJSON *out, const cJSON *a, const cJSON *b)
 	marker_scheme(fy, sy, sizeof(sy));
 	if (sx[0] != '\0' && sy[0] != '\0' && strcmp(sx, sy) != 0) {
 		cJSON *from = cJSON_CreateString(sx), *to = cJSON_CreateString(sy);
-		int r = from == NULL || to == NULL ? -1 : change(out, "values",
+		r = from == NULL || to == NULL ? -1 : change(out, "values",
 		    "harness", "changed", "redaction markers", from, to);
 
 		cJSON_Delete(from);

@@ -27,9 +27,17 @@ buf_release(struct buf *b)
 void
 buf_reset(struct buf *b)
 {
-	b->len = 0;
+	buf_truncate(b, 0);
+}
+
+void
+buf_truncate(struct buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
 	if (b->data != NULL)
-		b->data[0] = '\0';
+		b->data[len] = '\0';
 }
 
 /* Make room for n more bytes plus the NUL, growing geometrically. */

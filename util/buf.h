@@ -29,6 +29,9 @@ void	 buf_release(struct buf *b);
 /* Empty the buffer, keeping its memory. */
 void	 buf_reset(struct buf *b);
 
+/* Shorten the contents to len bytes (nothing when they are shorter). */
+void	 buf_truncate(struct buf *b, size_t len);
+
 /* Append n bytes. Returns 0, or -1 (errno ENOMEM or EFBIG) unchanged. */
 int	 buf_append(struct buf *b, const void *p, size_t n);
 

@@ -33,6 +33,16 @@ check "default: the last two runs" grep -q '"module","inventory","removed","comp
 run 0 "$FIPSEV" drift --from 1 --to 5 --db "$db"
 check "same cluster twice: nothing" grep -qx "drift from run 1 to run 5: 0 changes" "$T/out"
 
+# A chart value that changes only past its 1,000th character is a change
+# (the comparison once cut each value to 1,024 bytes: "0 changes").
+for v in A B; do
+	cp -r "$C/compliant" "$T/long$v"
+	edit_release "$T/long$v/helm-releases.json" "rel['config'].setdefault('global', {})['note'] = 'word ' * 300 + '$v'"
+	run 0 "$FIPSEV" collect --snapshot "$T/long$v" --db "$T/long.db"
+done
+run 1 "$FIPSEV" drift --from 1 --to 2 --db "$T/long.db" --json
+check "a long value changed past 1,000 characters" [ "$(jq -r '[.[] | select(.kind == "values") | "\(.change) \(.from // .to | .[-3:])"] | sort | join(",")' "$T/out")" = "added d B,removed d A" ]
+
 # --- history: one subject across every run -------------------------------------
 run 0 "$FIPSEV" history --node ip-10-0-4-88.ec2.internal --db "$db" --json
 check "history: the node's one run" [ "$(jq -c '[.[] | [.run, .fips_enabled, .compliant]]' "$T/out")" = '[[3,false,false]]' ]
