@@ -177,7 +177,34 @@ presence(cJSON *out, const char *kind, const cJSON *a, const cJSON *b,
 	return 0;
 }
 
-/* The set of strings a list gives through fn, as one sorted JSON array. */
+/* A member of a compared list is never longer than what it came from. */
+#define LIST_ITEM_MAX	((size_t)64 << 20)
+
+/*
+ * Append the n strings of parts (NULL as "?") to arr as one string,
+ * whole: members of a compared list cut to fit a buffer would hide a
+ * difference past the cut. Returns 0, or -1 after logging.
+ */
+static int
+add_joined(cJSON *arr, const char *const *parts, size_t n)
+{
+	struct buf b;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&b, LIST_ITEM_MAX);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = buf_puts(&b, parts[i] != NULL ? parts[i] : "?");
+	if (rc == -1)
+		log_err("a compared item is over %zu bytes", LIST_ITEM_MAX);
+	else
+		rc = json_array_add_str(arr, buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+/* Each string of arr, or field a (and b) of each object, as one array;
+ * NULL after logging. */
 static cJSON *
 list_of(const cJSON *arr, const char *a, const char *b)
 {
@@ -185,16 +212,16 @@ list_of(const cJSON *arr, const char *a, const char *b)
 	const cJSON *e;
 
 	cJSON_ArrayForEach(e, arr) {
-		char item[300];
+		const char *one[] = { cJSON_IsString(e) ? e->valuestring :
+		    NULL };
+		const char *two[] = { json_get_str(e, a), " ",
+		    json_get_str(e, b) != NULL ? json_get_str(e, b) : "" };
 
-		if (cJSON_IsString(e))
-			snprintf(item, sizeof(item), "%s", e->valuestring);
-		else
-			snprintf(item, sizeof(item), "%s%s%s",
-			    json_get_str(e, a) ? json_get_str(e, a) : "?",
-			    b != NULL ? " " : "", b != NULL && json_get_str(e,
-			    b) ? json_get_str(e, b) : "");
-		json_array_add_str(out, item);
+		if (out != NULL && (cJSON_IsString(e) ? add_joined(out, one, 1) :
+		    add_joined(out, two, b != NULL ? 3 : 1)) == -1) {
+			cJSON_Delete(out);
+			out = NULL;
+		}
 	}
 	return out;
 }
@@ -530,14 +557,14 @@ inventory_list(const cJSON *items)
 	const cJSON *e;
 
 	cJSON_ArrayForEach(e, items) {
-		char item[900];
+		const char *parts[] = { json_get_str(e, "component"), " (",
+		    json_get_str(e, "supported"), ") at ",
+		    json_get_str(e, "seen_at") };
 
-		snprintf(item, sizeof(item), "%s (%s) at %s",
-		    json_get_str(e, "component") ? json_get_str(e,
-		    "component") : "?", json_get_str(e, "supported") ?
-		    json_get_str(e, "supported") : "?", json_get_str(e,
-		    "seen_at") ? json_get_str(e, "seen_at") : "?");
-		json_array_add_str(out, item);
+		if (out != NULL && add_joined(out, parts, 5) == -1) {
+			cJSON_Delete(out);
+			out = NULL;
+		}
 	}
 	return out;
 }
