@@ -163,18 +163,19 @@ cmd_run(int argc, char **argv)
 
 	/* A demo makes its own key, once, beside the bundles. */
 	if (key == NULL || cert == NULL) {
-		snprintf(keydir, sizeof(keydir), "%s/demo-key", out);
-		snprintf(kpath, sizeof(kpath), "%s/signing.key", keydir);
-		snprintf(cpath, sizeof(cpath), "%s/signing.crt", keydir);
-		if (access(kpath, F_OK) == -1 && sign_keygen(keydir) == -1) {
+		if (fs_pathf(keydir, sizeof(keydir), "%s/demo-key", out) ==
+		    -1 || fs_pathf(kpath, sizeof(kpath), "%s/signing.key",
+		    keydir) == -1 || fs_pathf(cpath, sizeof(cpath),
+		    "%s/signing.crt", keydir) == -1 || (access(kpath, F_OK) ==
+		    -1 && sign_keygen(keydir) == -1)) {
 			rc = phase_failed("report", "cannot make a demo key", ri.id);
 			goto out;
 		}
 		key = kpath;
 		cert = cpath;
 	}
-	snprintf(dir, sizeof(dir), "%s/run-%" PRId64, out, ri.id);
-	if (bundle_write(st, ri.id, dir, key, cert) == -1) {
+	if (fs_pathf(dir, sizeof(dir), "%s/run-%" PRId64, out, ri.id) == -1 ||
+	    bundle_write(st, ri.id, dir, key, cert) == -1) {
 		rc = phase_failed("report", NULL, ri.id);
 		goto out;
 	}

@@ -2570,7 +2570,8 @@ cluster_from_snapshot(const char *dir, const char *const *values,
 		log_err("snapshot '%s' is not a directory", dir);
 		return -1;
 	}
-	snprintf(reports, sizeof(reports), "%s/node-reports", dir);
+	if (fs_pathf(reports, sizeof(reports), "%s/node-reports", dir) == -1)
+		return -1;
 	c.dir = dir;
 	c.reports = reports;
 	c.ev = ev;

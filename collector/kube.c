@@ -17,6 +17,7 @@
 #include "values.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/fsutil.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -267,12 +268,13 @@ in_cluster(struct kube *k, const struct kube_opts *o)
 		log_errno("in-cluster");
 		return -1;
 	}
-	snprintf(file, sizeof(file), "%s/ca.crt", dir);
+	if (fs_pathf(file, sizeof(file), "%s/ca.crt", dir) == -1)
+		return -1;
 	if (read_into(&k->http.ca, file, "service account CA") == -1)
 		return -1;
 	buf_init(&t, KUBE_FILE_MAX);
-	snprintf(file, sizeof(file), "%s/token", dir);
-	if (read_into(&t, file, "service account token") == -1) {
+	if (fs_pathf(file, sizeof(file), "%s/token", dir) == -1 ||
+	    read_into(&t, file, "service account token") == -1) {
 		wipe(&t);
 		return -1;
 	}

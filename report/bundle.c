@@ -69,7 +69,8 @@ put_file(struct writer *w, const char *rel, const void *p, size_t n)
 	size_t off = 0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", w->dir, rel);
+	if (fs_pathf(path, sizeof(path), "%s/%s", w->dir, rel) == -1)
+		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd == -1) {
@@ -271,7 +272,8 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		log_errno("cannot create '%s'", w.dir);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/evidence", w.dir);
+	if (fs_pathf(path, sizeof(path), "%s/evidence", w.dir) == -1)
+		goto out;
 	if (mkdir(path, 0755) == -1) {
 		log_errno("cannot create '%s'", path);
 		goto out;
@@ -350,7 +352,8 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	if (put_file(&w, BUNDLE_MANIFEST, buf_str(&manifest), manifest.len) ==
 	    -1)
 		goto out;
-	snprintf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG);
+	if (fs_pathf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG) == -1)
+		goto out;
 	if (sign_detached(key, cert, buf_str(&manifest), manifest.len,
 	    path) == -1)
 		goto out;
@@ -410,7 +413,9 @@ bundle_clean_stale(const char *outdir)
 		if ((pid_t)pid != getpid() &&
 		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", outdir, e->d_name);
+		if (fs_pathf(path, sizeof(path), "%s/%s", outdir,
+		    e->d_name) == -1)
+			continue;
 		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
 			removed++;
 	}

@@ -125,10 +125,11 @@ sign_keygen(const char *dir)
 	BIGNUM *serial = NULL;
 	int rc = -1, dfd;
 
-	snprintf(kpath, sizeof(kpath), "%s/signing.key", dir);
-	snprintf(cpath, sizeof(cpath), "%s/signing.crt", dir);
-	snprintf(ktmp, sizeof(ktmp), "%s.tmp", kpath);
-	snprintf(ctmp, sizeof(ctmp), "%s.tmp", cpath);
+	if (fs_pathf(kpath, sizeof(kpath), "%s/signing.key", dir) == -1 ||
+	    fs_pathf(cpath, sizeof(cpath), "%s/signing.crt", dir) == -1 ||
+	    fs_pathf(ktmp, sizeof(ktmp), "%s.tmp", kpath) == -1 ||
+	    fs_pathf(ctmp, sizeof(ctmp), "%s.tmp", cpath) == -1)
+		return -1;
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		log_errno("cannot create '%s'", dir);
 		return -1;

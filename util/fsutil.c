@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -145,6 +146,25 @@ fs_open_read(int dirfd, const char *name, int fsflags)
 	if (fd == -1 && errno == ENOSYS)
 		fd = open_no_symlinks(dirfd, name, flags);
 	return fd;
+}
+
+int
+fs_pathf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < size)
+		return 0;
+	if (n >= 0 && size > 0)
+		log_err("path too long (%d bytes, at most %zu): '%.60s...'", n,
+		    size - 1, out);
+	else
+		log_err("cannot format a path");
+	return -1;
 }
 
 int

@@ -25,6 +25,14 @@ int	fs_make_dirs(const char *path, mode_t mode, int parents_only,
  */
 void	fs_parent(const char *path, char *dir, size_t size);
 
+/*
+ * Format a path into out (size bytes), as snprintf() does, but refuse
+ * one that does not fit: a path cut short names another file. Returns 0,
+ * or -1 after logging which path was too long.
+ */
+int	fs_pathf(char *out, size_t size, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* fsync the directory that holds path (after a rename into it). */
 int	fs_sync_parent(const char *path);
 

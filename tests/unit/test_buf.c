@@ -1,5 +1,6 @@
 /*
- * test_buf.c - the capped buffer never truncates silently.
+ * test_buf.c - the capped buffer, buf_truncate() and fs_pathf() never
+ * truncate silently.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "util/buf.h"
+#include "util/fsutil.h"
 
 static void
 test_append_and_cap(void **state)
@@ -69,6 +71,41 @@ test_overflow_sizes(void **state)
 	buf_release(&b);
 }
 
+static void
+test_truncate(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 64);
+	buf_truncate(&b, 3);		/* empty: nothing to do */
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_puts(&b, "a.b.c"), 0);
+	buf_truncate(&b, 3);
+	assert_string_equal(buf_str(&b), "a.b");
+	buf_truncate(&b, 10);		/* longer than it is: unchanged */
+	assert_string_equal(buf_str(&b), "a.b");
+	buf_release(&b);
+}
+
+/* A path that does not fit is refused, never cut to another name. */
+static void
+test_pathf(void **state)
+{
+	char out[16];
+
+	(void)state;
+	assert_int_equal(fs_pathf(out, sizeof(out), "%s/%s", "dir",
+	    "name"), 0);
+	assert_string_equal(out, "dir/name");
+	/* 15 bytes and the NUL fit; 16 do not. */
+	assert_int_equal(fs_pathf(out, sizeof(out), "%s/%s", "dir",
+	    "eleven-char"), 0);
+	assert_string_equal(out, "dir/eleven-char");
+	assert_int_equal(fs_pathf(out, sizeof(out), "%s/%s", "dir",
+	    "twelve-chars"), -1);
+}
+
 int
 main(void)
 {
@@ -76,6 +113,8 @@ main(void)
 		cmocka_unit_test(test_append_and_cap),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_overflow_sizes),
+		cmocka_unit_test(test_truncate),
+		cmocka_unit_test(test_pathf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
