@@ -168,52 +168,26 @@ finding_in(struct collect *c, const char *check, const char *subject,
 
 /*
  * Read file (a name relative to dir) into *text, never following a symlink
- * out of dir and never blocking on a FIFO (fs_read()). Records the file
- * as name in list, when given (its SHA-256, size, or why it could not be
- * read). Returns 0, READ_UNREADABLE or READ_ABSENT.
+ * out of dir and never blocking on a FIFO (fs_read()). Returns 0,
+ * READ_UNREADABLE (logged) or READ_ABSENT. Lists are read by stream_list().
  */
 enum { READ_UNREADABLE = 1, READ_ABSENT = 2 };
 
 static int
-read_source(struct collect *c, cJSON *list, const char *name,
-    const char *dir, const char *file, char **text, size_t *len)
+read_source(const char *dir, const char *file, char **text, size_t *len)
 {
-	char hex[SHA256_HEX_LEN + 1], shown[4500];
-	const char *err = NULL;
-	int dfd, r = READ_UNREADABLE;
-	cJSON *src;
+	char shown[4500];
+	int dfd, r;
 
 	*text = NULL;
 	snprintf(shown, sizeof(shown), "%s/%s", dir, file);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		log_errno("cannot open directory '%s'", dir);
-	else {
-		r = fs_read(dfd, shown, file, CLUSTER_REPORT_MAX, 0, text,
-		    len);
-		r = r == 0 ? 0 : r == 1 ? READ_ABSENT : READ_UNREADABLE;
-		close(dfd);
+		return READ_UNREADABLE;
 	}
-	if (r != 0)	/* unreadable: logged already */
-		err = r == READ_ABSENT ? "missing" : "unreadable";
-	if (list == NULL)
-		return r;
-	if ((src = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(list, src)) {
-		cJSON_Delete(src);
-		c->oom = 1;
-		return err != NULL;
-	}
-	if (json_add_str(src, "file", name))
-		c->oom = 1;
-	else if (err != NULL) {
-		if (json_add_str(src, "error", err))
-			c->oom = 1;
-	} else if (sha256_hex(*text, *len, hex) == -1 ||
-	    json_add_str(src, "sha256", hex) ||
-	    cJSON_AddNumberToObject(src, "size", (double)*len) == NULL ||
-	    cJSON_AddNullToObject(src, "error") == NULL)
-		c->oom = 1;
-	return r;
+	r = fs_read(dfd, shown, file, CLUSTER_REPORT_MAX, 0, text, len);
+	close(dfd);
+	return r == 0 ? 0 : r == 1 ? READ_ABSENT : READ_UNREADABLE;
 }
 
 /* A `kubectl get -o json` list: its items, or NULL (a finding says why). */
@@ -306,8 +280,8 @@ api_list(struct collect *c, int which, int *fatal)
  * A snapshot file read as a stream (klist.h) into *items: only one item
  * at a time is held as text, and the file's digest is taken as it is
  * read. Returns 0, READ_ABSENT, or READ_UNREADABLE (logged), or -1 with
- * why in err (not a list, a cap reached); the file is recorded in the
- * sources as read_source() records it.
+ * why in err (not a list, a cap reached). The file is recorded in the
+ * sources: its SHA-256 and size when read whole, else why not.
  */
 static int
 stream_list(struct collect *c, const char *name, cJSON **items, char *err,
@@ -571,7 +545,7 @@ node_report(struct collect *c, const char *name, cJSON *out)
 	 * Inside a snapshot, beneath the snapshot itself: a node-reports
 	 * that is a symlink out of it is refused like any other file.
 	 */
-	if (read_source(c, NULL, file, c->dir != NULL ? c->dir : c->reports,
+	if (read_source(c->dir != NULL ? c->dir : c->reports,
 	    c->dir != NULL ? file : rel, &text, &len) != 0) {
 		snprintf(why, sizeof(why), "%s is missing", file);
 		no_evidence(c, name, out, why);

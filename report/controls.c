@@ -201,25 +201,20 @@ nodes(struct eval *e)
 
 			/* Collected, it must be in the run: evidence deleted
 			 * from the store after the run is not a pass. */
-			if (ev != NULL && strcmp(ev, "collected") == 0 &&
-			    name != NULL && cJSON_GetObjectItemCaseSensitive(
-			    e->node_names, name) == NULL) {
-				finding(e, "FIPS-NODE-KERNEL", name,
-				    "missing-evidence", d, "the cluster "
+			if (ev != NULL && strcmp(ev, "collected") == 0) {
+				if (name == NULL ||
+				    cJSON_GetObjectItemCaseSensitive(
+				    e->node_names, name) != NULL)
+					continue;
+				snprintf(why, sizeof(why), "the cluster "
 				    "collected the node's report, but the run "
 				    "holds no node evidence for it");
-				finding(e, "FIPS-NODE-OS", name,
-				    "missing-evidence", d, "the cluster "
-				    "collected the node's report, but the run "
-				    "holds no node evidence for it");
-				continue;
-			}
-			if (ev != NULL && strcmp(ev, "collected") == 0)
-				continue;
-			snprintf(why, sizeof(why), "no evidence from the node: "
-			    "%s", json_get_str(n, "evidence_error") != NULL ?
-			    json_get_str(n, "evidence_error") : ev != NULL ? ev :
-			    "unusable node name");
+			} else
+				snprintf(why, sizeof(why), "no evidence from "
+				    "the node: %s", json_get_str(n,
+				    "evidence_error") != NULL ? json_get_str(n,
+				    "evidence_error") : ev != NULL ? ev :
+				    "unusable node name");
 			finding(e, "FIPS-NODE-KERNEL", name != NULL ? name : "?",
 			    "missing-evidence", d, "%s", why);
 			finding(e, "FIPS-NODE-OS", name != NULL ? name : "?",
