@@ -764,9 +764,9 @@ collect_run(int argc, char **argv, int64_t *recorded)
 			goto out;
 	if ((cjson != NULL && store_run_add_cluster(st, "cluster", cjson,
 	    strlen(cjson)) == -1) ||
-	    (hjson != NULL && store_run_add_document(st, "harness",
+	    (hjson != NULL && store_run_add_document(st, EVIDENCE_HARNESS,
 	    o.harness.account, hjson, strlen(hjson)) == -1) ||
-	    (ijson != NULL && store_run_add_document(st, "inventory",
+	    (ijson != NULL && store_run_add_document(st, EVIDENCE_INVENTORY,
 	    "inventory", ijson, strlen(ijson)) == -1) ||
 	    (scan != NULL && store_endpoints(st, scan, cluster.doc) == -1) ||
 	    (scan2 != NULL && store_endpoints(st, scan2, cluster.doc) == -1) ||

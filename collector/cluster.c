@@ -1431,8 +1431,8 @@ workload_passwords(struct collect *c, cJSON *arr, const char *ns)
 			    json_find_pair(arr, "secret", name, "key", key) != NULL)
 				continue;
 			snprintf(src, sizeof(src), "%s %s env %s",
-			    json_get_str(w, "kind") ? json_get_str(w, "kind") :
-			    "workload", meta_str(w, "name") ? meta_str(w,
+			    json_str_or(w, "kind", "workload"), meta_str(w,
+			    "name") ? meta_str(w,
 			    "name") : "?", json_get_str(env, "name"));
 			if (password_entry(c, arr, ns, db, name, key, src, NULL,
 			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref,
@@ -2343,9 +2343,8 @@ tls_targets(struct collect *c)
 		char name[300];
 
 		snprintf(name, sizeof(name), "%s/%s",
-		    json_get_str(rel, "namespace") ? json_get_str(rel,
-		    "namespace") : "", json_get_str(rel, "name") ?
-		    json_get_str(rel, "name") : "");
+		    json_str_or(rel, "namespace", ""), json_str_or(rel, "name",
+		    ""));
 		smtp_targets(c, arr, cJSON_GetObjectItemCaseSensitive(cur,
 		    "values_user"), 0, name);
 		smtp_evidence(c, arr, values_get(cur, "evidence.smtp"), name);

@@ -13,13 +13,14 @@
 #ifndef FIPSEV_CLUSTER_H
 #define FIPSEV_CLUSTER_H
 
+#include "evidence/cluster.h"	/* CLUSTER_FORMAT */
+
 #include <stddef.h>
 #include <stdio.h>
 
 struct buf;
 struct cJSON;
 
-#define CLUSTER_FORMAT	"fipsev-cluster/1"
 
 /* The largest snapshot file read (a list, read as a stream: klist.h). */
 #define CLUSTER_FILE_MAX	((size_t)512 * 1024 * 1024)

@@ -12,11 +12,12 @@
 #ifndef FIPSEV_HARNESS_H
 #define FIPSEV_HARNESS_H
 
+#include "evidence/harness.h"	/* HARNESS_FORMAT */
+
 #include <stddef.h>
 
 struct cJSON;
 
-#define HARNESS_FORMAT	"fipsev-harness/1"
 
 /* The environment variable that may hold the API key. */
 #define HARNESS_KEY_ENV	"FIPSEV_HARNESS_API_KEY"

@@ -419,8 +419,7 @@ from_release(struct inv *v, const cJSON *rel)
 	 * revisions).
 	 */
 	snprintf(where, sizeof(where), "release %s/%s",
-	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
-	    "?", json_get_str(rel, "name") ? json_get_str(rel, "name") : "?");
+	    json_str_or(rel, "namespace", "?"), json_str_or(rel, "name", "?"));
 	if (cur == NULL) {
 		item(v, "module", "?", "the release has no current revision",
 		    "%s", where);
@@ -489,12 +488,10 @@ from_cluster(struct inv *v, const cJSON *cluster)
 		if (image != NULL && matrix_lookup(v->m, "image", image,
 		    &me) != 0)
 			item(v, "image", image, NULL, "%s %s/%s container %s",
-			    json_get_str(img, "kind") ? json_get_str(img,
-			    "kind") : "workload", json_get_str(img,
-			    "namespace") ? json_get_str(img, "namespace") : "?",
-			    json_get_str(img, "workload") ? json_get_str(img,
-			    "workload") : "?", json_get_str(img, "container") ?
-			    json_get_str(img, "container") : "?");
+			    json_str_or(img, "kind", "workload"),
+			    json_str_or(img, "namespace", "?"),
+			    json_str_or(img, "workload", "?"), json_str_or(img,
+			    "container", "?"));
 	}
 }
 
@@ -716,8 +713,7 @@ from_harness(struct inv *v, const cJSON *h)
 		    "type") == NULL ? "no connector type" : NULL,
 		    "connector %s%s%s%s%s", org ? org : "", org ? "/" : "",
 		    proj ? proj : "", proj ? "/" : "",
-		    json_get_str(e, "identifier") ? json_get_str(e,
-		    "identifier") : "?");
+		    json_str_or(e, "identifier", "?"));
 	}
 	if (builtin > 0) {
 		snprintf(msg, sizeof(msg), "%d Harness-managed connector%s "

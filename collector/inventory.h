@@ -8,11 +8,12 @@
 #ifndef FIPSEV_INVENTORY_H
 #define FIPSEV_INVENTORY_H
 
+#include "evidence/inventory.h"	/* INVENTORY_FORMAT */
+
 struct cJSON;
 struct chart_model;
 struct matrix;
 
-#define INVENTORY_FORMAT	"fipsev-inventory/1"
 
 /*
  * The inventory document: "matrix" (its version), "inventory" (items

@@ -16,9 +16,10 @@
 #ifndef FIPSEV_NODE_H
 #define FIPSEV_NODE_H
 
+#include "evidence/node.h"	/* NODE_FORMAT */
+
 struct cJSON;
 
-#define NODE_FORMAT "fipsev-node/1"
 
 /*
  * Collect the evidence of the node whose filesystem is at root ("/" for

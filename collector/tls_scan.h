@@ -18,12 +18,12 @@
 #ifndef FIPSEV_TLS_SCAN_H
 #define FIPSEV_TLS_SCAN_H
 
+#include "evidence/tls.h"	/* TLS_FORMAT */
+
 #include "fips_policy.h"
 
 struct cJSON;
 
-/* The "format" of a scan document. */
-#define TLS_FORMAT "fipsev-tls/1"
 
 enum tls_starttls {
 	STARTTLS_NONE,

@@ -263,9 +263,8 @@ cluster(struct eval *e)
 
 			any = 1;
 			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_get_str(r, "namespace") ? json_get_str(r,
-			    "namespace") : "?", json_get_str(r, "name") ?
-			    json_get_str(r, "name") : "?");
+			    json_str_or(r, "namespace", "?"), json_str_or(r,
+			    "name", "?"));
 			joined(cJSON_GetObjectItemCaseSensitive(
 			    cluster_current_revision(r), "global_fips_sources"),
 			    from, sizeof(from));
@@ -275,11 +274,11 @@ cluster(struct eval *e)
 			    "false" : "not set", from[0] != '\0' ? from :
 			    "neither the user's values nor the chart's");
 			finding(e, "FIPS-SMP-VERSION", subject, tri(v, "pass"),
-			    d, "SMP %s", json_get_str(r, "smp_version") ?
-			    json_get_str(r, "smp_version") : "version unknown");
+			    d, "SMP %s", json_str_or(r, "smp_version",
+			    "version unknown"));
 			finding(e, "FIPS-FIRST-INSTALL", subject,
-			    tri(s, "pass"), d, "%s", json_get_str(since,
-			    "reason") ? json_get_str(since, "reason") : "-");
+			    tri(s, "pass"), d, "%s", json_str_or(since,
+			    "reason", "-"));
 		}
 		if (!any)
 			for (k = 0; k < 3; k++)
@@ -315,22 +314,19 @@ cluster(struct eval *e)
 
 			any = 1;
 			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_get_str(dl, "namespace") ? json_get_str(dl,
-			    "namespace") : "?", json_get_str(dl, "name") ?
-			    json_get_str(dl, "name") : "?");
+			    json_str_or(dl, "namespace", "?"), json_str_or(dl,
+			    "name", "?"));
 			int fi = json_get_tristate(dl, "fips_image");
 
 			finding(e, "FIPS-DELEGATE", subject, tri(fe, "pass"), d,
 			    "FIPS_ENABLED %s (%s), image %s", fe == 1 ? "true" :
 			    fe == 0 ? "not true" : "unknown",
-			    json_get_str(dl, "fips_enabled_source") ?
-			    json_get_str(dl, "fips_enabled_source") : "-",
-			    json_get_str(dl, "image") ? json_get_str(dl,
-			    "image") : "-");
+			    json_str_or(dl, "fips_enabled_source", "-"),
+			    json_str_or(dl, "image", "-"));
 			finding(e, "FIPS-DELEGATE-IMAGE", subject,
 			    tri(fi, "pass"), d, "image %s %s",
-			    json_get_str(dl, "image") ? json_get_str(dl,
-			    "image") : "-", fi == 1 ? "is a FIPS build" :
+			    json_str_or(dl, "image", "-"),
+			    fi == 1 ? "is a FIPS build" :
 			    fi == 0 ? "is not a FIPS build" : "is pinned by "
 			    "digest only: which build it is cannot be told");
 		}
@@ -355,14 +351,13 @@ cluster(struct eval *e)
 
 			any = 1;
 			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_get_str(dl, "namespace") ? json_get_str(dl,
-			    "namespace") : "?", json_get_str(dl, "name") ?
-			    json_get_str(dl, "name") : "?");
+			    json_str_or(dl, "namespace", "?"), json_str_or(dl,
+			    "name", "?"));
 			finding(e, "FIPS-DELEGATE-UPGRADER", subject, fi == 1 ?
 			    "pass" : avail == 0 ? "not-applicable" : fi == 0 &&
 			    avail == 1 ? "fail" : "missing-evidence", d,
-			    "image %s%s", json_get_str(dl, "image") ?
-			    json_get_str(dl, "image") : "-", fi == 1 ?
+			    "image %s%s", json_str_or(dl, "image", "-"),
+			    fi == 1 ?
 			    " is a FIPS build" : avail == 0 ? ": this SMP "
 			    "ships no -fips upgrader (first in 0.33.0)" :
 			    fi == 0 ? " is not a FIPS build" : ": which build "
@@ -507,17 +502,14 @@ modules(struct eval *e)
 			char subject[800];
 
 			snprintf(subject, sizeof(subject), "%s: %s at %s",
-			    json_get_str(it, "module") ? json_get_str(it,
-			    "module") : "?", json_get_str(it, "component") ?
-			    json_get_str(it, "component") : "?",
-			    json_get_str(it, "seen_at") ? json_get_str(it,
-			    "seen_at") : "?");
+			    json_str_or(it, "module", "?"), json_str_or(it,
+			    "component", "?"),
+			    json_str_or(it, "seen_at", "?"));
 			finding(e, "FIPS-MODULES", subject, sup != NULL &&
 			    strcmp(sup, "yes") == 0 ? "pass" : sup != NULL &&
 			    strcmp(sup, "no") == 0 ? "fail" : "missing-evidence",
-			    d, "%s", json_get_str(it, "reason") ?
-			    json_get_str(it, "reason") :
-			    "supported in FIPS mode");
+			    d, "%s", json_str_or(it, "reason",
+			    "supported in FIPS mode"));
 		}
 	}
 	if (count(e, "inventory") == 0)
@@ -575,17 +567,14 @@ db_passwords(struct eval *e)
 				snprintf(sub, sizeof(sub), "%s %s", subject,
 				    db ? db : "?");
 				snprintf(what, sizeof(what), "Secret %s key %s "
-				    "(%s)", json_get_str(p, "secret") ?
-				    json_get_str(p, "secret") : "?",
-				    json_get_str(p, "key") ? json_get_str(p,
-				    "key") : "?", json_get_str(p, "source") ?
-				    json_get_str(p, "source") : "?");
+				    "(%s)", json_str_or(p, "secret", "?"),
+				    json_str_or(p, "key", "?"), json_str_or(p,
+				    "source", "?"));
 				if (!cJSON_IsNumber(len))
 					finding(e, "FIPS-DB-PASSWORD", sub,
 					    "missing-evidence", d, "%s: %s", what,
-					    json_get_str(p, "error") ?
-					    json_get_str(p, "error") :
-					    "not measured");
+					    json_str_or(p, "error",
+					    "not measured"));
 				else
 					finding(e, "FIPS-DB-PASSWORD", sub,
 					    len->valuedouble >= DB_PASSWORD_MIN ?

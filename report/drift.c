@@ -66,9 +66,8 @@ index_build(struct index *ix, const cJSON *arr, const char *k1,
 			en->k1 = e->string != NULL ? e->string :
 			    cJSON_IsString(e) ? e->valuestring : "";
 		else {
-			en->k1 = json_get_str(e, k1) ? json_get_str(e, k1) : "";
-			en->k2 = k2 != NULL && json_get_str(e, k2) ?
-			    json_get_str(e, k2) : "";
+			en->k1 = json_str_or(e, k1, "");
+			en->k2 = k2 != NULL ? json_str_or(e, k2, "") : "";
 		}
 	}
 	ix->n = n;

@@ -330,8 +330,7 @@ oscal_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 		goto oom;
 	snprintf(title, sizeof(title), "Evidence collected by fipsev and "
 	    "evaluated against its FIPS controls (evidence.xml); verdict: %s.",
-	    json_get_str(eval, "verdict") ? json_get_str(eval, "verdict") :
-	    "unknown");
+	    json_str_or(eval, "verdict", "unknown"));
 	if ((res = with_uuid(root, ns, "result", uuid)) == NULL ||
 	    text_child(res, ns, "title", "fipsev run") == NULL ||
 	    para(res, ns, "description", title) == NULL ||
@@ -390,9 +389,8 @@ oscal_xml(const cJSON *run, const cJSON *eval, const struct xml_file *files,
 		if (result == NULL || strcmp(result, "not-applicable") == 0)
 			continue;
 		snprintf(title, sizeof(title), "%s: %.200s",
-		    json_get_str(f, "check") ? json_get_str(f, "check") : "?",
-		    json_get_str(f, "subject") ? json_get_str(f, "subject") :
-		    "?");
+		    json_str_or(f, "check", "?"),
+		    json_str_or(f, "subject", "?"));
 		if ((n = with_uuid(res, ns, "finding", uuid)) == NULL ||
 		    text_child(n, ns, "title", title) == NULL ||
 		    para(n, ns, "description", json_get_str(f, "reason")) ==

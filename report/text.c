@@ -41,7 +41,7 @@ text_node(FILE *out, const cJSON *doc)
 
 	label(out, "node");
 	text_put_clean(out, json_get_str(node, "hostname"));
-	if (strcmp(json_get_str(node, "root") ? json_get_str(node, "root") : "/",
+	if (strcmp(json_str_or(node, "root", "/"),
 	    "/") != 0) {
 		fputs(" (root ", out);
 		text_put_clean(out, json_get_str(node, "root"));
@@ -56,8 +56,7 @@ text_node(FILE *out, const cJSON *doc)
 		text_put_clean(out, json_get_str(os, "variant_id"));
 		fputs("]", out);
 	}
-	fprintf(out, " (%s%s)\n", json_get_str(os, "family") ?
-	    json_get_str(os, "family") : "unknown",
+	fprintf(out, " (%s%s)\n", json_str_or(os, "family", "unknown"),
 	    json_get_tristate(os, "fips_variant") == 1 ? ", FIPS variant" : "");
 
 	label(out, "kernel");

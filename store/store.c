@@ -23,9 +23,11 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
-#include "collector/cluster.h"
-#include "collector/node.h"
-#include "collector/tls_scan.h"
+#include "evidence/cluster.h"
+#include "evidence/evidence.h"
+#include "evidence/inventory.h"
+#include "evidence/node.h"
+#include "evidence/tls.h"
 #include "schema.h"
 #include "store.h"
 #include "util/digest.h"
@@ -828,141 +830,35 @@ add_evidence(struct store *st, const char *collector, const char *subject,
 	return step_done(st, stmt, "cannot record evidence");
 }
 
-/*
- * Check a node document before anything of it is stored; a bad one is
- * named by its first bad field. Returns the node object or NULL.
- */
-static const cJSON *
-check_node_doc(const struct store *st, const cJSON *doc)
-{
-	const char *format = json_get_str(doc, "format");
-	const cJSON *node = cJSON_GetObjectItemCaseSensitive(doc, "node");
-	const cJSON *fe, *os, *reasons;
-
-	if (format == NULL || strcmp(format, NODE_FORMAT) != 0) {
-		log_err("store '%s': node evidence: field 'format' is not '%s'",
-		    st->path, NODE_FORMAT);
-		return NULL;
-	}
-	if (!cJSON_IsObject(node)) {
-		log_err("store '%s': node evidence: field 'node' is not an "
-		    "object", st->path);
-		return NULL;
-	}
-	if (json_get_tristate(node, "compliant") < 0) {
-		log_err("store '%s': node evidence: field 'node.compliant' is "
-		    "not a boolean", st->path);
-		return NULL;
-	}
-	fe = cJSON_GetObjectItemCaseSensitive(node, "fips_enabled");
-	if (!cJSON_IsBool(fe) && !cJSON_IsNull(fe)) {
-		log_err("store '%s': node evidence: field 'node.fips_enabled' "
-		    "is not true, false or null", st->path);
-		return NULL;
-	}
-	os = cJSON_GetObjectItemCaseSensitive(node, "os");
-	if (os != NULL && !cJSON_IsObject(os)) {
-		log_err("store '%s': node evidence: field 'node.os' is not an "
-		    "object", st->path);
-		return NULL;
-	}
-	reasons = cJSON_GetObjectItemCaseSensitive(node, "reasons");
-	if (!cJSON_IsArray(reasons)) {
-		log_err("store '%s': node evidence: field 'node.reasons' is not "
-		    "an array", st->path);
-		return NULL;
-	}
-	return node;
-}
-
-/* The name a node is stored under: hostname, else machine-id. */
+/* "store 'PATH'", how the evidence modules name where a document was. */
 static const char *
-node_subject(const cJSON *node)
+where(const struct store *st, char *out, size_t len)
 {
-	const char *s;
-
-	if ((s = json_get_str(node, "hostname")) != NULL && *s != '\0')
-		return s;
-	if ((s = json_get_str(node, "machine_id")) != NULL && *s != '\0')
-		return s;
-	return "(unnamed node)";
+	if (fs_pathf(out, len, "store '%s'", st->path) == -1)
+		return "store";
+	return out;
 }
 
-/*
- * The facts of a node document, as node_documents holds them: one
- * definition for writing them and for checking them against the document.
- */
-struct node_facts {
-	const char	*subject;
-	int		 compliant;
-	int		 fips_enabled;		/* -1: unknown */
-	int		 kernel_cmdline_fips;
-	const char	*os_id;
-	const char	*os_version_id;
-	const char	*os_variant_id;
-	const char	*os_pretty_name;
-	int		 os_fips_variant;
-	const char	*kernel_release;
-	char		*reasons;		/* a JSON array; owned */
-	cJSON		*doc;			/* the strings live here */
-};
-
-static void
-node_facts_release(struct node_facts *f)
-{
-	free(f->reasons);
-	cJSON_Delete(f->doc);
-	memset(f, 0, sizeof(*f));
-}
-
-/* Read the facts of node document json. Returns 0, or -1 after logging. */
+/* Refuse to add to a run that is not open. */
 static int
-node_facts_of(const struct store *st, const char *json, size_t len,
-    struct node_facts *f)
+run_open(const struct store *st)
 {
-	const cJSON *node, *os;
-
-	memset(f, 0, sizeof(*f));
-	if ((f->doc = cJSON_ParseWithLength(json, len)) == NULL) {
-		log_err("store '%s': node evidence is not valid JSON", st->path);
-		return -1;
-	}
-	if ((node = check_node_doc(st, f->doc)) == NULL) {
-		node_facts_release(f);
-		return -1;
-	}
-	os = cJSON_GetObjectItemCaseSensitive(node, "os");
-	f->subject = node_subject(node);
-	f->compliant = json_get_tristate(node, "compliant");
-	f->fips_enabled = json_get_tristate(node, "fips_enabled");
-	f->kernel_cmdline_fips = json_get_tristate(node, "kernel_cmdline_fips");
-	f->os_id = json_get_str(os, "id");
-	f->os_version_id = json_get_str(os, "version_id");
-	f->os_variant_id = json_get_str(os, "variant_id");
-	f->os_pretty_name = json_get_str(os, "pretty_name");
-	f->os_fips_variant = json_get_tristate(os, "fips_variant");
-	f->kernel_release = json_get_str(node, "kernel_release");
-	if ((f->reasons = json_print(cJSON_GetObjectItemCaseSensitive(node,
-	    "reasons"))) == NULL) {
-		node_facts_release(f);
-		return -1;
-	}
-	return 0;
+	if (st->run_id != 0)
+		return 0;
+	log_err("store '%s': no run is open", st->path);
+	return -1;
 }
 
 int
 store_run_add_node(struct store *st, const char *json, size_t len)
 {
-	char hex[SHA256_HEX_LEN + 1];
+	char hex[SHA256_HEX_LEN + 1], at[PATH_MAX + 16];
 	sqlite3_stmt *stmt = NULL;
 	struct node_facts f;
 	int rc = -1;
 
-	if (st->run_id == 0) {
-		log_err("store '%s': no run is open", st->path);
-		return -1;
-	}
-	if (node_facts_of(st, json, len, &f) == -1)
+	if (run_open(st) == -1 ||
+	    node_facts_of(where(st, at, sizeof(at)), json, len, &f) == -1)
 		return -1;
 	if (put_document(st, json, len, "application/json", hex) == -1 ||
 	    add_evidence(st, "node", f.subject, hex) == -1)
@@ -1000,227 +896,57 @@ out:
 	return rc;
 }
 
-/* "TLS evidence: field 'x' is not ..." for a bad endpoint document. */
-static int
-bad_tls_field(const struct store *st, const char *field, const char *want)
-{
-	log_err("store '%s': TLS evidence: field '%s' is not %s", st->path,
-	    field, want);
-	return -1;
-}
-
-/* The one endpoint of a fipsev-tls/1 document, checked; NULL if bad. */
-static const cJSON *
-check_tls_doc(const struct store *st, const cJSON *doc)
-{
-	static const char *const arrays[] = {
-		"protocols", "ciphers", "groups", "sigalgs", "findings",
-	};
-	const char *format = json_get_str(doc, "format");
-	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(doc, "endpoints");
-	const cJSON *ep, *err;
-	size_t i;
-
-	if (format == NULL || strcmp(format, TLS_FORMAT) != 0) {
-		bad_tls_field(st, "format", "'" TLS_FORMAT "'");
-		return NULL;
-	}
-	if (!cJSON_IsArray(eps) || cJSON_GetArraySize(eps) != 1) {
-		bad_tls_field(st, "endpoints", "an array of one endpoint");
-		return NULL;
-	}
-	ep = cJSON_GetArrayItem(eps, 0);
-	if (json_get_str(ep, "target") == NULL ||
-	    *json_get_str(ep, "target") == '\0') {
-		bad_tls_field(st, "endpoints[0].target", "a string");
-		return NULL;
-	}
-	if (json_get_tristate(ep, "compliant") < 0) {
-		bad_tls_field(st, "endpoints[0].compliant", "a boolean");
-		return NULL;
-	}
-	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
-		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(ep,
-		    arrays[i]))) {
-			char field[64];
-
-			snprintf(field, sizeof(field), "endpoints[0].%s",
-			    arrays[i]);
-			bad_tls_field(st, field, "an array");
-			return NULL;
-		}
-	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(ep,
-	    "connections"))) {
-		bad_tls_field(st, "endpoints[0].connections", "a number");
-		return NULL;
-	}
-	err = cJSON_GetObjectItemCaseSensitive(ep, "error");
-	if (!cJSON_IsString(err) && !cJSON_IsNull(err)) {
-		bad_tls_field(st, "endpoints[0].error", "a string or null");
-		return NULL;
-	}
-	return ep;
-}
-
-/*
- * A JSON array of strings made from each element of arr: its field a, and
- * field b after a space when b is not NULL ("TLSv1.2 0xC02F").
- */
-static char *
-facts_list(const cJSON *arr, const char *a, const char *b)
-{
-	cJSON *out = cJSON_CreateArray();
-	const cJSON *e;
-	char *s = NULL;
-
-	if (out == NULL)
-		return NULL;
-	cJSON_ArrayForEach(e, arr) {
-		char item[160];
-
-		if (cJSON_IsString(e))
-			snprintf(item, sizeof(item), "%s", e->valuestring);
-		else if (b != NULL)
-			snprintf(item, sizeof(item), "%s %s",
-			    json_get_str(e, a) ? json_get_str(e, a) : "?",
-			    json_get_str(e, b) ? json_get_str(e, b) : "?");
-		else
-			snprintf(item, sizeof(item), "%s",
-			    json_get_str(e, a) ? json_get_str(e, a) : "?");
-		if (json_array_add_str(out, item) == -1)
-			goto out;
-	}
-	s = json_print(out);
-out:
-	cJSON_Delete(out);
-	return s;
-}
-
 int
 store_run_add_tls(struct store *st, const char *json, size_t len)
 {
-	char hex[SHA256_HEX_LEN + 1];
-	char *protocols = NULL, *suites = NULL, *groups = NULL, *sigalgs = NULL;
+	char hex[SHA256_HEX_LEN + 1], at[PATH_MAX + 16];
 	sqlite3_stmt *stmt = NULL;
-	cJSON *doc = NULL;
-	const cJSON *ep;
-	const char *target;
-	int compliant, rc = -1;
+	struct tls_facts f;
+	int rc = -1;
 
-	if (st->run_id == 0) {
-		log_err("store '%s': no run is open", st->path);
+	if (run_open(st) == -1 ||
+	    tls_facts_of(where(st, at, sizeof(at)), json, len, &f) == -1)
 		return -1;
-	}
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
-		log_err("store '%s': TLS evidence is not valid JSON", st->path);
-		goto out;
-	}
-	if ((ep = check_tls_doc(st, doc)) == NULL)
-		goto out;
-	target = json_get_str(ep, "target");
-	compliant = json_get_tristate(ep, "compliant");
-	if ((protocols = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
-	    "protocols"), NULL, NULL)) == NULL ||
-	    (suites = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
-	    "ciphers"), "protocol", "id")) == NULL ||
-	    (groups = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
-	    "groups"), "name", NULL)) == NULL ||
-	    (sigalgs = facts_list(cJSON_GetObjectItemCaseSensitive(ep,
-	    "sigalgs"), "name", NULL)) == NULL) {
-		log_err("store '%s': out of memory", st->path);
-		goto out;
-	}
 	if (put_document(st, json, len, "application/json", hex) == -1 ||
-	    add_evidence(st, "tls", target, hex) == -1)
+	    add_evidence(st, "tls", f.target, hex) == -1)
 		goto out;
 	if (prepare(st, "INSERT INTO tls_facts (run_id, target, compliant, "
 	    "error, protocols, suites, groups, sigalgs, connections) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, st->run_id);
-	bind_text(stmt, 2, target);
-	sqlite3_bind_int(stmt, 3, compliant);
-	bind_text(stmt, 4, json_get_str(ep, "error"));
-	bind_text(stmt, 5, protocols);
-	bind_text(stmt, 6, suites);
-	bind_text(stmt, 7, groups);
-	bind_text(stmt, 8, sigalgs);
-	sqlite3_bind_int(stmt, 9, cJSON_GetObjectItemCaseSensitive(ep,
-	    "connections")->valueint);
+	bind_text(stmt, 2, f.target);
+	sqlite3_bind_int(stmt, 3, f.compliant);
+	bind_text(stmt, 4, f.error);
+	bind_text(stmt, 5, f.protocols);
+	bind_text(stmt, 6, f.suites);
+	bind_text(stmt, 7, f.groups);
+	bind_text(stmt, 8, f.sigalgs);
+	sqlite3_bind_int(stmt, 9, f.connections);
 	rc = step_done(st, stmt, "cannot record TLS facts");
 	stmt = NULL;
 	if (rc == 0) {
 		st->endpoints++;
-		st->endpoints_failing += !compliant;
+		st->endpoints_failing += !f.compliant;
 	}
 out:
 	sqlite3_finalize(stmt);
-	free(protocols);
-	free(suites);
-	free(groups);
-	free(sigalgs);
-	cJSON_Delete(doc);
+	tls_facts_release(&f);
 	return rc;
-}
-
-/* The first Harness release of a cluster document, or NULL. */
-static const cJSON *
-first_release(const cJSON *doc)
-{
-	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(doc, "helm"), "releases"), 0);
 }
 
 int
 store_run_add_cluster(struct store *st, const char *subject,
     const char *json, size_t len)
 {
-	char hex[SHA256_HEX_LEN + 1], release[300];
+	char hex[SHA256_HEX_LEN + 1], at[PATH_MAX + 16];
 	sqlite3_stmt *stmt = NULL;
-	cJSON *doc = NULL;
-	const cJSON *rel, *n, *d;
-	const char *format;
-	char *findings = NULL;
-	int compliant, listed = 0, missing = 0, ndel = 0, nfips = 0, rc = -1;
+	struct cluster_facts f;
+	int rc = -1;
 
-	if (st->run_id == 0) {
-		log_err("store '%s': no run is open", st->path);
+	if (run_open(st) == -1 ||
+	    cluster_facts_of(where(st, at, sizeof(at)), json, len, &f) == -1)
 		return -1;
-	}
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL) {
-		log_err("store '%s': cluster evidence is not valid JSON",
-		    st->path);
-		goto out;
-	}
-	format = json_get_str(doc, "format");
-	if (format == NULL || strcmp(format, CLUSTER_FORMAT) != 0 ||
-	    (compliant = json_get_tristate(doc, "compliant")) < 0 ||
-	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc,
-	    "findings"))) {
-		log_err("store '%s': cluster evidence: not a %s document with "
-		    "'compliant' and 'findings'", st->path, CLUSTER_FORMAT);
-		goto out;
-	}
-	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
-		const char *ev = json_get_str(n, "evidence");
-
-		listed++;
-		missing += ev == NULL || strcmp(ev, "collected") != 0;
-	}
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(doc,
-	    "delegates")) {
-		ndel++;
-		/* A FIPS delegate: the flag and a FIPS build of the image. */
-		nfips += json_get_tristate(d, "fips_enabled") == 1 &&
-		    json_get_tristate(d, "fips_image") == 1;
-	}
-	rel = first_release(doc);
-	snprintf(release, sizeof(release), "%s/%s",
-	    json_get_str(rel, "namespace") ? json_get_str(rel, "namespace") :
-	    "", json_get_str(rel, "name") ? json_get_str(rel, "name") : "");
-	if ((findings = json_print(cJSON_GetObjectItemCaseSensitive(doc,
-	    "findings"))) == NULL)
-		goto out;
 	if (put_document(st, json, len, "application/json", hex) == -1 ||
 	    add_evidence(st, "cluster", subject, hex) == -1)
 		goto out;
@@ -1232,88 +958,100 @@ store_run_add_cluster(struct store *st, const char *subject,
 		goto out;
 	sqlite3_bind_int64(stmt, 1, st->run_id);
 	bind_text(stmt, 2, subject);
-	sqlite3_bind_int(stmt, 3, compliant);
-	bind_text(stmt, 4, rel != NULL ? release : NULL);
-	bind_text(stmt, 5, json_get_str(rel, "smp_version"));
-	bind_tristate(stmt, 6, rel != NULL ? json_get_tristate(rel,
-	    "global_fips") : -1);
-	bind_tristate(stmt, 7, rel != NULL ? json_get_tristate(
-	    cJSON_GetObjectItemCaseSensitive(rel, "fips_since_first_install"),
-	    "value") : -1);
-	sqlite3_bind_int(stmt, 8, listed);
-	sqlite3_bind_int(stmt, 9, missing);
-	sqlite3_bind_int(stmt, 10, ndel);
-	sqlite3_bind_int(stmt, 11, nfips);
-	bind_text(stmt, 12, findings);
+	sqlite3_bind_int(stmt, 3, f.compliant);
+	bind_text(stmt, 4, f.release);
+	bind_text(stmt, 5, f.smp_version);
+	bind_tristate(stmt, 6, f.global_fips);
+	bind_tristate(stmt, 7, f.fips_since_first_install);
+	sqlite3_bind_int(stmt, 8, f.nodes_listed);
+	sqlite3_bind_int(stmt, 9, f.nodes_without_evidence);
+	sqlite3_bind_int(stmt, 10, f.delegates);
+	sqlite3_bind_int(stmt, 11, f.delegates_fips);
+	bind_text(stmt, 12, f.findings);
 	rc = step_done(st, stmt, "cannot record cluster facts");
 	stmt = NULL;
 	if (rc == 0)
 		st->clusters++;
 out:
 	sqlite3_finalize(stmt);
-	free(findings);
-	cJSON_Delete(doc);
+	cluster_facts_release(&f);
 	return rc;
 }
 
-int
-store_run_add_document(struct store *st, const char *collector,
-    const char *subject, const char *json, size_t len)
+/* The inventory's facts: one row an item, and it counts as judged. */
+static int
+add_inventory(struct store *st, const char *subject, const char *json,
+    size_t len)
 {
-	char hex[SHA256_HEX_LEN + 1];
+	char hex[SHA256_HEX_LEN + 1], at[PATH_MAX + 16];
 	sqlite3_stmt *stmt = NULL;
-	cJSON *doc;
-	const cJSON *it, *items;
-	int judged = strcmp(collector, "inventory") == 0, compliant = 1, i = 0;
+	struct inventory_facts f;
+	size_t i;
 	int rc = -1;
 
-	if (st->run_id == 0) {
-		log_err("store '%s': no run is open", st->path);
+	if (inventory_facts_of(where(st, at, sizeof(at)), json, len,
+	    &f) == -1)
 		return -1;
-	}
-	if ((doc = cJSON_ParseWithLength(json, len)) == NULL ||
-	    !cJSON_IsObject(doc)) {
-		log_err("store '%s': %s evidence is not a JSON object",
-		    st->path, collector);
-		cJSON_Delete(doc);
-		return -1;
-	}
-	if (judged && (compliant = json_get_tristate(doc, "compliant")) < 0) {
-		log_err("store '%s': inventory: field 'compliant' is not a "
-		    "boolean", st->path);
-		goto out;
-	}
 	if (put_document(st, json, len, "application/json", hex) == -1 ||
-	    add_evidence(st, collector, subject, hex) == -1)
+	    add_evidence(st, "inventory", subject, hex) == -1)
 		goto out;
-	items = judged ? cJSON_GetObjectItemCaseSensitive(doc, "inventory") :
-	    NULL;
-	cJSON_ArrayForEach(it, items) {
-		const char *sup = json_get_str(it, "supported");
+	for (i = 0; i < f.nitems; i++) {
+		const struct inventory_item *it = &f.items[i];
 
 		if (prepare(st, "INSERT INTO inventory_items (run_id, item, "
 		    "module, component, kind, seen_at, supported) VALUES "
 		    "(?, ?, ?, ?, ?, ?, ?)", &stmt) == -1)
 			goto out;
 		sqlite3_bind_int64(stmt, 1, st->run_id);
-		sqlite3_bind_int(stmt, 2, i++);
-		bind_text(stmt, 3, json_get_str(it, "module"));
-		bind_text(stmt, 4, json_get_str(it, "component"));
-		bind_text(stmt, 5, json_get_str(it, "kind") ? json_get_str(it,
-		    "kind") : "?");
-		bind_text(stmt, 6, json_get_str(it, "seen_at") ?
-		    json_get_str(it, "seen_at") : "?");
-		bind_text(stmt, 7, sup != NULL && (strcmp(sup, "yes") == 0 ||
-		    strcmp(sup, "no") == 0) ? sup : "unknown");
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
+		bind_text(stmt, 3, it->module);
+		bind_text(stmt, 4, it->component);
+		bind_text(stmt, 5, it->kind);
+		bind_text(stmt, 6, it->seen_at);
+		bind_text(stmt, 7, it->supported);
 		if (step_done(st, stmt, "cannot record the inventory") == -1)
 			goto out;
 	}
-	if (judged)
-		st->clusters++;
+	st->clusters++;
 	rc = 0;
 out:
-	cJSON_Delete(doc);
+	inventory_facts_release(&f);
 	return rc;
+}
+
+int
+store_run_add_document(struct store *st, enum evidence_kind kind,
+    const char *subject, const char *json, size_t len)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	cJSON *doc;
+
+	if (run_open(st) == -1)
+		return -1;
+	switch (kind) {
+	case EVIDENCE_INVENTORY:
+		return add_inventory(st, subject, json, len);
+	case EVIDENCE_HARNESS:
+		break;
+	default:
+		log_err("store '%s': %s evidence has facts of its own: add it "
+		    "with its own call", st->path, kind < EVIDENCE__MAX ?
+		    evidence_kind_names[kind] : "unknown");
+		return -1;
+	}
+	/* A document of no facts: kept whole, if it is an object. */
+	if ((doc = cJSON_ParseWithLength(json, len)) == NULL ||
+	    !cJSON_IsObject(doc)) {
+		log_err("store '%s': %s evidence is not a JSON object",
+		    st->path, evidence_kind_names[kind]);
+		cJSON_Delete(doc);
+		return -1;
+	}
+	cJSON_Delete(doc);
+	if (put_document(st, json, len, "application/json", hex) == -1 ||
+	    add_evidence(st, evidence_kind_names[kind], subject, hex) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -1701,13 +1439,14 @@ static int
 facts_agree(struct store *st, sqlite3_stmt *stmt, unsigned char **buf,
     size_t *cap)
 {
+	char at[PATH_MAX + 16];
 	struct node_facts f;
 	const char *body;
 	size_t len;
 	int same;
 
 	if ((body = document_bytes(st, stmt, 13, buf, cap, &len)) == NULL ||
-	    node_facts_of(st, body, len, &f) == -1)
+	    node_facts_of(where(st, at, sizeof(at)), body, len, &f) == -1)
 		return -1;
 	/* The name the checks use (the evidence's subject) as well as the
 	 * one stored beside the facts: a span pointed at another node's

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evidence/evidence.h"
+
 struct store;
 
 /* The environment variable that overrides the default store path. */
@@ -97,7 +99,7 @@ int	 store_run_add_node(struct store *st, const char *json, size_t len);
 
 /*
  * Add one TLS endpoint's evidence: a document of format fipsev-tls/1 (see
- * tls_scan.h) holding exactly one endpoint, stored as it is, with the
+ * evidence/tls.h) holding exactly one endpoint, stored as it is, with the
  * accepted protocols, suites, groups and signature algorithms indexed for
  * drift. A bad document is refused with the field at fault.
  */
@@ -105,18 +107,18 @@ int	 store_run_add_tls(struct store *st, const char *json, size_t len);
 
 /*
  * Add the cluster's evidence: a document of format fipsev-cluster/1 (see
- * cluster.h), stored as it is under subject (e.g. the snapshot or
+ * evidence/cluster.h), stored as it is under subject (e.g. the snapshot or
  * context), with the release settings and counts indexed.
  */
 int	 store_run_add_cluster(struct store *st, const char *subject,
 	    const char *json, size_t len);
 
 /*
- * Add a document of another collector as it is: "harness" (the Harness
- * API's answers; not judged on its own) or "inventory" (format
+ * Add a document of another kind as it is: EVIDENCE_HARNESS (the Harness
+ * API's answers; not judged on its own) or EVIDENCE_INVENTORY (format
  * fipsev-inventory/1, judged by its "compliant", its items indexed).
  */
-int	 store_run_add_document(struct store *st, const char *collector,
+int	 store_run_add_document(struct store *st, enum evidence_kind kind,
 	    const char *subject, const char *json, size_t len);
 
 /* The id of the open run (its evidence readable through this store), or 0. */

@@ -11,6 +11,7 @@
 #ifndef FIPSEV_BUF_H
 #define FIPSEV_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -37,6 +38,17 @@ int	 buf_append(struct buf *b, const void *p, size_t n);
 
 /* Append a C string. */
 int	 buf_puts(struct buf *b, const char *s);
+
+/*
+ * Append printf-formatted text, whole or not at all. Returns 0, or -1
+ * (errno ENOMEM, EFBIG, or EOVERFLOW for a format that fails) unchanged.
+ */
+int	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* buf_printf() with a va_list. */
+int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 
 /* The contents as a C string: "" for an empty buffer, never NULL. */
 const char *buf_str(const struct buf *b);

@@ -122,6 +122,14 @@ json_get_str(const cJSON *obj, const char *name)
 	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+const char *
+json_str_or(const cJSON *obj, const char *name, const char *dflt)
+{
+	const char *s = json_get_str(obj, name);
+
+	return s != NULL ? s : dflt;
+}
+
 const cJSON *
 json_find_pair(const cJSON *arr, const char *a, const char *va,
     const char *b, const char *vb)

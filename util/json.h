@@ -72,6 +72,10 @@ struct cJSON *json_parse_capped(const char *text, size_t len, size_t max,
 /* The string member name of obj, or NULL when absent or not a string. */
 const char *json_get_str(const struct cJSON *obj, const char *name);
 
+/* json_get_str(), or dflt when that is NULL. */
+const char *json_str_or(const struct cJSON *obj, const char *name,
+	    const char *dflt);
+
 /* 1/0 for a boolean member, -1 when absent, null or not a boolean. */
 int	 json_get_tristate(const struct cJSON *obj, const char *name);
 
