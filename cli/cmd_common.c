@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/banned.h"

@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "report/drift.h"
+#include "cli/cmd.h"
+#include "evaluate/drift.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"

@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "report/controls.h"
+#include "cli/cmd.h"
+#include "evaluate/controls.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"

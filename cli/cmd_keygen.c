@@ -5,8 +5,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cmd.h"
-#include "report/sign.h"
+#include "cli/cmd.h"
+#include "bundle/sign.h"
 #include "util/banned.h"
 
 const char cmd_keygen_usage[] =

@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "collector/node.h"
+#include "cli/cmd.h"
+#include "collector/node/node.h"
 #include "report/text.h"
 #include "util/json.h"
 #include "util/banned.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/banned.h"

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "report/bundle.h"
+#include "cli/cmd.h"
+#include "bundle/bundle.h"
 #include "store/store.h"
 #include "util/banned.h"
 

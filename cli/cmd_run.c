@@ -21,11 +21,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "run_config.h"
-#include "collector/values.h"
-#include "report/bundle.h"
-#include "report/sign.h"
+#include "cli/cmd.h"
+#include "cli/run_config.h"
+#include "collector/cluster/values.h"
+#include "bundle/bundle.h"
+#include "bundle/sign.h"
 #include "store/store.h"
 #include "util/fsutil.h"
 #include "util/json.h"

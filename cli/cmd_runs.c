@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "report/text.h"
 #include "store/store.h"
 #include "util/json.h"

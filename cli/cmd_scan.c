@@ -8,11 +8,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "collector/fips_policy.h"
-#include "collector/tls_scan.h"
+#include "cli/cmd.h"
+#include "collector/tls/fips_policy.h"
+#include "collector/tls/tls_scan.h"
 #include "report/text.h"
-#include "tls_cli.h"
+#include "cli/tls_cli.h"
 #include "util/json.h"
 #include "util/banned.h"
 

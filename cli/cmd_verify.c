@@ -4,8 +4,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cmd.h"
-#include "report/bundle.h"
+#include "cli/cmd.h"
+#include "bundle/bundle.h"
 #include "util/log.h"
 #include "util/banned.h"
 

@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "fipsev_version.h"
 #include "util/log.h"
 #include "util/progress.h"

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "run_config.h"
+#include "cli/run_config.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"

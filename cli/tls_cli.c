@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "tls_cli.h"
+#include "cli/cmd.h"
+#include "cli/tls_cli.h"
 #include "util/banned.h"
 
 void

@@ -7,7 +7,7 @@
 
 #include <getopt.h>
 
-#include "collector/tls_scan.h"
+#include "collector/tls/tls_scan.h"
 
 /* getopt_long() values of the shared options. */
 enum {

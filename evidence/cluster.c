@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cluster.h"
+#include "evidence/cluster.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -86,4 +86,20 @@ bad:
 	buf_release(&release);
 	cluster_facts_release(f);
 	return -1;
+}
+
+const cJSON *
+cluster_current_revision(const cJSON *rel)
+{
+	const cJSON *r, *want = cJSON_GetObjectItemCaseSensitive(rel,
+	    "current_revision");
+
+	if (!cJSON_IsNumber(want))
+		return NULL;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(rel,
+	    "revisions"))
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(r,
+		    "revision")) == want->valuedouble)
+			return r;
+	return NULL;
 }

@@ -40,6 +40,12 @@ struct cluster_facts {
 int	 cluster_facts_of(const char *where, const char *json, size_t len,
 	    struct cluster_facts *f);
 
+/*
+ * The current revision of a release of the document (helm.releases[]:
+ * the one current_revision names, the newest deployed), or NULL.
+ */
+const struct cJSON *cluster_current_revision(const struct cJSON *rel);
+
 /* Free what *f holds and empty it. */
 void	 cluster_facts_release(struct cluster_facts *f);
 

@@ -3,12 +3,12 @@
  */
 #include <string.h>
 
-#include "evidence.h"
-#include "cluster.h"
-#include "harness.h"
-#include "inventory.h"
-#include "node.h"
-#include "tls.h"
+#include "evidence/evidence.h"
+#include "evidence/cluster.h"
+#include "evidence/harness.h"
+#include "evidence/inventory.h"
+#include "evidence/node.h"
+#include "evidence/tls.h"
 #include "util/banned.h"
 
 const char *const evidence_kind_names[EVIDENCE__MAX] = {

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "inventory.h"
+#include "evidence/inventory.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "node.h"
+#include "evidence/node.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"

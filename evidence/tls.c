@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "tls.h"
+#include "evidence/tls.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"

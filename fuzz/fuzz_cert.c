@@ -9,9 +9,9 @@
 #include <cjson/cJSON.h>
 #include <openssl/x509.h>
 
-#include "collector/fips_policy.h"
-#include "collector/tls_cert.h"
-#include "fuzz.h"
+#include "collector/tls/fips_policy.h"
+#include "collector/tls/tls_cert.h"
+#include "fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "collector/cluster.h"
-#include "fuzz.h"
+#include "collector/cluster/cluster.h"
+#include "fuzz/fuzz.h"
 
 static const char *const files[] = {
 	"nodes.json", "helm-releases.json", "configmaps.json",

@@ -14,11 +14,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector/harness.h"
-#include "collector/inventory.h"
-#include "collector/charts.h"
-#include "collector/matrix.h"
-#include "fuzz.h"
+#include "collector/inventory/harness.h"
+#include "collector/inventory/inventory.h"
+#include "collector/inventory/charts.h"
+#include "collector/inventory/matrix.h"
+#include "fuzz/fuzz.h"
 
 struct answers {
 	const uint8_t	*p;

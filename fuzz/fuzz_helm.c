@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector/helm.h"
-#include "fuzz.h"
+#include "collector/cluster/helm.h"
+#include "fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,9 +13,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector/klist.h"
+#include "collector/net/klist.h"
 #include "util/json.h"
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 struct answer {
 	int	 rc;

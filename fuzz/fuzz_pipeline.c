@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector/harness.h"
-#include "fuzz.h"
+#include "collector/inventory/harness.h"
+#include "fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

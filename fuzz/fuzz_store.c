@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "store/store.h"
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 static struct store *st;
 

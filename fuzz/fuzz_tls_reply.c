@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "collector/tls_wire.h"
-#include "fuzz.h"
+#include "collector/tls/tls_wire.h"
+#include "fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

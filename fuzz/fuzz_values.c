@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector/values.h"
-#include "fuzz.h"
+#include "collector/cluster/values.h"
+#include "fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,7 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlstring.h>
 
-#include "evidence_xml.h"
+#include "report/evidence_xml.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"

@@ -9,7 +9,7 @@
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
 
-#include "html.h"
+#include "report/html.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/text.h"

@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "store/store.h"
-#include "text.h"
+#include "report/text.h"
 #include "util/json.h"
 #include "util/text.h"
 #include "util/banned.h"

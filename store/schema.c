@@ -1,7 +1,7 @@
 /*
  * schema.c - the SQL of each migration; see schema.h and README "Store".
  */
-#include "schema.h"
+#include "store/schema.h"
 
 const char *const store_migrations[] = {
 	/* 1: runs, content-addressed documents, evidence, node facts. */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/banned.h"
 
 void
 buf_init(struct buf *b, size_t max)

@@ -5,9 +5,9 @@
 
 #include <openssl/evp.h>
 
-#include "digest.h"
-#include "log.h"
-#include "banned.h"
+#include "util/digest.h"
+#include "util/log.h"
+#include "util/banned.h"
 
 struct sha256 {
 	EVP_MD_CTX	*ctx;

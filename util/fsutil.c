@@ -16,10 +16,10 @@
 
 #include <linux/openat2.h>
 
-#include "buf.h"
-#include "fsutil.h"
-#include "log.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/banned.h"
 
 int
 fs_make_dirs(const char *path, mode_t mode, int parents_only,

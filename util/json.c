@@ -7,11 +7,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "json.h"
-#include "log.h"
-#include "text.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/banned.h"
 
 /* A JSON string fipsev stores may be large (a 64 KiB file), never huge. */
 #define JSON_TEXT_MAX (4u * 1024 * 1024)

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "progress.h"
-#include "text.h"
-#include "banned.h"
+#include "util/log.h"
+#include "util/progress.h"
+#include "util/text.h"
+#include "util/banned.h"
 
 /*
  * Format and print one line. A message that names hostile input (a file

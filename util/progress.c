@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "progress.h"
-#include "banned.h"
+#include "util/progress.h"
+#include "util/banned.h"
 
 static struct {
 	int	 enabled;

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testhook.h"
-#include "banned.h"
+#include "util/testhook.h"
+#include "util/banned.h"
 
 void
 testhook(const char *point)

@@ -8,9 +8,9 @@
 
 #include <openssl/evp.h>
 
-#include "buf.h"
-#include "text.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/text.h"
+#include "util/banned.h"
 
 /*
  * Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0 if

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "fsutil.h"
-#include "log.h"
-#include "tsv.h"
-#include "banned.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/tsv.h"
+#include "util/banned.h"
 
 void
 tsv_init(struct tsv *t, const char *name, const char *text, size_t len)

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "collector/harness.h"
+#include "collector/inventory/harness.h"
 
 enum shape { ENDLESS, MANY_ITEMS };
 

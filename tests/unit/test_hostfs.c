@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "collector/hostfs.h"
+#include "collector/node/hostfs.h"
 #include "util/digest.h"
 
 static char root[] = "/tmp/fipsev-hostfs-XXXXXX";

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "collector/klist.h"
+#include "collector/net/klist.h"
 
 /* Brackets, quotes and escapes in strings, in items and in skipped
  * values alike; an empty item; the continue token after the items. */

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "collector/node_parse.h"
+#include "collector/node/node_parse.h"
 
 static void
 test_fips_flag(void **state)

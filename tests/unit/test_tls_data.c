@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "collector/fips_policy.h"
-#include "collector/tls_registry.h"
+#include "collector/tls/fips_policy.h"
+#include "collector/tls/tls_registry.h"
 
 static void
 test_registry(void **state)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "collector/tls_wire.h"
+#include "collector/tls/tls_wire.h"
 
 static unsigned
 u16(const uint8_t *p)

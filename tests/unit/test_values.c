@@ -17,8 +17,8 @@
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
-#include "collector/helm.h"
-#include "collector/values.h"
+#include "collector/cluster/helm.h"
+#include "collector/cluster/values.h"
 #include "util/buf.h"
 #include "util/text.h"
 

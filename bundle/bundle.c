@@ -1,0 +1,831 @@
+/*
+ * bundle.c - see bundle.h.
+ */
+#define _GNU_SOURCE	/* nftw's FTW_ACTIONRETVAL */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "bundle/bundle.h"
+#include "evaluate/controls.h"
+#include "evaluate/drift.h"
+#include "report/evidence_xml.h"
+#include "report/html.h"
+#include "bundle/sign.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/fsutil.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/testhook.h"
+#include "util/text.h"
+#include "util/tsv.h"
+#include "util/banned.h"
+
+/* A manifest larger than this is not ours. */
+#define MANIFEST_MAX	(16 * 1024 * 1024)
+#define MAX_FILES	100000
+
+/* The collectors whose documents go into evidence/, in this order. */
+static const char *const collectors[] = {
+	"node", "tls", "cluster", "harness", "inventory",
+};
+
+struct file {
+	char	*path;		/* relative to the bundle */
+	char	 hex[SHA256_HEX_LEN + 1];
+};
+
+struct writer {
+	char		 dir[4096];	/* the temporary directory */
+	struct file	*files;
+	size_t		 nfiles;
+	const char	*collector;
+	int		 failed;
+};
+
+/* Write a new file dir/rel; its digest is kept for the manifest. */
+static int
+put_file(struct writer *w, const char *rel, const void *p, size_t n)
+{
+	char path[8192];
+	struct file *f;
+	ssize_t done;
+	size_t off = 0;
+	int fd;
+
+	if (fs_pathf(path, sizeof(path), "%s/%s", w->dir, rel) == -1)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1) {
+		log_errno("cannot create '%s'", path);
+		return -1;
+	}
+	while (off < n) {
+		if ((done = write(fd, (const char *)p + off, n - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_errno("cannot write '%s'", path);
+			close(fd);
+			return -1;
+		}
+		off += (size_t)done;
+	}
+	/* On disk before the rename that makes the bundle exist. */
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		log_errno("cannot write '%s'", path);
+		return -1;
+	}
+	if ((f = reallocarray(w->files, w->nfiles + 1, sizeof(*f))) == NULL ||
+	    (f[w->nfiles].path = strdup(rel)) == NULL) {
+		if (f != NULL)
+			w->files = f;
+		log_errno("bundle");
+		return -1;
+	}
+	w->files = f;
+	if (sha256_hex(p, n, f[w->nfiles].hex) == -1)
+		return -1;
+	w->nfiles++;
+	return 0;
+}
+
+/* A subject as a file name: letters, digits, '.', '-', '_' only. */
+static void
+safe_file(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len && i < 100; i++)
+		out[i] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+		    "VWXYZ0123456789.-_", s[i]) != NULL ? s[i] : '_';
+	out[i] = '\0';
+	if (out[0] == '.' || out[0] == '\0')
+		out[0] = '_';
+}
+
+static int
+put_document(const char *subject, const char *sha256, const char *doc,
+    size_t len, void *arg)
+{
+	struct writer *w = arg;
+	char name[160], rel[300];
+
+	(void)sha256;
+	safe_file(subject, name, sizeof(name));
+	/* The file name carries the digest's start: subjects never clash. */
+	snprintf(rel, sizeof(rel), "evidence/%s-%s-%.12s.json", w->collector,
+	    name, sha256);
+	return put_file(w, rel, doc, len);
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct file *)a)->path,
+	    ((const struct file *)b)->path);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	(void)sb;
+	(void)type;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+/* Runs up to run, for the chart: ids of the last CHART_RUNS. */
+#define CHART_RUNS	30
+
+struct recent {
+	int64_t	 upto;
+	int64_t	 id[CHART_RUNS];
+	size_t	 n;
+};
+
+static int
+find_recent(const struct store_run_info *ri, void *arg)
+{
+	struct recent *r = arg;
+
+	/* Newest first: the first CHART_RUNS at or before upto. */
+	if (ri->id <= r->upto && r->n < CHART_RUNS)
+		r->id[r->n++] = ri->id;
+	return 0;
+}
+
+/* [{run, pass, fail, missing_evidence}] of recent runs, oldest first. */
+static cJSON *
+recent_history(struct store *st, int64_t upto)
+{
+	struct recent r;
+	cJSON *out = cJSON_CreateArray();
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.upto = upto;
+	if (out == NULL || store_list_runs(st, 0, find_recent, &r) == -1) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	for (i = r.n; i-- > 0;) {
+		cJSON *eval = controls_of_run(st, r.id[i]), *sum, *o;
+
+		if (eval == NULL || (o = cJSON_CreateObject()) == NULL) {
+			cJSON_Delete(eval);
+			cJSON_Delete(out);
+			return NULL;
+		}
+		sum = cJSON_GetObjectItemCaseSensitive(eval, "summary");
+		cJSON_AddNumberToObject(o, "run", (double)r.id[i]);
+		cJSON_AddItemToObject(o, "pass", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "pass"), 1));
+		cJSON_AddItemToObject(o, "fail", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "fail"), 1));
+		cJSON_AddItemToObject(o, "missing_evidence", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(sum, "missing_evidence"),
+		    1));
+		cJSON_AddItemToArray(out, o);
+		cJSON_Delete(eval);
+	}
+	return out;
+}
+
+/* The run before run, or 0 for none (or on error: then no section). */
+struct prev {
+	int64_t	 run;
+	int64_t	 found;
+};
+
+static int
+find_prev(const struct store_run_info *ri, void *arg)
+{
+	struct prev *p = arg;
+
+	if (ri->id < p->run && ri->id > p->found)
+		p->found = ri->id;
+	return 0;
+}
+
+static int64_t
+previous_run(struct store *st, int64_t run)
+{
+	struct prev p = { run, 0 };
+
+	if (store_list_runs(st, 0, find_prev, &p) == -1)
+		return 0;
+	return p.found;
+}
+
+int
+bundle_write(struct store *st, int64_t run, const char *dir,
+    const char *key, const char *cert)
+{
+	struct writer w;
+	struct store_run_info ri;
+	struct buf manifest;
+	struct stat sb;
+	char path[8192], *text = NULL;
+	cJSON *info = NULL, *eval = NULL;
+	size_t i;
+	int found, rc = -1, made = 0;
+
+	memset(&w, 0, sizeof(w));
+	buf_init(&manifest, MANIFEST_MAX);
+	if (lstat(dir, &sb) == 0 || errno != ENOENT) {
+		log_err("'%s' exists: a bundle is always written new", dir);
+		return -1;
+	}
+	if ((found = store_get_run(st, run, &ri)) != 0) {
+		if (found == 1)
+			log_err("the store has no run %lld", (long long)run);
+		return -1;
+	}
+	/* The writer's pid in the name tells a killed writer's leftovers. */
+	snprintf(w.dir, sizeof(w.dir), "%s" BUNDLE_TMP "%ld-XXXXXX", dir,
+	    (long)getpid());
+	if (mkdtemp(w.dir) == NULL) {
+		log_errno("cannot create a directory beside '%s'", dir);
+		goto out;
+	}
+	made = 1;
+	/* mkdtemp makes it private; a bundle is for others to read. */
+	if (chmod(w.dir, 0755) == -1) {
+		log_errno("cannot create '%s'", w.dir);
+		goto out;
+	}
+	if (fs_pathf(path, sizeof(path), "%s/evidence", w.dir) == -1)
+		goto out;
+	if (mkdir(path, 0755) == -1) {
+		log_errno("cannot create '%s'", path);
+		goto out;
+	}
+	/*
+	 * The run as evaluated now, its facts checked against the evidence:
+	 * every file of the bundle gives its verdict, run.json too, never
+	 * one only the store's row of the run says.
+	 */
+	if ((eval = controls_of_run_checked(st, ri.id)) == NULL ||
+	    (info = store_run_info_json(&ri)) == NULL ||
+	    !cJSON_ReplaceItemInObjectCaseSensitive(info, "verdict",
+	    cJSON_CreateString(json_get_str(eval, "verdict"))) ||
+	    (text = json_print_pretty(info)) == NULL ||
+	    put_file(&w, "run.json", text, strlen(text)) == -1)
+		goto out;
+	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
+		w.collector = collectors[i];
+		if (store_run_documents(st, ri.id, collectors[i], put_document,
+		    &w) == -1)
+			goto out;
+	}
+	/* The findings, for machines, citing the files written so far. */
+	{
+		int64_t prev = previous_run(st, ri.id);
+		cJSON *changes = prev > 0 ? drift_compute(st, prev, ri.id) :
+		    NULL;
+		cJSON *history = recent_history(st, ri.id);
+
+		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
+		char *xml = NULL;
+		size_t xlen = 0;
+		int ok;
+
+		for (i = 0; xf != NULL && i < w.nfiles; i++) {
+			xf[i].path = w.files[i].path;
+			xf[i].sha256 = w.files[i].hex;
+		}
+		char *html = NULL;
+		size_t hlen = 0;
+
+		char *oscal = NULL;
+		size_t olen = 0;
+
+		ok = xf != NULL && (prev <= 0 || changes != NULL) &&
+		    history != NULL &&
+		    (oscal = oscal_xml(info, eval, xf, w.nfiles, &olen)) !=
+		    NULL && (xml = evidence_xml(info, eval, changes,
+		    (long long)prev, history, xf, w.nfiles, &xlen)) != NULL &&
+		    put_file(&w, "evidence.xml",
+		    xml, xlen) == 0 && (html = report_html(xml, xlen, &hlen)) !=
+		    NULL && put_file(&w, "report.html", html, hlen) == 0 &&
+		    put_file(&w, "oscal-assessment-results.xml", oscal, olen) ==
+		    0;
+		if (xf == NULL)
+			log_errno("bundle");
+		cJSON_Delete(changes);
+		cJSON_Delete(history);
+		free(oscal);
+		free(html);
+		free(xml);
+		free(xf);
+		if (!ok)
+			goto out;
+	}
+	/* The manifest: every file, sorted, as sha256sum writes it. */
+	qsort(w.files, w.nfiles, sizeof(*w.files), cmp_file);
+	for (i = 0; i < w.nfiles; i++)
+		if (buf_puts(&manifest, w.files[i].hex) == -1 ||
+		    buf_puts(&manifest, "  ") == -1 ||
+		    buf_puts(&manifest, w.files[i].path) == -1 ||
+		    buf_puts(&manifest, "\n") == -1) {
+			log_err("the manifest is too large");
+			goto out;
+		}
+	if (put_file(&w, BUNDLE_MANIFEST, buf_str(&manifest), manifest.len) ==
+	    -1)
+		goto out;
+	if (fs_pathf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG) == -1)
+		goto out;
+	if (sign_detached(key, cert, buf_str(&manifest), manifest.len,
+	    path) == -1)
+		goto out;
+	testhook("bundle-before-rename");
+	if (rename(w.dir, dir) == -1) {
+		log_errno("cannot move the bundle to '%s'", dir);
+		goto out;
+	}
+	made = 0;
+	/* The name itself must survive a crash too. */
+	if (fs_sync_parent(dir) == -1)
+		goto out;
+	rc = 0;
+out:
+	/* Nothing half-made stays behind. */
+	if (made)
+		nftw(w.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < w.nfiles; i++)
+		free(w.files[i].path);
+	free(w.files);
+	free(text);
+	cJSON_Delete(info);
+	cJSON_Delete(eval);
+	buf_release(&manifest);
+	store_run_info_release(&ri);
+	return rc;
+}
+
+int
+bundle_clean_stale(const char *outdir)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[8192];
+	int removed = 0;
+
+	if ((d = opendir(outdir)) == NULL) {
+		log_errno("cannot read '%s'", outdir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		const char *tmp = strstr(e->d_name, BUNDLE_TMP);
+		char *end;
+		long pid;
+
+		if (tmp == NULL)
+			continue;
+		errno = 0;
+		pid = strtol(tmp + strlen(BUNDLE_TMP), &end, 10);
+		if (errno != 0 || pid <= 0 || *end != '-')
+			continue;
+		/*
+		 * Alive (or not ours to signal): perhaps still writing. Our
+		 * own pid is a predecessor's, as in a CronJob's new container
+		 * where each run is pid 1: we have written nothing yet.
+		 */
+		if ((pid_t)pid != getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		if (fs_pathf(path, sizeof(path), "%s/%s", outdir,
+		    e->d_name) == -1)
+			continue;
+		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* --- tar ------------------------------------------------------------------ */
+
+static struct archive *tar_out;
+static size_t tar_prefix;	/* length of the bundle's parent path */
+static int tar_failed;
+
+static int
+tar_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	struct archive_entry *e;
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	(void)f;
+	if (type != FTW_F && type != FTW_D)
+		return 0;
+	if ((e = archive_entry_new()) == NULL) {
+		tar_failed = 1;
+		return 1;
+	}
+	/* Names inside: the bundle's own directory name, then its files. */
+	archive_entry_set_pathname(e, path + tar_prefix);
+	archive_entry_set_size(e, type == FTW_F ? sb->st_size : 0);
+	archive_entry_set_filetype(e, type == FTW_F ? AE_IFREG : AE_IFDIR);
+	archive_entry_set_perm(e, type == FTW_F ? 0644 : 0755);
+	archive_entry_set_mtime(e, sb->st_mtime, 0);
+	if (archive_write_header(tar_out, e) != ARCHIVE_OK) {
+		log_err("cannot pack '%s': %s", path,
+		    archive_error_string(tar_out));
+		archive_entry_free(e);
+		tar_failed = 1;
+		return 1;
+	}
+	archive_entry_free(e);
+	if (type != FTW_F)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		log_errno("cannot pack '%s'", path);
+		tar_failed = 1;
+		return 1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (archive_write_data(tar_out, chunk, (size_t)n) != n) {
+			log_err("cannot pack '%s': %s", path,
+			    archive_error_string(tar_out));
+			tar_failed = 1;
+			break;
+		}
+	if (n == -1) {
+		log_errno("cannot pack '%s'", path);
+		tar_failed = 1;
+	}
+	close(fd);
+	return tar_failed;
+}
+
+int
+bundle_tar(const char *dir)
+{
+	char tmp[4096], final[4096], *slash;
+	int rc = -1, fd = -1, made = 0;
+
+	snprintf(final, sizeof(final), "%s.tar.gz", dir);
+	/*
+	 * Created here, O_EXCL and O_NOFOLLOW like every file fipsev writes,
+	 * under a name of this process: a planted symlink is never written
+	 * through, and a killed run's leftover is never reused.
+	 */
+	snprintf(tmp, sizeof(tmp), "%s.tar.gz.tmp-%ld", dir, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1) {
+		log_errno("cannot create '%s'", tmp);
+		return -1;
+	}
+	made = 1;
+	slash = strrchr(dir, '/');
+	tar_prefix = slash != NULL ? (size_t)(slash - dir) + 1 : 0;
+	tar_failed = 0;
+	if ((tar_out = archive_write_new()) == NULL ||
+	    archive_write_add_filter_gzip(tar_out) != ARCHIVE_OK ||
+	    archive_write_set_format_pax_restricted(tar_out) != ARCHIVE_OK ||
+	    archive_write_open_fd(tar_out, fd) != ARCHIVE_OK) {
+		log_err("cannot write '%s': %s", tmp, tar_out != NULL ?
+		    archive_error_string(tar_out) : "out of memory");
+		goto out;
+	}
+	if (nftw(dir, tar_entry, 16, FTW_PHYS) != 0 || tar_failed)
+		goto out;
+	if (archive_write_close(tar_out) != ARCHIVE_OK) {
+		log_err("cannot write '%s': %s", tmp,
+		    archive_error_string(tar_out));
+		goto out;
+	}
+	/* On disk before the rename, as every file of the bundle is. */
+	if (fsync(fd) == -1) {
+		log_errno("cannot write '%s'", tmp);
+		goto out;
+	}
+	if (rename(tmp, final) == -1) {
+		log_errno("cannot move '%s' to '%s'", tmp, final);
+		goto out;
+	}
+	made = 0;
+	if (fs_sync_parent(final) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (tar_out != NULL)
+		archive_write_free(tar_out);
+	tar_out = NULL;
+	close(fd);
+	if (made)
+		unlink(tmp);
+	return rc;
+}
+
+/* --- verification --------------------------------------------------------- */
+
+/*
+ * The whole check works from one descriptor of the bundle directory: the
+ * path the auditor named is followed once (a symlink to a bundle, a
+ * trailing '/'), and nothing inside it is followed at all.
+ */
+static struct {
+	int		 dirfd;
+	struct file	*files;
+	size_t		 nfiles;
+	FILE		*out;
+	int		 problems;
+} walk;
+
+/* A name from the bundle, or its signer, as the one sanitiser shows it. */
+static const char *
+shown(const char *name, char *out, size_t len)
+{
+	return text_clean(name, out, len);
+}
+
+static void
+problem(const char *name, const char *what)
+{
+	char esc[1200];
+
+	fprintf(walk.out, "FAILED %s: %s\n", shown(name, esc, sizeof(esc)),
+	    what);
+	walk.problems++;
+}
+
+static int
+is_listed(const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < walk.nfiles; i++)
+		if (strcmp(walk.files[i].path, rel) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does the manifest list a file under the directory rel? */
+static int
+is_listed_dir(const char *rel)
+{
+	size_t i, n = strlen(rel);
+
+	for (i = 0; i < walk.nfiles; i++)
+		if (strncmp(walk.files[i].path, rel, n) == 0 &&
+		    walk.files[i].path[n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * Every file under the directory rel (of the bundle; "" for its top) must
+ * be a regular file in the manifest, or the manifest or its signature,
+ * and every directory must hold one: an added directory, even empty, is
+ * an alteration (its name alone can say something). Returns -1 after
+ * logging when a directory cannot be read.
+ */
+static int
+check_dir(int dfd, const char *rel, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		log_errno("cannot list the bundle");
+		close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char path[1100];
+		struct stat sb;
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s%s%s", rel, *rel != '\0' ?
+		    "/" : "", de->d_name) >= (int)sizeof(path)) {
+			problem(de->d_name, "name too long");
+			continue;
+		}
+		if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1) {
+			problem(path, "cannot be read");
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (!is_listed_dir(path)) {
+				problem(path, "a directory not in the manifest");
+				continue;
+			}
+			if (depth >= 16) {
+				problem(path, "directories nested too deep");
+				continue;
+			}
+			if ((sub = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+			    check_dir(sub, path, depth + 1) == -1) {
+				if (sub == -1)
+					log_errno("cannot list the bundle");
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (!S_ISREG(sb.st_mode))
+			problem(path, "not a regular file");
+		else if (*rel == '\0' && (strcmp(path, BUNDLE_MANIFEST) == 0 ||
+		    strcmp(path, BUNDLE_SIG) == 0))
+			continue;
+		else if (!is_listed(path))
+			problem(path, "not in the manifest");
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * The SHA-256 of the bundle's regular file rel, streamed: -1 when it
+ * cannot be read, -2 when it is not a regular file (a symlink anywhere in
+ * rel, a FIFO: opened without blocking and refused, never waited on).
+ */
+static int
+file_hex(const char *rel, char hex[SHA256_HEX_LEN + 1])
+{
+	char chunk[65536];
+	struct sha256 *h = NULL;
+	struct stat sb;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = fs_open_read(walk.dirfd, rel, FS_NO_SYMLINKS)) == -1)
+		return errno == ELOOP || errno == ENXIO ? -2 : -1;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (!S_ISREG(sb.st_mode)) {
+		rc = -2;
+		goto out;
+	}
+	if ((h = sha256_new()) == NULL)
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || sha256_update(h, chunk, (size_t)n) == -1)
+			goto out;
+	}
+	/* sha256_final_hex() frees h, whatever it returns. */
+	rc = sha256_final_hex(h, hex);
+	h = NULL;
+out:
+	sha256_free(h);
+	close(fd);
+	return rc;
+}
+
+/* A manifest path fipsev would write: relative, plain, inside. */
+static int
+safe_rel(const char *p)
+{
+	return p[0] != '\0' && p[0] != '/' && strstr(p, "..") == NULL &&
+	    strstr(p, "//") == NULL && strspn(p, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") == strlen(p);
+}
+
+/* Read the bundle's file name whole; 1 when it is not there. */
+static int
+bundle_file(const char *dir, const char *name, char **text, size_t *len)
+{
+	char where[4200];
+
+	snprintf(where, sizeof(where), "%s/%s", dir, name);
+	return fs_read(walk.dirfd, where, name, MANIFEST_MAX, FS_NO_SYMLINKS,
+	    text, len);
+}
+
+int
+bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
+{
+	char *manifest = NULL, *sig = NULL, *line, *save = NULL;
+	char signer[512], err[600], hex[SHA256_HEX_LEN + 1], *copy = NULL;
+	char esc[1200];
+	size_t mlen, slen, i;
+	int r, rc = -1;
+
+	memset(&walk, 0, sizeof(walk));
+	walk.out = out;
+	*trusted = 0;
+	if ((walk.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		log_errno("cannot read bundle '%s'", shown(dir, esc,
+		    sizeof(esc)));
+		return -1;
+	}
+	/* A manifest that is a symlink, a FIFO, a directory: altered. */
+	if ((r = bundle_file(dir, BUNDLE_MANIFEST, &manifest, &mlen)) != 0) {
+		problem(BUNDLE_MANIFEST, r == 1 ? "missing" :
+		    "not a regular file, or unreadable");
+		rc = 0;
+		goto out;
+	}
+	if ((copy = strndup(manifest, mlen)) == NULL) {
+		log_errno("verify");
+		goto out;
+	}
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct file *f;
+		const char *rel = line + SHA256_HEX_LEN + 2;
+
+		if (strlen(line) < SHA256_HEX_LEN + 3 ||
+		    line[SHA256_HEX_LEN] != ' ' ||
+		    (line[SHA256_HEX_LEN + 1] != ' ' &&
+		    line[SHA256_HEX_LEN + 1] != '*') ||
+		    strspn(line, "0123456789abcdef") != SHA256_HEX_LEN ||
+		    !safe_rel(rel) || walk.nfiles == MAX_FILES) {
+			problem(BUNDLE_MANIFEST, "a line is not \"SHA256  "
+			    "FILE\"");
+			continue;
+		}
+		if ((f = reallocarray(walk.files, walk.nfiles + 1,
+		    sizeof(*f))) == NULL) {
+			log_errno("verify");
+			goto out;
+		}
+		walk.files = f;
+		f[walk.nfiles].path = (char *)rel;
+		memcpy(f[walk.nfiles].hex, line, SHA256_HEX_LEN);
+		f[walk.nfiles].hex[SHA256_HEX_LEN] = '\0';
+		walk.nfiles++;
+	}
+	for (i = 0; i < walk.nfiles; i++) {
+		if ((r = file_hex(walk.files[i].path, hex)) < 0)
+			problem(walk.files[i].path, r == -2 ?
+			    "not a regular file" : "missing or unreadable");
+		else if (CRYPTO_memcmp(hex, walk.files[i].hex,
+		    SHA256_HEX_LEN) != 0)
+			problem(walk.files[i].path, "changed (digest differs)");
+	}
+	if ((r = dup(walk.dirfd)) == -1) {
+		log_errno("cannot list the bundle");
+		goto out;
+	}
+	if (check_dir(r, "", 0) == -1)
+		goto out;
+	if ((r = bundle_file(dir, BUNDLE_SIG, &sig, &slen)) != 0)
+		problem(BUNDLE_SIG, r == 1 ? "missing" :
+		    "not a regular file, or unreadable");
+	else if ((r = sign_verify(sig, slen, manifest, mlen, ca, signer,
+	    sizeof(signer), err, sizeof(err))) == -1)
+		goto out;
+	else if (r == 0)
+		problem(BUNDLE_SIG, err);
+	else {
+		/* signer is from the certificate: untrusted text too. */
+		shown(signer, esc, sizeof(esc));
+		if (r == 1 && ca != NULL)
+			fprintf(out, "signature: good, by %s (chain checked)\n",
+			    esc);
+		else if (r == 1)
+			fprintf(out, "signature: good, by %s (chain not "
+			    "checked: give --ca)\n", esc);
+		else
+			fprintf(out, "signature: good, by %s, who does not "
+			    "chain to the CA: %s\n", esc, err);
+		*trusted = r == 1 && ca != NULL;
+	}
+	rc = walk.problems == 0;
+	fprintf(out, "bundle %s: %s (%zu files in the manifest",
+	    shown(dir, esc, sizeof(esc)), rc ? "intact" : "NOT intact",
+	    walk.nfiles);
+	if (!rc)
+		fprintf(out, ", %d problem%s", walk.problems,
+		    walk.problems == 1 ? "" : "s");
+	fputs(")\n", out);
+out:
+	close(walk.dirfd);
+	free(walk.files);
+	free(copy);
+	free(manifest);
+	free(sig);
+	return rc;
+}

@@ -1,0 +1,389 @@
+/*
+ * sign.c - see sign.h.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/pem.h>	/* before cms.h: it declares PEM_*_CMS */
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "bundle/sign.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+#include "util/testhook.h"
+#include "util/banned.h"
+
+static const char *
+ossl_reason(void)
+{
+	unsigned long e = ERR_get_error();
+
+	ERR_clear_error();
+	return e != 0 ? ERR_reason_error_string(e) : "unknown error";
+}
+
+/* Open path for writing a new file of mode; never follows a symlink. */
+static FILE *
+create(const char *path, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	FILE *fp;
+
+	if (fd == -1) {
+		log_errno("cannot create '%s'", path);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		log_errno("cannot create '%s'", path);
+		close(fd);
+	}
+	return fp;
+}
+
+enum pem { PEM_KEY, PEM_CERT, PEM_CMS };
+
+/* Write obj as PEM into a new file path of mode. Returns 0 or -1. */
+static int
+write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
+{
+	FILE *fp = create(path, mode);
+	int ok;
+
+	if (fp == NULL)
+		return -1;
+	errno = 0;	/* so a failure below can tell the system's from OpenSSL's */
+	switch (kind) {
+	case PEM_KEY:
+		ok = PEM_write_PrivateKey(fp, obj, NULL, NULL, 0, NULL, NULL);
+		break;
+	case PEM_CERT:
+		ok = PEM_write_X509(fp, obj);
+		break;
+	default:
+		ok = PEM_write_CMS(fp, obj);
+		break;
+	}
+	/*
+	 * Synced before it counts: a key, or the signature that completes
+	 * a bundle, is never left half-written under its name.
+	 */
+	if (ok != 1 || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
+		int saved = errno;
+
+		fclose(fp);
+		unlink(path);
+		if (saved != 0) {
+			errno = saved;
+			log_errno("cannot write '%s'", path);
+		} else
+			log_err("cannot write '%s': %s", path, ossl_reason());
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		log_errno("cannot write '%s'", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+add_ext(X509 *x, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value)) == NULL)
+		return -1;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok == 1 ? 0 : -1;
+}
+
+int
+sign_keygen(const char *dir)
+{
+	char kpath[4096], cpath[4096], ktmp[4200], ctmp[4200];
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	X509_NAME *name;
+	BIGNUM *serial = NULL;
+	int rc = -1, dfd;
+
+	if (fs_pathf(kpath, sizeof(kpath), "%s/signing.key", dir) == -1 ||
+	    fs_pathf(cpath, sizeof(cpath), "%s/signing.crt", dir) == -1 ||
+	    fs_pathf(ktmp, sizeof(ktmp), "%s.tmp", kpath) == -1 ||
+	    fs_pathf(ctmp, sizeof(ctmp), "%s.tmp", cpath) == -1)
+		return -1;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_errno("cannot create '%s'", dir);
+		return -1;
+	}
+	/*
+	 * One keygen at a time in a directory: a second one waits, then
+	 * finds the key and refuses, rather than putting its certificate
+	 * beside the first one's key.
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(dfd, LOCK_EX) == -1) {
+		log_errno("cannot lock '%s'", dir);
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
+	if (access(kpath, F_OK) == 0 || errno != ENOENT) {
+		log_err("'%s' exists: a key is never overwritten", kpath);
+		close(dfd);
+		return -1;
+	}
+	/* Leftovers of a keygen killed half-way are ours to replace. */
+	unlink(ktmp);
+	unlink(ctmp);
+	if ((pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384")) == NULL ||
+	    (x = X509_new()) == NULL || (serial = BN_new()) == NULL ||
+	    X509_set_version(x, 2) != 1 ||
+	    BN_rand(serial, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+	    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x)) == NULL ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), 0) == NULL ||
+	    X509_gmtime_adj(X509_getm_notAfter(x), 365L * 24 * 3600) == NULL ||
+	    X509_set_pubkey(x, pk) != 1 ||
+	    (name = X509_get_subject_name(x)) == NULL ||
+	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"fipsev evidence signing (self-signed)",
+	    -1, -1, 0) != 1 ||
+	    X509_set_issuer_name(x, name) != 1 ||
+	    add_ext(x, NID_basic_constraints, "critical,CA:FALSE") == -1 ||
+	    add_ext(x, NID_key_usage, "critical,digitalSignature,"
+	    "nonRepudiation") == -1 ||
+	    add_ext(x, NID_subject_key_identifier, "hash") == -1 ||
+	    X509_sign(x, pk, EVP_sha384()) == 0) {
+		log_err("cannot make a signing key: %s", ossl_reason());
+		goto out;
+	}
+	/*
+	 * Both under temporary names, then the certificate, then the key
+	 * (link(2): never over another key): once signing.key exists, its
+	 * certificate does too, even if fipsev is killed in between.
+	 */
+	if (write_pem(ktmp, 0600, PEM_KEY, pk) == -1 ||
+	    write_pem(ctmp, 0644, PEM_CERT, x) == -1)
+		goto out;
+	if (rename(ctmp, cpath) == -1) {
+		log_errno("cannot move '%s' to '%s'", ctmp, cpath);
+		goto out;
+	}
+	testhook("keygen-before-key");
+	if (link(ktmp, kpath) == -1) {
+		log_errno("cannot create '%s'", kpath);
+		goto out;
+	}
+	if (fs_sync_parent(kpath) == -1)
+		goto out;
+	rc = 0;
+out:
+	unlink(ktmp);
+	unlink(ctmp);
+	close(dfd);
+	BN_free(serial);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return rc;
+}
+
+/* Load the private key, refusing one that others may read. */
+static EVP_PKEY *
+load_key(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat sb;
+	EVP_PKEY *pk = NULL;
+	FILE *fp;
+
+	if (fd == -1) {
+		log_errno("cannot open key '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_err("key '%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (sb.st_mode & 077) {
+		log_err("key '%s' is readable by group or others (mode %03o): "
+		    "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
+		close(fd);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		log_errno("cannot read key '%s'", path);
+		close(fd);
+		return NULL;
+	}
+	pk = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (pk == NULL)
+		log_err("key '%s' is not a PEM private key (or is "
+		    "encrypted): %s", path, ossl_reason());
+	return pk;
+}
+
+/* The digest for a key, or NULL (logged) when the key is not allowed. */
+static const EVP_MD *
+approved_md(EVP_PKEY *pk, const char *path)
+{
+	char group[64];
+	size_t glen;
+
+	if (EVP_PKEY_is_a(pk, "RSA")) {
+		if (EVP_PKEY_get_bits(pk) < 3072) {
+			log_err("key '%s': RSA of %d bits; fipsev signs with "
+			    "RSA of 3072 bits or more", path,
+			    EVP_PKEY_get_bits(pk));
+			return NULL;
+		}
+		return EVP_sha256();
+	}
+	if (EVP_PKEY_is_a(pk, "EC") && EVP_PKEY_get_utf8_string_param(pk,
+	    "group", group, sizeof(group), &glen) == 1) {
+		if (strcmp(group, "prime256v1") == 0 ||
+		    strcmp(group, "P-256") == 0)
+			return EVP_sha256();
+		if (strcmp(group, "secp384r1") == 0 ||
+		    strcmp(group, "P-384") == 0)
+			return EVP_sha384();
+	}
+	log_err("key '%s': fipsev signs with RSA >= 3072 or ECDSA P-256 or "
+	    "P-384 only", path);
+	return NULL;
+}
+
+int
+sign_detached(const char *key_path, const char *cert_path,
+    const void *content, size_t n, const char *out_path)
+{
+	EVP_PKEY *pk = NULL;
+	X509 *x = NULL;
+	CMS_ContentInfo *cms = NULL;
+	BIO *in = NULL;
+	FILE *fp = NULL;
+	const EVP_MD *md;
+	int rc = -1;
+
+	if ((pk = load_key(key_path)) == NULL ||
+	    (md = approved_md(pk, key_path)) == NULL)
+		goto out;
+	if ((fp = fopen(cert_path, "r")) == NULL) {
+		log_errno("cannot open certificate '%s'", cert_path);
+		goto out;
+	}
+	x = PEM_read_X509(fp, NULL, NULL, NULL);
+	fclose(fp);
+	fp = NULL;
+	if (x == NULL) {
+		log_err("certificate '%s' is not a PEM certificate", cert_path);
+		goto out;
+	}
+	if (X509_check_private_key(x, pk) != 1) {
+		log_err("certificate '%s' is not for key '%s'", cert_path,
+		    key_path);
+		goto out;
+	}
+	if ((in = BIO_new_mem_buf(content, (int)n)) == NULL ||
+	    (cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_DETACHED |
+	    CMS_BINARY | CMS_PARTIAL)) == NULL ||
+	    CMS_add1_signer(cms, x, pk, md, CMS_BINARY) == NULL ||
+	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1) {
+		log_err("cannot sign: %s", ossl_reason());
+		goto out;
+	}
+	if (write_pem(out_path, 0644, PEM_CMS, cms) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	BIO_free(in);
+	CMS_ContentInfo_free(cms);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return rc;
+}
+
+int
+sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
+    const char *ca_path, char *signer, size_t signerlen, char *err,
+    size_t errlen)
+{
+	BIO *sbio = NULL, *cbio = NULL;
+	CMS_ContentInfo *cms = NULL;
+	X509_STORE *store = NULL;
+	STACK_OF(X509) *signers = NULL;
+	int rc = 0;
+
+	signer[0] = '\0';
+	if ((sbio = BIO_new_mem_buf(sig, (int)siglen)) == NULL ||
+	    (cbio = BIO_new_mem_buf(content, (int)n)) == NULL ||
+	    (store = X509_STORE_new()) == NULL) {
+		log_err("cannot verify: out of memory");
+		rc = -1;
+		goto out;
+	}
+	if ((cms = PEM_read_bio_CMS(sbio, NULL, NULL, NULL)) == NULL) {
+		snprintf(err, errlen, "the signature is not a PEM CMS "
+		    "structure");
+		goto out;
+	}
+	if (ca_path != NULL && X509_STORE_load_file(store, ca_path) != 1) {
+		log_err("cannot load CA '%s': %s", ca_path, ossl_reason());
+		rc = -1;
+		goto out;
+	}
+	/* First the signature alone: does the manifest hold? */
+	if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY |
+	    CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+		snprintf(err, errlen, "the signature does not verify: %s",
+		    ossl_reason());
+		goto out;
+	}
+	if ((signers = CMS_get0_signers(cms)) != NULL &&
+	    sk_X509_num(signers) > 0)
+		X509_NAME_oneline(X509_get_subject_name(sk_X509_value(signers,
+		    0)), signer, (int)signerlen);
+	rc = 1;
+	/* Then who signed: the signer must chain to the CA given. */
+	if (ca_path != NULL) {
+		BIO_free(cbio);
+		if ((cbio = BIO_new_mem_buf(content, (int)n)) == NULL) {
+			log_err("cannot verify: out of memory");
+			rc = -1;
+			goto out;
+		}
+		ERR_clear_error();
+		if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY) != 1) {
+			snprintf(err, errlen, "%s", ossl_reason());
+			rc = 2;
+		}
+	}
+out:
+	sk_X509_free(signers);
+	X509_STORE_free(store);
+	CMS_ContentInfo_free(cms);
+	BIO_free(sbio);
+	BIO_free(cbio);
+	return rc;
+}
