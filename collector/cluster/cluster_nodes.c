@@ -3,35 +3,17 @@
  */
 #define _GNU_SOURCE	/* strcasestr */
 
-#include <sys/stat.h>
 
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
-#include "collector/cluster/cluster.h"
-#include "collector/cluster/helm.h"
-#include "collector/net/klist.h"
-#include "collector/net/kube.h"
 #include "collector/cluster/probe.h"
 #include "collector/node/node.h"
-#include "collector/cluster/values.h"
-#include "util/buf.h"
-#include "util/digest.h"
-#include "util/fsutil.h"
 #include "util/json.h"
 #include "util/log.h"
-#include "util/tsv.h"
 #include "collector/cluster/cluster_int.h"
 #include "util/banned.h"
 

@@ -4,13 +4,10 @@
  */
 #define _GNU_SOURCE	/* strcasestr */
 
-#include <sys/resource.h>
+
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,24 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "collector/tls/tls_cert.h"
-#include "collector/tls/tls_registry.h"
-#include "collector/tls/tls_scan.h"
-#include "collector/tls/tls_wire.h"
-#include "util/json.h"
-#include "util/log.h"
-#include "util/progress.h"
 #include "collector/tls/tls_scan_int.h"
 #include "util/banned.h"
 

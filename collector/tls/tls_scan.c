@@ -11,36 +11,23 @@
  * from what phase 1 found.
  */
 #define _GNU_SOURCE	/* strcasestr */
-
 #include <sys/resource.h>
-#include <sys/socket.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "collector/tls/tls_cert.h"
-#include "collector/tls/tls_registry.h"
 #include "collector/tls/tls_scan.h"
-#include "collector/tls/tls_wire.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/progress.h"
