@@ -20,9 +20,9 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "assess/assess.h"
 #include "bundle/bundle.h"
-#include "evaluate/controls.h"
-#include "evaluate/drift.h"
+#include "evidence/run.h"
 #include "report/evidence_xml.h"
 #include "report/html.h"
 #include "bundle/sign.h"
@@ -187,7 +187,7 @@ recent_history(struct store *st, int64_t upto)
 		return NULL;
 	}
 	for (i = r.n; i-- > 0;) {
-		cJSON *eval = controls_of_run(st, r.id[i]), *sum, *o;
+		cJSON *eval = assess_recorded(st, r.id[i]), *sum, *o;
 
 		if (eval == NULL || (o = cJSON_CreateObject()) == NULL) {
 			cJSON_Delete(eval);
@@ -241,6 +241,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 {
 	struct writer w;
 	struct store_run_info ri;
+	struct run_view view;
 	struct buf manifest;
 	struct stat sb;
 	char path[8192], *text = NULL;
@@ -249,6 +250,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	int found, rc = -1, made = 0;
 
 	memset(&w, 0, sizeof(w));
+	run_view_init(&view, 0);
 	buf_init(&manifest, MANIFEST_MAX);
 	if (lstat(dir, &sb) == 0 || errno != ENOENT) {
 		log_err("'%s' exists: a bundle is always written new", dir);
@@ -283,7 +285,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	 * every file of the bundle gives its verdict, run.json too, never
 	 * one only the store's row of the run says.
 	 */
-	if ((eval = controls_of_run_checked(st, ri.id)) == NULL ||
+	if ((eval = assess_checked(st, ri.id, &view)) == NULL ||
 	    (info = store_run_info_json(&ri)) == NULL ||
 	    !cJSON_ReplaceItemInObjectCaseSensitive(info, "verdict",
 	    cJSON_CreateString(json_get_str(eval, "verdict"))) ||
@@ -299,8 +301,8 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	/* The findings, for machines, citing the files written so far. */
 	{
 		int64_t prev = previous_run(st, ri.id);
-		cJSON *changes = prev > 0 ? drift_compute(st, prev, ri.id) :
-		    NULL;
+		cJSON *changes = prev > 0 ? assess_drift_to(st, prev, &view,
+		    eval) : NULL;
 		cJSON *history = recent_history(st, ri.id);
 
 		struct xml_file *xf = calloc(w.nfiles + 1, sizeof(*xf));
@@ -377,6 +379,7 @@ out:
 	free(text);
 	cJSON_Delete(info);
 	cJSON_Delete(eval);
+	run_view_release(&view);
 	buf_release(&manifest);
 	store_run_info_release(&ri);
 	return rc;

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "assess/assess.h"
 #include "cli/cmd.h"
 #include "collector/cluster/cluster.h"
 #include "collector/tls/fips_policy.h"
@@ -582,7 +583,7 @@ evaluate_open_run(struct store *st, const struct matrix *matrix,
 	char *json = NULL;
 	int rc = -1;
 
-	if ((eval = controls_evaluate(st, store_run_open_id(st))) == NULL)
+	if ((eval = assess_run(st, store_run_open_id(st))) == NULL)
 		return -1;
 	verdict = json_get_str(eval, "verdict");
 	if ((in = cJSON_AddObjectToObject(eval, "inputs")) == NULL ||

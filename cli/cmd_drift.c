@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "assess/assess.h"
 #include "cli/cmd.h"
 #include "evaluate/drift.h"
 #include "store/store.h"
@@ -136,7 +137,7 @@ cmd_drift(int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((changes = drift_compute(st, from, to)) == NULL)
+	if ((changes = assess_drift(st, from, to)) == NULL)
 		goto out;
 	if (json) {
 		if ((text = json_print_pretty(changes)) == NULL)

@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "assess/assess.h"
 #include "cli/cmd.h"
-#include "evaluate/controls.h"
 #include "store/store.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -108,7 +108,7 @@ check_history(struct store *st, const char *check, struct hist *h)
 	if (store_list_runs(st, 0, add_run, &runs) == -1)
 		goto out;
 	for (i = runs.n; i-- > 0;) {
-		cJSON *eval = controls_of_run(st, runs.id[i]);
+		cJSON *eval = assess_recorded(st, runs.id[i]);
 		const cJSON *f;
 
 		if (eval == NULL)

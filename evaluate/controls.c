@@ -10,7 +10,8 @@
 
 #include "evaluate/controls.h"
 #include "evidence/cluster.h"
-#include "store/store.h"
+#include "evidence/run.h"
+#include "util/buf.h"
 #include "util/digest.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -20,175 +21,186 @@
 extern const char data_controls[];
 extern const size_t data_controls_len;
 
-/* One stored document of the run, parsed. */
-struct doc {
-	char	*collector;
-	char	*subject;
-	char	*sha256;
-	cJSON	*json;
-};
-
+/* An evaluation under way. */
 struct eval {
-	struct doc	*docs;
-	size_t		 ndocs;
-	int		 nodes;		/* node documents, read as facts */
-	cJSON		*node_names;	/* their subjects, as an object */
-	const char	*collector;	/* while loading */
-	cJSON		*findings;
-	int		 oom;
-	/* controls_evaluate_against()'s hook for each changed node */
-	int		(*changed)(const struct store_node *, void *);
-	void		*changed_arg;
+	const struct run_view	*v;
+	const struct run_view	*other;		/* leave out what is the same */
+	cJSON			*findings;
+	struct buf		 reason, subject, list;	/* scratch */
+	int			 oom;
 };
 
-static int
-load_doc(const char *subject, const char *sha256, const char *text,
-    size_t len, void *arg)
-{
-	struct eval *e = arg;
-	struct doc *d;
+/* Most a reason or subject may take: far past any real one. */
+#define EVAL_TEXT_MAX	((size_t)1 << 20)
 
-	if ((d = reallocarray(e->docs, e->ndocs + 1, sizeof(*d))) == NULL) {
-		log_errno("controls");
-		return -1;
-	}
-	e->docs = d;
-	d = &d[e->ndocs++];
-	memset(d, 0, sizeof(*d));
-	d->collector = strdup(e->collector);
-	d->subject = strdup(subject);
-	d->sha256 = strdup(sha256);
-	d->json = cJSON_ParseWithLength(text, len);
-	if (d->collector == NULL || d->subject == NULL || d->sha256 == NULL) {
-		log_errno("controls");
-		return -1;
-	}
-	return 0;
-}
-
-/* A finding of check for subject, citing document d (may be NULL). */
+/* A finding of check for subject, citing the document of kind, subject
+ * and digest cited (NULL: none). */
 static void
-finding(struct eval *e, const char *check, const char *subject,
-    const char *result, const struct doc *d, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static void
-finding(struct eval *e, const char *check, const char *subject,
-    const char *result, const struct doc *d, const char *fmt, ...)
+vfinding(struct eval *e, const char *check, const char *subject,
+    const char *result, enum evidence_kind kind, const char *cited,
+    const char *sha256, const char *fmt, va_list ap)
 {
-	char reason[2048];
-	cJSON *f = cJSON_CreateObject(), *ev, *r;
-	va_list ap;
+	cJSON *f, *ev, *r;
 
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (f == NULL || !cJSON_AddItemToArray(e->findings, f) ||
-	    json_add_str(f, "check", check) ||
+	buf_reset(&e->reason);
+	if (buf_vprintf(&e->reason, fmt, ap) == -1) {
+		e->oom = 1;
+		return;
+	}
+	if ((f = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(e->findings, f)) {
+		cJSON_Delete(f);
+		e->oom = 1;
+		return;
+	}
+	if (json_add_str(f, "check", check) ||
 	    json_add_str(f, "subject", subject) ||
 	    json_add_str(f, "result", result) ||
-	    json_add_str(f, "reason", reason) ||
+	    json_add_str(f, "reason", buf_str(&e->reason)) ||
 	    (ev = cJSON_AddArrayToObject(f, "evidence")) == NULL) {
 		e->oom = 1;
 		return;
 	}
-	if (d == NULL)
+	if (cited == NULL)
 		return;
 	if ((r = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(ev, r) ||
-	    json_add_str(r, "collector", d->collector) ||
-	    json_add_str(r, "subject", d->subject) ||
-	    json_add_str(r, "sha256", d->sha256))
+	    json_add_str(r, "collector", evidence_kind_names[kind]) ||
+	    json_add_str(r, "subject", cited) ||
+	    json_add_str(r, "sha256", sha256))
 		e->oom = 1;
 }
 
-static int
-count(const struct eval *e, const char *collector)
-{
-	size_t i;
-	int n = 0;
+/* A finding citing document d (NULL: none). */
+static void
+finding(struct eval *e, const char *check, const char *subject,
+    const char *result, const struct run_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
-	if (strcmp(collector, "node") == 0)
-		return e->nodes;
-	for (i = 0; i < e->ndocs; i++)
-		n += strcmp(e->docs[i].collector, collector) == 0;
-	return n;
+static void
+finding(struct eval *e, const char *check, const char *subject,
+    const char *result, const struct run_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfinding(e, check, subject, result, d != NULL ? d->kind :
+	    EVIDENCE_NODE, d != NULL ? d->subject : NULL, d != NULL ?
+	    d->sha256 : NULL, fmt, ap);
+	va_end(ap);
 }
 
-/* A JSON array of strings as one "a; b; c" phrase, the first few. */
+/* A finding citing the document of node n. */
 static void
-joined(const cJSON *arr, char *out, size_t len)
-{
-	const cJSON *s;
-	size_t off = 0;
-	int n = 0;
+node_finding(struct eval *e, const char *check, const struct run_node *n,
+    const char *result, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-	out[0] = '\0';
-	cJSON_ArrayForEach(s, arr) {
-		if (!cJSON_IsString(s) || off + 4 >= len)
-			continue;
-		if (n++ == 4) {
-			snprintf(out + off, len - off, "; and %d more",
-			    cJSON_GetArraySize(arr) - 4);
-			return;
-		}
-		off += (size_t)snprintf(out + off, len - off, "%s%s",
-		    off > 0 ? "; " : "", s->valuestring);
-		if (off >= len)
-			return;
-	}
+static void
+node_finding(struct eval *e, const char *check, const struct run_node *n,
+    const char *result, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfinding(e, check, n->subject, result, EVIDENCE_NODE, n->subject,
+	    n->sha256, fmt, ap);
+	va_end(ap);
+}
+
+static size_t
+count(const struct eval *e, enum evidence_kind kind)
+{
+	return run_view_count(e->v, kind);
+}
+
+/* "NAMESPACE/NAME" of obj, "?" for either missing; lives until the next. */
+static const char *
+ns_name(struct eval *e, const cJSON *obj)
+{
+	buf_reset(&e->subject);
+	if (buf_printf(&e->subject, "%s/%s", json_str_or(obj, "namespace",
+	    "?"), json_str_or(obj, "name", "?")) == -1)
+		e->oom = 1;
+	return buf_str(&e->subject);
 }
 
 /*
- * The node checks of one node, from the facts the store keeps of its
- * document: the same fields the document holds, without parsing 5,000 of
- * them on every evaluation.
+ * A JSON array of strings as one "a; b; c" phrase: the first four, then
+ * "and N more". Lives in e->list until the next call.
  */
-static int
-node_checks(const struct store_node *n, void *arg)
+static const char *
+joined(struct eval *e, const cJSON *arr)
 {
-	struct eval *e = arg;
-	struct doc d = { "node", (char *)n->subject, (char *)n->sha256, NULL };
-	cJSON *reasons = cJSON_Parse(n->reasons);
-	char why[1500];
-	int fe = n->fips_enabled;
+	const cJSON *s;
+	int n = 0;
 
-	e->nodes++;
-	if (cJSON_AddNullToObject(e->node_names, n->subject) == NULL)
-		e->oom = 1;
-	if (n->same_in_other) {
-		cJSON_Delete(reasons);
-		return 0;
+	buf_reset(&e->list);
+	cJSON_ArrayForEach(s, arr) {
+		if (!cJSON_IsString(s))
+			continue;
+		if (n++ == 4) {
+			if (buf_printf(&e->list, "; and %d more",
+			    cJSON_GetArraySize(arr) - 4) == -1)
+				e->oom = 1;
+			break;
+		}
+		if (buf_printf(&e->list, "%s%s", e->list.len > 0 ? "; " : "",
+		    s->valuestring) == -1)
+			e->oom = 1;
 	}
-	finding(e, "FIPS-NODE-KERNEL", n->subject, fe == 1 ? "pass" :
-	    fe == 0 ? "fail" : "missing-evidence", &d, "%s", fe == 1 ?
-	    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
-	    "fips_enabled could not be read");
-	joined(reasons, why, sizeof(why));
-	cJSON_Delete(reasons);
-	finding(e, "FIPS-NODE-OS", n->subject, n->compliant ? "pass" : "fail",
-	    &d, "%s", n->compliant ? "the node's FIPS evidence is complete" :
-	    why[0] != '\0' ? why : "the node is not in FIPS mode");
-	if (e->oom)
-		return -1;
-	return e->changed != NULL ? e->changed(n, e->changed_arg) : 0;
+	return buf_str(&e->list);
 }
 
+/*
+ * The node checks of each node, from the facts the store keeps of its
+ * document: the same fields the document holds, without parsing 5,000 of
+ * them on every evaluation. A node with the same document in the other
+ * run has the same findings there, and is left out.
+ */
+static void
+node_checks(struct eval *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->v->nnodes && !e->oom; i++) {
+		const struct run_node *n = &e->v->nodes[i];
+		cJSON *reasons;
+		const char *why;
+		int fe = n->fips_enabled;
+
+		if (run_view_same_node(e->other, n))
+			continue;
+		node_finding(e, "FIPS-NODE-KERNEL", n, fe == 1 ? "pass" :
+		    fe == 0 ? "fail" : "missing-evidence", "%s", fe == 1 ?
+		    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
+		    "fips_enabled could not be read");
+		reasons = cJSON_Parse(n->reasons);
+		why = joined(e, reasons);
+		cJSON_Delete(reasons);
+		node_finding(e, "FIPS-NODE-OS", n, n->compliant ? "pass" :
+		    "fail", "%s", n->compliant ? "the node's FIPS evidence is "
+		    "complete" : *why != '\0' ? why :
+		    "the node is not in FIPS mode");
+	}
+}
+
+/* Nodes the cluster lists whose evidence never came. */
 static void
 nodes(struct eval *e)
 {
-	char why[1500];
+	static const char collected_gone[] = "the cluster collected the "
+	    "node's report, but the run holds no node evidence for it";
 	size_t i;
 
-	/* Nodes the cluster lists whose evidence never came. */
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
+	for (i = 0; i < e->v->ndocs; i++) {
+		const struct run_doc *d = &e->v->docs[i];
 		const cJSON *n;
 
-		if (strcmp(d->collector, "cluster") != 0)
+		if (d->kind != EVIDENCE_CLUSTER)
 			continue;
 		/* A cluster that lists no node shows no node's FIPS mode. */
 		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d->json,
-		    "nodes")) == 0 && count(e, "node") == 0) {
+		    "nodes")) == 0 && count(e, EVIDENCE_NODE) == 0) {
 			finding(e, "FIPS-NODE-KERNEL", "-", "missing-evidence", d,
 			    "the cluster evidence lists no node");
 			finding(e, "FIPS-NODE-OS", "-", "missing-evidence", d,
@@ -198,30 +210,32 @@ nodes(struct eval *e)
 		    "nodes")) {
 			const char *ev = json_get_str(n, "evidence");
 			const char *name = json_get_str(n, "name");
+			const char *why;
 
 			/* Collected, it must be in the run: evidence deleted
 			 * from the store after the run is not a pass. */
 			if (ev != NULL && strcmp(ev, "collected") == 0) {
 				if (name == NULL ||
-				    cJSON_GetObjectItemCaseSensitive(
-				    e->node_names, name) != NULL)
+				    run_view_node(e->v, name) != NULL)
 					continue;
-				snprintf(why, sizeof(why), "the cluster "
-				    "collected the node's report, but the run "
-				    "holds no node evidence for it");
-			} else
-				snprintf(why, sizeof(why), "no evidence from "
-				    "the node: %s", json_get_str(n,
-				    "evidence_error") != NULL ? json_get_str(n,
-				    "evidence_error") : ev != NULL ? ev :
-				    "unusable node name");
+				finding(e, "FIPS-NODE-KERNEL", name,
+				    "missing-evidence", d, "%s", collected_gone);
+				finding(e, "FIPS-NODE-OS", name,
+				    "missing-evidence", d, "%s", collected_gone);
+				continue;
+			}
+			why = json_get_str(n, "evidence_error");
+			if (why == NULL)
+				why = ev != NULL ? ev : "unusable node name";
 			finding(e, "FIPS-NODE-KERNEL", name != NULL ? name : "?",
-			    "missing-evidence", d, "%s", why);
+			    "missing-evidence", d, "no evidence from the node: "
+			    "%s", why);
 			finding(e, "FIPS-NODE-OS", name != NULL ? name : "?",
-			    "missing-evidence", d, "%s", why);
+			    "missing-evidence", d, "no evidence from the node: "
+			    "%s", why);
 		}
 	}
-	if (count(e, "node") == 0 && count(e, "cluster") == 0) {
+	if (count(e, EVIDENCE_NODE) == 0 && count(e, EVIDENCE_CLUSTER) == 0) {
 		finding(e, "FIPS-NODE-KERNEL", "-", "not-applicable", NULL,
 		    "no node evidence was collected in this run");
 		finding(e, "FIPS-NODE-OS", "-", "not-applicable", NULL,
@@ -244,13 +258,13 @@ cluster(struct eval *e)
 	    "FIPS-CLUSTER-EVIDENCE" };
 	size_t i, k;
 
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
+	for (i = 0; i < e->v->ndocs; i++) {
+		const struct run_doc *d = &e->v->docs[i];
 		const cJSON *r, *dl;
-		char subject[300], from[300];
+		const char *subject, *from;
 		int any = 0;
 
-		if (strcmp(d->collector, "cluster") != 0)
+		if (d->kind != EVIDENCE_CLUSTER)
 			continue;
 		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(d->json, "helm"),
@@ -262,12 +276,9 @@ cluster(struct eval *e)
 			int s = json_get_tristate(since, "value");
 
 			any = 1;
-			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_str_or(r, "namespace", "?"), json_str_or(r,
-			    "name", "?"));
-			joined(cJSON_GetObjectItemCaseSensitive(
-			    cluster_current_revision(r), "global_fips_sources"),
-			    from, sizeof(from));
+			subject = ns_name(e, r);
+			from = joined(e, cJSON_GetObjectItemCaseSensitive(
+			    cluster_current_revision(r), "global_fips_sources"));
 			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, "pass"),
 			    d, "global.fips is %s in the values Helm renders "
 			    "with (set in: %s)", g == 1 ? "true" : g == 0 ?
@@ -296,10 +307,8 @@ cluster(struct eval *e)
 			    strcmp(res, "missing-evidence") != 0))
 				continue;
 			any |= strcmp(check, "FIPS-CLUSTER-EVIDENCE") == 0;
-			finding(e, check, json_get_str(r, "subject") != NULL ?
-			    json_get_str(r, "subject") : "-", res, d, "%s",
-			    json_get_str(r, "reason") != NULL ?
-			    json_get_str(r, "reason") : "-");
+			finding(e, check, json_str_or(r, "subject", "-"), res, d,
+			    "%s", json_str_or(r, "reason", "-"));
 		}
 		if (!any)
 			finding(e, "FIPS-CLUSTER-EVIDENCE", "-", "pass", d,
@@ -313,9 +322,7 @@ cluster(struct eval *e)
 			int fe = json_get_tristate(dl, "fips_enabled");
 
 			any = 1;
-			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_str_or(dl, "namespace", "?"), json_str_or(dl,
-			    "name", "?"));
+			subject = ns_name(e, dl);
 			int fi = json_get_tristate(dl, "fips_image");
 
 			finding(e, "FIPS-DELEGATE", subject, tri(fe, "pass"), d,
@@ -350,9 +357,7 @@ cluster(struct eval *e)
 			    "fips_image_available");
 
 			any = 1;
-			snprintf(subject, sizeof(subject), "%s/%s",
-			    json_str_or(dl, "namespace", "?"), json_str_or(dl,
-			    "name", "?"));
+			subject = ns_name(e, dl);
 			finding(e, "FIPS-DELEGATE-UPGRADER", subject, fi == 1 ?
 			    "pass" : avail == 0 ? "not-applicable" : fi == 0 &&
 			    avail == 1 ? "fail" : "missing-evidence", d,
@@ -379,7 +384,7 @@ cluster(struct eval *e)
 			    "listed" : "CronJobs were not collected");
 		}
 	}
-	if (count(e, "cluster") == 0)
+	if (count(e, EVIDENCE_CLUSTER) == 0)
 		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++)
 			finding(e, checks[k], "-", "not-applicable", NULL,
 			    "no cluster evidence was collected in this run");
@@ -415,7 +420,7 @@ only_gaps(const cJSON *ep)
 
 /* An endpoint that answered in plaintext, with what its port is for. */
 static void
-transit_plaintext(struct eval *e, const struct doc *d, const cJSON *ep,
+transit_plaintext(struct eval *e, const struct run_doc *d, const cJSON *ep,
     const cJSON *plain)
 {
 	const cJSON *as = cJSON_GetObjectItemCaseSensitive(ep,
@@ -438,20 +443,17 @@ transit_plaintext(struct eval *e, const struct doc *d, const cJSON *ep,
 static void
 tls(struct eval *e)
 {
-	char why[1500];
 	const cJSON *plain;
 	int plaintext = 0;
 	size_t i;
 
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
+	for (i = 0; i < e->v->ndocs; i++) {
+		const struct run_doc *d = &e->v->docs[i];
 		const cJSON *ep = cJSON_GetArrayItem(
 		    cJSON_GetObjectItemCaseSensitive(d->json, "endpoints"), 0);
 
-		if (strcmp(d->collector, "tls") != 0)
+		if (d->kind != EVIDENCE_TLS)
 			continue;
-		joined(cJSON_GetObjectItemCaseSensitive(ep, "findings"), why,
-		    sizeof(why));
 		plain = cJSON_GetObjectItemCaseSensitive(ep, "plaintext");
 		if (cJSON_IsObject(plain)) {
 			plaintext++;
@@ -473,9 +475,10 @@ tls(struct eval *e)
 			 */
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
 			    only_gaps(ep) ? "missing-evidence" : "fail", d,
-			    "%s", why);
+			    "%s", joined(e, cJSON_GetObjectItemCaseSensitive(ep,
+			    "findings")));
 	}
-	if (count(e, "tls") == 0) {
+	if (count(e, EVIDENCE_TLS) == 0) {
 		finding(e, "FIPS-TLS-ENDPOINT", "-", "not-applicable", NULL,
 		    "no TLS endpoint was scanned in this run");
 		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", "not-applicable",
@@ -490,29 +493,31 @@ modules(struct eval *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
+	for (i = 0; i < e->v->ndocs; i++) {
+		const struct run_doc *d = &e->v->docs[i];
 		const cJSON *it;
 
-		if (strcmp(d->collector, "inventory") != 0)
+		if (d->kind != EVIDENCE_INVENTORY)
 			continue;
 		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(d->json,
 		    "inventory")) {
 			const char *sup = json_get_str(it, "supported");
-			char subject[800];
 
-			snprintf(subject, sizeof(subject), "%s: %s at %s",
+			buf_reset(&e->subject);
+			if (buf_printf(&e->subject, "%s: %s at %s",
 			    json_str_or(it, "module", "?"), json_str_or(it,
-			    "component", "?"),
-			    json_str_or(it, "seen_at", "?"));
-			finding(e, "FIPS-MODULES", subject, sup != NULL &&
+			    "component", "?"), json_str_or(it, "seen_at",
+			    "?")) == -1)
+				e->oom = 1;
+			finding(e, "FIPS-MODULES", buf_str(&e->subject),
+			    sup != NULL &&
 			    strcmp(sup, "yes") == 0 ? "pass" : sup != NULL &&
 			    strcmp(sup, "no") == 0 ? "fail" : "missing-evidence",
 			    d, "%s", json_str_or(it, "reason",
 			    "supported in FIPS mode"));
 		}
 	}
-	if (count(e, "inventory") == 0)
+	if (count(e, EVIDENCE_INVENTORY) == 0)
 		finding(e, "FIPS-MODULES", "-", "not-applicable", NULL,
 		    "no module inventory was made in this run");
 }
@@ -531,23 +536,20 @@ db_passwords(struct eval *e)
 	size_t i;
 	int any = 0;
 
-	for (i = 0; i < e->ndocs; i++) {
-		const struct doc *d = &e->docs[i];
+	for (i = 0; i < e->v->ndocs; i++) {
+		const struct run_doc *d = &e->v->docs[i];
 		const cJSON *r, *p;
-		char subject[400];
 
-		if (strcmp(d->collector, "cluster") != 0)
+		if (d->kind != EVIDENCE_CLUSTER)
 			continue;
 		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(d->json, "helm"),
 		    "releases")) {
-			const char *ns = json_get_str(r, "namespace");
-			const char *name = json_get_str(r, "name");
+			const char *subject = ns_name(e, r);
+			size_t rel = e->subject.len;
 			int n = 0;
 
 			any = 1;
-			snprintf(subject, sizeof(subject), "%s/%s",
-			    ns ? ns : "?", name ? name : "?");
 			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
 			    "db_passwords_collected"))) {
 				finding(e, "FIPS-DB-PASSWORD", subject,
@@ -560,31 +562,38 @@ db_passwords(struct eval *e)
 			    r, "db_passwords")) {
 				const cJSON *len = cJSON_GetObjectItemCaseSensitive(
 				    p, "length");
-				const char *db = json_get_str(p, "database");
-				char sub[500], what[600];
 
+				/* "NS/NAME DATABASE", the release's subject
+				 * kept in front. */
 				n++;
-				snprintf(sub, sizeof(sub), "%s %s", subject,
-				    db ? db : "?");
-				snprintf(what, sizeof(what), "Secret %s key %s "
-				    "(%s)", json_str_or(p, "secret", "?"),
-				    json_str_or(p, "key", "?"), json_str_or(p,
-				    "source", "?"));
+				buf_truncate(&e->subject, rel);
+				if (buf_printf(&e->subject, " %s", json_str_or(p,
+				    "database", "?")) == -1)
+					e->oom = 1;
 				if (!cJSON_IsNumber(len))
-					finding(e, "FIPS-DB-PASSWORD", sub,
-					    "missing-evidence", d, "%s: %s", what,
+					finding(e, "FIPS-DB-PASSWORD",
+					    buf_str(&e->subject),
+					    "missing-evidence", d, "Secret %s "
+					    "key %s (%s): %s", json_str_or(p,
+					    "secret", "?"), json_str_or(p, "key",
+					    "?"), json_str_or(p, "source", "?"),
 					    json_str_or(p, "error",
 					    "not measured"));
 				else
-					finding(e, "FIPS-DB-PASSWORD", sub,
+					finding(e, "FIPS-DB-PASSWORD",
+					    buf_str(&e->subject),
 					    len->valuedouble >= DB_PASSWORD_MIN ?
-					    "pass" : "fail", d, "%s: %.0f "
-					    "characters (at least %d needed)",
-					    what, len->valuedouble,
-					    DB_PASSWORD_MIN);
+					    "pass" : "fail", d, "Secret %s key %s "
+					    "(%s): %.0f characters (at least %d "
+					    "needed)", json_str_or(p, "secret",
+					    "?"), json_str_or(p, "key", "?"),
+					    json_str_or(p, "source", "?"),
+					    len->valuedouble, DB_PASSWORD_MIN);
 			}
+			buf_truncate(&e->subject, rel);
 			if (n == 0)
-				finding(e, "FIPS-DB-PASSWORD", subject,
+				finding(e, "FIPS-DB-PASSWORD",
+				    buf_str(&e->subject),
 				    "not-applicable", d, "no database of the "
 				    "release uses a password");
 		}
@@ -636,101 +645,10 @@ catalogue(void)
 	return arr;
 }
 
-static cJSON *evaluate(struct store *, int64_t, int64_t, int, cJSON **,
-    int (*)(const struct store_node *, void *), void *);
-
-cJSON *
-controls_evaluate(struct store *st, int64_t run)
-{
-	return evaluate(st, run, 0, STORE_NODES_VERIFY, NULL, NULL, NULL);
-}
-
-cJSON *
-controls_of_run(struct store *st, int64_t run)
-{
-	cJSON *eval;
-	char *json;
-	size_t len;
-	int r;
-
-	if ((r = store_run_evaluation(st, run, &json, &len)) == -1)
-		return NULL;
-	if (r == 0)
-		return controls_evaluate(st, run);
-	eval = cJSON_ParseWithLength(json, len);
-	free(json);
-	if (eval == NULL || json_get_str(eval, "verdict") == NULL) {
-		cJSON_Delete(eval);
-		log_err("the stored evaluation of run %lld is not one",
-		    (long long)run);
-		return NULL;
-	}
-	return eval;
-}
-
 const char *
 controls_evaluator(void)
 {
 	return FIPSEV_EVALUATOR;
-}
-
-cJSON *
-controls_of_run_checked(struct store *st, int64_t run)
-{
-	static const char *const parts[] = { "findings", "summary",
-	    "verdict" };
-	cJSON *stored, *now, *in;
-	const char *by, *was;
-	size_t i;
-
-	if ((stored = controls_of_run(st, run)) == NULL)
-		return NULL;
-	/* Evaluated again: the facts are checked against their documents. */
-	if ((now = controls_evaluate(st, run)) == NULL) {
-		cJSON_Delete(stored);
-		return NULL;
-	}
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(stored,
-		    parts[i]), cJSON_GetObjectItemCaseSensitive(now, parts[i]),
-		    1))
-			break;
-	if (i == sizeof(parts) / sizeof(parts[0])) {
-		cJSON_Delete(now);
-		return stored;		/* it says what the evidence says */
-	}
-	in = cJSON_GetObjectItemCaseSensitive(stored, "inputs");
-	by = json_get_str(in, "evaluator_sha256");
-	was = json_get_str(stored, "verdict");
-	/* This evaluator judged it otherwise: the store was altered. */
-	if (by != NULL && strcmp(by, controls_evaluator()) == 0) {
-		log_err("the stored evaluation of run %lld disagrees with its "
-		    "evidence (its %s): the store was altered", (long long)run,
-		    parts[i]);
-		cJSON_Delete(stored);
-		cJSON_Delete(now);
-		return NULL;
-	}
-	/*
-	 * Another evaluator (an older fipsev, or none recorded) judged it:
-	 * what is signed is what this one finds in the evidence, never a
-	 * stored verdict it does not reproduce.
-	 */
-	log_err("warning: run %lld was evaluated by another build of fipsev "
-	    "(verdict %s); this report carries this build's evaluation of its "
-	    "evidence (verdict %s)", (long long)run, was != NULL ? was : "?",
-	    json_get_str(now, "verdict"));
-	if (in != NULL) {
-		cJSON_AddItemToObject(now, "inputs",
-		    cJSON_DetachItemViaPointer(stored, in));
-		if (json_add_str(in, "reevaluated_by", controls_evaluator())) {
-			log_err("out of memory evaluating the controls");
-			cJSON_Delete(now);
-			now = NULL;
-		}
-	}
-	cJSON_Delete(stored);
-	return now;
 }
 
 int
@@ -739,70 +657,19 @@ controls_digest(char hex[SHA256_HEX_LEN + 1])
 	return sha256_hex(data_controls, data_controls_len, hex);
 }
 
-/* Hand the parsed documents of e over as {collector: {subject: doc}}. */
-static cJSON *
-detach_docs(struct eval *e)
-{
-	cJSON *by = cJSON_CreateObject(), *c;
-	size_t i;
-
-	for (i = 0; by != NULL && i < e->ndocs; i++) {
-		struct doc *d = &e->docs[i];
-
-		if (d->json == NULL)
-			continue;
-		if ((c = cJSON_GetObjectItemCaseSensitive(by,
-		    d->collector)) == NULL)
-			c = cJSON_AddObjectToObject(by, d->collector);
-		if (c == NULL || !cJSON_AddItemToObject(c, d->subject,
-		    d->json)) {
-			cJSON_Delete(by);
-			by = NULL;
-			break;
-		}
-		d->json = NULL;
-	}
-	if (by == NULL)
-		log_err("out of memory evaluating the controls");
-	return by;
-}
-
 cJSON *
-controls_evaluate_against(struct store *st, int64_t run, int64_t other,
-    cJSON **docs, int (*changed)(const struct store_node *, void *),
-    void *arg)
+controls_judge(const struct run_view *v, const struct run_view *other)
 {
-	return evaluate(st, run, other, 0, docs, changed, arg);
-}
-
-static cJSON *
-evaluate(struct store *st, int64_t run, int64_t other, int flags,
-    cJSON **docs, int (*changed)(const struct store_node *, void *),
-    void *arg)
-{
-	/* Node documents are read as the store's facts of them. */
-	static const char *const collectors[] = { "tls", "cluster",
-	    "inventory" };
 	struct eval e;
 	cJSON *out = NULL, *checks, *sum, *f;
 	int fail = 0, missing = 0, pass = 0, na = 0;
-	size_t i;
 
 	memset(&e, 0, sizeof(e));
-	if ((e.node_names = cJSON_CreateObject()) == NULL) {
-		log_err("out of memory evaluating the controls");
-		return NULL;
-	}
-	e.changed = changed;
-	e.changed_arg = arg;
-	if (docs != NULL)
-		*docs = NULL;
-	for (i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
-		e.collector = collectors[i];
-		if (store_run_documents(st, run, collectors[i], load_doc,
-		    &e) == -1)
-			goto out;
-	}
+	e.v = v;
+	e.other = other;
+	buf_init(&e.reason, EVAL_TEXT_MAX);
+	buf_init(&e.subject, EVAL_TEXT_MAX);
+	buf_init(&e.list, EVAL_TEXT_MAX);
 	if ((checks = catalogue()) == NULL ||
 	    (out = cJSON_CreateObject()) == NULL) {
 		cJSON_Delete(checks);
@@ -811,13 +678,7 @@ evaluate(struct store *st, int64_t run, int64_t other, int flags,
 	cJSON_AddItemToObject(out, "checks", checks);
 	if ((e.findings = cJSON_AddArrayToObject(out, "findings")) == NULL)
 		goto oom;
-	if (store_run_nodes(st, run, other, flags, node_checks, &e) == -1) {
-		if (e.oom)
-			goto oom;
-		cJSON_Delete(out);
-		out = NULL;
-		goto out;
-	}
+	node_checks(&e);
 	nodes(&e);
 	cluster(&e);
 	tls(&e);
@@ -838,28 +699,21 @@ evaluate(struct store *st, int64_t run, int64_t other, int flags,
 	    cJSON_AddNumberToObject(sum, "fail", fail) == NULL ||
 	    cJSON_AddNumberToObject(sum, "missing_evidence", missing) == NULL ||
 	    cJSON_AddNumberToObject(sum, "not_applicable", na) == NULL ||
-	    cJSON_AddNumberToObject(sum, "nodes", count(&e, "node")) == NULL ||
-	    cJSON_AddNumberToObject(sum, "endpoints", count(&e, "tls")) ==
-	    NULL || json_add_str(out, "verdict", fail == 0 && missing == 0 ?
+	    cJSON_AddNumberToObject(sum, "nodes",
+	    (double)count(&e, EVIDENCE_NODE)) == NULL ||
+	    cJSON_AddNumberToObject(sum, "endpoints",
+	    (double)count(&e, EVIDENCE_TLS)) == NULL ||
+	    json_add_str(out, "verdict", fail == 0 && missing == 0 ?
 	    "compliant" : "noncompliant"))
 		goto oom;
-	if (docs != NULL && (*docs = detach_docs(&e)) == NULL) {
-		cJSON_Delete(out);
-		out = NULL;
-	}
 	goto out;
 oom:
 	log_err("out of memory evaluating the controls");
 	cJSON_Delete(out);
 	out = NULL;
 out:
-	for (i = 0; i < e.ndocs; i++) {
-		free(e.docs[i].collector);
-		free(e.docs[i].subject);
-		free(e.docs[i].sha256);
-		cJSON_Delete(e.docs[i].json);
-	}
-	free(e.docs);
-	cJSON_Delete(e.node_names);
+	buf_release(&e.reason);
+	buf_release(&e.subject);
+	buf_release(&e.list);
 	return out;
 }

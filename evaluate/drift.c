@@ -7,9 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "evaluate/controls.h"
 #include "evaluate/drift.h"
-#include "store/store.h"
+#include "evidence/run.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -267,42 +266,85 @@ string_or_null(const char *v)
 }
 
 /*
- * Each node of a run whose document the other run lacks, as {subject,
+ * Each node of run v whose document run other lacks, as {subject,
  * sha256, and the compared fields}. A node with the same document in both
  * runs is neither added, removed nor changed, so it is left out, and that
  * "same" is symmetric: a node left out of one side is left out of both,
  * so presence() on what is kept is presence() on the whole runs.
  */
-static int
-node_row(const struct store_node *n, void *arg)
+static cJSON *
+node_rows(const struct run_view *v, const struct run_view *other)
 {
-	cJSON *arr = arg, *o;
+	cJSON *arr = cJSON_CreateArray(), *o;
+	size_t i;
 
-	if (n->same_in_other)
-		return 0;
-	if ((o = cJSON_CreateObject()) == NULL ||
-	    !cJSON_AddItemToArray(arr, o) ||
-	    json_add_str(o, "subject", n->subject) ||
-	    json_add_str(o, "sha256", n->sha256) ||
-	    !cJSON_AddItemToObject(o, "compliant", tristate(n->compliant)) ||
-	    !cJSON_AddItemToObject(o, "fips_enabled",
-	    tristate(n->fips_enabled)) ||
-	    !cJSON_AddItemToObject(o, "kernel_cmdline_fips",
-	    tristate(n->kernel_cmdline_fips)) ||
-	    !cJSON_AddItemToObject(o, "os", string_or_null(n->os_pretty_name)) ||
-	    !cJSON_AddItemToObject(o, "os_variant",
-	    string_or_null(n->os_variant_id)) ||
-	    !cJSON_AddItemToObject(o, "kernel",
-	    string_or_null(n->kernel_release))) {
-		log_err("drift: out of memory");
-		return -1;
+	for (i = 0; arr != NULL && i < v->nnodes; i++) {
+		const struct run_node *n = &v->nodes[i];
+
+		if (run_view_same_node(other, n))
+			continue;
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			cJSON_Delete(arr);
+			arr = NULL;
+			break;
+		}
+		if (json_add_str(o, "subject", n->subject) ||
+		    json_add_str(o, "sha256", n->sha256) ||
+		    !cJSON_AddItemToObject(o, "compliant",
+		    tristate(n->compliant)) ||
+		    !cJSON_AddItemToObject(o, "fips_enabled",
+		    tristate(n->fips_enabled)) ||
+		    !cJSON_AddItemToObject(o, "kernel_cmdline_fips",
+		    tristate(n->kernel_cmdline_fips)) ||
+		    !cJSON_AddItemToObject(o, "os",
+		    string_or_null(n->os_pretty_name)) ||
+		    !cJSON_AddItemToObject(o, "os_variant",
+		    string_or_null(n->os_variant_id)) ||
+		    !cJSON_AddItemToObject(o, "kernel",
+		    string_or_null(n->kernel_release))) {
+			cJSON_Delete(arr);
+			arr = NULL;
+		}
 	}
-	return 0;
+	if (arr == NULL)
+		log_err("drift: out of memory");
+	return arr;
+}
+
+/*
+ * The documents of v as {kind: {subject: document}}, the documents
+ * referenced, not copied: deleting the result leaves v as it was.
+ */
+static cJSON *
+docs_by_kind(const struct run_view *v)
+{
+	cJSON *by = cJSON_CreateObject(), *c;
+	size_t i;
+
+	for (i = 0; by != NULL && i < v->ndocs; i++) {
+		const struct run_doc *d = &v->docs[i];
+		const char *kind = evidence_kind_names[d->kind];
+
+		if (d->json == NULL)
+			continue;
+		if ((c = cJSON_GetObjectItemCaseSensitive(by, kind)) == NULL)
+			c = cJSON_AddObjectToObject(by, kind);
+		if (c == NULL || !cJSON_AddItemReferenceToObject(c, d->subject,
+		    d->json)) {
+			cJSON_Delete(by);
+			by = NULL;
+		}
+	}
+	if (by == NULL)
+		log_err("drift: out of memory");
+	return by;
 }
 
 /*
  * Nodes added, removed and changed, from the facts the store keeps of each
- * node document (node_row() of each run, as the evaluations read them): a
+ * node document (node_rows() of each run, as the evaluations read them): a
  * node whose document is the same (same SHA-256) has not changed, and
  * most nodes most nights are the same.
  */
@@ -582,87 +624,118 @@ inventory(cJSON *out, const cJSON *a, const cJSON *b)
 	    inventory_list(x), inventory_list(y));
 }
 
-/* Findings whose result changed, from the evaluations of both runs. */
+/*
+ * Is f a finding of a node whose document is the same in both runs? Its
+ * result is the same on both sides, and an evaluation made against the
+ * other run (controls_judge()) leaves it out: so is it left out here.
+ */
 static int
-findings(cJSON *out, const cJSON *a, const cJSON *b)
+same_node_finding(const cJSON *f, const struct run_view *v,
+    const struct run_view *other)
 {
-	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(a, "findings");
-	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(b, "findings");
+	const cJSON *ev = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f,
+	    "evidence"), 0);
+	const struct run_node *n;
+	const char *collector = json_get_str(ev, "collector");
+
+	if (collector == NULL || strcmp(collector, "node") != 0 ||
+	    (n = run_view_node(v, json_str_or(ev, "subject", ""))) == NULL)
+		return 0;
+	return run_view_same_node(other, n);
+}
+
+/* Most "CHECK SUBJECT" may take: far past any real one. */
+#define FINDING_SUBJECT_MAX	((size_t)1 << 20)
+
+/* A finding's change, under the subject "CHECK SUBJECT". */
+static int
+finding_change(cJSON *out, struct buf *subject, const cJSON *f,
+    const char *what, const cJSON *from, const cJSON *to)
+{
+	buf_reset(subject);
+	if (buf_printf(subject, "%s %s", json_str_or(f, "check", "?"),
+	    json_str_or(f, "subject", "?")) == -1) {
+		log_errno("drift");
+		return -1;
+	}
+	return change(out, "finding", buf_str(subject), what, "result", from,
+	    to);
+}
+
+/*
+ * Findings whose result changed, from the evaluations ea of run a and eb
+ * of run b: whole evaluations, or ones made against the other run.
+ */
+static int
+findings(cJSON *out, const struct run_view *a, const struct run_view *b,
+    const cJSON *ea, const cJSON *eb)
+{
+	const cJSON *fa = cJSON_GetObjectItemCaseSensitive(ea, "findings");
+	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(eb, "findings");
 	struct index ia = { NULL, 0 }, ib = { NULL, 0 };
+	struct buf subject;
 	const cJSON *f, *g;
 	int rc = -1;
 
+	buf_init(&subject, FINDING_SUBJECT_MAX);
 	if (index_build(&ia, fa, "check", "subject") == -1 ||
 	    index_build(&ib, fb, "check", "subject") == -1)
 		goto out;
 	cJSON_ArrayForEach(g, fb) {
-		const cJSON *match = index_find(&ia, json_get_str(g, "check"),
-		    json_get_str(g, "subject"));
-		char subject[1200];
+		const cJSON *match = index_find(&ia, json_str_or(g, "check", ""),
+		    json_str_or(g, "subject", ""));
 
-		snprintf(subject, sizeof(subject), "%s %s",
-		    json_get_str(g, "check"), json_get_str(g, "subject"));
-		if (match != NULL && strcmp(json_get_str(match, "result"),
-		    json_get_str(g, "result")) != 0 &&
-		    change(out, "finding", subject, "changed", "result",
+		if (same_node_finding(g, b, a))
+			continue;
+		if (match != NULL && strcmp(json_str_or(match, "result", ""),
+		    json_str_or(g, "result", "")) != 0 &&
+		    finding_change(out, &subject, g, "changed",
 		    cJSON_GetObjectItemCaseSensitive(match, "result"),
 		    cJSON_GetObjectItemCaseSensitive(g, "result")) == -1)
 			goto out;
 		/* A new subject (a node, an endpoint...) and its result. */
-		if (match == NULL && change(out, "finding", subject, "added",
-		    "result", NULL, cJSON_GetObjectItemCaseSensitive(g,
-		    "result")) == -1)
+		if (match == NULL && finding_change(out, &subject, g, "added",
+		    NULL, cJSON_GetObjectItemCaseSensitive(g, "result")) == -1)
 			goto out;
 	}
 	cJSON_ArrayForEach(f, fa) {
-		char subject[1200];
-
-		snprintf(subject, sizeof(subject), "%s %s",
-		    json_get_str(f, "check"), json_get_str(f, "subject"));
-		if (index_find(&ib, json_get_str(f, "check"), json_get_str(f,
-		    "subject")) == NULL && change(out, "finding", subject,
-		    "removed", "result", cJSON_GetObjectItemCaseSensitive(f,
-		    "result"), NULL) == -1)
+		if (same_node_finding(f, a, b))
+			continue;
+		if (index_find(&ib, json_str_or(f, "check", ""),
+		    json_str_or(f, "subject", "")) == NULL &&
+		    finding_change(out, &subject, f, "removed",
+		    cJSON_GetObjectItemCaseSensitive(f, "result"), NULL) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
+	buf_release(&subject);
 	free(ia.v);
 	free(ib.v);
 	return rc;
 }
 
 cJSON *
-drift_compute(struct store *st, int64_t from, int64_t to)
+drift_compute(const struct run_view *a, const struct run_view *b,
+    const cJSON *ea, const cJSON *eb)
 {
-	cJSON *out = cJSON_CreateArray(), *a_docs = NULL, *b_docs = NULL;
-	cJSON *a = NULL, *b = NULL;
-	cJSON *a_nodes = cJSON_CreateArray(), *b_nodes = cJSON_CreateArray();
+	cJSON *out = cJSON_CreateArray();
+	cJSON *a_docs = docs_by_kind(a), *b_docs = docs_by_kind(b);
+	cJSON *a_nodes = node_rows(a, b), *b_nodes = node_rows(b, a);
 
-	/*
-	 * Nodes found the same in both runs have the same findings: each
-	 * evaluation leaves them out, and hands over the other documents it
-	 * parsed and the facts of the nodes that differ for the comparisons
-	 * below, so that each run is read once.
-	 */
-	if (out == NULL || a_nodes == NULL || b_nodes == NULL ||
-	    (a = controls_evaluate_against(st, from, to, &a_docs, node_row,
-	    a_nodes)) == NULL ||
-	    (b = controls_evaluate_against(st, to, from, &b_docs, node_row,
-	    b_nodes)) == NULL ||
+	if (out == NULL || a_docs == NULL || b_docs == NULL ||
+	    a_nodes == NULL || b_nodes == NULL ||
 	    nodes(out, a_nodes, b_nodes) == -1 ||
 	    endpoints(out, cJSON_GetObjectItemCaseSensitive(a_docs, "tls"),
 	    cJSON_GetObjectItemCaseSensitive(b_docs, "tls")) == -1 ||
 	    cluster(out, a_docs, b_docs) == -1 ||
 	    inventory(out, a_docs, b_docs) == -1 ||
-	    findings(out, a, b) == -1) {
-		log_err("cannot compare runs %lld and %lld", (long long)from,
-		    (long long)to);
+	    findings(out, a, b, ea, eb) == -1) {
+		log_err("cannot compare runs %lld and %lld", (long long)a->id,
+		    (long long)b->id);
 		cJSON_Delete(out);
 		out = NULL;
 	}
-	cJSON_Delete(a);
-	cJSON_Delete(b);
 	cJSON_Delete(a_docs);
 	cJSON_Delete(b_docs);
 	cJSON_Delete(a_nodes);

@@ -13,14 +13,17 @@
 #include <stdio.h>
 
 struct cJSON;
-struct store;
+struct run_view;
 
 /*
- * The changes from run `from` to run `to`, as an array of
- * {kind, subject, change ("added", "removed", "changed"), field, from,
- * to}, in a stable order. NULL after logging.
+ * The changes from run a to run b, as an array of {kind, subject, change
+ * ("added", "removed", "changed"), field, from, to}, in a stable order;
+ * ea and eb are their evaluations (controls_judge()), whole or each made
+ * against the other run. NULL after logging.
  */
-struct cJSON *drift_compute(struct store *st, int64_t from, int64_t to);
+struct cJSON *drift_compute(const struct run_view *a,
+	    const struct run_view *b, const struct cJSON *ea,
+	    const struct cJSON *eb);
 
 /* The changes as text lines, or as CSV with a header. */
 void	 drift_text(FILE *out, const struct cJSON *changes);

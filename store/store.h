@@ -22,6 +22,7 @@
 
 #include "evidence/evidence.h"
 
+struct run_view;
 struct store;
 
 /* The environment variable that overrides the default store path. */
@@ -201,35 +202,20 @@ int	 store_run_documents(struct store *st, int64_t id, const char *collector,
 	    int (*fn)(const char *subject, const char *sha256, const char *doc,
 	    size_t len, void *), void *arg);
 
-/* What the store keeps of one node document, for evaluating and drift. */
-struct store_node {
-	const char	*subject;	/* the node's name */
-	const char	*sha256;	/* of its document */
-	int		 compliant;	/* 0 or 1 */
-	int		 fips_enabled;	/* 0, 1, or -1 for unknown */
-	int		 kernel_cmdline_fips;	/* 0, 1, or -1 */
-	const char	*os_pretty_name;	/* NULL when unknown */
-	const char	*os_variant_id;
-	const char	*kernel_release;
-	const char	*reasons;	/* a JSON array of strings */
-	int		 same_in_other;	/* the other run has this document */
-};
-
 /*
- * Call fn with the node facts of each node of run id, ordered by subject,
- * without reading the documents themselves: what node checks and drift
- * need, at a fraction of the cost. With other > 0, same_in_other says
- * whether run other holds the same document for the node. The strings
- * live until fn returns. With STORE_NODES_VERIFY (an evaluation that is
+ * The evidence of run id as evaluation reads it (evidence/run.h): its
+ * TLS, cluster and inventory documents, parsed, and its node documents as
+ * the facts kept beside them, ordered by subject, without reading the
+ * documents themselves. With STORE_VIEW_VERIFY (an evaluation that is
  * recorded or reported) each node's document is read too, re-hashed, and
- * its facts derived again: facts that disagree with their document are an
- * error (-1, logged: the store was altered), never a pass.
+ * its facts derived again: facts that disagree with their document are
+ * an error (-1, logged: the store was altered), never a pass. Returns 0
+ * with *v filled (the caller releases it), or -1 after logging.
  */
-#define STORE_NODES_VERIFY	1
+#define STORE_VIEW_VERIFY	1
 
-int	 store_run_nodes(struct store *st, int64_t id, int64_t other,
-	    int flags, int (*fn)(const struct store_node *, void *),
-	    void *arg);
+int	 store_run_view(struct store *st, int64_t id, int flags,
+	    struct run_view *v);
 
 /*
  * Remove the runs that started before cutoff (UTC, "YYYY-MM-DDTHH:MM:SSZ"),

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "evidence/node.h"
+#include "evidence/run.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "store/store_int.h"
@@ -303,39 +304,6 @@ column_tristate(sqlite3_stmt *stmt, int i)
 	return sqlite3_column_int(stmt, i) != 0;
 }
 
-/*
- * Whether the other run holds the same document for subject. other
- * walks that run's node spans in the caller's order (by subject, BINARY
- * collation: byte order, as strcmp), so one merge pass answers for every
- * node, at a third of the cost of a lookup per node. Returns 1 same, 0
- * not, -1 after logging.
- */
-static int
-same_in(struct store *st, sqlite3_stmt *other, int *done, const char *subject,
-    const char *sha256)
-{
-	const char *s;
-	int c, rc;
-
-	while (!*done) {
-		if ((s = (const char *)sqlite3_column_text(other, 0)) == NULL)
-			c = -1;
-		else if ((c = strcmp(s, subject)) == 0) {
-			s = (const char *)sqlite3_column_text(other, 1);
-			return s != NULL && strcmp(s, sha256) == 0;
-		}
-		if (c > 0)
-			return 0;
-		if ((rc = sqlite3_step(other)) == SQLITE_DONE)
-			*done = 1;
-		else if (rc != SQLITE_ROW) {
-			store_err(st, "cannot read node facts");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int
 same_text(const char *a, const unsigned char *b)
 {
@@ -385,9 +353,13 @@ facts_agree(struct store *st, sqlite3_stmt *stmt, unsigned char **buf,
 	return same ? 0 : -1;
 }
 
-int
-store_run_nodes(struct store *st, int64_t id, int64_t other, int flags,
-    int (*fn)(const struct store_node *, void *), void *arg)
+/*
+ * Add the node facts of run id to v, ordered by subject, without reading
+ * the documents themselves; with STORE_VIEW_VERIFY each node's document
+ * is read too, re-hashed, and its facts derived again (facts_agree()).
+ */
+static int
+view_nodes(struct store *st, int64_t id, int flags, struct run_view *v)
 {
 	static const char facts_sql[] = "SELECT e.subject, f.sha256, "
 	    "f.compliant, f.fips_enabled, f.kernel_cmdline_fips, "
@@ -396,56 +368,47 @@ store_run_nodes(struct store *st, int64_t id, int64_t other, int flags,
 	/* The spans that cover run id, as store_run_documents() reads. */
 	static const char spans_sql[] = " WHERE e.collector = 'node' AND "
 	    "e.last_run >= ?1 AND e.first_run <= ?1 ORDER BY e.subject";
-	struct store_node n;
-	sqlite3_stmt *stmt, *theirs = NULL;
+	struct run_node n;
+	sqlite3_stmt *stmt;
 	unsigned char *buf = NULL;
 	size_t cap = 0;
 	char sql[1024];
-	int rc, ret = -1, done = 1, same;
+	int rc, ret = -1;
 
-	snprintf(sql, sizeof(sql), "%s%s FROM evidence_spans e JOIN "
+	if (snprintf(sql, sizeof(sql), "%s%s FROM evidence_spans e JOIN "
 	    "node_documents f ON f.sha256 = e.sha256%s%s", facts_sql,
-	    flags & STORE_NODES_VERIFY ? ", d.sha256, d.encoding, d.size, "
-	    "d.body" : "", flags & STORE_NODES_VERIFY ? " JOIN documents d ON "
-	    "d.sha256 = f.sha256" : "", spans_sql);
+	    flags & STORE_VIEW_VERIFY ? ", d.sha256, d.encoding, d.size, "
+	    "d.body" : "", flags & STORE_VIEW_VERIFY ? " JOIN documents d ON "
+	    "d.sha256 = f.sha256" : "", spans_sql) >= (int)sizeof(sql)) {
+		log_err("store '%s': the node query does not fit", st->path);
+		return -1;
+	}
 	if (store_prepare(st, sql, &stmt) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	if (other > 0) {
-		if (store_prepare(st, "SELECT subject, sha256 FROM evidence_spans "
-		    "WHERE collector = 'node' AND last_run >= ?1 AND "
-		    "first_run <= ?1 ORDER BY subject", &theirs) == -1)
-			goto out;
-		sqlite3_bind_int64(theirs, 1, other);
-		if ((rc = sqlite3_step(theirs)) == SQLITE_ROW)
-			done = 0;
-		else if (rc != SQLITE_DONE) {
-			store_err(st, "cannot read node facts");
-			goto out;
-		}
-	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		n.subject = (const char *)sqlite3_column_text(stmt, 0);
-		n.sha256 = (const char *)sqlite3_column_text(stmt, 1);
+		n.subject = (char *)sqlite3_column_text(stmt, 0);
+		if (sqlite3_column_text(stmt, 1) == NULL ||
+		    sqlite3_column_bytes(stmt, 1) != SHA256_HEX_LEN)
+			n.subject = NULL;
+		else
+			memcpy(n.sha256, sqlite3_column_text(stmt, 1),
+			    SHA256_HEX_LEN + 1);
 		n.compliant = sqlite3_column_int(stmt, 2) != 0;
 		n.fips_enabled = column_tristate(stmt, 3);
 		n.kernel_cmdline_fips = column_tristate(stmt, 4);
-		n.os_pretty_name = (const char *)sqlite3_column_text(stmt, 5);
-		n.os_variant_id = (const char *)sqlite3_column_text(stmt, 6);
-		n.kernel_release = (const char *)sqlite3_column_text(stmt, 7);
-		n.reasons = (const char *)sqlite3_column_text(stmt, 8);
-		if (n.subject == NULL || n.sha256 == NULL || n.reasons == NULL) {
+		n.os_pretty_name = (char *)sqlite3_column_text(stmt, 5);
+		n.os_variant_id = (char *)sqlite3_column_text(stmt, 6);
+		n.kernel_release = (char *)sqlite3_column_text(stmt, 7);
+		n.reasons = (char *)sqlite3_column_text(stmt, 8);
+		if (n.subject == NULL || n.reasons == NULL) {
 			log_err("store '%s': a node row is damaged", st->path);
 			goto out;
 		}
-		if (flags & STORE_NODES_VERIFY &&
+		if (flags & STORE_VIEW_VERIFY &&
 		    facts_agree(st, stmt, &buf, &cap) == -1)
 			goto out;
-		if ((same = same_in(st, theirs, &done, n.subject,
-		    n.sha256)) == -1)
-			goto out;
-		n.same_in_other = same;
-		if (fn(&n, arg) == -1)
+		if (run_view_add_node(v, &n) == -1)
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
@@ -455,9 +418,49 @@ store_run_nodes(struct store *st, int64_t id, int64_t other, int flags,
 	ret = 0;
 out:
 	free(buf);
-	sqlite3_finalize(theirs);
 	sqlite3_finalize(stmt);
 	return ret;
+}
+
+/* store_run_documents()'s callback: each document into the view. */
+struct view_load {
+	struct run_view		*v;
+	enum evidence_kind	 kind;
+};
+
+static int
+view_doc(const char *subject, const char *sha256, const char *text,
+    size_t len, void *arg)
+{
+	struct view_load *l = arg;
+
+	return run_view_add_doc(l->v, l->kind, subject, sha256, text, len);
+}
+
+int
+store_run_view(struct store *st, int64_t id, int flags, struct run_view *v)
+{
+	/* The documents the checks read; the Harness API's is the
+	 * inventory's input, judged through it. */
+	static const enum evidence_kind kinds[] = { EVIDENCE_TLS,
+	    EVIDENCE_CLUSTER, EVIDENCE_INVENTORY };
+	struct view_load l;
+	size_t i;
+
+	run_view_init(v, id);
+	l.v = v;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		l.kind = kinds[i];
+		if (store_run_documents(st, id, evidence_kind_names[kinds[i]],
+		    view_doc, &l) == -1)
+			goto fail;
+	}
+	if (view_nodes(st, id, flags, v) == -1)
+		goto fail;
+	return 0;
+fail:
+	run_view_release(v);
+	return -1;
 }
 
 int

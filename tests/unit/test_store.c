@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "evidence/run.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "util/digest.h"
@@ -371,27 +372,32 @@ record_all(struct store *st, const char *const *docs)
 	return id;
 }
 
-/* What store_run_nodes() said of each node: "name=1" when the same. */
+/* The nodes of run id, in the view's order: "name=1" when run other
+ * holds the same document (run_view_same_node()). */
 struct nodes_seen {
 	char	 line[200];
 };
 
-static int
-note_node(const struct store_node *n, void *arg)
-{
-	struct nodes_seen *ns = arg;
-	size_t len = strlen(ns->line);
-
-	snprintf(ns->line + len, sizeof(ns->line) - len, "%s%s=%d",
-	    len > 0 ? " " : "", n->subject, n->same_in_other);
-	return 0;
-}
-
 static const char *
 run_nodes(struct store *st, int64_t id, int64_t other, struct nodes_seen *ns)
 {
+	struct run_view v, o;
+	size_t i, len;
+
 	ns->line[0] = '\0';
-	assert_int_equal(store_run_nodes(st, id, other, 0, note_node, ns), 0);
+	assert_int_equal(store_run_view(st, id, 0, &v), 0);
+	run_view_init(&o, 0);
+	if (other > 0)
+		assert_int_equal(store_run_view(st, other, 0, &o), 0);
+	for (i = 0; i < v.nnodes; i++) {
+		len = strlen(ns->line);
+		assert_true(snprintf(ns->line + len, sizeof(ns->line) - len,
+		    "%s%s=%d", len > 0 ? " " : "", v.nodes[i].subject,
+		    run_view_same_node(other > 0 ? &o : NULL, &v.nodes[i])) <
+		    (int)(sizeof(ns->line) - len));
+	}
+	run_view_release(&v);
+	run_view_release(&o);
 	return ns->line;
 }
 
