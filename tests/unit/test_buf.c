@@ -1,6 +1,6 @@
 /*
- * test_buf.c - the capped buffer, buf_truncate() and fs_pathf() never
- * truncate silently.
+ * test_buf.c - the capped buffer, buf_truncate(), buf_printf() and
+ * fs_pathf() never truncate silently.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -106,6 +106,37 @@ test_pathf(void **state)
 	    "twelve-chars"), -1);
 }
 
+/* Formatted text goes in whole or not at all. */
+static void
+test_printf(void **state)
+{
+	struct buf b;
+	char big[300];
+
+	(void)state;
+	buf_init(&b, 16);
+	assert_int_equal(buf_printf(&b, "%s/%d", "ns", 42), 0);
+	assert_string_equal(buf_str(&b), "ns/42");
+	/* 5 + 12 > 16: refused, the contents as they were. */
+	errno = 0;
+	assert_int_equal(buf_printf(&b, "%012d", 7), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(buf_str(&b), "ns/42");
+	assert_int_equal(buf_printf(&b, "%s", ""), 0);
+	assert_int_equal(buf_printf(&b, "%011d", 7), 0);
+	assert_int_equal(b.len, 16);
+	buf_release(&b);
+	/* Longer than the first allocation: grown, then written. */
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	buf_init(&b, 1024);
+	assert_int_equal(buf_printf(&b, "<%s>", big), 0);
+	assert_int_equal(b.len, sizeof(big) + 1);
+	assert_int_equal(buf_str(&b)[0], '<');
+	assert_int_equal(buf_str(&b)[b.len - 1], '>');
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -115,6 +146,7 @@ main(void)
 		cmocka_unit_test(test_overflow_sizes),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_pathf),
+		cmocka_unit_test(test_printf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
