@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "job/collect.h"
 #include "store/store.h"
 
 /* The exit status contract (README "Exit status"); tests assert it. */
@@ -21,20 +22,18 @@ enum exit_status {
 	EXIT_FAILURE_RUN = 2,	/* usage or runtime error */
 };
 
+/* Prints the lines of a command's options that come from a table. */
+typedef void cmd_options_fn(FILE *out);
+
 struct cmd {
 	const char	*name;
 	const char	*summary;	/* one line for "fipsev --help" */
-	const char	*usage;		/* the full --help text */
+	const char	*usage;		/* the --help text */
+	cmd_options_fn	*options;	/* and its options, or NULL */
 	int		(*run)(int argc, char **argv);
 };
 
 int	cmd_collect(int argc, char **argv);
-
-/*
- * cmd_collect(), and *run_id (when not NULL) gets the id of the run it
- * recorded: the job reports that run, not whatever is latest.
- */
-int	collect_run(int argc, char **argv, int64_t *run_id);
 int	cmd_drift(int argc, char **argv);
 int	cmd_history(int argc, char **argv);
 int	cmd_keygen(int argc, char **argv);
@@ -60,11 +59,23 @@ extern const char cmd_scan_usage[];
 extern const char cmd_show_usage[];
 extern const char cmd_verify_usage[];
 
+/* The option lines of collect and scan (job/plan.h's table). */
+void	cmd_collect_options(FILE *out);
+void	cmd_scan_options(FILE *out);
+
+/* What `fipsev collect` prints for a recorded run (job_collected_fn). */
+void	cmd_collect_print(FILE *out, const struct job_collected *c,
+	    enum job_status verdict);
+
+/* The exit status of a job's verdict. */
+int	cmd_exit_status(enum job_status status);
+
 /*
  * Shared by the subcommands: print the usage of cmd to out; report a bad
  * option or argument as one line and return EXIT_FAILURE_RUN.
  */
-void	cmd_print_usage(FILE *out, const char *usage);
+void	cmd_print_usage(FILE *out, const char *usage,
+	    cmd_options_fn *options);
 int	cmd_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -76,6 +87,9 @@ int	cmd_bad_option(const char *cmd, int argc, char **argv, int c);
 
 /* Print usage to stdout, set *status to 0 and return 1 (stop). */
 int	cmd_help(const char *usage, int *status);
+
+/* cmd_help() for a command whose options come from a table. */
+int	cmd_help_with(const char *usage, cmd_options_fn *options, int *status);
 
 /*
  * After getopt_long(): if arguments are left over, report the first, set

@@ -13,9 +13,11 @@
 #include "util/banned.h"
 
 void
-cmd_print_usage(FILE *out, const char *text)
+cmd_print_usage(FILE *out, const char *text, cmd_options_fn *options)
 {
 	fputs(text, out);
+	if (options != NULL)
+		options(out);
 	fputs("\n" EXIT_STATUS_HELP, out);
 }
 
@@ -55,9 +57,23 @@ cmd_flush_stdout(int status)
 int
 cmd_help(const char *usage, int *status)
 {
-	cmd_print_usage(stdout, usage);
+	return cmd_help_with(usage, NULL, status);
+}
+
+int
+cmd_help_with(const char *usage, cmd_options_fn *options, int *status)
+{
+	cmd_print_usage(stdout, usage, options);
 	*status = cmd_flush_stdout(EXIT_COMPLIANT);
 	return 1;
+}
+
+int
+cmd_exit_status(enum job_status job_status)
+{
+	return job_status == JOB_COMPLIANT ? EXIT_COMPLIANT :
+	    job_status == JOB_NONCOMPLIANT ? EXIT_NONCOMPLIANT :
+	    EXIT_FAILURE_RUN;
 }
 
 int

@@ -11,8 +11,9 @@
 #include "cli/cmd.h"
 #include "collector/tls/fips_policy.h"
 #include "collector/tls/tls_scan.h"
+#include "job/plan.h"
 #include "report/text.h"
-#include "cli/tls_cli.h"
+#include "util/buf.h"
 #include "util/json.h"
 #include "util/banned.h"
 
@@ -27,32 +28,43 @@ const char cmd_scan_usage[] =
     "[IPV6]:PORT or HOST (port 443, or 25 with --starttls smtp). An\n"
     "endpoint that cannot be scanned is reported as not compliant with the\n"
     "reason. Nothing is stored (see 'fipsev collect --tls').\n"
-    "\n"
-    TLS_CLI_HELP
-    "  --json          print the results (format fipsev-tls/1)\n"
-    "  -h, --help      show this help\n";
+    "\n";
 
+void
+cmd_scan_options(FILE *out)
+{
+	plan_help(out, PLAN_FOR_SCAN);
+	fputs("  --json          print the results (format fipsev-tls/1)\n"
+	    "  -h, --help      show this help\n", out);
+}
+
+/* The TLS options are the collection plan's (job/plan.h). */
 struct scan_opts {
-	struct tls_cli	 tls;
-	int		 json;
-	char		**targets;
-	int		 ntargets;
+	struct collect_plan	 tls;
+	int			 json;
+	char			**targets;
+	int			 ntargets;
 };
 
 static int
 parse_opts(int argc, char **argv, struct scan_opts *o, int *status)
 {
-	static const struct option longopts[] = {
-		TLS_CLI_LONGOPTS,
+	static const struct option extra[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct option *longopts;
+	struct buf err;
 	char *host, *port;
-	int c, i;
+	int c, i, stop = 1;
 
-	tls_cli_init(&o->tls);
+	plan_init(&o->tls);
 	o->json = 0;
+	buf_init(&err, 4096);
+	*status = EXIT_FAILURE_RUN;
+	if ((longopts = plan_longopts(PLAN_FOR_SCAN, extra)) == NULL)
+		goto out;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -61,22 +73,26 @@ parse_opts(int argc, char **argv, struct scan_opts *o, int *status)
 			o->json = 1;
 			break;
 		case 'h':
-			return cmd_help(cmd_scan_usage, status);
+			cmd_help_with(cmd_scan_usage, cmd_scan_options, status);
+			goto out;
 		case ':':
 		case '?':
 			*status = cmd_bad_option("scan", argc, argv, c);
-			return 1;
+			goto out;
 		default:
-			if ((*status = tls_cli_option("scan", &o->tls, c,
-			    optarg)) != 0)
-				return 1;
+			if (plan_set(&o->tls, (enum plan_opt)(c -
+			    PLAN_GETOPT_BASE), optarg, &err) == -1) {
+				*status = cmd_usage_error("scan", "%s",
+				    buf_str(&err));
+				goto out;
+			}
 			break;
 		}
 	}
 	if (optind >= argc) {
 		*status = cmd_usage_error("scan", "no target: give "
 		    "HOST:PORT");
-		return 1;
+		goto out;
 	}
 	o->targets = argv + optind;
 	o->ntargets = argc - optind;
@@ -85,12 +101,16 @@ parse_opts(int argc, char **argv, struct scan_opts *o, int *status)
 		if (tls_target_parse(o->targets[i], o->tls.scan.starttls,
 		    &host, &port) == -1) {
 			*status = EXIT_FAILURE_RUN;
-			return 1;
+			goto out;
 		}
 		free(host);
 		free(port);
 	}
-	return 0;
+	stop = 0;
+out:
+	free(longopts);
+	buf_release(&err);
+	return stop;
 }
 
 /* 0 if every endpoint of doc is compliant, else 1. */

@@ -19,26 +19,29 @@
 /* Sorted by name; "fipsev help" lists them in this order. */
 static const struct cmd commands[] = {
 	{ "collect", "collect evidence into the store as one run",
-	    cmd_collect_usage, cmd_collect },
-	{ "drift", "what changed between two runs", cmd_drift_usage,
+	    cmd_collect_usage, cmd_collect_options, cmd_collect },
+	{ "drift", "what changed between two runs", cmd_drift_usage, NULL,
 	    cmd_drift },
 	{ "history", "one node, endpoint or check across every run",
-	    cmd_history_usage, cmd_history },
+	    cmd_history_usage, NULL, cmd_history },
 	{ "keygen", "make a signing key and certificate for a first try",
-	    cmd_keygen_usage, cmd_keygen },
-	{ "node", "report this node's FIPS evidence", cmd_node_usage, cmd_node },
-	{ "prune", "remove old runs from the store", cmd_prune_usage,
+	    cmd_keygen_usage, NULL, cmd_keygen },
+	{ "node", "report this node's FIPS evidence", cmd_node_usage, NULL,
+	    cmd_node },
+	{ "prune", "remove old runs from the store", cmd_prune_usage, NULL,
 	    cmd_prune },
 	{ "report", "write a run as a signed evidence bundle",
-	    cmd_report_usage, cmd_report },
+	    cmd_report_usage, NULL, cmd_report },
 	{ "run", "the whole job: collect, store, bundle, sign, verify",
-	    cmd_run_usage, cmd_run },
-	{ "runs", "list the runs in the store", cmd_runs_usage, cmd_runs },
+	    cmd_run_usage, NULL, cmd_run },
+	{ "runs", "list the runs in the store", cmd_runs_usage, NULL,
+	    cmd_runs },
 	{ "scan", "find what TLS endpoints accept, classified against FIPS",
-	    cmd_scan_usage, cmd_scan },
-	{ "show", "print what a stored run holds", cmd_show_usage, cmd_show },
+	    cmd_scan_usage, cmd_scan_options, cmd_scan },
+	{ "show", "print what a stored run holds", cmd_show_usage, NULL,
+	    cmd_show },
 	{ "verify", "check that an evidence bundle is intact",
-	    cmd_verify_usage, cmd_verify },
+	    cmd_verify_usage, NULL, cmd_verify },
 };
 
 static const struct cmd *
@@ -106,7 +109,7 @@ main(int argc, char **argv)
 			    argv[2]);
 			return EXIT_FAILURE_RUN;
 		}
-		cmd_print_usage(stdout, cmd->usage);
+		cmd_print_usage(stdout, cmd->usage, cmd->options);
 		return EXIT_COMPLIANT;
 	}
 	/* Long phases show their progress when a person is watching. */
