@@ -18,6 +18,7 @@
 #include "collector/cluster/helm.h"
 #include "collector/net/kube.h"
 #include "collector/cluster/values.h"
+#include "util/buf.h"
 #include "util/digest.h"
 #include "util/fsutil.h"
 #include "util/json.h"
@@ -58,15 +59,20 @@ optional_file(int which)
 	return which == F_CRONJOBS || which == F_DBSECRETS;
 }
 
-/* A formatted message onto the string array arr. */
+/* The longest message of the document: far past any real one. */
+#define MESSAGE_MAX	((size_t)1 << 20)
+
+/* A formatted message, whole, onto the string array arr. */
 static void
 vadd(struct collect *c, cJSON *arr, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	struct buf msg;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (json_array_add_str(arr, msg) == -1)
+	buf_init(&msg, MESSAGE_MAX);
+	if (buf_vprintf(&msg, fmt, ap) == -1 ||
+	    json_array_add_str(arr, buf_str(&msg)) == -1)
 		c->oom = 1;
+	buf_release(&msg);
 }
 
 void
@@ -118,21 +124,24 @@ void
 cluster_finding_in(struct collect *c, const char *check, const char *subject,
     const char *result, const char *fmt, ...)
 {
-	char msg[1024];
+	struct buf msg;
 	cJSON *o;
 	va_list ap;
+	int r;
 
+	buf_init(&msg, MESSAGE_MAX);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (json_array_add_str(c->findings, msg) == -1 ||
+	if (r == -1 || json_array_add_str(c->findings, buf_str(&msg)) == -1 ||
 	    (o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(c->other, o) ||
 	    json_add_str(o, "check", check) ||
 	    json_add_str(o, "subject", subject) ||
 	    json_add_str(o, "result", result) ||
-	    json_add_str(o, "reason", msg))
+	    json_add_str(o, "reason", buf_str(&msg)))
 		c->oom = 1;
+	buf_release(&msg);
 }
 
 /*

@@ -15,9 +15,13 @@
 #include "collector/inventory/inventory.h"
 #include "collector/inventory/matrix.h"
 #include "collector/cluster/values.h"
+#include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"
+
+/* The most an item's place or finding may take: past any real one. */
+#define ITEM_TEXT_MAX	((size_t)1 << 20)
 
 /* The first SMP version with FIPS mode (the seed). */
 #define FIPS_BASELINE_SMP	"0.31.0"
@@ -51,12 +55,19 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
     const char *why, const char *fmt, va_list ap)
 {
 	struct matrix_entry e;
-	char seen[600], msg[1200], early[200];
+	struct buf seen, msg;
+	char early[200];
 	const char *supported;
 	cJSON *o;
 	int ok;
 
-	vsnprintf(seen, sizeof(seen), fmt, ap);
+	/* Where an item was seen is part of its name: whole, never cut. */
+	buf_init(&seen, ITEM_TEXT_MAX);
+	buf_init(&msg, ITEM_TEXT_MAX);
+	if (buf_vprintf(&seen, fmt, ap) == -1) {
+		v->oom = 1;
+		goto out;
+	}
 	matrix_lookup(v->m, kind, key != NULL ? key : "", &e);
 	if (module == NULL || strcmp(e.module, "-") != 0)
 		module = e.module;
@@ -95,22 +106,24 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
 	    e.component : key) ||
 	    json_add_str(o, "kind", kind) ||
 	    json_add_str(o, "key", key) ||
-	    json_add_str(o, "seen_at", seen) ||
+	    json_add_str(o, "seen_at", buf_str(&seen)) ||
 	    json_add_str(o, "supported", supported) ||
 	    json_add_str(o, "reason", why != NULL ? why : e.supported ? NULL :
 	    e.reference) ||
 	    json_add_str(o, "since", e.since) ||
 	    json_add_str(o, "reference", e.reference)) {
 		v->oom = 1;
-		return;
+		goto out;
 	}
 	if (strcmp(supported, "yes") == 0)
-		return;
-	snprintf(msg, sizeof(msg), "%s %s (%s) at %s: %s", kind,
-	    key != NULL ? key : "?", module, seen, why != NULL ?
-	    why : e.reference);
-	if (json_array_add_str(v->findings, msg) == -1)
+		goto out;
+	if (buf_printf(&msg, "%s %s (%s) at %s: %s", kind, key != NULL ? key :
+	    "?", module, buf_str(&seen), why != NULL ? why : e.reference) ==
+	    -1 || json_array_add_str(v->findings, buf_str(&msg)) == -1)
 		v->oom = 1;
+out:
+	buf_release(&seen);
+	buf_release(&msg);
 }
 
 static void
@@ -404,22 +417,14 @@ release_ccm_billing(struct inv *v, const char *where, const cJSON *eff,
 
 /* The modules and opt-in features a Harness release runs. */
 static void
-from_release(struct inv *v, const cJSON *rel)
+from_release_at(struct inv *v, const cJSON *rel, const char *where)
 {
 	const cJSON *cur = cluster_current_revision(rel), *eff, *deps;
 	const struct chart_row *rows;
 	const char *smp = json_get_str(rel, "smp_version");
-	char where[300];
 	size_t n, i;
 	int exact;
 
-	/*
-	 * The place without the revision number: the same modules in the
-	 * next revision are the same items (the cluster document has the
-	 * revisions).
-	 */
-	snprintf(where, sizeof(where), "release %s/%s",
-	    json_str_or(rel, "namespace", "?"), json_str_or(rel, "name", "?"));
 	if (cur == NULL) {
 		item(v, "module", "?", "the release has no current revision",
 		    "%s", where);
@@ -472,6 +477,25 @@ from_release(struct inv *v, const cJSON *rel)
 		v->oom = 1;
 }
 
+/*
+ * from_release_at() with its place named, whole, without the revision
+ * number: the same modules in the next revision are the same items (the
+ * cluster document has the revisions).
+ */
+static void
+from_release(struct inv *v, const cJSON *rel)
+{
+	struct buf where;
+
+	buf_init(&where, ITEM_TEXT_MAX);
+	if (buf_printf(&where, "release %s/%s", json_str_or(rel,
+	    "namespace", "?"), json_str_or(rel, "name", "?")) == -1)
+		v->oom = 1;
+	else
+		from_release_at(v, rel, buf_str(&where));
+	buf_release(&where);
+}
+
 static void
 from_cluster(struct inv *v, const cJSON *cluster)
 {
@@ -507,16 +531,13 @@ upper(const char *s, char *out, size_t len)
 }
 
 static void
-from_pipeline(struct inv *v, const cJSON *p)
+from_pipeline_at(struct inv *v, const cJSON *p, const char *where)
 {
-	const char *org = json_get_str(p, "org"), *proj = json_get_str(p,
-	    "project"), *id = json_get_str(p, "identifier");
+	const char *id = json_get_str(p, "identifier");
 	const cJSON *st, *sp, *n;
 	struct matrix_entry me;
-	char where[400], key[200];
+	char key[200];
 
-	snprintf(where, sizeof(where), "pipeline %s/%s/%s", org ? org : "?",
-	    proj ? proj : "?", id ? id : "?");
 	if (json_get_str(p, "error") != NULL) {
 		item(v, "pipeline", id, json_get_str(p, "error"), "%s", where);
 		return;
@@ -568,6 +589,22 @@ from_pipeline(struct inv *v, const cJSON *p)
 		item(v, "notification", key, NULL, "%s notification rule",
 		    where);
 	}
+}
+
+/* from_pipeline_at() with its place named, whole. */
+static void
+from_pipeline(struct inv *v, const cJSON *p)
+{
+	struct buf where;
+
+	buf_init(&where, ITEM_TEXT_MAX);
+	if (buf_printf(&where, "pipeline %s/%s/%s",
+	    json_str_or(p, "org", "?"), json_str_or(p, "project", "?"),
+	    json_str_or(p, "identifier", "?")) == -1)
+		v->oom = 1;
+	else
+		from_pipeline_at(v, p, buf_str(&where));
+	buf_release(&where);
 }
 
 /*
@@ -662,18 +699,13 @@ harness_login(struct inv *v, const cJSON *auth)
  * group sync from LDAP.
  */
 static void
-harness_user_group(struct inv *v, const cJSON *e, int okta)
+harness_user_group_at(struct inv *v, const cJSON *e, int okta,
+    const char *where)
 {
-	const char *id = json_get_str(e, "identifier");
-	const char *org = json_get_str(e, "org");
-	const char *proj = json_get_str(e, "project");
 	const char *sso = json_get_str(e, "linked_sso_type");
 	const cJSON *n;
-	char where[300], key[200];
+	char key[200];
 
-	snprintf(where, sizeof(where), "user group %s%s%s%s%s",
-	    org ? org : "", org ? "/" : "", proj ? proj : "",
-	    proj ? "/" : "", id ? id : "?");
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(e,
 	    "notifications")) {
 		upper(cJSON_IsString(n) ? n->valuestring : NULL, key,
@@ -690,6 +722,23 @@ harness_user_group(struct inv *v, const cJSON *e, int okta)
 		upper(sso, key, sizeof(key));
 		item(v, "auth", key, NULL, "%s (linked to %s)", where, key);
 	}
+}
+
+/* harness_user_group_at() with its place named, whole. */
+static void
+harness_user_group(struct inv *v, const cJSON *e, int okta)
+{
+	struct buf where;
+
+	buf_init(&where, ITEM_TEXT_MAX);
+	if (buf_printf(&where, "user group %s%s%s%s%s",
+	    json_str_or(e, "org", ""), json_get_str(e, "org") != NULL ? "/" : "",
+	    json_str_or(e, "project", ""), json_get_str(e, "project") != NULL ?
+	    "/" : "", json_str_or(e, "identifier", "?")) == -1)
+		v->oom = 1;
+	else
+		harness_user_group_at(v, e, okta, buf_str(&where));
+	buf_release(&where);
 }
 
 static void
