@@ -1,7 +1,7 @@
 /*
  * bundle.c - see bundle.h.
  */
-#define _GNU_SOURCE	/* nftw's FTW_ACTIONRETVAL */
+#define _GNU_SOURCE	/* nftw() */
 
 #include <sys/stat.h>
 
@@ -140,16 +140,6 @@ cmp_file(const void *a, const void *b)
 {
 	return strcmp(((const struct file *)a)->path,
 	    ((const struct file *)b)->path);
-}
-
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
-{
-	(void)sb;
-	(void)type;
-	(void)f;
-	remove(path);
-	return 0;
 }
 
 /* Runs up to run, for the chart: ids of the last CHART_RUNS. */
@@ -372,7 +362,7 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 out:
 	/* Nothing half-made stays behind. */
 	if (made)
-		nftw(w.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)fs_remove_tree(w.dir);
 	for (i = 0; i < w.nfiles; i++)
 		free(w.files[i].path);
 	free(w.files);
@@ -419,7 +409,7 @@ bundle_clean_stale(const char *outdir)
 		if (fs_pathf(path, sizeof(path), "%s/%s", outdir,
 		    e->d_name) == -1)
 			continue;
-		if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+		if (fs_remove_tree(path) == 0)
 			removed++;
 	}
 	closedir(d);

@@ -1,34 +1,24 @@
 /*
  * common.c - the helpers of fuzz.h.
  */
-#define _XOPEN_SOURCE 700	/* nftw() */
+#define _XOPEN_SOURCE 700	/* mkdtemp() */
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fuzz/fuzz.h"
+#include "util/fsutil.h"
 
 static char scratch[512];
-
-static int
-rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
-{
-	(void)sb;
-	(void)type;
-	(void)f;
-	remove(path);
-	return 0;
-}
 
 static void
 cleanup(void)
 {
 	if (scratch[0] != '\0')
-		nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)fs_remove_tree(scratch);
 }
 
 const char *

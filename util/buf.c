@@ -27,6 +27,14 @@ buf_release(struct buf *b)
 }
 
 void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	buf_release(b);
+}
+
+void
 buf_reset(struct buf *b)
 {
 	buf_truncate(b, 0);

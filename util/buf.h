@@ -27,6 +27,12 @@ void	 buf_init(struct buf *b, size_t max);
 /* Free the contents; the buffer is empty and reusable after. */
 void	 buf_release(struct buf *b);
 
+/*
+ * buf_release() for a buffer that held a secret: all of its memory is
+ * zeroed first, past len too (what a buf_truncate() left behind).
+ */
+void	 buf_wipe(struct buf *b);
+
 /* Empty the buffer, keeping its memory. */
 void	 buf_reset(struct buf *b);
 

@@ -1,12 +1,15 @@
 /*
  * fsutil.c - see fsutil.h.
  */
+#define _GNU_SOURCE	/* nftw() */
+
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -249,4 +252,32 @@ out:
 	close(fd);
 	buf_release(&b);
 	return rc;
+}
+
+/* The first errno a removal failed with, for fs_remove_tree(). */
+static int remove_errno;
+
+static int
+remove_entry(const char *path, const struct stat *sb, int type,
+    struct FTW *f)
+{
+	(void)sb;
+	(void)type;
+	(void)f;
+	if (remove(path) == -1 && remove_errno == 0)
+		remove_errno = errno;
+	return 0;		/* go on: remove all that can be */
+}
+
+int
+fs_remove_tree(const char *path)
+{
+	remove_errno = 0;
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == -1)
+		return -1;
+	if (remove_errno != 0) {
+		errno = remove_errno;
+		return -1;
+	}
+	return 0;
 }

@@ -33,6 +33,13 @@ void	fs_parent(const char *path, char *dir, size_t size);
 int	fs_pathf(char *out, size_t size, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Remove path and everything beneath it, never following a symlink out
+ * of it (nftw FTW_PHYS). Returns 0 when all of it is gone, else -1 with
+ * errno set by the first removal that failed; logs nothing.
+ */
+int	fs_remove_tree(const char *path);
+
 /* fsync the directory that holds path (after a rename into it). */
 int	fs_sync_parent(const char *path);
 

@@ -36,14 +36,6 @@ http_init(struct http *c, const char *server)
 	return 0;
 }
 
-static void
-wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		explicit_bzero(b->data, b->len);
-	buf_release(b);
-}
-
 void
 http_release(struct http *c)
 {
@@ -51,7 +43,7 @@ http_release(struct http *c)
 		explicit_bzero(c->auth, strlen(c->auth));
 		free(c->auth);
 	}
-	wipe(&c->key);
+	buf_wipe(&c->key);
 	buf_release(&c->cert);
 	buf_release(&c->ca);
 	if (c->h != NULL)

@@ -52,15 +52,6 @@ kube_server(const struct kube *k)
 	return k->http.server;
 }
 
-/* A buffer that held a secret: zero it, then free it. */
-static void
-wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		explicit_bzero(b->data, b->len);
-	buf_release(b);
-}
-
 void
 kube_close(struct kube *k)
 {
@@ -208,11 +199,11 @@ from_kubeconfig(struct kube *k, const struct kube_opts *o)
 		buf_init(&t, KUBE_FILE_MAX);
 		resolve_path(path, s, file, sizeof(file));
 		if (read_into(&t, file, "token file") == -1) {
-			wipe(&t);
+			buf_wipe(&t);
 			goto out;
 		}
 		k->token = strndup(buf_str(&t), rtrim_len(buf_str(&t), t.len));
-		wipe(&t);
+		buf_wipe(&t);
 		if (k->token == NULL)
 			goto oom;
 	}
@@ -275,11 +266,11 @@ in_cluster(struct kube *k, const struct kube_opts *o)
 	buf_init(&t, KUBE_FILE_MAX);
 	if (fs_pathf(file, sizeof(file), "%s/token", dir) == -1 ||
 	    read_into(&t, file, "service account token") == -1) {
-		wipe(&t);
+		buf_wipe(&t);
 		return -1;
 	}
 	k->token = strndup(buf_str(&t), rtrim_len(buf_str(&t), t.len));
-	wipe(&t);
+	buf_wipe(&t);
 	if (k->token == NULL) {
 		log_errno("in-cluster");
 		return -1;
