@@ -25,7 +25,7 @@ struct store;
 /*
  * Write run (0: the latest) of the store as a new bundle at dir, signed
  * with key and cert. dir must not exist. The run is evaluated again
- * (controls_of_run_checked()). Returns 0, or -1 after logging; nothing is
+ * (assess_checked()). Returns 0, or -1 after logging; nothing is
  * left behind on failure.
  */
 int	 bundle_write(struct store *st, int64_t run, const char *dir,

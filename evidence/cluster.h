@@ -2,7 +2,7 @@
  * cluster.h - the cluster evidence document (fipsev-cluster/1) and the
  * facts the store keeps beside it.
  *
- * The cluster collector (collector/cluster.h) writes the document; this
+ * The cluster collector (collector/cluster/cluster.h) writes the document; this
  * module checks it and reads what a run's history is queried by: the
  * verdict, the first Harness release (namespace/name, SMP version,
  * global.fips, FIPS since the first install), and the node and delegate

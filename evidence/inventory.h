@@ -2,8 +2,8 @@
  * inventory.h - the inventory evidence document (fipsev-inventory/1) and
  * the facts the store keeps beside it: the verdict and each item.
  *
- * collector/inventory.h builds the document from the cluster and Harness
- * API documents and the support matrix.
+ * collector/inventory/inventory.h builds the document from the cluster
+ * and Harness API documents and the support matrix.
  */
 #ifndef FIPSEV_EVIDENCE_INVENTORY_H
 #define FIPSEV_EVIDENCE_INVENTORY_H

@@ -1,7 +1,7 @@
 /*
  * node.h - the node evidence document (fipsev-node/1) and its facts.
  *
- * The node collector (collector/node.h) writes the document; this module
+ * The node collector (collector/node/node.h) writes the document; this module
  * is the one reader of it that decides anything: what makes a document
  * valid, the name a node is filed under, and the facts the store keeps
  * beside it and evaluation judges.

@@ -1,7 +1,7 @@
 /*
  * tls.h - the TLS evidence document (fipsev-tls/1) and its facts.
  *
- * The TLS scanner (collector/tls_scan.h) writes one document per scan;
+ * The TLS scanner (collector/tls/tls_scan.h) writes one document per scan;
  * the store keeps one per endpoint, and this module checks that one and
  * reads the facts kept beside it: the target, its verdict and error, and
  * what it accepts as lists that drift compares.

@@ -23,7 +23,7 @@ struct xml_file {
 
 /*
  * The XML document for run (store_run_info_json()), the evaluation
- * (controls_evaluate()), what changed since the previous run (changes
+ * (controls_judge()), what changed since the previous run (changes
  * from drift_compute() and that run's id; NULL and 0 for a first run),
  * the findings of recent runs (history: [{run, pass, fail,
  * missing_evidence}], oldest first; may be NULL) and the bundle's

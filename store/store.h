@@ -127,7 +127,7 @@ int64_t	 store_run_open_id(const struct store *st);
 
 /*
  * The open run's evaluation, decided by the caller before the commit
- * (controls_evaluate() of the open run): verdict "compliant" or
+ * (assess_run() of the open run): verdict "compliant" or
  * "noncompliant", and the evaluation document (json, len bytes: checks,
  * findings, summary, verdict and the digests of what produced them),
  * stored once like any document and cited by the run. Every reader of a

@@ -312,7 +312,7 @@ same_text(const char *a, const unsigned char *b)
 }
 
 /*
- * Do the facts in the current row of stmt (store_run_nodes()'s columns)
+ * Do the facts in the current row of stmt (view_nodes()'s columns)
  * say what the document they were read from says? The document, from
  * column 13 on, is re-hashed on the way (document_bytes()). Returns 0,
  * or -1 after logging.

@@ -256,7 +256,7 @@ store_run_add_node(struct store *st, const char *json, size_t len)
 		goto out;
 
 	/* The same document has the same facts: once is enough (and an
-	 * evaluation checks them against it, store_run_nodes()). */
+	 * evaluation checks them against it, store_run_view()). */
 	if (store_prepare(st, "INSERT INTO node_documents (sha256, node, compliant, "
 	    "fips_enabled, kernel_cmdline_fips, os_id, os_version_id, "
 	    "os_variant_id, os_pretty_name, os_fips_variant, kernel_release, "

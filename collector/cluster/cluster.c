@@ -118,7 +118,7 @@ cluster_finding(struct collect *c, const char *fmt, ...)
  * read, a report from another host, a release record unreadable): besides
  * the findings, it goes to "other_findings" with the check it fails and
  * its result ("fail" or "missing-evidence"), so the evaluation
- * (report/controls.c) judges it too.
+ * (evaluate/controls.c) judges it too.
  */
 void
 cluster_finding_in(struct collect *c, const char *check, const char *subject,
