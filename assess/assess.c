@@ -111,8 +111,12 @@ assess_checked(struct store *st, int64_t run, struct run_view *view)
 	    "evidence (verdict %s)", (long long)run, was != NULL ? was : "?",
 	    json_get_str(now, "verdict"));
 	if (in != NULL) {
-		cJSON_AddItemToObject(now, "inputs",
-		    cJSON_DetachItemViaPointer(stored, in));
+		cJSON_DetachItemViaPointer(stored, in);
+		if (!cJSON_AddItemToObject(now, "inputs", in)) {
+			cJSON_Delete(in);
+			log_err("out of memory evaluating the controls");
+			goto fail;
+		}
 		if (json_add_str(in, "reevaluated_by", controls_evaluator())) {
 			log_err("out of memory evaluating the controls");
 			goto fail;

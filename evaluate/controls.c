@@ -30,8 +30,13 @@ struct eval {
 	int			 oom;
 };
 
-/* Most a reason or subject may take: far past any real one. */
+/*
+ * Most a reason or subject may take: far past any real one. Longer text
+ * (a hostile name in the evidence) is cut to it with EVAL_CUT, never a
+ * reason to fail the evaluation.
+ */
 #define EVAL_TEXT_MAX	((size_t)1 << 20)
+#define EVAL_CUT	" [cut: over 1 MiB]"
 
 /* A finding of check for subject, citing the document of kind, subject
  * and digest cited (NULL: none). */
@@ -43,7 +48,7 @@ vfinding(struct eval *e, const char *check, const char *subject,
 	cJSON *f, *ev, *r;
 
 	buf_reset(&e->reason);
-	if (buf_vprintf(&e->reason, fmt, ap) == -1) {
+	if (buf_vprintf_cut(&e->reason, EVAL_CUT, fmt, ap) == -1) {
 		e->oom = 1;
 		return;
 	}
@@ -118,8 +123,8 @@ static const char *
 ns_name(struct eval *e, const cJSON *obj)
 {
 	buf_reset(&e->subject);
-	if (buf_printf(&e->subject, "%s/%s", json_str_or(obj, "namespace",
-	    "?"), json_str_or(obj, "name", "?")) == -1)
+	if (buf_printf_cut(&e->subject, EVAL_CUT, "%s/%s", json_str_or(obj,
+	    "namespace", "?"), json_str_or(obj, "name", "?")) == -1)
 		e->oom = 1;
 	return buf_str(&e->subject);
 }
@@ -139,13 +144,13 @@ joined(struct eval *e, const cJSON *arr)
 		if (!cJSON_IsString(s))
 			continue;
 		if (n++ == 4) {
-			if (buf_printf(&e->list, "; and %d more",
+			if (buf_printf_cut(&e->list, EVAL_CUT, "; and %d more",
 			    cJSON_GetArraySize(arr) - 4) == -1)
 				e->oom = 1;
 			break;
 		}
-		if (buf_printf(&e->list, "%s%s", e->list.len > 0 ? "; " : "",
-		    s->valuestring) == -1)
+		if (buf_printf_cut(&e->list, EVAL_CUT, "%s%s", e->list.len > 0 ?
+		    "; " : "", s->valuestring) == -1)
 			e->oom = 1;
 	}
 	return buf_str(&e->list);
@@ -504,7 +509,7 @@ modules(struct eval *e)
 			const char *sup = json_get_str(it, "supported");
 
 			buf_reset(&e->subject);
-			if (buf_printf(&e->subject, "%s: %s at %s",
+			if (buf_printf_cut(&e->subject, EVAL_CUT, "%s: %s at %s",
 			    json_str_or(it, "module", "?"), json_str_or(it,
 			    "component", "?"), json_str_or(it, "seen_at",
 			    "?")) == -1)
@@ -567,8 +572,8 @@ db_passwords(struct eval *e)
 				 * kept in front. */
 				n++;
 				buf_truncate(&e->subject, rel);
-				if (buf_printf(&e->subject, " %s", json_str_or(p,
-				    "database", "?")) == -1)
+				if (buf_printf_cut(&e->subject, EVAL_CUT, " %s",
+				    json_str_or(p, "database", "?")) == -1)
 					e->oom = 1;
 				if (!cJSON_IsNumber(len))
 					finding(e, "FIPS-DB-PASSWORD",

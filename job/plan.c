@@ -544,12 +544,15 @@ config_value(struct collect_plan *p, const struct plan_option *po,
 		text = p->numbers[p->nnumbers++];
 	}
 	if (po->arg == NULL) {
-		if (!cJSON_IsBool(v) && !cJSON_IsObject(v)) {
+		/* A section that is an option ("node:") is a mapping; any
+		 * other flag is true or false, or empty for not set. */
+		if (strchr(key, '.') == NULL && is_section(key) ?
+		    !cJSON_IsObject(v) : !cJSON_IsBool(v) && !cJSON_IsNull(v)) {
 			log_err("config '%s': '%s' must be true or false",
 			    config, key);
 			return -1;
 		}
-		if (cJSON_IsFalse(v))
+		if (cJSON_IsFalse(v) || cJSON_IsNull(v))
 			return 0;
 	} else if (text == NULL || *text == '\0') {
 		log_err("config '%s': '%s' must be text", config, key);
@@ -613,6 +616,13 @@ plan_from_config(struct collect_plan *p, const cJSON *cfg,
 		goto out;
 	}
 	cJSON_ArrayForEach(top, cfg) {
+		/* "cluster.snapshot" is a key of the section cluster, never
+		 * one name at the top. */
+		if (strchr(top->string, '.') != NULL) {
+			log_err("config '%s': unknown key '%s'", config,
+			    top->string);
+			goto out;
+		}
 		if (listed(own, top->string))
 			continue;
 		if (!is_section(top->string)) {

@@ -437,6 +437,50 @@ view_doc(const char *subject, const char *sha256, const char *text,
 	return run_view_add_doc(l->v, l->kind, subject, sha256, text, len);
 }
 
+/*
+ * Does the view hold as many nodes and endpoints as the run recorded? A
+ * row deleted from the store would drop its evidence from the view (the
+ * loads join the evidence to its document and facts), never silently.
+ */
+static int
+counts_agree(struct store *st, int64_t id, const struct run_view *v)
+{
+	sqlite3_stmt *stmt;
+	int64_t nodes, endpoints;
+	int rc;
+
+	if (id == st->run_id) {		/* the open run: its counts so far */
+		nodes = st->nodes;
+		endpoints = st->endpoints;
+	} else {
+		if (store_prepare(st, "SELECT nodes, endpoints FROM runs WHERE "
+		    "id = ?", &stmt) == -1)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, id);
+		if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+			sqlite3_finalize(stmt);
+			if (rc == SQLITE_DONE)
+				log_err("store '%s': no run %lld", st->path,
+				    (long long)id);
+			else
+				store_err(st, "cannot read the run");
+			return -1;
+		}
+		nodes = sqlite3_column_int64(stmt, 0);
+		endpoints = sqlite3_column_int64(stmt, 1);
+		sqlite3_finalize(stmt);
+	}
+	if ((int64_t)v->nnodes == nodes &&
+	    (int64_t)run_view_count(v, EVIDENCE_TLS) == endpoints)
+		return 0;
+	log_err("store '%s': run %lld recorded %lld node%s and %lld TLS "
+	    "endpoint%s, but %zu and %zu are in the store: the store was "
+	    "altered", st->path, (long long)id, (long long)nodes, nodes == 1 ?
+	    "" : "s", (long long)endpoints, endpoints == 1 ? "" : "s",
+	    v->nnodes, run_view_count(v, EVIDENCE_TLS));
+	return -1;
+}
+
 int
 store_run_view(struct store *st, int64_t id, int flags, struct run_view *v)
 {
@@ -455,7 +499,8 @@ store_run_view(struct store *st, int64_t id, int flags, struct run_view *v)
 		    view_doc, &l) == -1)
 			goto fail;
 	}
-	if (view_nodes(st, id, flags, v) == -1)
+	if (view_nodes(st, id, flags, v) == -1 ||
+	    (flags & STORE_VIEW_VERIFY && counts_agree(st, id, v) == -1))
 		goto fail;
 	return 0;
 fail:

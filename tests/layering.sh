@@ -5,7 +5,10 @@
 # Each ROW is a line of FIPSEV_LAYERS (CMakeLists.txt): "LAYER FOLDER
 # USES...". A file under FOLDER/ may include "FOLDER/..." and "U/..." for
 # each U in USES (the folder of that layer); anything else is reported
-# with the file, its line and the header, and the test fails.
+# with the file, its line and the header, and the test fails. Besides:
+# a layer uses only layers of earlier rows (so the table has no cycle), a
+# project header is never included with <...> (which this check would not
+# see), and an internal header (*_int.h) only from its own folder.
 set -u
 src=$1
 shift
@@ -13,10 +16,17 @@ declare -A folder uses
 layers=()
 for row in "$@"; do
 	read -r layer dir rest <<<"$row"
+	for u in $rest; do
+		[ -n "${folder[$u]:-}" ] || {
+			echo "layering: layer '$layer' uses '$u', not a layer of an earlier row"
+			exit 1
+		}
+	done
 	layers+=("$layer")
 	folder[$layer]=$dir
 	uses[$layer]="$layer $rest"
 done
+tops=" ${folder[*]} "
 [ ${#layers[@]} -gt 0 ] || { echo "layering: no layers given"; exit 2; }
 
 bad=0 files=0 includes=0
@@ -32,9 +42,20 @@ for layer in "${layers[@]}"; do
 		n=0
 		while IFS= read -r line; do
 			n=$((n + 1))
+			if [[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\<([^/\>]+)/ ]] &&
+			    [[ $tops == *" ${BASH_REMATCH[1]} "* ]]; then
+				echo "${f#$src/}:$n: a project header in <...>: $line"
+				bad=$((bad + 1))
+				continue
+			fi
 			[[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]] ||
 				continue
 			inc=${BASH_REMATCH[1]}
+			if [[ $inc == *_int.h ]] && [ "$(dirname "$inc")" != "$(dirname "${f#$src/}")" ]; then
+				echo "${f#$src/}:$n: \"$inc\" is internal to $(dirname "$inc")/"
+				bad=$((bad + 1))
+				continue
+			fi
 			includes=$((includes + 1))
 			top=${inc%%/*}
 			if [ "$top" = "$inc" ]; then
@@ -57,7 +78,7 @@ done
 # Every source folder is in a layer: a new one cannot slip past the check.
 for d in "$src"/*/; do
 	d=$(basename "$d")
-	[ -n "$(find "$src/$d" -maxdepth 3 -name '*.c' -print -quit)" ] || continue
+	[ -n "$(find "$src/$d" -name '*.[ch]' -print -quit)" ] || continue
 	case " ${folder[*]} tests fuzz bench build " in
 	*" $d "*) ;;
 	*)	case $d in build*) continue ;; esac

@@ -131,6 +131,52 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int
+buf_vprintf_cut(struct buf *b, const char *marker, const char *fmt,
+    va_list ap)
+{
+	size_t mlen = strlen(marker), room;
+	va_list again;
+	int r;
+
+	va_copy(again, ap);
+	r = buf_vprintf(b, fmt, again);
+	va_end(again);
+	if (r == 0)
+		return 0;
+	if (errno != EFBIG)
+		return -1;
+	if (b->max - b->len <= mlen) {
+		errno = EFBIG;
+		return -1;
+	}
+	/* As much of the text as leaves room for the marker. */
+	room = b->max - b->len - mlen;
+	if (buf_grow(b, room + mlen) == -1)
+		return -1;
+	if (vsnprintf(b->data + b->len, room + 1, fmt, ap) < 0) {
+		b->data[b->len] = '\0';
+		errno = EOVERFLOW;
+		return -1;
+	}
+	b->len += room;
+	memcpy(b->data + b->len, marker, mlen + 1);
+	b->len += mlen;
+	return 1;
+}
+
+int
+buf_printf_cut(struct buf *b, const char *marker, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf_cut(b, marker, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 const char *
 buf_str(const struct buf *b)
 {

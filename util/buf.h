@@ -56,6 +56,20 @@ int	 buf_printf(struct buf *b, const char *fmt, ...)
 int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 
+/*
+ * For text shown, never a name or a key: buf_printf(), but text that
+ * would pass the cap is cut to end with marker, which always fits (a
+ * message about hostile input is no reason to fail the work). Returns
+ * 0 whole, 1 cut, or -1 (errno ENOMEM, EOVERFLOW, or EFBIG when not even
+ * the marker fits) unchanged.
+ */
+int	 buf_printf_cut(struct buf *b, const char *marker, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* buf_printf_cut() with a va_list. */
+int	 buf_vprintf_cut(struct buf *b, const char *marker, const char *fmt,
+	    va_list ap) __attribute__((format(printf, 3, 0)));
+
 /* The contents as a C string: "" for an empty buffer, never NULL. */
 const char *buf_str(const struct buf *b);
 

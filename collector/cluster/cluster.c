@@ -51,7 +51,7 @@ static const struct {
 /* The parsed lists, by the index above. */
 /*
  * Lists a snapshot made before fipsev read them may lack: then that
- * evidence was not collected at all, a cluster_note, not missing evidence.
+ * evidence was not collected at all, a note, not missing evidence.
  */
 static int
 optional_file(int which)
@@ -59,8 +59,13 @@ optional_file(int which)
 	return which == F_CRONJOBS || which == F_DBSECRETS;
 }
 
-/* The longest message of the document: far past any real one. */
+/*
+ * The longest message of the document: far past any real one. A longer
+ * one (a hostile name in it) is cut to it with CUT_MARK, never a reason
+ * to lose the cluster's evidence.
+ */
 #define MESSAGE_MAX	((size_t)1 << 20)
+#define CUT_MARK	" [cut: over 1 MiB]"
 
 /* A formatted message, whole, onto the string array arr. */
 static void
@@ -69,7 +74,7 @@ vadd(struct collect *c, cJSON *arr, const char *fmt, va_list ap)
 	struct buf msg;
 
 	buf_init(&msg, MESSAGE_MAX);
-	if (buf_vprintf(&msg, fmt, ap) == -1 ||
+	if (buf_vprintf_cut(&msg, CUT_MARK, fmt, ap) == -1 ||
 	    json_array_add_str(arr, buf_str(&msg)) == -1)
 		c->oom = 1;
 	buf_release(&msg);
@@ -79,7 +84,7 @@ void
 cluster_note(struct collect *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* What the evidence says that is no cluster_finding (README "Cluster evidence"). */
+/* What the evidence says that is no finding (README "Cluster evidence"). */
 void
 cluster_note(struct collect *c, const char *fmt, ...)
 {
@@ -131,7 +136,7 @@ cluster_finding_in(struct collect *c, const char *check, const char *subject,
 
 	buf_init(&msg, MESSAGE_MAX);
 	va_start(ap, fmt);
-	r = buf_vprintf(&msg, fmt, ap);
+	r = buf_vprintf_cut(&msg, CUT_MARK, fmt, ap);
 	va_end(ap);
 	if (r == -1 || json_array_add_str(c->findings, buf_str(&msg)) == -1 ||
 	    (o = cJSON_CreateObject()) == NULL ||

@@ -51,7 +51,7 @@ is_harness_chart(const char *chart)
 }
 
 /*
- * A release record of the ConfigMap driver (HELM_DRIVER=cluster_configmap): the
+ * A release record of the ConfigMap driver (HELM_DRIVER=configmap): the
  * same name and owner label as the Secret (helm pkg/storage/driver
  * cfgmaps.go).
  */

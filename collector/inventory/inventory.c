@@ -20,8 +20,12 @@
 #include "util/log.h"
 #include "util/banned.h"
 
-/* The most an item's place or finding may take: past any real one. */
+/*
+ * The most an item's place or finding may take: past any real one; a
+ * longer one (a hostile name in it) is cut to it with ITEM_CUT.
+ */
 #define ITEM_TEXT_MAX	((size_t)1 << 20)
+#define ITEM_CUT	" [cut: over 1 MiB]"
 
 /* The first SMP version with FIPS mode (the seed). */
 #define FIPS_BASELINE_SMP	"0.31.0"
@@ -64,7 +68,7 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
 	/* Where an item was seen is part of its name: whole, never cut. */
 	buf_init(&seen, ITEM_TEXT_MAX);
 	buf_init(&msg, ITEM_TEXT_MAX);
-	if (buf_vprintf(&seen, fmt, ap) == -1) {
+	if (buf_vprintf_cut(&seen, ITEM_CUT, fmt, ap) == -1) {
 		v->oom = 1;
 		goto out;
 	}
@@ -117,9 +121,10 @@ vitem(struct inv *v, const char *module, const char *kind, const char *key,
 	}
 	if (strcmp(supported, "yes") == 0)
 		goto out;
-	if (buf_printf(&msg, "%s %s (%s) at %s: %s", kind, key != NULL ? key :
-	    "?", module, buf_str(&seen), why != NULL ? why : e.reference) ==
-	    -1 || json_array_add_str(v->findings, buf_str(&msg)) == -1)
+	if (buf_printf_cut(&msg, ITEM_CUT, "%s %s (%s) at %s: %s", kind,
+	    key != NULL ? key : "?", module, buf_str(&seen), why != NULL ?
+	    why : e.reference) == -1 ||
+	    json_array_add_str(v->findings, buf_str(&msg)) == -1)
 		v->oom = 1;
 out:
 	buf_release(&seen);
@@ -488,7 +493,7 @@ from_release(struct inv *v, const cJSON *rel)
 	struct buf where;
 
 	buf_init(&where, ITEM_TEXT_MAX);
-	if (buf_printf(&where, "release %s/%s", json_str_or(rel,
+	if (buf_printf_cut(&where, ITEM_CUT, "release %s/%s", json_str_or(rel,
 	    "namespace", "?"), json_str_or(rel, "name", "?")) == -1)
 		v->oom = 1;
 	else
@@ -598,7 +603,7 @@ from_pipeline(struct inv *v, const cJSON *p)
 	struct buf where;
 
 	buf_init(&where, ITEM_TEXT_MAX);
-	if (buf_printf(&where, "pipeline %s/%s/%s",
+	if (buf_printf_cut(&where, ITEM_CUT, "pipeline %s/%s/%s",
 	    json_str_or(p, "org", "?"), json_str_or(p, "project", "?"),
 	    json_str_or(p, "identifier", "?")) == -1)
 		v->oom = 1;
@@ -731,7 +736,7 @@ harness_user_group(struct inv *v, const cJSON *e, int okta)
 	struct buf where;
 
 	buf_init(&where, ITEM_TEXT_MAX);
-	if (buf_printf(&where, "user group %s%s%s%s%s",
+	if (buf_printf_cut(&where, ITEM_CUT, "user group %s%s%s%s%s",
 	    json_str_or(e, "org", ""), json_get_str(e, "org") != NULL ? "/" : "",
 	    json_str_or(e, "project", ""), json_get_str(e, "project") != NULL ?
 	    "/" : "", json_str_or(e, "identifier", "?")) == -1)

@@ -454,15 +454,21 @@ run 0 "$FIPSEV" report --db "$T/forged-old.db" --out "$T/fo" --key "$T/keys/sign
 check "another build's evaluation: said" grep -q "warning: run 1 was evaluated by another build of fipsev (verdict compliant); this report carries this build's evaluation of its evidence (verdict noncompliant)" "$T/err"
 check "another build's evaluation: the bundle says noncompliant" [ "$(jq -r .verdict "$T/fo/run.json")" = noncompliant ]
 check "another build's evaluation: evidence.xml too" grep -q 'verdict="noncompliant"' "$T/fo/evidence.xml"
-# Node evidence deleted from a compliant run: with its evaluation kept, the
-# store was altered; with the evaluation gone too, the run is evaluated
-# now, and a node the cluster collected without its evidence is missing.
+# Node evidence deleted from a compliant run: the run recorded more nodes
+# than the store holds, so the store was altered, its evaluation kept or
+# not. With the run's count forged to match and the evaluation gone too,
+# the run is evaluated now, and a node the cluster collected without its
+# evidence is missing.
 run 0 "$FIPSEV" collect --snapshot "$SAMPLES/cluster/compliant" --db "$T/del.db"
 gone=$(sqlite3 "$T/del.db" "SELECT subject FROM evidence_spans WHERE collector = 'node' LIMIT 1")
 sqlite3 "$T/del.db" "DELETE FROM evidence_spans WHERE collector = 'node' AND subject = '$gone'"
 run 2 "$FIPSEV" report --db "$T/del.db" --out "$T/fd" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
-check "deleted node evidence: the store was altered" grep -q "the stored evaluation of run 1 disagrees with its evidence (its findings): the store was altered" "$T/err"
+check "deleted node evidence: the store was altered" grep -q "run 1 recorded [0-9]* nodes and 0 TLS endpoints, but [0-9]* and 0 are in the store: the store was altered" "$T/err"
+check "deleted node evidence: no bundle" [ ! -e "$T/fd" ]
 sqlite3 "$T/del.db" "UPDATE runs SET evaluation = NULL"
+run 2 "$FIPSEV" report --db "$T/del.db" --out "$T/fd" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
+check "deleted node evidence, no evaluation: the store was altered" grep -q "the store was altered" "$T/err"
+sqlite3 "$T/del.db" "UPDATE runs SET nodes = nodes - 1"
 run 0 "$FIPSEV" report --db "$T/del.db" --out "$T/fd" --key "$T/keys/signing.key" --cert "$T/keys/signing.crt"
 check "deleted node evidence, no evaluation: noncompliant" [ "$(jq -r .verdict "$T/fd/run.json")" = noncompliant ]
 check "deleted node evidence: named" grep -q "the cluster collected the node's report, but the run holds no node evidence for it" "$T/fd/evidence.xml"

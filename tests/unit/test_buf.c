@@ -137,6 +137,27 @@ test_printf(void **state)
 	buf_release(&b);
 }
 
+/* Text shown is cut to the cap with its marker, never refused. */
+static void
+test_printf_cut(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 16);
+	assert_int_equal(buf_printf_cut(&b, "..", "%s", "short"), 0);
+	assert_string_equal(buf_str(&b), "short");
+	assert_int_equal(buf_printf_cut(&b, "..", "%s", "0123456789abcdef"), 1);
+	assert_int_equal(b.len, 16);
+	assert_string_equal(buf_str(&b), "short012345678..");
+	/* Full: not even the marker fits. */
+	errno = 0;
+	assert_int_equal(buf_printf_cut(&b, "..", "%s", "x"), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(b.len, 16);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -147,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_pathf),
 		cmocka_unit_test(test_printf),
+		cmocka_unit_test(test_printf_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

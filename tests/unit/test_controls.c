@@ -483,6 +483,52 @@ test_long_names_whole(void **state)
 	free(b);
 }
 
+/*
+ * A name past the cap of shown text (a hostile release name of 2 MiB)
+ * is cut with a marker: the evaluation is still made, never failed.
+ */
+static void
+test_hostile_length_cut(void **state)
+{
+	size_t n = (size_t)2 << 20;
+	char *name = malloc(n + 1), *doc, hex[SHA256_HEX_LEN + 1];
+	struct run_view v;
+	cJSON *rel, *eval;
+	const cJSON *f;
+	const char *s;
+
+	(void)state;
+	assert_non_null(name);
+	memset(name, 'n', n);
+	name[n] = '\0';
+	rel = cJSON_Parse("{\"format\":\"fipsev-cluster/1\",\"compliant\":"
+	    "true,\"findings\":[],\"nodes\":[],\"helm\":{\"releases\":"
+	    "[{\"namespace\":\"ns\",\"global_fips\":true}]}}");
+	assert_non_null(rel);
+	cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(rel, "helm"), "releases"), 0), "name", name);
+	assert_non_null(doc = cJSON_PrintUnformatted(rel));
+	assert_int_equal(sha256_hex(doc, strlen(doc), hex), 0);
+	run_view_init(&v, 1);
+	assert_int_equal(run_view_add_doc(&v, EVIDENCE_CLUSTER, "cluster", hex,
+	    doc, strlen(doc)), 0);
+	assert_non_null(eval = controls_judge(&v, NULL));
+	invariants(eval);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(eval, "findings"))
+		if (strcmp(json_get_str(f, "check"), "FIPS-HELM-GLOBAL") == 0)
+			break;
+	assert_non_null(f);
+	assert_string_equal(json_get_str(f, "result"), "pass");
+	s = json_get_str(f, "subject");
+	assert_true(strlen(s) <= (size_t)1 << 20);
+	assert_non_null(strstr(s, "[cut: over 1 MiB]"));
+	cJSON_Delete(eval);
+	run_view_release(&v);
+	cJSON_Delete(rel);
+	free(doc);
+	free(name);
+}
+
 int
 main(void)
 {
@@ -491,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_citations),
 		cmocka_unit_test(test_against_other),
 		cmocka_unit_test(test_long_names_whole),
+		cmocka_unit_test(test_hostile_length_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

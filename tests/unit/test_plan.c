@@ -224,6 +224,20 @@ test_config_shapes(void **state)
 	cfg = config_with("cluster.context", cJSON_CreateArray());
 	assert_int_equal(plan_from_config(&p, cfg, "test.yaml", NULL), -1);
 	cJSON_Delete(cfg);
+	/* A flag's mapping is no "true"; a dotted key is no section. */
+	cfg = config_with("tls.scan_link_local", cJSON_CreateObject());
+	assert_int_equal(plan_from_config(&p, cfg, "test.yaml", NULL), -1);
+	cJSON_Delete(cfg);
+	cfg = config_with("tls", cJSON_CreateObject());
+	cJSON_AddTrueToObject(cfg, "tls.scan_link_local");
+	assert_int_equal(plan_from_config(&p, cfg, "test.yaml", NULL), -1);
+	assert_int_equal(p.scan_link_local, 0);
+	cJSON_Delete(cfg);
+	/* An empty flag is not set. */
+	cfg = config_with("cluster.in_cluster", cJSON_CreateNull());
+	assert_int_equal(plan_from_config(&p, cfg, "test.yaml", NULL), 0);
+	assert_int_equal(p.in_cluster, 0);
+	cJSON_Delete(cfg);
 	/* The caller's own keys are left alone. */
 	cfg = config_with("output", cJSON_CreateString("/bundles"));
 	assert_int_equal(plan_from_config(&p, cfg, "test.yaml", own), 0);

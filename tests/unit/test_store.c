@@ -439,6 +439,37 @@ test_run_nodes_same(void **state)
 	store_close(st);
 }
 
+/*
+ * A checked view holds every node the run recorded: facts deleted from
+ * the store (which drop the node from the join) are an alteration, not a
+ * smaller run. Unchecked (drift) it is what the store holds.
+ */
+static void
+test_view_counts_checked(void **state)
+{
+	static const char *const run1[] = { DOC_GOOD_NODE("a"),
+	    DOC_BAD_NODE("b"), NULL };
+	struct run_view v;
+	struct store *st;
+	int64_t r1;
+
+	(void)state;
+	assert_int_equal(store_open(db, STORE_CREATE, &st), 0);
+	r1 = record_all(st, run1);
+	assert_int_equal(store_run_view(st, r1, STORE_VIEW_VERIFY, &v), 0);
+	assert_int_equal(v.nnodes, 2);
+	run_view_release(&v);
+	store_close(st);
+	exec_raw("DELETE FROM node_documents WHERE node = 'b'");
+	assert_int_equal(store_open(db, STORE_EXISTING, &st), 0);
+	assert_int_equal(store_run_view(st, r1, STORE_VIEW_VERIFY, &v), -1);
+	assert_int_equal(v.nnodes, 0);
+	assert_int_equal(store_run_view(st, r1, 0, &v), 0);
+	assert_int_equal(v.nnodes, 1);
+	run_view_release(&v);
+	store_close(st);
+}
+
 /* Large documents are deflated, read back byte for byte, and a body that
  * no longer hashes to its key is refused, not handed on. */
 static void
@@ -684,6 +715,7 @@ main(void)
 		cmocka_unit_test_setup(test_refusals_keep_store_intact, setup),
 		cmocka_unit_test_setup(test_spans, setup),
 		cmocka_unit_test_setup(test_run_nodes_same, setup),
+		cmocka_unit_test_setup(test_view_counts_checked, setup),
 		cmocka_unit_test_setup(test_deflate_and_tamper, setup),
 		cmocka_unit_test_setup(test_migrate_from_4, setup),
 		cmocka_unit_test_setup(test_evaluation, setup),
