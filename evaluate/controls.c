@@ -27,6 +27,7 @@ struct eval {
 	const struct run_view	*other;		/* leave out what is the same */
 	cJSON			*findings;
 	struct buf		 reason, subject, list;	/* scratch */
+	int			 count[RESULT__MAX];	/* findings of each */
 	int			 oom;
 };
 
@@ -42,7 +43,7 @@ struct eval {
  * and digest cited (NULL: none). */
 static void
 vfinding(struct eval *e, const char *check, const char *subject,
-    const char *result, enum evidence_kind kind, const char *cited,
+    enum finding_result result, enum evidence_kind kind, const char *cited,
     const char *sha256, const char *fmt, va_list ap)
 {
 	cJSON *f, *ev, *r;
@@ -58,9 +59,10 @@ vfinding(struct eval *e, const char *check, const char *subject,
 		e->oom = 1;
 		return;
 	}
+	e->count[result]++;
 	if (json_add_str(f, "check", check) ||
 	    json_add_str(f, "subject", subject) ||
-	    json_add_str(f, "result", result) ||
+	    json_add_str(f, "result", finding_result_names[result]) ||
 	    json_add_str(f, "reason", buf_str(&e->reason)) ||
 	    (ev = cJSON_AddArrayToObject(f, "evidence")) == NULL) {
 		e->oom = 1;
@@ -78,12 +80,14 @@ vfinding(struct eval *e, const char *check, const char *subject,
 /* A finding citing document d (NULL: none). */
 static void
 finding(struct eval *e, const char *check, const char *subject,
-    const char *result, const struct run_doc *d, const char *fmt, ...)
+    enum finding_result result, const struct run_doc *d, const char *fmt,
+    ...)
     __attribute__((format(printf, 6, 7)));
 
 static void
 finding(struct eval *e, const char *check, const char *subject,
-    const char *result, const struct run_doc *d, const char *fmt, ...)
+    enum finding_result result, const struct run_doc *d, const char *fmt,
+    ...)
 {
 	va_list ap;
 
@@ -97,12 +101,12 @@ finding(struct eval *e, const char *check, const char *subject,
 /* A finding citing the document of node n. */
 static void
 node_finding(struct eval *e, const char *check, const struct run_node *n,
-    const char *result, const char *fmt, ...)
+    enum finding_result result, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void
 node_finding(struct eval *e, const char *check, const struct run_node *n,
-    const char *result, const char *fmt, ...)
+    enum finding_result result, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -175,15 +179,15 @@ node_checks(struct eval *e)
 
 		if (run_view_same_node(e->other, n))
 			continue;
-		node_finding(e, "FIPS-NODE-KERNEL", n, fe == 1 ? "pass" :
-		    fe == 0 ? "fail" : "missing-evidence", "%s", fe == 1 ?
+		node_finding(e, "FIPS-NODE-KERNEL", n, fe == 1 ? RESULT_PASS :
+		    fe == 0 ? RESULT_FAIL : RESULT_MISSING, "%s", fe == 1 ?
 		    "fips_enabled is 1" : fe == 0 ? "fips_enabled is 0" :
 		    "fips_enabled could not be read");
 		reasons = cJSON_Parse(n->reasons);
 		why = joined(e, reasons);
 		cJSON_Delete(reasons);
-		node_finding(e, "FIPS-NODE-OS", n, n->compliant ? "pass" :
-		    "fail", "%s", n->compliant ? "the node's FIPS evidence is "
+		node_finding(e, "FIPS-NODE-OS", n, n->compliant ? RESULT_PASS :
+		    RESULT_FAIL, "%s", n->compliant ? "the node's FIPS evidence is "
 		    "complete" : *why != '\0' ? why :
 		    "the node is not in FIPS mode");
 	}
@@ -206,9 +210,9 @@ nodes(struct eval *e)
 		/* A cluster that lists no node shows no node's FIPS mode. */
 		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d->json,
 		    "nodes")) == 0 && count(e, EVIDENCE_NODE) == 0) {
-			finding(e, "FIPS-NODE-KERNEL", "-", "missing-evidence", d,
+			finding(e, "FIPS-NODE-KERNEL", "-", RESULT_MISSING, d,
 			    "the cluster evidence lists no node");
-			finding(e, "FIPS-NODE-OS", "-", "missing-evidence", d,
+			finding(e, "FIPS-NODE-OS", "-", RESULT_MISSING, d,
 			    "the cluster evidence lists no node");
 		}
 		cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(d->json,
@@ -224,34 +228,34 @@ nodes(struct eval *e)
 				    run_view_node(e->v, name) != NULL)
 					continue;
 				finding(e, "FIPS-NODE-KERNEL", name,
-				    "missing-evidence", d, "%s", collected_gone);
+				    RESULT_MISSING, d, "%s", collected_gone);
 				finding(e, "FIPS-NODE-OS", name,
-				    "missing-evidence", d, "%s", collected_gone);
+				    RESULT_MISSING, d, "%s", collected_gone);
 				continue;
 			}
 			why = json_get_str(n, "evidence_error");
 			if (why == NULL)
 				why = ev != NULL ? ev : "unusable node name";
 			finding(e, "FIPS-NODE-KERNEL", name != NULL ? name : "?",
-			    "missing-evidence", d, "no evidence from the node: "
+			    RESULT_MISSING, d, "no evidence from the node: "
 			    "%s", why);
 			finding(e, "FIPS-NODE-OS", name != NULL ? name : "?",
-			    "missing-evidence", d, "no evidence from the node: "
+			    RESULT_MISSING, d, "no evidence from the node: "
 			    "%s", why);
 		}
 	}
 	if (count(e, EVIDENCE_NODE) == 0 && count(e, EVIDENCE_CLUSTER) == 0) {
-		finding(e, "FIPS-NODE-KERNEL", "-", "not-applicable", NULL,
+		finding(e, "FIPS-NODE-KERNEL", "-", RESULT_NA, NULL,
 		    "no node evidence was collected in this run");
-		finding(e, "FIPS-NODE-OS", "-", "not-applicable", NULL,
+		finding(e, "FIPS-NODE-OS", "-", RESULT_NA, NULL,
 		    "no node evidence was collected in this run");
 	}
 }
 
-static const char *
-tri(int v, const char *yes)
+static enum finding_result
+tri(int v, enum finding_result yes)
 {
-	return v == 1 ? yes : v == 0 ? "fail" : "missing-evidence";
+	return v == 1 ? yes : v == 0 ? RESULT_FAIL : RESULT_MISSING;
 }
 
 static void
@@ -284,21 +288,21 @@ cluster(struct eval *e)
 			subject = ns_name(e, r);
 			from = joined(e, cJSON_GetObjectItemCaseSensitive(
 			    cluster_current_revision(r), "global_fips_sources"));
-			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, "pass"),
+			finding(e, "FIPS-HELM-GLOBAL", subject, tri(g, RESULT_PASS),
 			    d, "global.fips is %s in the values Helm renders "
 			    "with (set in: %s)", g == 1 ? "true" : g == 0 ?
 			    "false" : "not set", from[0] != '\0' ? from :
 			    "neither the user's values nor the chart's");
-			finding(e, "FIPS-SMP-VERSION", subject, tri(v, "pass"),
+			finding(e, "FIPS-SMP-VERSION", subject, tri(v, RESULT_PASS),
 			    d, "SMP %s", json_str_or(r, "smp_version",
 			    "version unknown"));
 			finding(e, "FIPS-FIRST-INSTALL", subject,
-			    tri(s, "pass"), d, "%s", json_str_or(since,
+			    tri(s, RESULT_PASS), d, "%s", json_str_or(since,
 			    "reason", "-"));
 		}
 		if (!any)
 			for (k = 0; k < 3; k++)
-				finding(e, checks[k], "-", "missing-evidence", d,
+				finding(e, checks[k], "-", RESULT_MISSING, d,
 				    "no Harness Helm release was found");
 		/* What the cluster found that no field of it carries. */
 		any = 0;
@@ -307,16 +311,18 @@ cluster(struct eval *e)
 			const char *check = json_get_str(r, "check");
 			const char *res = json_get_str(r, "result");
 
-			if (check == NULL || res == NULL ||
-			    (strcmp(res, "fail") != 0 &&
-			    strcmp(res, "missing-evidence") != 0))
+			enum finding_result fr = finding_result_of(res);
+
+			/* The cluster may say fail or missing, never pass. */
+			if (check == NULL || (fr != RESULT_FAIL &&
+			    fr != RESULT_MISSING))
 				continue;
 			any |= strcmp(check, "FIPS-CLUSTER-EVIDENCE") == 0;
-			finding(e, check, json_str_or(r, "subject", "-"), res, d,
+			finding(e, check, json_str_or(r, "subject", "-"), fr, d,
 			    "%s", json_str_or(r, "reason", "-"));
 		}
 		if (!any)
-			finding(e, "FIPS-CLUSTER-EVIDENCE", "-", "pass", d,
+			finding(e, "FIPS-CLUSTER-EVIDENCE", "-", RESULT_PASS, d,
 			    "%s", json_get_tristate(d->json, "cronjobs_listed") ==
 			    -1 ? "every list of the cluster was read (CronJobs "
 			    "were not collected)" : "every list of the cluster "
@@ -330,13 +336,13 @@ cluster(struct eval *e)
 			subject = ns_name(e, dl);
 			int fi = json_get_tristate(dl, "fips_image");
 
-			finding(e, "FIPS-DELEGATE", subject, tri(fe, "pass"), d,
+			finding(e, "FIPS-DELEGATE", subject, tri(fe, RESULT_PASS), d,
 			    "FIPS_ENABLED %s (%s), image %s", fe == 1 ? "true" :
 			    fe == 0 ? "not true" : "unknown",
 			    json_str_or(dl, "fips_enabled_source", "-"),
 			    json_str_or(dl, "image", "-"));
 			finding(e, "FIPS-DELEGATE-IMAGE", subject,
-			    tri(fi, "pass"), d, "image %s %s",
+			    tri(fi, RESULT_PASS), d, "image %s %s",
 			    json_str_or(dl, "image", "-"),
 			    fi == 1 ? "is a FIPS build" :
 			    fi == 0 ? "is not a FIPS build" : "is pinned by "
@@ -346,8 +352,8 @@ cluster(struct eval *e)
 			/* A list not read hides delegates; it shows none. */
 			int listed = json_get_tristate(d->json,
 			    "workloads_listed") != 0;
-			const char *res = listed ? "not-applicable" :
-			    "missing-evidence";
+			enum finding_result res = listed ? RESULT_NA :
+			    RESULT_MISSING;
 			const char *why = listed ? "no delegate workloads were "
 			    "found" : "the workloads could not be listed";
 
@@ -364,8 +370,8 @@ cluster(struct eval *e)
 			any = 1;
 			subject = ns_name(e, dl);
 			finding(e, "FIPS-DELEGATE-UPGRADER", subject, fi == 1 ?
-			    "pass" : avail == 0 ? "not-applicable" : fi == 0 &&
-			    avail == 1 ? "fail" : "missing-evidence", d,
+			    RESULT_PASS : avail == 0 ? RESULT_NA : fi == 0 &&
+			    avail == 1 ? RESULT_FAIL : RESULT_MISSING, d,
 			    "image %s%s", json_str_or(dl, "image", "-"),
 			    fi == 1 ?
 			    " is a FIPS build" : avail == 0 ? ": this SMP "
@@ -383,7 +389,7 @@ cluster(struct eval *e)
 			 * be read (false) hides them.
 			 */
 			finding(e, "FIPS-DELEGATE-UPGRADER", "-", listed == 0 ?
-			    "missing-evidence" : "not-applicable", d, "%s",
+			    RESULT_MISSING : RESULT_NA, d, "%s",
 			    listed == 1 ? "no delegate upgrader CronJob was "
 			    "found" : listed == 0 ? "the CronJobs could not be "
 			    "listed" : "CronJobs were not collected");
@@ -391,7 +397,7 @@ cluster(struct eval *e)
 	}
 	if (count(e, EVIDENCE_CLUSTER) == 0)
 		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++)
-			finding(e, checks[k], "-", "not-applicable", NULL,
+			finding(e, checks[k], "-", RESULT_NA, NULL,
 			    "no cluster evidence was collected in this run");
 }
 
@@ -433,7 +439,7 @@ transit_plaintext(struct eval *e, const struct run_doc *d, const cJSON *ep,
 	const char *name = json_get_str(as, "port_name");
 	const char *proto = json_get_str(as, "app_protocol");
 
-	finding(e, "FIPS-TRANSIT-PLAINTEXT", d->subject, "fail", d,
+	finding(e, "FIPS-TRANSIT-PLAINTEXT", d->subject, RESULT_FAIL, d,
 	    "answers a TLS ClientHello in plaintext: %s (\"%s\")%s%s%s%s%s; "
 	    "fipsev sends no request, so a redirect to HTTPS cannot be told "
 	    "from content", json_get_str(plain, "protocol") != NULL ?
@@ -464,14 +470,14 @@ tls(struct eval *e)
 			plaintext++;
 			transit_plaintext(e, d, ep, plain);
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
-			    "not-applicable", d, "the port answers in "
+			    RESULT_NA, d, "the port answers in "
 			    "plaintext, not TLS (see FIPS-TRANSIT-PLAINTEXT)");
 		} else if (json_get_str(ep, "error") != NULL)
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
-			    "missing-evidence", d, "the scan failed: %s",
+			    RESULT_MISSING, d, "the scan failed: %s",
 			    json_get_str(ep, "error"));
 		else if (json_get_tristate(ep, "compliant") == 1)
-			finding(e, "FIPS-TLS-ENDPOINT", d->subject, "pass", d,
+			finding(e, "FIPS-TLS-ENDPOINT", d->subject, RESULT_PASS, d,
 			    "everything accepted is approved");
 		else
 			/*
@@ -479,17 +485,17 @@ tls(struct eval *e)
 			 * in what was seen, is evidence missing, not a pass.
 			 */
 			finding(e, "FIPS-TLS-ENDPOINT", d->subject,
-			    only_gaps(ep) ? "missing-evidence" : "fail", d,
+			    only_gaps(ep) ? RESULT_MISSING : RESULT_FAIL, d,
 			    "%s", joined(e, cJSON_GetObjectItemCaseSensitive(ep,
 			    "findings")));
 	}
 	if (count(e, EVIDENCE_TLS) == 0) {
-		finding(e, "FIPS-TLS-ENDPOINT", "-", "not-applicable", NULL,
+		finding(e, "FIPS-TLS-ENDPOINT", "-", RESULT_NA, NULL,
 		    "no TLS endpoint was scanned in this run");
-		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", "not-applicable",
+		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", RESULT_NA,
 		    NULL, "no endpoint was scanned in this run");
 	} else if (plaintext == 0)
-		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", "pass", NULL,
+		finding(e, "FIPS-TRANSIT-PLAINTEXT", "-", RESULT_PASS, NULL,
 		    "every scanned endpoint answered in TLS or not at all");
 }
 
@@ -516,14 +522,14 @@ modules(struct eval *e)
 				e->oom = 1;
 			finding(e, "FIPS-MODULES", buf_str(&e->subject),
 			    sup != NULL &&
-			    strcmp(sup, "yes") == 0 ? "pass" : sup != NULL &&
-			    strcmp(sup, "no") == 0 ? "fail" : "missing-evidence",
+			    strcmp(sup, "yes") == 0 ? RESULT_PASS : sup != NULL &&
+			    strcmp(sup, "no") == 0 ? RESULT_FAIL : RESULT_MISSING,
 			    d, "%s", json_str_or(it, "reason",
 			    "supported in FIPS mode"));
 		}
 	}
 	if (count(e, EVIDENCE_INVENTORY) == 0)
-		finding(e, "FIPS-MODULES", "-", "not-applicable", NULL,
+		finding(e, "FIPS-MODULES", "-", RESULT_NA, NULL,
 		    "no module inventory was made in this run");
 }
 
@@ -558,7 +564,7 @@ db_passwords(struct eval *e)
 			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r,
 			    "db_passwords_collected"))) {
 				finding(e, "FIPS-DB-PASSWORD", subject,
-				    "not-applicable", d, "database password "
+				    RESULT_NA, d, "database password "
 				    "lengths were not collected (a snapshot "
 				    "without db-secrets.json)");
 				continue;
@@ -578,7 +584,7 @@ db_passwords(struct eval *e)
 				if (!cJSON_IsNumber(len))
 					finding(e, "FIPS-DB-PASSWORD",
 					    buf_str(&e->subject),
-					    "missing-evidence", d, "Secret %s "
+					    RESULT_MISSING, d, "Secret %s "
 					    "key %s (%s): %s", json_str_or(p,
 					    "secret", "?"), json_str_or(p, "key",
 					    "?"), json_str_or(p, "source", "?"),
@@ -588,7 +594,7 @@ db_passwords(struct eval *e)
 					finding(e, "FIPS-DB-PASSWORD",
 					    buf_str(&e->subject),
 					    len->valuedouble >= DB_PASSWORD_MIN ?
-					    "pass" : "fail", d, "Secret %s key %s "
+					    RESULT_PASS : RESULT_FAIL, d, "Secret %s key %s "
 					    "(%s): %.0f characters (at least %d "
 					    "needed)", json_str_or(p, "secret",
 					    "?"), json_str_or(p, "key", "?"),
@@ -599,12 +605,12 @@ db_passwords(struct eval *e)
 			if (n == 0)
 				finding(e, "FIPS-DB-PASSWORD",
 				    buf_str(&e->subject),
-				    "not-applicable", d, "no database of the "
+				    RESULT_NA, d, "no database of the "
 				    "release uses a password");
 		}
 	}
 	if (!any)
-		finding(e, "FIPS-DB-PASSWORD", "-", "not-applicable", NULL,
+		finding(e, "FIPS-DB-PASSWORD", "-", RESULT_NA, NULL,
 		    "no Harness release in this run's evidence");
 }
 
@@ -650,6 +656,24 @@ catalogue(void)
 	return arr;
 }
 
+const char *const finding_result_names[RESULT__MAX] = {
+	[RESULT_PASS] = "pass",
+	[RESULT_FAIL] = "fail",
+	[RESULT_MISSING] = "missing-evidence",
+	[RESULT_NA] = "not-applicable",
+};
+
+enum finding_result
+finding_result_of(const char *name)
+{
+	int r;
+
+	for (r = 0; r < RESULT__MAX; r++)
+		if (name != NULL && strcmp(name, finding_result_names[r]) == 0)
+			return (enum finding_result)r;
+	return RESULT__MAX;
+}
+
 const char *
 controls_evaluator(void)
 {
@@ -666,8 +690,7 @@ cJSON *
 controls_judge(const struct run_view *v, const struct run_view *other)
 {
 	struct eval e;
-	cJSON *out = NULL, *checks, *sum, *f;
-	int fail = 0, missing = 0, pass = 0, na = 0;
+	cJSON *out = NULL, *checks, *sum;
 
 	memset(&e, 0, sizeof(e));
 	e.v = v;
@@ -691,25 +714,19 @@ controls_judge(const struct run_view *v, const struct run_view *other)
 	db_passwords(&e);
 	if (e.oom)
 		goto oom;
-	cJSON_ArrayForEach(f, e.findings) {
-		const char *r = json_get_str(f, "result");
-
-		pass += strcmp(r, "pass") == 0;
-		fail += strcmp(r, "fail") == 0;
-		missing += strcmp(r, "missing-evidence") == 0;
-		na += strcmp(r, "not-applicable") == 0;
-	}
 	if ((sum = cJSON_AddObjectToObject(out, "summary")) == NULL ||
-	    cJSON_AddNumberToObject(sum, "pass", pass) == NULL ||
-	    cJSON_AddNumberToObject(sum, "fail", fail) == NULL ||
-	    cJSON_AddNumberToObject(sum, "missing_evidence", missing) == NULL ||
-	    cJSON_AddNumberToObject(sum, "not_applicable", na) == NULL ||
+	    cJSON_AddNumberToObject(sum, "pass", e.count[RESULT_PASS]) == NULL ||
+	    cJSON_AddNumberToObject(sum, "fail", e.count[RESULT_FAIL]) == NULL ||
+	    cJSON_AddNumberToObject(sum, "missing_evidence",
+	    e.count[RESULT_MISSING]) == NULL ||
+	    cJSON_AddNumberToObject(sum, "not_applicable", e.count[RESULT_NA]) ==
+	    NULL ||
 	    cJSON_AddNumberToObject(sum, "nodes",
 	    (double)count(&e, EVIDENCE_NODE)) == NULL ||
 	    cJSON_AddNumberToObject(sum, "endpoints",
 	    (double)count(&e, EVIDENCE_TLS)) == NULL ||
-	    json_add_str(out, "verdict", fail == 0 && missing == 0 ?
-	    "compliant" : "noncompliant"))
+	    json_add_str(out, "verdict", e.count[RESULT_FAIL] == 0 &&
+	    e.count[RESULT_MISSING] == 0 ? "compliant" : "noncompliant"))
 		goto oom;
 	goto out;
 oom:

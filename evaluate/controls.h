@@ -17,6 +17,21 @@
 struct cJSON;
 struct run_view;
 
+/* A finding's result; a missing piece of evidence is never a pass. */
+enum finding_result {
+	RESULT_PASS,
+	RESULT_FAIL,
+	RESULT_MISSING,		/* "missing-evidence" */
+	RESULT_NA,		/* "not-applicable": not collected at all */
+	RESULT__MAX
+};
+
+/* "pass", "fail", "missing-evidence", "not-applicable". */
+extern const char *const finding_result_names[RESULT__MAX];
+
+/* The result named name, or RESULT__MAX when there is none. */
+enum finding_result finding_result_of(const char *name);
+
 /*
  * The one verdict function: judge the evidence of run v. Returns
  * {"checks": [...], "findings": [{check, subject, result, reason,
