@@ -4,11 +4,6 @@
 #include <string.h>
 
 #include "evidence/evidence.h"
-#include "evidence/cluster.h"
-#include "evidence/harness.h"
-#include "evidence/inventory.h"
-#include "evidence/node.h"
-#include "evidence/tls.h"
 #include "util/banned.h"
 
 const char *const evidence_kind_names[EVIDENCE__MAX] = {
@@ -17,14 +12,6 @@ const char *const evidence_kind_names[EVIDENCE__MAX] = {
 	[EVIDENCE_CLUSTER] = "cluster",
 	[EVIDENCE_HARNESS] = "harness",
 	[EVIDENCE_INVENTORY] = "inventory",
-};
-
-const char *const evidence_formats[EVIDENCE__MAX] = {
-	[EVIDENCE_NODE] = NODE_FORMAT,
-	[EVIDENCE_TLS] = TLS_FORMAT,
-	[EVIDENCE_CLUSTER] = CLUSTER_FORMAT,
-	[EVIDENCE_HARNESS] = HARNESS_FORMAT,
-	[EVIDENCE_INVENTORY] = INVENTORY_FORMAT,
 };
 
 enum evidence_kind

@@ -22,9 +22,6 @@ enum evidence_kind {
 /* "node", "tls", "cluster", "harness", "inventory". */
 extern const char *const evidence_kind_names[EVIDENCE__MAX];
 
-/* The document format of each kind ("fipsev-node/1", ...). */
-extern const char *const evidence_formats[EVIDENCE__MAX];
-
 /* The kind named name, or EVIDENCE__MAX when there is none. */
 enum evidence_kind evidence_kind_of(const char *name);
 

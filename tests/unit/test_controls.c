@@ -22,6 +22,7 @@
 
 #include "evaluate/controls.h"
 #include "evidence/run.h"
+#include "tests/unit/quotes.h"
 #include "util/digest.h"
 #include "util/json.h"
 
@@ -199,19 +200,6 @@ static const struct tcase cases[] = {
 	      "FIPS-MODULES|STO: STO at chart|fail|not supported",
 	      "FIPS-MODULES|CE: ? at image x|missing-evidence" }, { NULL } },
 };
-
-/* s with every ' turned into "; the caller frees it. */
-static char *
-quotes(const char *s)
-{
-	char *d = strdup(s), *p;
-
-	assert_non_null(d);
-	for (p = d; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
 
 /* The view of a case: its documents and nodes. */
 static void

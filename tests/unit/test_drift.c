@@ -18,6 +18,7 @@
 #include "evaluate/controls.h"
 #include "evaluate/drift.h"
 #include "evidence/run.h"
+#include "tests/unit/quotes.h"
 #include "util/digest.h"
 #include "util/json.h"
 
@@ -71,18 +72,6 @@ static const struct tcase cases[] = {
 	      "TLS_RSA_WITH_AES_128_CBC_SHA", "endpoint|b:443|added|-",
 	      "finding|FIPS-TLS-ENDPOINT b:443|added|result" }, 3 },
 };
-
-static char *
-quotes(const char *s)
-{
-	char *d = strdup(s), *p;
-
-	assert_non_null(d);
-	for (p = d; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
 
 static void
 view_of(const struct tside *s, struct run_view *v, int64_t id)
