@@ -225,11 +225,11 @@ chmod 644 keys/signing.key
 run 2 "$FIPSEV" report latest --db "$db" --out b-x --key keys/signing.key --cert keys/signing.crt
 check "readable key refused" grep -q "is readable by group or others (mode 644): chmod 600 it" "$T/err"
 chmod 600 keys/signing.key
-openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa2048.key -out rsa2048.crt -subj /CN=weak -days 2 2> /dev/null
+self_signed rsa2048 weak
 chmod 600 rsa2048.key
 run 2 "$FIPSEV" report latest --db "$db" --out b-x --key rsa2048.key --cert rsa2048.crt
 check "RSA 2048 refused" grep -q "RSA of 2048 bits; fipsev signs with RSA of 3072 bits or more" "$T/err"
-openssl req -x509 -newkey rsa:3072 -nodes -keyout rsa3072.key -out rsa3072.crt -subj /CN=ok -days 2 2> /dev/null
+self_signed rsa3072 ok rsa:3072
 chmod 600 rsa3072.key
 run 0 "$FIPSEV" report latest --db "$db" --out b-rsa --key rsa3072.key --cert rsa3072.crt
 check "RSA 3072 accepted" openssl cms -verify -binary -inform PEM -in b-rsa/MANIFEST.sha256.sig \

@@ -132,17 +132,13 @@ collect 1 compliant --values "$T/traps.yaml" --values "$T/off.yaml"
 check "values: merged in order" grep -q "the values files given do not set global.fips: true" <(fact "$db" findings)
 
 # --- the TLS endpoints the cluster names, scanned --------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/k.pem" -out "$T/c.pem" \
-	-subj /CN=localhost -days 2 2> /dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert "$T/c.pem" -key "$T/k.pem" \
+(cd "$T" && self_signed k localhost)
+port=$(free_port)
+openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert "$T/k.crt" -key "$T/k.key" \
 	-cipher ECDHE-RSA-AES128-GCM-SHA256 -ciphersuites TLS_AES_128_GCM_SHA256 \
 	-groups P-256 -sigalgs RSA-PSS+SHA256:RSA+SHA256 > /dev/null 2>&1 < /dev/null &
 disown
-for _ in $(seq 100); do
-	(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
-	sleep 0.1
-done
+wait_port 127.0.0.1 "$port"
 cp -r "$C/compliant" "$T/local"
 jq --argjson p "$port" '.items[0].status.loadBalancer.ingress[0].ip = "127.0.0.1" |
 	.items[0].spec.ports = [{"port": $p}]' "$C/compliant/services.json" > "$T/local/services.json"

@@ -57,16 +57,13 @@ check "history: one subject" grep -q "give one of --node, --endpoint and --check
 
 # TLS drift: an endpoint's accepted suites change between runs.
 cd "$T"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem -out c.pem -subj /CN=localhost -days 2 2> /dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+self_signed k localhost
+port=$(free_port)
 serve() {
-	openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert c.pem -key k.pem -tls1_2 \
+	openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert k.crt -key k.key -tls1_2 \
 		-cipher "$1" > /dev/null 2>&1 < /dev/null &
 	server=$!
-	for _ in $(seq 100); do
-		(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
-		sleep 0.1
-	done
+	wait_port 127.0.0.1 "$port"
 }
 tdb=$T/tls.db
 serve ECDHE-RSA-AES128-GCM-SHA256

@@ -25,18 +25,6 @@ output: $3
 EOF
 }
 
-# kill_at POINT COMMAND...: run until the hook POINT, SIGKILL it there.
-kill_at() {
-	local point=$1 pid
-	shift
-	FIPSEV_TEST_STOP_AT=$point "$@" > /dev/null 2> "$T/hook.err" &
-	pid=$!
-	wait_stopped "$pid"
-	grep -q "test hook '$point' reached" "$T/hook.err" || die "hook $point not reported"
-	kill -KILL "$pid"
-	wait "$pid" 2> /dev/null || true
-}
-
 # bundles_sound DIR DB: every entry of the output directory is the demo
 # key, a finished bundle of a stored run that verifies, or an unfinished
 # one under a temporary name; never a half bundle under a final name.

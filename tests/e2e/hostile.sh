@@ -314,8 +314,7 @@ if [ "$(id -u)" = 0 ] && command -v ip > /dev/null && ip netns add "$ns" 2> /dev
 	trap 'status=$?; pkill -9 -P $$ 2> /dev/null || true; ip netns del "$ns" 2> /dev/null; rm -rf "$T"; exit $status' EXIT
 	ip -n "$ns" link set lo up
 	ip -n "$ns" addr add 169.254.77.1/16 dev lo
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/ll.key" -out "$T/ll.crt" \
-		-subj /CN=ll -days 2 2> /dev/null
+	(cd "$T" && self_signed ll ll)
 	ip netns exec "$ns" openssl s_server -accept 169.254.77.1:8443 -www -quiet \
 		-cert "$T/ll.crt" -key "$T/ll.key" > /dev/null 2>&1 < /dev/null &
 	llsrv=$!

@@ -8,18 +8,12 @@
 # indentation), plus chart values from the cluster snapshots; what lands
 # in the store, and how show prints it.
 . "$(dirname "$0")/lib.sh"
-FAKE=$(cd "$(dirname "$0")/../harness" && pwd)/fake_harness.py
 H=$SAMPLES/harness
 C=$SAMPLES/cluster
 cd "$T"
 
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-	-subj /CN=fake-harness-ca -days 2 2> /dev/null
-openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr \
-	-subj /CN=harness 2> /dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
-openssl x509 -req -in api.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-	-days 2 -extfile san.ext -out api.crt 2> /dev/null
+self_signed ca fake-harness-ca
+signed_by ca api harness IP:127.0.0.1
 KEY=pat.acct1.TRAP-API-KEY-0042
 printf '%s\n' "$KEY" > key.txt
 
@@ -27,14 +21,8 @@ printf '%s\n' "$KEY" > key.txt
 fake() {
 	local name=$1 fixture=$2
 	shift 2
-	python3 "$FAKE" --cert api.crt --key api.key --fixture "$H/$fixture" \
-		--key-value "$KEY" --log "$T/$name.log" "$@" > "$T/$name.port" &
-	disown
-	for _ in $(seq 100); do
-		[ -s "$T/$name.port" ] && break
-		sleep 0.1
-	done
-	printf -v "PORT_$name" %s "$(awk '{print $2}' "$T/$name.port")"
+	start_fake "$name" harness/fake_harness.py --cert api.crt --key api.key \
+		--fixture "$H/$fixture" --key-value "$KEY" --log "$T/$name.log" "$@"
 }
 
 fake supported supported --page 2

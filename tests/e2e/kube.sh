@@ -6,35 +6,22 @@
 # refuse. What lands in the store must match the snapshot of the same
 # fixture.
 . "$(dirname "$0")/lib.sh"
-FAKE=$(cd "$(dirname "$0")/../kube" && pwd)/fake_api.py
 C=$SAMPLES/cluster
 cd "$T"
 
 # A test CA and the server's certificate for 127.0.0.1; a second CA that
 # did not sign it.
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-	-subj /CN=fake-kube-ca -days 30 2> /dev/null
-openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr \
-	-subj /CN=kube-apiserver 2> /dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > san.ext
-openssl x509 -req -in api.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-	-days 30 -extfile san.ext -out api.crt 2> /dev/null
-openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt \
-	-subj /CN=other-ca -days 30 2> /dev/null
+self_signed ca fake-kube-ca rsa:2048 30
+signed_by ca api kube-apiserver IP:127.0.0.1,DNS:localhost rsa:2048 30
+self_signed other other-ca rsa:2048 30
 TOKEN=fake-token-TRAP-4711
 
 # fake NAME FIXTURE [OPTIONS...]: start a fake API; sets PORT_<NAME>.
 fake() {
 	local name=$1 fixture=$2
 	shift 2
-	python3 "$FAKE" --cert api.crt --key api.key --fixture "$C/$fixture" \
-		--token "$TOKEN" --log "$T/$name.log" "$@" > "$T/$name.port" &
-	disown
-	for _ in $(seq 100); do
-		[ -s "$T/$name.port" ] && break
-		sleep 0.1
-	done
-	printf -v "PORT_$name" %s "$(awk '{print $2}' "$T/$name.port")"
+	start_fake "$name" kube/fake_api.py --cert api.crt --key api.key \
+		--fixture "$C/$fixture" --token "$TOKEN" --log "$T/$name.log" "$@"
 }
 
 # kubeconfig FILE PORT [CA_FILE] [EXTRA_CLUSTER_YAML] [USER_YAML]
@@ -199,10 +186,7 @@ run 2 "$FIPSEV" collect --snapshot "$C/compliant" --probe-image x --db "$T/x.db"
 check "probes need the API" grep -q "go with --kubeconfig or --in-cluster" "$T/err"
 
 # --- a client certificate instead of a token -------------------------------------
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \
-	-out client.csr -subj /CN=fipsev 2> /dev/null
-openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-	-days 2 -out client.crt 2> /dev/null
+signed_by ca client fipsev "" ec:P-256
 fake mtls compliant --client-ca ca.crt
 kubeconfig kc-mtls "$PORT_mtls" ca.crt "" "client-certificate-data: $(base64 -w0 < client.crt)
     client-key-data: $(base64 -w0 < client.key)"
@@ -243,7 +227,7 @@ run 2 "$FIPSEV" collect --kubeconfig kc-exec --db "$db"
 check "exec plugin refused" grep -q "gets credentials from a plugin" "$T/err"
 run 2 "$FIPSEV" collect --kubeconfig kc --context nope --db "$db"
 check "unknown context" grep -qx "fipsev: kubeconfig 'kc': no context 'nope'" "$T/err"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 kubeconfig kc-dead "$port"
 run 2 "$FIPSEV" collect --kubeconfig kc-dead --db "$db"
 check "dead server: one line" grep -q "^fipsev: server https://127.0.0.1:$port: .*(after 5 tries)$" "$T/err"

@@ -75,6 +75,102 @@ absent() {
 	[ "$st" = 1 ]
 }
 
+# The tests' own folder: the fakes (kube/, harness/, lib/), the TLS peers.
+TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port HOST PORT: until something listens there (10 s at most).
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		if (exec 3<> "/dev/tcp/$1/$2") 2> /dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "nothing listens on $1:$2"
+}
+
+# key_args KEYSPEC: openssl req's options for a new key; KEYSPEC is rsa:BITS
+# or ec:CURVE.
+key_args() {
+	case $1 in
+	rsa:*) echo "-newkey $1" ;;
+	ec:*) echo "-newkey ec -pkeyopt ec_paramgen_curve:${1#ec:}" ;;
+	*) die "key spec '$1': want rsa:BITS or ec:CURVE" ;;
+	esac
+}
+
+# self_signed NAME CN [KEYSPEC] [DAYS] [SAN]: NAME.key and NAME.crt in the
+# current directory, a self-signed certificate (a test CA, or a server's
+# own) for CN and, if given, subjectAltName SAN; KEYSPEC rsa:2048 and 2
+# days unless given.
+self_signed() {
+	local name=$1 cn=$2 spec=${3:-rsa:2048} days=${4:-2} san=${5:-}
+	local ext=()
+	[ -z "$san" ] || ext=(-addext "subjectAltName=$san")
+	# shellcheck disable=SC2046 # key_args is words on purpose
+	openssl req -x509 $(key_args "$spec") -nodes -keyout "$name.key" \
+		-out "$name.crt" -subj "/CN=$cn" -days "$days" "${ext[@]}" 2> "$name.err" ||
+		die "certificate $name: $(cat "$name.err")"
+	rm -f "$name.err"
+}
+
+# signed_by CA NAME CN [SAN] [KEYSPEC] [DAYS]: NAME.key and NAME.crt, a
+# certificate for CN (and subjectAltName SAN, e.g. IP:127.0.0.1, if not
+# empty) that the test CA CA.key/CA.crt signed.
+signed_by() {
+	local ca=$1 name=$2 cn=$3 san=${4:-} spec=${5:-rsa:2048} days=${6:-2}
+	local ext=()
+	# shellcheck disable=SC2046
+	openssl req $(key_args "$spec") -nodes -keyout "$name.key" -out "$name.csr" \
+		-subj "/CN=$cn" 2> "$name.err" || die "certificate $name: $(cat "$name.err")"
+	if [ -n "$san" ]; then
+		printf 'subjectAltName=%s\n' "$san" > "$name.ext"
+		ext=(-extfile "$name.ext")
+	fi
+	openssl x509 -req -in "$name.csr" -CA "$ca.crt" -CAkey "$ca.key" -CAcreateserial \
+		-days "$days" "${ext[@]}" -out "$name.crt" 2> "$name.err" ||
+		die "certificate $name: $(cat "$name.err")"
+	rm -f "$name.csr" "$name.ext" "$name.err"
+}
+
+# start_fake NAME SCRIPT [ARGS...]: start a fake server (a Python script
+# under tests/, which prints "PORT <n>" once it listens, as fake_https.py
+# and tls/peers.py do); sets PORT_<NAME> (- becomes _). Its standard output
+# is kept in $T/NAME.port.
+start_fake() {
+	local name=$1 script=$2 var
+	shift 2
+	rm -f "$T/$name.port"
+	python3 "$TESTS/$script" "$@" > "$T/$name.port" &
+	disown
+	for _ in $(seq 100); do
+		[ -s "$T/$name.port" ] && break
+		sleep 0.1
+	done
+	var=PORT_${name//-/_}
+	printf -v "$var" %s "$(awk '{print $2; exit}' "$T/$name.port")"
+	[[ ${!var} =~ ^[0-9]+$ ]] || die "fake $name ($script) did not start"
+}
+
+# kill_at POINT COMMAND...: run the command until the test hook POINT
+# (FIPSEV_TEST_STOP_AT), then SIGKILL it right there.
+kill_at() {
+	local point=$1 pid
+	shift
+	FIPSEV_TEST_STOP_AT=$point "$@" > /dev/null 2> "$T/hook.err" &
+	pid=$!
+	wait_stopped "$pid"
+	grep -q "test hook '$point' reached" "$T/hook.err" || die "hook $point not reported"
+	kill -KILL "$pid"
+	wait "$pid" 2> /dev/null || true
+}
+
 sql() {
 	sqlite3 -batch -noheader "$1" "$2"
 }

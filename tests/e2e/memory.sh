@@ -10,7 +10,6 @@
 [ "${FIPSEV_BUILD:-plain}" = plain ] ||
 	skip_all "peak memory is measured in the plain build only"
 [ -x /usr/bin/time ] || skip_all "GNU time (/usr/bin/time) is not installed"
-HOSTILE=$(cd "$(dirname "$0")/../kube" && pwd)/hostile_api.py
 C=$SAMPLES/cluster
 PAGE_MIB=64
 LIMIT_KB=$(((64 + 4 * PAGE_MIB) * 1024))
@@ -105,22 +104,11 @@ collect_measured 0 --snapshot "$e" --db "$T/empty.db"
 check "empty items: still compliant, in little memory" [ "$(peak "$T/time")" -lt 65536 ]
 
 # --- a hostile API server --------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-	-subj /CN=hostile-ca -days 30 2> /dev/null
-openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr \
-	-subj /CN=kube-apiserver 2> /dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
-openssl x509 -req -in api.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-	-days 30 -extfile san.ext -out api.crt 2> /dev/null
-python3 "$HOSTILE" --cert api.crt --key api.key --fixture "$C/compliant" \
-	--log "$T/api.log" > "$T/port" &
-disown
-for _ in $(seq 100); do
-	[ -s "$T/port" ] && break
-	sleep 0.1
-done
-port=$(awk '{print $2}' "$T/port")
-[ -n "$port" ] || die "the hostile API server did not start"
+self_signed ca hostile-ca rsa:2048 30
+signed_by ca api kube-apiserver IP:127.0.0.1 rsa:2048 30
+start_fake api kube/hostile_api.py --cert api.crt --key api.key \
+	--fixture "$C/compliant" --log "$T/api.log"
+port=$PORT_api
 cat > kc << EOF
 apiVersion: v1
 kind: Config

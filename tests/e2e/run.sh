@@ -37,15 +37,11 @@ check "second run: run-2" [ -f "$T/compliant/bundles/run-2/MANIFEST.sha256" ]
 check "second run: one key" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "demo-key run-1 run-2 " ]
 
 # The demo shape: a node, a snapshot, a TLS endpoint on loopback.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem \
-	-out c.pem -subj /CN=localhost -days 2 2> /dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert c.pem -key k.pem > /dev/null 2>&1 < /dev/null &
+self_signed k localhost ec:P-256
+port=$(free_port)
+openssl s_server -accept "127.0.0.1:$port" -www -quiet -cert k.crt -key k.key > /dev/null 2>&1 < /dev/null &
 disown
-for _ in $(seq 100); do
-	(exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
-	sleep 0.1
-done
+wait_port 127.0.0.1 "$port"
 config demo "$C/compliant" "node:
   root: $SAMPLES/nodes/al2-fips
 tls:

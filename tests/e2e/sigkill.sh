@@ -4,16 +4,9 @@
 
 root=$SAMPLES/nodes/bottlerocket-fips
 
-# kill_at POINT DB: run collect until POINT, then SIGKILL it there.
-kill_at() {
-	local point=$1 db=$2 pid
-	FIPSEV_TEST_STOP_AT=$point "$FIPSEV" collect --node --root "$root" --db "$db" \
-		> /dev/null 2> "$T/hook.err" &
-	pid=$!
-	wait_stopped "$pid"
-	grep -q "test hook '$point' reached" "$T/hook.err" || die "hook $point not reported"
-	kill -KILL "$pid"
-	wait "$pid" 2> /dev/null || true
+# collect_until POINT DB: run collect until POINT, then SIGKILL it there.
+collect_until() {
+	kill_at "$1" "$FIPSEV" collect --node --root "$root" --db "$2"
 }
 
 db=$T/store.db
@@ -22,7 +15,7 @@ run 1 "$FIPSEV" collect --node --root "$SAMPLES/nodes/al2023-nonfips" --db "$db"
 before=$(runs_fingerprint "$db")
 
 for point in store-run-begun store-before-commit; do
-	kill_at "$point" "$db"
+	collect_until "$point" "$db"
 	store_sound "$db"
 	check "killed at $point: earlier runs intact, no new run" \
 		[ "$(runs_fingerprint "$db")" = "$before" ]
@@ -31,7 +24,7 @@ done
 # Killed in the middle of creating the schema: nothing half-made stays,
 # and the next run creates it whole.
 fresh=$T/fresh.db
-kill_at store-migration "$fresh"
+collect_until store-migration "$fresh"
 check "killed mid-migration: schema not half made" \
 	[ "$(sql "$fresh" 'PRAGMA user_version')" = 0 ]
 check "killed mid-migration: no tables left" \

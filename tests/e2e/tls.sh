@@ -14,15 +14,10 @@ done
 
 # --- certificates -----------------------------------------------------
 cd "$T"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.crt \
-	-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-	-days 30 2> /dev/null
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout ec.key -out ec.crt -subj /CN=fipsev.test \
-	-addext subjectAltName=DNS:fipsev.test -days 30 2> /dev/null
+self_signed rsa localhost rsa:2048 30 DNS:localhost,IP:127.0.0.1
+self_signed ec fipsev.test ec:P-256 30 DNS:fipsev.test
 # A CA, and a leaf it signs with SHA-1 over a 1024-bit key: both wrong.
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-	-subj /CN=fipsev-test-ca -days 30 2> /dev/null
+self_signed ca fipsev-test-ca rsa:2048 30
 openssl req -newkey rsa:1024 -nodes -keyout weak.key -out weak.csr \
 	-subj /CN=weak.test 2> /dev/null
 openssl x509 -req -in weak.csr -CA ca.crt -CAkey ca.key -CAcreateserial \

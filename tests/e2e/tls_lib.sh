@@ -1,24 +1,6 @@
-# tls_lib.sh - what the TLS scanner's tests share: ports, real servers and
-# peers on loopback, scanning, and the cross-check with sslscan. Sourced
-# after lib.sh, from $T.
-PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tls" && pwd)/peers.py
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port HOST PORT: until something listens there (10 s at most).
-wait_port() {
-	local i
-	for i in $(seq 100); do
-		if (exec 3<> "/dev/tcp/$1/$2") 2> /dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	die "nothing listens on $1:$2"
-}
-
+# tls_lib.sh - what the TLS scanner's tests share: real servers and peers
+# on loopback, scanning, and the cross-check with sslscan. Sourced after
+# lib.sh (which owns ports, certificates and starting fakes), from $T.
 # s_server NAME ARGS...: start openssl s_server; sets PORT_<NAME>.
 s_server() {
 	local name=$1 port
@@ -62,20 +44,12 @@ EOF
 	printf -v "PORT_$name" %s "$port"
 }
 
-# peer MODE [ARGS...]: start a test peer; sets PORT_<MODE> (- becomes _).
+# peer MODE [ARGS...]: start a test peer (tls/peers.py); sets PORT_<MODE>
+# (- becomes _).
 peer() {
-	local mode=$1 var
+	local mode=$1
 	shift
-	rm -f "$T/peer-$mode"
-	python3 "$PEERS" "$mode" "$@" > "$T/peer-$mode" &
-	disown
-	for _ in $(seq 100); do
-		[ -s "$T/peer-$mode" ] && break
-		sleep 0.1
-	done
-	var=PORT_${mode//-/_}
-	printf -v "$var" %s "$(awk '{print $2}' "$T/peer-$mode")"
-	[ -n "${!var}" ] || die "peer $mode did not start"
+	start_fake "$mode" tls/peers.py "$mode" "$@"
 }
 
 # scan WANT_STATUS ARGS...: run fipsev scan --json; result in $T/out.

@@ -16,10 +16,8 @@ done
 
 # --- certificates -----------------------------------------------------
 cd "$T"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.crt \
-	-subj /CN=localhost -days 30 2> /dev/null
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout ec.key -out ec.crt -subj /CN=ec.test -days 30 2> /dev/null
+self_signed rsa localhost rsa:2048 30
+self_signed ec ec.test ec:P-256 30
 # An RSA-PSS key (id-RSASSA-PSS in its SubjectPublicKeyInfo).
 openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 \
 	-out pss.key 2> /dev/null
@@ -27,8 +25,7 @@ openssl req -x509 -new -key pss.key -out pss.crt -subj /CN=pss.test \
 	-days 30 2> /dev/null
 # A CA that signs two RSA leaves with RSASSA-PSS: one with SHA-256 and
 # MGF1-SHA-256, one with the defaults of RFC 4055 (SHA-1, MGF1-SHA-1).
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt \
-	-subj /CN=fipsev-test-ca -days 30 2> /dev/null
+self_signed ca fipsev-test-ca rsa:2048 30
 for h in sha256 sha1; do
 	openssl req -newkey rsa:2048 -nodes -keyout "pss-$h.key" \
 		-out "pss-$h.csr" -subj "/CN=pss-$h.test" 2> /dev/null
