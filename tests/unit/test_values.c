@@ -21,6 +21,7 @@
 #include "collector/cluster/values.h"
 #include "util/buf.h"
 #include "util/text.h"
+#include "skip.h"
 
 static cJSON *
 yaml(const char *text)
@@ -324,7 +325,7 @@ test_helm_fixtures(void **state)
 
 	(void)state;
 	if (samples == NULL)
-		skip();
+		skip_because("SAMPLES (the samples/ folder) is not set");
 	snprintf(path, sizeof(path), "%s/cluster/hostile/helm-releases.json",
 	    samples);
 	assert_non_null(fp = fopen(path, "r"));
@@ -410,7 +411,7 @@ test_rbac(void **state)
 
 	(void)state;
 	if (samples == NULL)
-		skip();
+		skip_because("SAMPLES (the samples/ folder) is not set");
 	snprintf(dir, sizeof(dir), "%s/k8s", samples);
 	assert_non_null(d = opendir(dir));
 	while ((de = readdir(d)) != NULL) {
@@ -496,7 +497,7 @@ test_deploy(void **state)
 
 	(void)state;
 	if (samples == NULL)
-		skip();
+		skip_because("SAMPLES (the samples/ folder) is not set");
 	snprintf(path, sizeof(path), "%s/k8s/cronjob.yaml", samples);
 	assert_non_null(cj = values_read_file(path));
 	assert_string_equal(values_get(cj, "kind")->valuestring, "CronJob");
@@ -555,5 +556,5 @@ main(void)
 		cmocka_unit_test(test_deploy),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return unit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }
