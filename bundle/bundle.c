@@ -800,7 +800,7 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 			    esc);
 		else if (r == 1)
 			fprintf(out, "signature: good, by %s (chain not "
-			    "checked: give --ca)\n", esc);
+			    "checked: no --ca given)\n", esc);
 		else
 			fprintf(out, "signature: good, by %s, who does not "
 			    "chain to the CA: %s\n", esc, err);

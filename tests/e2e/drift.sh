@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# drift.sh - "fipsev drift" between runs of different sample clusters
-# names every change: nodes added and removed, release settings, chart
-# values (by digest when redacted), modules, TLS suites, findings.
+# drift.sh - "fipsev drift" and "history" where a CLI case cannot go: a
+# chart value that changes past its 1,000th character, TLS suites that
+# change between scans of a live server, the report's "since the last
+# run", and prune. (The five sample runs' drift and history are CLI
+# cases: tests/cli/cases/drift-*, history-*.)
 . "$(dirname "$0")/lib.sh"
 C=$SAMPLES/cluster
 db=$T/store.db
@@ -11,27 +13,8 @@ for f in compliant upgraded nonfips-node ff-enabled compliant; do
 	set -e
 done
 
-run 1 "$FIPSEV" drift --from 1 --to 2 --db "$db"
-check "upgrade: SMP version" grep -qx "~ release harness: smp_version 0.31.3 -> 0.31.0" "$T/out"
-check "upgrade: history" grep -qx "~ release harness: fips_since_first_install true -> false" "$T/out"
-check "upgrade: finding pass -> fail" grep -qx "~ finding FIPS-FIRST-INSTALL harness/harness: result pass -> fail" "$T/out"
-run 1 "$FIPSEV" drift --from 2 --to 3 --db "$db"
-check "nodes: added" grep -qx "+ node ip-10-0-4-88.ec2.internal" "$T/out"
-check "nodes: new failing finding" grep -qx "+ finding FIPS-NODE-KERNEL ip-10-0-4-88.ec2.internal: result fail" "$T/out"
-check "nodes: missing evidence" grep -qx "+ finding FIPS-NODE-KERNEL ip-10-0-9-9.ec2.internal: result missing-evidence" "$T/out"
-run 1 "$FIPSEV" drift --from 3 --to 4 --db "$db" --json
-check "json: node removed" [ "$(jq -r '[.[] | select(.kind == "node" and .change == "removed") | .subject] | join(",")' "$T/out")" = ip-10-0-4-88.ec2.internal ]
-check "json: chart value flipped" [ "$(jq -r '[.[] | select(.kind == "values") | "\(.change) \(.from // .to)"] | sort | join(",")' "$T/out")" = \
-	"added global.ff.enabled=true,added global.ngcustomdashboard.enabled=true,added global.srm.enabled=true" ]
-check "json: module enabled" [ "$(jq -r '[.[] | select(.kind == "module" and .change == "added") | .to] | join(",")' "$T/out")" = \
-	"Feature Flags (no) at release harness/harness: sub-chart ff,Service Reliability Management (no) at release harness/harness: global.srm.enabled,global.ngcustomdashboard.enabled (no) at release harness/harness: platform sub-charts ng-custom-dashboards, looker (off by default)" ]
-# Redacted values compare by their digest: the same secret, no change.
-check "json: redacted values unchanged" [ "$(jq '[.[] | select(.kind == "values" and ((.from // .to) | test("redacted")))] | length' "$T/out")" = 0 ]
-run 1 "$FIPSEV" drift --db "$db" --csv
-check "csv: header" [ "$(head -1 "$T/out" | tr -d '\r')" = "kind,subject,change,field,from,to" ]
-check "default: the last two runs" grep -q '"module","inventory","removed","component","Feature Flags (no)' "$T/out"
-run 0 "$FIPSEV" drift --from 1 --to 5 --db "$db"
-check "same cluster twice: nothing" grep -qx "drift from run 1 to run 5: 0 changes" "$T/out"
+# What drift and history print for these runs, and their refusals, are CLI
+# cases (tests/cli/cases/drift-*, history-*) on the same five runs.
 
 # A chart value that changes only past its 1,000th character is a change
 # (the comparison once cut each value to 1,024 bytes: "0 changes").
@@ -42,18 +25,6 @@ for v in A B; do
 done
 run 1 "$FIPSEV" drift --from 1 --to 2 --db "$T/long.db" --json
 check "a long value changed past 1,000 characters" [ "$(jq -r '[.[] | select(.kind == "values") | "\(.change) \(.from // .to | .[-3:])"] | sort | join(",")' "$T/out")" = "added d B,removed d A" ]
-
-# --- history: one subject across every run -------------------------------------
-run 0 "$FIPSEV" history --node ip-10-0-4-88.ec2.internal --db "$db" --json
-check "history: the node's one run" [ "$(jq -c '[.[] | [.run, .fips_enabled, .compliant]]' "$T/out")" = '[[3,false,false]]' ]
-run 0 "$FIPSEV" history --node ip-10-0-3-17.ec2.internal --db "$db"
-check "history: every run of a node" [ "$(grep -c '^run [0-9]' "$T/out")" = 5 ]
-run 0 "$FIPSEV" history --check FIPS-FIRST-INSTALL --db "$db" --json
-check "history: a check over time" [ "$(jq -c '[.[] | .result]' "$T/out")" = '["pass","fail","pass","pass","pass"]' ]
-run 2 "$FIPSEV" history --node nope --db "$db"
-check "history: unknown subject" grep -q "no run mentions node 'nope'" "$T/err"
-run 2 "$FIPSEV" history --node a --check b --db "$db"
-check "history: one subject" grep -q "give one of --node, --endpoint and --check" "$T/err"
 
 # TLS drift: an endpoint's accepted suites change between runs.
 cd "$T"
@@ -120,11 +91,4 @@ store_sound "$pdb"
 run 2 "$FIPSEV" prune --db "$pdb"
 check "prune: needs --keep-days" grep -q "give --keep-days N" "$T/err"
 
-# --- bad input ---------------------------------------------------------------------
-run 2 "$FIPSEV" drift --from 1 --to 99 --db "$db"
-check "no such run" grep -q "has no run 99" "$T/err"
-run 2 "$FIPSEV" drift --from x --db "$db"
-check "bad run" grep -q "run 'x' is not a run number" "$T/err"
-run 2 "$FIPSEV" drift --json --csv --db "$db"
-check "json or csv" grep -q "give --json or --csv, not both" "$T/err"
 finish

@@ -1,0 +1,2 @@
+# Each run's start time differs from one test run to the next.
+map(del(.started))
