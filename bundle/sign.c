@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
@@ -205,30 +206,20 @@ out:
 	return rc;
 }
 
-/* Load the private key, refusing one that others may read. */
+/*
+ * Load the private key, refusing one that others may read (by the rule
+ * of fs_open_private(), which allows a Secret mounted as the kubelet
+ * does).
+ */
 static EVP_PKEY *
 load_key(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat sb;
 	EVP_PKEY *pk = NULL;
 	FILE *fp;
+	int fd;
 
-	if (fd == -1) {
-		log_errno("cannot open key '%s'", path);
+	if ((fd = fs_open_private(path, "key")) == -1)
 		return NULL;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		log_err("key '%s' is not a regular file", path);
-		close(fd);
-		return NULL;
-	}
-	if (sb.st_mode & 077) {
-		log_err("key '%s' is readable by group or others (mode %03o): "
-		    "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
-		close(fd);
-		return NULL;
-	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		log_errno("cannot read key '%s'", path);
 		close(fd);
@@ -272,6 +263,103 @@ approved_md(EVP_PKEY *pk, const char *path)
 	return NULL;
 }
 
+/* A certificate's time as the text the error names ("2027-01-02 03:04 UTC"). */
+static void
+cert_time(const ASN1_TIME *t, char *out, size_t len)
+{
+	struct tm tm;
+
+	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, len, "(an unreadable time)");
+}
+
+/*
+ * Load the signing key and its certificate, refusing what fipsev must not
+ * sign with: a key others may read, an algorithm not approved, a
+ * certificate not for the key, or one not valid at now. *days_left gets
+ * the whole days until the certificate expires. Returns 0, or -1 after
+ * logging; the caller frees *pk and *x.
+ */
+static int
+signer_load(const char *key_path, const char *cert_path, time_t now,
+    EVP_PKEY **pk, const EVP_MD **md, X509 **x, int *days_left)
+{
+	ASN1_TIME *at;
+	char when[64];
+	int days, secs;
+	FILE *fp;
+
+	*pk = NULL;
+	*x = NULL;
+	if ((*pk = load_key(key_path)) == NULL ||
+	    (*md = approved_md(*pk, key_path)) == NULL)
+		goto fail;
+	if ((fp = fopen(cert_path, "re")) == NULL) {
+		log_errno("cannot open certificate '%s'", cert_path);
+		goto fail;
+	}
+	*x = PEM_read_X509(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (*x == NULL) {
+		log_err("certificate '%s' is not a PEM certificate", cert_path);
+		goto fail;
+	}
+	if (X509_check_private_key(*x, *pk) != 1) {
+		log_err("certificate '%s' is not for key '%s'", cert_path,
+		    key_path);
+		goto fail;
+	}
+	if (X509_cmp_time(X509_get0_notBefore(*x), &now) >= 0) {
+		cert_time(X509_get0_notBefore(*x), when, sizeof(when));
+		log_err("certificate '%s' is not valid yet (from %s): a "
+		    "bundle signed now would not verify", cert_path, when);
+		goto fail;
+	}
+	if (X509_cmp_time(X509_get0_notAfter(*x), &now) <= 0) {
+		cert_time(X509_get0_notAfter(*x), when, sizeof(when));
+		log_err("certificate '%s' expired on %s: renew it (a bundle "
+		    "signed now would not verify)", cert_path, when);
+		goto fail;
+	}
+	if ((at = ASN1_TIME_set(NULL, now)) == NULL ||
+	    ASN1_TIME_diff(&days, &secs, at, X509_get0_notAfter(*x)) != 1)
+		days = 0;
+	ASN1_TIME_free(at);
+	*days_left = days;
+	return 0;
+fail:
+	X509_free(*x);
+	EVP_PKEY_free(*pk);
+	*x = NULL;
+	*pk = NULL;
+	return -1;
+}
+
+int
+sign_check(const char *key_path, const char *cert_path, time_t now,
+    char *warning, size_t warnlen)
+{
+	const EVP_MD *md;
+	EVP_PKEY *pk;
+	X509 *x;
+	char when[64];
+	int days;
+
+	warning[0] = '\0';
+	if (signer_load(key_path, cert_path, now, &pk, &md, &x, &days) == -1)
+		return -1;
+	if (days < SIGN_EXPIRY_WARN_DAYS) {
+		cert_time(X509_get0_notAfter(x), when, sizeof(when));
+		snprintf(warning, warnlen, "certificate '%s' expires on %s, in "
+		    "%d day%s: renew it before then", cert_path, when, days,
+		    days == 1 ? "" : "s");
+	}
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return 0;
+}
+
 int
 sign_detached(const char *key_path, const char *cert_path,
     const void *content, size_t n, const char *out_path)
@@ -280,29 +368,12 @@ sign_detached(const char *key_path, const char *cert_path,
 	X509 *x = NULL;
 	CMS_ContentInfo *cms = NULL;
 	BIO *in = NULL;
-	FILE *fp = NULL;
 	const EVP_MD *md;
-	int rc = -1;
+	int rc = -1, days;
 
-	if ((pk = load_key(key_path)) == NULL ||
-	    (md = approved_md(pk, key_path)) == NULL)
+	if (signer_load(key_path, cert_path, time(NULL), &pk, &md, &x,
+	    &days) == -1)
 		goto out;
-	if ((fp = fopen(cert_path, "r")) == NULL) {
-		log_errno("cannot open certificate '%s'", cert_path);
-		goto out;
-	}
-	x = PEM_read_X509(fp, NULL, NULL, NULL);
-	fclose(fp);
-	fp = NULL;
-	if (x == NULL) {
-		log_err("certificate '%s' is not a PEM certificate", cert_path);
-		goto out;
-	}
-	if (X509_check_private_key(x, pk) != 1) {
-		log_err("certificate '%s' is not for key '%s'", cert_path,
-		    key_path);
-		goto out;
-	}
 	if ((in = BIO_new_mem_buf(content, (int)n)) == NULL ||
 	    (cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_DETACHED |
 	    CMS_BINARY | CMS_PARTIAL)) == NULL ||
@@ -315,8 +386,6 @@ sign_detached(const char *key_path, const char *cert_path,
 		goto out;
 	rc = 0;
 out:
-	if (fp != NULL)
-		fclose(fp);
 	BIO_free(in);
 	CMS_ContentInfo_free(cms);
 	X509_free(x);

@@ -7,13 +7,14 @@
  *       -content MANIFEST.sha256 -CAfile signing.crt -out /dev/null
  *
  * Only approved algorithms: RSA of 3072 bits or more, or ECDSA on P-256 or
- * P-384, with SHA-256 (SHA-384 for P-384). A private key readable by group
- * or others is refused.
+ * P-384, with SHA-256 (SHA-384 for P-384). A private key others may read
+ * is refused, and so is a certificate not valid now.
  */
 #ifndef FIPSEV_SIGN_H
 #define FIPSEV_SIGN_H
 
 #include <stddef.h>
+#include <time.h>
 
 /*
  * Write dir/signing.key (mode 0600, never over an existing file) and
@@ -23,10 +24,24 @@
  */
 int	 sign_keygen(const char *dir);
 
+/* A certificate that expires within this many days is warned about. */
+#define SIGN_EXPIRY_WARN_DAYS	30
+
+/*
+ * Could fipsev sign with this key and certificate at now? The key must be
+ * private (fs_open_private()'s rule) and of an approved algorithm, the
+ * certificate for it and valid at now. Checked before a run collects
+ * anything. Returns 0, with warning set (else empty) when the certificate
+ * expires within SIGN_EXPIRY_WARN_DAYS; -1 after logging why not.
+ */
+int	 sign_check(const char *key_path, const char *cert_path, time_t now,
+	    char *warning, size_t warnlen);
+
 /*
  * Sign the n bytes of content with the key and certificate files into
- * out_path (PEM). Returns 0, or -1 after logging what is wrong with the
- * key or certificate.
+ * out_path (PEM). Refuses, as sign_check() does, a key or certificate
+ * fipsev must not sign with (an expired or not yet valid certificate
+ * among them). Returns 0, or -1 after logging what is wrong.
  */
 int	 sign_detached(const char *key_path, const char *cert_path,
 	    const void *content, size_t n, const char *out_path);

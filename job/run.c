@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -121,12 +122,51 @@ phase_failed(FILE *out, const char *phase, const char *why, int64_t run)
 	return JOB_FAILED;
 }
 
-/* Before anything is collected: where the bundles and the store go. */
+/* The demo key pair, made once in OUTPUT/demo-key; 0 or -1 (logged). */
 static int
-preflight(const struct run_plan *rp)
+demo_key(const char *output, char *key, size_t keylen, char *cert,
+    size_t certlen)
 {
-	return fs_make_dirs(rp->output, 0755, 0, "for the bundles") == -1 ||
-	    fs_make_dirs(rp->db, 0700, 1, "for the store") == -1 ? -1 : 0;
+	char dir[PATH_MAX];
+
+	if (fs_pathf(dir, sizeof(dir), "%s/demo-key", output) == -1 ||
+	    fs_pathf(key, keylen, "%s/signing.key", dir) == -1 ||
+	    fs_pathf(cert, certlen, "%s/signing.crt", dir) == -1)
+		return -1;
+	return access(key, F_OK) == 0 || sign_keygen(dir) == 0 ? 0 : -1;
+}
+
+/*
+ * Before anything is collected: where the bundles and the store go, and
+ * the key and certificate the bundle will be signed with (the demo pair
+ * made now, if that is what the configuration asks for), so that a run
+ * that could not sign stops at once rather than after a whole
+ * collection. *key and *cert get the pair to sign with.
+ */
+static int
+preflight(const struct run_plan *rp, FILE *out, const char **key,
+    const char **cert, char *kpath, size_t klen, char *cpath, size_t clen)
+{
+	char warning[PATH_MAX + 128];
+
+	if (fs_make_dirs(rp->output, 0755, 0, "for the bundles") == -1 ||
+	    fs_make_dirs(rp->db, 0700, 1, "for the store") == -1)
+		return -1;
+	*key = rp->key;
+	*cert = rp->cert;
+	if (*key == NULL || *cert == NULL) {
+		if (demo_key(rp->output, kpath, klen, cpath, clen) == -1)
+			return -1;
+		*key = kpath;
+		*cert = cpath;
+	}
+	if (sign_check(*key, *cert, time(NULL), warning, sizeof(warning)) == -1)
+		return -1;
+	if (warning[0] != '\0') {
+		fprintf(out, "run: warning: %s\n", warning);
+		log_err("warning: %s", warning);
+	}
+	return 0;
 }
 
 /*
@@ -155,32 +195,23 @@ lock_store(const char *db)
 	return fd;
 }
 
-/* The demo key pair, made once in OUTPUT/demo-key; 0 or -1 (logged). */
-static int
-demo_key(const char *output, char *key, size_t keylen, char *cert,
-    size_t certlen)
-{
-	char dir[PATH_MAX];
-
-	if (fs_pathf(dir, sizeof(dir), "%s/demo-key", output) == -1 ||
-	    fs_pathf(key, keylen, "%s/signing.key", dir) == -1 ||
-	    fs_pathf(cert, certlen, "%s/signing.crt", dir) == -1)
-		return -1;
-	return access(key, F_OK) == 0 || sign_keygen(dir) == 0 ? 0 : -1;
-}
-
 enum job_status
 job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 {
 	char dir[PATH_MAX], kpath[PATH_MAX], cpath[PATH_MAX];
-	const char *key = rp->key, *cert = rp->cert;
+	const char *key, *cert;
 	struct job_collected c;
 	struct store *st = NULL;
 	enum job_status verdict, rc = JOB_FAILED;
 	int lock = -1, stale, trusted;
 
 	memset(&c, 0, sizeof(c));
-	if (preflight(rp) == -1 || (lock = lock_store(rp->db)) == -1)
+	if (preflight(rp, out, &key, &cert, kpath, sizeof(kpath), cpath,
+	    sizeof(cpath)) == -1) {
+		rc = phase_failed(out, "preflight", NULL, 0);
+		goto out;
+	}
+	if ((lock = lock_store(rp->db)) == -1)
 		goto out;
 
 	/* Under the lock: no other run is writing there now. */
@@ -204,16 +235,6 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 		rc = phase_failed(out, "report", "the store cannot be read",
 		    c.run);
 		goto out;
-	}
-	if (key == NULL || cert == NULL) {
-		if (demo_key(rp->output, kpath, sizeof(kpath), cpath,
-		    sizeof(cpath)) == -1) {
-			rc = phase_failed(out, "report", "cannot make a demo "
-			    "key", c.run);
-			goto out;
-		}
-		key = kpath;
-		cert = cpath;
 	}
 	if (fs_pathf(dir, sizeof(dir), "%s/run-%" PRId64, rp->output,
 	    c.run) == -1 || bundle_write(st, c.run, dir, key, cert) == -1) {

@@ -4,12 +4,14 @@
 #define _GNU_SOURCE	/* nftw() */
 
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -280,4 +282,67 @@ fs_remove_tree(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* Is gid the process's effective group or one of its supplementary ones? */
+static int
+in_group(gid_t gid)
+{
+	gid_t groups[NGROUPS_MAX + 1];
+	int i, n;
+
+	if (gid == getegid())
+		return 1;
+	if ((n = getgroups(NGROUPS_MAX + 1, groups)) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+int
+fs_open_private(const char *path, const char *what)
+{
+	struct stat sb;
+	mode_t perm;
+	uid_t me = geteuid();
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		log_errno("cannot open %s '%s'", what, path);
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_err("%s '%s' is not a regular file", what, path);
+		goto refused;
+	}
+	perm = sb.st_mode & 07777;
+	if (sb.st_uid == me && (perm & 077) == 0)
+		return fd;
+	/* A Secret mounted for the pod's fsGroup: 0440 root:fsGroup. */
+	if (sb.st_uid == 0 && (perm & 037) == 0 &&
+	    ((perm & 040) == 0 || in_group(sb.st_gid)))
+		return fd;
+	if (sb.st_uid == 0 && perm & 037)
+		log_err("%s '%s' (owned by root) is %s (mode %04o): chmod 600 "
+		    "it (a Secret: defaultMode 0400, which the pod's fsGroup "
+		    "makes 0440)", what, path, perm & 007 ?
+		    "readable or writable by others" :
+		    "writable or executable by its group", (unsigned)perm);
+	else if (sb.st_uid == 0)
+		log_err("%s '%s' (owned by root) is readable by group %u, "
+		    "which fipsev (uid %u) is not in: mount it with the "
+		    "pod's fsGroup, or mode 0400", what, path,
+		    (unsigned)sb.st_gid, (unsigned)me);
+	else if (sb.st_uid == me)
+		log_err("%s '%s' is readable or writable by group or others "
+		    "(mode %04o): chmod 600 it", what, path, (unsigned)perm);
+	else
+		log_err("%s '%s' is owned by uid %u: it must belong to "
+		    "fipsev's user (uid %u) or to root", what, path,
+		    (unsigned)sb.st_uid, (unsigned)me);
+refused:
+	close(fd);
+	return -1;
 }

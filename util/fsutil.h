@@ -77,4 +77,21 @@ int	fs_open_file(int dirfd, const char *shown, const char *name,
 int	fs_read(int dirfd, const char *shown, const char *name, size_t max,
 	    int fsflags, char **text, size_t *len);
 
+/*
+ * Open a private key (what names it in errors: "key") for reading and
+ * judge, on the descriptor opened, who else may read it. Symlinks are
+ * followed: the kubelet mounts each key of a Secret as a symlink through
+ * ..data into a timestamped directory. The rule is PostgreSQL's for its
+ * server keys, with one condition more:
+ *   - owned by this process's effective user: no group or other bits;
+ *   - owned by root: group read allowed (no group write or execute, no
+ *     other bits) when the file's group is the process's effective or a
+ *     supplementary group, as the kubelet makes a Secret's file of the
+ *     pod's fsGroup (defaultMode 0400 becomes 0440, root:fsGroup);
+ *   - owned by anyone else: refused.
+ * Returns the descriptor, or -1 after logging what is wrong and how to
+ * mend it.
+ */
+int	fs_open_private(const char *path, const char *what);
+
 #endif

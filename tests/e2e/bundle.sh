@@ -189,8 +189,16 @@ check "tar: same files" diff -r b-tar unpacked/b-tar
 # --- keys fipsev will not sign with ---------------------------------------------
 chmod 644 keys/signing.key
 run 2 "$FIPSEV" report latest --db "$db" --out b-x --key keys/signing.key --cert keys/signing.crt
-check "readable key refused" grep -q "is readable by group or others (mode 644): chmod 600 it" "$T/err"
+check "readable key refused" grep -q "is readable or writable by .*others (mode 0644): chmod 600 it" "$T/err"
 chmod 600 keys/signing.key
+# A certificate not valid now: a bundle signed with it would not verify.
+dated_self_signed expired "fipsev signing" 20200101000000Z 20210101000000Z
+run 2 "$FIPSEV" report latest --db "$db" --out b-x --key expired.key --cert expired.crt
+check "expired certificate refused" grep -qx "fipsev: certificate 'expired.crt' expired on 2021-01-01 00:00 UTC: renew it (a bundle signed now would not verify)" "$T/err"
+dated_self_signed future "fipsev signing" 20400101000000Z 20410101000000Z
+run 2 "$FIPSEV" report latest --db "$db" --out b-x --key future.key --cert future.crt
+check "future certificate refused" grep -q "^fipsev: certificate 'future.crt' is not valid yet (from 2040-01-01 00:00 UTC)" "$T/err"
+check "refused: no bundle" [ ! -e b-x ]
 self_signed rsa2048 weak
 chmod 600 rsa2048.key
 run 2 "$FIPSEV" report latest --db "$db" --out b-x --key rsa2048.key --cert rsa2048.crt

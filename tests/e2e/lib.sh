@@ -139,6 +139,42 @@ signed_by() {
 	rm -f "$name.csr" "$name.ext" "$name.err"
 }
 
+# dated_self_signed NAME CN START END [KEYSPEC]: NAME.key and NAME.crt, a
+# self-signed certificate valid from START to END (YYYYMMDDHHMMSSZ, either
+# in the past or the future: 'openssl ca' sets both, which 'openssl req'
+# of OpenSSL 3.0 cannot), with digitalSignature; KEYSPEC ec:P-384 unless
+# given.
+dated_self_signed() {
+	local name=$1 cn=$2 start=$3 end=$4 spec=${5:-ec:P-384} d
+	d=$(mktemp -d "$T/ca.XXXXXX")
+	: > "$d/index.txt"
+	echo 1000 > "$d/serial"
+	cat > "$d/ca.cnf" << CNF
+[ca]
+default_ca = dated
+[dated]
+database = $d/index.txt
+new_certs_dir = $d
+serial = $d/serial
+default_md = sha384
+policy = any
+x509_extensions = signing
+[any]
+commonName = supplied
+[signing]
+keyUsage = critical, digitalSignature
+basicConstraints = critical, CA:FALSE
+CNF
+	# shellcheck disable=SC2046
+	openssl req $(key_args "$spec") -nodes -keyout "$name.key" -out "$d/csr" \
+		-subj "/CN=$cn" 2> "$d/err" || die "certificate $name: $(cat "$d/err")"
+	openssl ca -batch -config "$d/ca.cnf" -selfsign -keyfile "$name.key" \
+		-in "$d/csr" -out "$name.crt" -notext -startdate "$start" \
+		-enddate "$end" 2> "$d/err" || die "certificate $name: $(cat "$d/err")"
+	chmod 600 "$name.key"
+	rm -rf "$d"
+}
+
 # start_fake NAME SCRIPT [ARGS...]: start a fake server (a Python script
 # under tests/, which prints "PORT <n>" once it listens, as fake_https.py
 # and tls/peers.py do); sets PORT_<NAME> (- becomes _). Its standard output

@@ -68,14 +68,44 @@ wait "$holder" 2> /dev/null || true
 config broken "$T/no-such-snapshot"
 run 2 "$FIPSEV" run --config broken.yaml
 check "collect failure named" grep -q "run: the collect phase failed" "$T/err"
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out open.key 2> /dev/null
+
+# --- the key and certificate checked before anything is collected ------------
+# signer NAME KEY CERT: a configuration signing with KEY and CERT.
+signer() {
+	config "$1" "$C/compliant"
+	sed -i "s|  generate: true|  key: $2\n  cert: $3|" "$1.yaml"
+}
+# preflight_refuses NAME MESSAGE: the run stops before collecting.
+preflight_refuses() {
+	run 2 "$FIPSEV" run --config "$1.yaml"
+	check "$1: said ($(cat "$T/err"))" grep -qF -- "$2" "$T/err"
+	check "$1: the preflight phase named" grep -q "run: the preflight phase failed; nothing of this run was stored" "$T/err"
+	check "$1: nothing collected" [ ! -e "$T/$1/fipsev.db" ]
+}
+self_signed open x ec:P-256
 chmod 644 open.key
-openssl req -x509 -key open.key -out open.crt -subj /CN=x -days 2 2> /dev/null
-config openkey "$C/compliant"
-sed -i "s|  generate: true|  key: $T/open.key\n  cert: $T/open.crt|" openkey.yaml
-run 2 "$FIPSEV" run --config openkey.yaml
-check "report failure named" grep -q "run: the report phase failed; run 1 is stored ('fipsev report 1' bundles it again)" "$T/err"
-check "the run was kept" [ "$(sql "$T/openkey/fipsev.db" 'SELECT count(*) FROM runs')" = 1 ]
+signer openkey "$T/open.key" "$T/open.crt"
+if [ "$(id -u)" = 0 ]; then
+	preflight_refuses openkey "key '$T/open.key' (owned by root) is readable or writable by others (mode 0644): chmod 600 it"
+else
+	preflight_refuses openkey "key '$T/open.key' is readable or writable by group or others (mode 0644): chmod 600 it"
+fi
+dated_self_signed expired "fipsev signing" 20200101000000Z 20210101000000Z
+signer expired "$T/expired.key" "$T/expired.crt"
+preflight_refuses expired "certificate '$T/expired.crt' expired on 2021-01-01 00:00 UTC: renew it"
+dated_self_signed future "fipsev signing" 20400101000000Z 20410101000000Z
+signer future "$T/future.key" "$T/future.crt"
+preflight_refuses future "certificate '$T/future.crt' is not valid yet (from 2040-01-01 00:00 UTC)"
+self_signed other y ec:P-256
+signer mismatch "$T/expired.key" "$T/other.crt"
+preflight_refuses mismatch "certificate '$T/other.crt' is not for key '$T/expired.key'"
+# Ten days left: the run goes on, and warns in its log and on stderr.
+self_signed soon "fipsev signing" ec:P-384 10
+signer soon "$T/soon.key" "$T/soon.crt"
+run 0 "$FIPSEV" run --config soon.yaml
+check "expiring soon: warned in the log" grep -Eq "^run: warning: certificate '$T/soon.crt' expires on [0-9-]+ [0-9:]+ UTC, in (9|10) days: renew it before then$" "$T/out"
+check "expiring soon: warned on stderr" grep -q "expires on .* renew it before then" "$T/err"
+check "expiring soon: bundle verified" grep -q "^run: phase=verify result=ok" "$T/out"
 
 # --- configurations refused before anything is done --------------------------
 printf 'output: x\nsigning: {generate: true}\nclustr: {}\n' > typo.yaml
