@@ -31,10 +31,20 @@ for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
 		openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig -content MANIFEST.sha256 \
 		-CAfile ../demo-key/signing.crt -out /dev/null 2> /dev/null"
 done
+# The CronJob's --completed-ok: a night that found non-compliance is a
+# successful Job, its verdict said; a broken run still fails.
+run 0 "$FIPSEV" run --config nonfips-node.yaml --completed-ok
+check "completed-ok: the verdict in the log" grep -q "^run: phase=collect result=ok run=2 verdict=noncompliant$" "$T/out"
+check "completed-ok: said why 0" grep -qx "run: completed, NOT COMPLIANT (exit 0: --completed-ok)" "$T/out"
+check "completed-ok: bundle verified" grep -q "^run: phase=verify result=ok" "$T/out"
+config broken-ok "$T/no-such-snapshot"
+run 2 "$FIPSEV" run --config broken-ok.yaml --completed-ok
+run 0 "$FIPSEV" run --config compliant.yaml --completed-ok
+check "completed-ok, compliant: nothing more said" absent "NOT COMPLIANT" "$T/out"
 # A second run: a new bundle, the same demo key.
 run 0 "$FIPSEV" run --config compliant.yaml
-check "second run: run-2" [ -f "$T/compliant/bundles/run-2/MANIFEST.sha256" ]
-check "second run: one key" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "demo-key run-1 run-2 " ]
+check "third run: run-3" [ -f "$T/compliant/bundles/run-3/MANIFEST.sha256" ]
+check "third run: one key" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "demo-key run-1 run-2 run-3 " ]
 
 # The demo shape: a node, a snapshot, a TLS endpoint on loopback.
 self_signed k localhost ec:P-256
