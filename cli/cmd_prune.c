@@ -13,9 +13,10 @@
 #include "util/banned.h"
 
 const char cmd_prune_usage[] =
-    "usage: fipsev prune --keep-days N [--db FILE]\n"
+    "usage: fipsev prune [--keep-days N] [--keep-runs N] [--db FILE]\n"
     "\n"
-    "Remove the runs that started more than N days ago (never the latest),\n"
+    "Remove the runs that started more than N days ago, or that are not\n"
+    "among the newest N (either limit, or both; never the latest run),\n"
     "their evidence and facts, and the documents no kept run cites, in one\n"
     "transaction. Bundles already written are files of their own and still\n"
     "verify. The file does not shrink by itself: run\n"
@@ -23,6 +24,7 @@ const char cmd_prune_usage[] =
     "store) to give the space back.\n"
     "\n"
     "  --keep-days N   keep the last N days of runs (1-36500)\n"
+    "  --keep-runs N   keep the newest N runs (1-1000000)\n"
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
 
@@ -31,6 +33,7 @@ cmd_prune(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "keep-days", required_argument, NULL, 'k' },
+		{ "keep-runs", required_argument, NULL, 'r' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -38,10 +41,9 @@ cmd_prune(int argc, char **argv)
 	struct store *st = NULL;
 	const char *db = NULL;
 	char *path = NULL, *end, cutoff[32];
-	long days = -1;
+	struct store_keep keep = { NULL, 0 };
+	long days = -1, count;
 	int c, status, runs, docs, rc = EXIT_FAILURE_RUN;
-	time_t t;
-	struct tm tm;
 
 	optind = 1;
 	opterr = 0;
@@ -55,6 +57,15 @@ cmd_prune(int argc, char **argv)
 				return cmd_usage_error("prune", "--keep-days "
 				    "'%s': give 1 to 36500", optarg);
 			break;
+		case 'r':
+			errno = 0;
+			count = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    count < 1 || count > 1000000)
+				return cmd_usage_error("prune", "--keep-runs "
+				    "'%s': give 1 to 1000000", optarg);
+			keep.runs = (int)count;
+			break;
 		case 'd':
 			db = optarg;
 			break;
@@ -67,18 +78,24 @@ cmd_prune(int argc, char **argv)
 	}
 	if (cmd_extra_args("prune", argc, argv, &status))
 		return status;
-	if (days < 0)
-		return cmd_usage_error("prune", "give --keep-days N");
-	t = time(NULL) - (time_t)days * 24 * 3600;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(cutoff, sizeof(cutoff), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		log_err("cannot read the clock");
-		return EXIT_FAILURE_RUN;
+	if (days < 0 && keep.runs == 0)
+		return cmd_usage_error("prune", "give --keep-days N, "
+		    "--keep-runs N, or both");
+	if (days >= 0) {
+		if (store_cutoff(days, cutoff, sizeof(cutoff)) == -1)
+			return EXIT_FAILURE_RUN;
+		keep.since = cutoff;
 	}
 	if (cmd_open_store(db, STORE_EXISTING, &path, &st) == 0 &&
-	    store_prune(st, cutoff, &runs, &docs) == 0) {
-		printf("removed %d runs started before %s and %d documents no "
-		    "kept run cites from '%s'\n", runs, cutoff, docs, path);
+	    store_prune(st, &keep, &runs, &docs) == 0) {
+		printf("removed %d run%s", runs, runs == 1 ? "" : "s");
+		if (keep.since != NULL)
+			printf(" started before %s", keep.since);
+		if (keep.runs > 0)
+			printf("%s beyond the newest %d", keep.since != NULL ?
+			    " or" : "", keep.runs);
+		printf(" and %d documents no kept run cites from '%s'\n",
+		    docs, path);
 		rc = cmd_flush_stdout(EXIT_COMPLIANT);
 	}
 	store_close(st);

@@ -2,7 +2,9 @@
  * run.c - the whole job; see run.h.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -26,15 +28,71 @@
 
 /* The run's own keys; the rest of a configuration is the collection's. */
 static const char *const run_keys[] = { "store", "output", "signing",
-    "signing.key", "signing.cert", "signing.generate", NULL };
+    "signing.key", "signing.cert", "signing.generate", "retention",
+    "retention.days", "retention.runs", NULL };
+
+/*
+ * Section name of cfg, if there: a mapping whose every key must be one of
+ * run_keys as "name.key". Returns it (NULL when absent), or sets *bad
+ * after logging.
+ */
+static const cJSON *
+section(const cJSON *cfg, const char *config, const char *name, int *bad)
+{
+	const cJSON *sec = cJSON_GetObjectItemCaseSensitive(cfg, name), *e;
+	size_t i, n = strlen(name);
+
+	if (sec != NULL && !cJSON_IsObject(sec)) {
+		log_err("config '%s': '%s' is not a mapping", config, name);
+		*bad = 1;
+		return NULL;
+	}
+	cJSON_ArrayForEach(e, sec) {
+		for (i = 0; run_keys[i] != NULL; i++)
+			if (strncmp(run_keys[i], name, n) == 0 &&
+			    run_keys[i][n] == '.' &&
+			    strcmp(run_keys[i] + n + 1, e->string) == 0)
+				break;
+		if (run_keys[i] == NULL) {
+			log_err("config '%s': unknown key '%s.%s'", config,
+			    name, e->string);
+			*bad = 1;
+			return NULL;
+		}
+	}
+	return sec;
+}
+
+/*
+ * retention.NAME of sec into *v: absent is 0; else a whole number from 1
+ * to max. Returns 0, or -1 after logging.
+ */
+static int
+retention_number(const cJSON *sec, const char *config, const char *name,
+    int max, int *v)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(sec, name);
+
+	*v = 0;
+	if (e == NULL || cJSON_IsNull(e))
+		return 0;
+	if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
+	    e->valuedouble > max || e->valuedouble != (int)e->valuedouble) {
+		log_err("config '%s': 'retention.%s' must be a whole number "
+		    "from 1 to %d", config, name, max);
+		return -1;
+	}
+	*v = (int)e->valuedouble;
+	return 0;
+}
 
 int
 run_plan_from_config(const cJSON *cfg, const char *config,
     struct run_plan *rp)
 {
-	const cJSON *sig, *e;
+	const cJSON *sig, *ret;
 	struct buf err;
-	size_t i;
+	int bad = 0;
 
 	memset(rp, 0, sizeof(*rp));
 	plan_init(&rp->collect);
@@ -42,22 +100,12 @@ run_plan_from_config(const cJSON *cfg, const char *config,
 		log_err("config '%s': not a mapping of keys", config);
 		return -1;
 	}
-	sig = cJSON_GetObjectItemCaseSensitive(cfg, "signing");
-	if (sig != NULL && !cJSON_IsObject(sig)) {
-		log_err("config '%s': 'signing' is not a mapping", config);
+	sig = section(cfg, config, "signing", &bad);
+	ret = section(cfg, config, "retention", &bad);
+	if (bad || retention_number(ret, config, "days", 36500,
+	    &rp->keep_days) == -1 || retention_number(ret, config, "runs",
+	    1000000, &rp->keep_runs) == -1)
 		return -1;
-	}
-	cJSON_ArrayForEach(e, sig) {
-		for (i = 3; run_keys[i] != NULL; i++)
-			if (strcmp(run_keys[i] + strlen("signing."),
-			    e->string) == 0)
-				break;
-		if (run_keys[i] == NULL) {
-			log_err("config '%s': unknown key 'signing.%s'", config,
-			    e->string);
-			return -1;
-		}
-	}
 	if (plan_from_config(&rp->collect, cfg, config, run_keys) == -1)
 		goto fail;
 	rp->output = json_get_str(cfg, "output");
@@ -195,6 +243,89 @@ lock_store(const char *db)
 	return fd;
 }
 
+/*
+ * Is name a bundle's ("run-N", N digits only)? Its run into *id.
+ */
+static int
+bundle_name(const char *name, int64_t *id)
+{
+	const char *p = name + 4;
+	int64_t n = 0;
+
+	if (strncmp(name, "run-", 4) != 0 || *p == '\0')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > (INT64_MAX - 9) / 10)
+			return 0;
+		n = n * 10 + (*p - '0');
+	}
+	*id = n;
+	return 1;
+}
+
+/*
+ * After a verified bundle: prune the store as the configuration keeps
+ * runs, then every bundle directory of OUTPUT whose run the store no
+ * longer holds (never the newest run's: the store always keeps it).
+ * Returns 0, or -1 after logging.
+ */
+static int
+retain(const struct run_plan *rp, int64_t run, FILE *out)
+{
+	char cutoff[32], path[PATH_MAX];
+	struct store_keep keep = { NULL, rp->keep_runs };
+	struct store_run_info ri;
+	struct store *st = NULL;
+	struct dirent *de;
+	struct stat sb;
+	int64_t id;
+	int runs, docs, bundles = 0, rc = -1, r;
+	DIR *d = NULL;
+
+	if (rp->keep_days > 0) {
+		if (store_cutoff(rp->keep_days, cutoff, sizeof(cutoff)) == -1)
+			return -1;
+		keep.since = cutoff;
+	}
+	if (store_open(rp->db, STORE_EXISTING, &st) == -1 ||
+	    store_prune(st, &keep, &runs, &docs) == -1)
+		goto out;
+	if ((d = opendir(rp->output)) == NULL) {
+		log_errno("cannot list '%s'", rp->output);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!bundle_name(de->d_name, &id) || id == run ||
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISDIR(sb.st_mode))
+			continue;
+		if ((r = store_get_run(st, id, &ri)) == -1)
+			goto out;
+		if (r == 0) {
+			store_run_info_release(&ri);
+			continue;
+		}
+		if (fs_pathf(path, sizeof(path), "%s/%s", rp->output,
+		    de->d_name) == -1)
+			goto out;
+		if (fs_remove_tree(path) == -1) {
+			log_errno("cannot remove bundle '%s'", path);
+			goto out;
+		}
+		bundles++;
+	}
+	if (bundles > 0 && fs_sync_parent(path) == -1)
+		goto out;
+	fprintf(out, "run: phase=retention result=ok runs_removed=%d "
+	    "documents_removed=%d bundles_removed=%d\n", runs, docs, bundles);
+	rc = 0;
+out:
+	if (d != NULL)
+		closedir(d);
+	store_close(st);
+	return rc;
+}
+
 enum job_status
 job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 {
@@ -249,6 +380,14 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 		goto out;
 	}
 	fprintf(out, "run: phase=verify result=ok\n");
+	fflush(out);
+	store_close(st);
+	st = NULL;
+	if ((rp->keep_days > 0 || rp->keep_runs > 0) &&
+	    retain(rp, c.run, out) == -1) {
+		rc = phase_failed(out, "retention", NULL, c.run);
+		goto out;
+	}
 	rc = verdict;
 out:
 	store_close(st);

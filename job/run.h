@@ -24,6 +24,8 @@ struct run_plan {
 	const char		*cert;
 	const char		*store;		/* as configured; NULL: default */
 	char			*db;		/* owned: the store's path */
+	int			 keep_days;	/* retention; 0: no limit */
+	int			 keep_runs;	/* retention; 0: no limit */
 	struct collect_plan	 collect;	/* owned */
 };
 

@@ -218,12 +218,30 @@ int	 store_run_view(struct store *st, int64_t id, int flags,
 	    struct run_view *v);
 
 /*
- * Remove the runs that started before cutoff (UTC, "YYYY-MM-DDTHH:MM:SSZ"),
- * never the latest run, with their evidence and facts, and the documents
- * no kept run cites; in one transaction. *runs and *docs get the counts.
- * Returns 0, or -1 after logging (nothing removed).
+ * What a prune keeps: the runs started at or after since (UTC,
+ * "YYYY-MM-DDTHH:MM:SSZ"; NULL: any age) that are also among the newest
+ * runs (0: any number). A run either limit leaves out goes; the latest
+ * run always stays.
  */
-int	 store_prune(struct store *st, const char *cutoff, int *runs, int *docs);
+struct store_keep {
+	const char	*since;
+	int		 runs;
+};
+
+/*
+ * The cutoff for keeping days days of runs: now less that many days, as
+ * store_keep.since wants it, into out (len bytes). Returns 0, or -1 after
+ * logging.
+ */
+int	 store_cutoff(int days, char *out, size_t len);
+
+/*
+ * Remove the runs keep leaves out, with their evidence and facts, and the
+ * documents no kept run cites; in one transaction. *runs and *docs get
+ * the counts. Returns 0, or -1 after logging (nothing removed).
+ */
+int	 store_prune(struct store *st, const struct store_keep *keep,
+	    int *runs, int *docs);
 
 /*
  * One subject across all runs, oldest first: kind "node" (from

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -496,7 +497,22 @@ fail:
 }
 
 int
-store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
+store_cutoff(int days, char *out, size_t len)
+{
+	time_t t = time(NULL) - (time_t)days * 24 * 3600;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		log_err("cannot read the clock");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_prune(struct store *st, const struct store_keep *keep, int *runs,
+    int *docs)
 {
 	sqlite3_stmt *stmt;
 
@@ -504,10 +520,15 @@ store_prune(struct store *st, const char *cutoff, int *runs, int *docs)
 	if (store_exec_simple(st, "BEGIN IMMEDIATE", "cannot start pruning") == -1)
 		return -1;
 	/* Facts of a run go with it (ON DELETE CASCADE); spans below. */
-	if (store_prepare(st, "DELETE FROM runs WHERE started_utc < ? AND "
-	    "id != (SELECT max(id) FROM runs)", &stmt) == -1)
+	if (store_prepare(st, "DELETE FROM runs WHERE "
+	    "id != (SELECT max(id) FROM runs) AND "
+	    "((?1 IS NOT NULL AND started_utc < ?1) OR "
+	    "(?2 > 0 AND id NOT IN (SELECT id FROM runs ORDER BY id DESC "
+	    "LIMIT ?2)))", &stmt) == -1)
 		goto fail;
-	store_bind_text(stmt, 1, cutoff);
+	if (keep->since != NULL)
+		store_bind_text(stmt, 1, keep->since);
+	sqlite3_bind_int(stmt, 2, keep->runs);
 	if (store_step_done(st, stmt, "cannot remove old runs") == -1)
 		goto fail;
 	*runs = sqlite3_changes(st->db);

@@ -117,6 +117,35 @@ check "expiring soon: warned in the log" grep -Eq "^run: warning: certificate '$
 check "expiring soon: warned on stderr" grep -q "expires on .* renew it before then" "$T/err"
 check "expiring soon: bundle verified" grep -q "^run: phase=verify result=ok" "$T/out"
 
+# --- retention: runs and their bundles pruned after a verified bundle -----------
+config keep "$C/compliant" "retention:
+  runs: 2"
+for i in 1 2 3; do
+	run 0 "$FIPSEV" run --config keep.yaml
+done
+check "retention: said" grep -qx "run: phase=retention result=ok runs_removed=1 documents_removed=[0-9]* bundles_removed=1" "$T/out"
+check "retention: the newest two runs kept" [ "$(sql "$T/keep/fipsev.db" 'SELECT group_concat(id) FROM runs')" = 2,3 ]
+check "retention: their bundles kept, the key too" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "demo-key run-2 run-3 " ]
+store_sound "$T/keep/fipsev.db"
+run 0 "$FIPSEV" verify "$T/keep/bundles/run-2" --ca "$T/keep/bundles/demo-key/signing.crt"
+# By age: runs 1-3 made old; the newest stays whatever its age. Things in
+# the output that are not bundles of this store's runs are left alone.
+run 0 "$FIPSEV" run --config keep.yaml
+sql "$T/keep/fipsev.db" "UPDATE runs SET started_utc = '2020-01-01T00:00:00Z'"
+mkdir "$T/keep/bundles/run-x" "$T/keep/bundles/notes"
+ln -s "$T/keep/bundles/run-3" "$T/keep/bundles/run-1"
+config keep "$C/compliant" "retention:
+  days: 30"
+run 0 "$FIPSEV" run --config keep.yaml
+check "retention by days: only the new run" [ "$(sql "$T/keep/fipsev.db" 'SELECT group_concat(id) FROM runs')" = 5 ]
+check "retention by days: bundles" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "demo-key notes run-1 run-5 run-x " ]
+check "retention: a symlink named like a bundle is not followed" [ -L "$T/keep/bundles/run-1" ]
+for bad in "retention: {days: 0}" "retention: {runs: 1.5}" "retention: {days: '30'}" "retention: {keep: 3}" "retention: 3"; do
+	printf 'output: x\nsigning: {generate: true}\n%s\n' "$bad" > bad-retention.yaml
+	run 2 "$FIPSEV" run --config bad-retention.yaml
+	check "retention refused: $bad" grep -Eq "'retention(\.days|\.runs)?' (must be a whole number from 1 to [0-9]+|is not a mapping)|unknown key 'retention.keep'" "$T/err"
+done
+
 # --- configurations refused before anything is done --------------------------
 printf 'output: x\nsigning: {generate: true}\nclustr: {}\n' > typo.yaml
 run 2 "$FIPSEV" run --config typo.yaml

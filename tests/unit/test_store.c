@@ -603,6 +603,7 @@ test_evaluation(void **state)
 	char *json;
 	size_t len;
 	int64_t id;
+	const struct store_keep old = { "2000-01-01T00:00:00Z", 0 };
 	int removed, docs;
 
 	(void)state;
@@ -623,8 +624,7 @@ test_evaluation(void **state)
 	assert_string_equal(json, eval);
 	free(json);
 	/* Pruning keeps the evaluation of a run it keeps. */
-	assert_int_equal(store_prune(st, "2000-01-01T00:00:00Z", &removed,
-	    &docs), 0);
+	assert_int_equal(store_prune(st, &old, &removed, &docs), 0);
 	assert_int_equal(store_run_evaluation(st, id, &json, &len), 1);
 	free(json);
 	store_close(st);
