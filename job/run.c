@@ -170,14 +170,18 @@ phase_failed(FILE *out, const char *phase, const char *why, int64_t run)
 	return JOB_FAILED;
 }
 
-/* The demo key pair, made once in OUTPUT/demo-key; 0 or -1 (logged). */
+/*
+ * The demo key pair, made once in demo-key beside the store (never among
+ * the bundles, which are copied off to auditors); 0 or -1 (logged).
+ */
 static int
-demo_key(const char *output, char *key, size_t keylen, char *cert,
+demo_key(const char *db, char *key, size_t keylen, char *cert,
     size_t certlen)
 {
-	char dir[PATH_MAX];
+	char parent[PATH_MAX], dir[PATH_MAX];
 
-	if (fs_pathf(dir, sizeof(dir), "%s/demo-key", output) == -1 ||
+	fs_parent(db, parent, sizeof(parent));
+	if (fs_pathf(dir, sizeof(dir), "%s/demo-key", parent) == -1 ||
 	    fs_pathf(key, keylen, "%s/signing.key", dir) == -1 ||
 	    fs_pathf(cert, certlen, "%s/signing.crt", dir) == -1)
 		return -1;
@@ -203,7 +207,7 @@ preflight(const struct run_plan *rp, FILE *out, const char **key,
 	*key = rp->key;
 	*cert = rp->cert;
 	if (*key == NULL || *cert == NULL) {
-		if (demo_key(rp->output, kpath, klen, cpath, clen) == -1)
+		if (demo_key(rp->db, kpath, klen, cpath, clen) == -1)
 			return -1;
 		*key = kpath;
 		*cert = cpath;

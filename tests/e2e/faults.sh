@@ -25,25 +25,22 @@ output: $3
 EOF
 }
 
-# bundles_sound DIR DB: every entry of the output directory is the demo
-# key, a finished bundle of a stored run that verifies, or an unfinished
-# one under a temporary name; never a half bundle under a final name.
+# bundles_sound DIR DB: every entry of the output directory is a finished
+# bundle of a stored run that verifies (signed with the demo key beside
+# the store), or an unfinished one under a temporary name; never a half
+# bundle under a final name.
 bundles_sound() {
 	local out=$1 db=$2 d n
 	for d in "$out"/*; do
 		[ -e "$d" ] || continue
 		n=${d##*/}
 		case $n in
-		demo-key)
-			[ -s "$d/signing.key" ] && [ -s "$d/signing.crt" ] ||
-				die "$d: a key without its certificate"
-			;;
 		run-*.tmp-*) ;;
 		run-*)
 			[[ $n =~ ^run-[0-9]+$ ]] || die "$d: unexpected name"
 			[ "$(sql "$db" "SELECT status FROM runs WHERE id = ${n#run-}")" = complete ] ||
 				die "$d: a bundle of a run the store does not hold"
-			"$FIPSEV" verify "$d" --ca "$out/demo-key/signing.crt" > "$T/verify" 2>&1 ||
+			"$FIPSEV" verify "$d" --ca "$(dirname "$db")/demo-key/signing.crt" > "$T/verify" 2>&1 ||
 				die "$d does not verify: $(cat "$T/verify")"
 			;;
 		*) die "$d: unexpected entry" ;;
@@ -86,7 +83,7 @@ run 0 "$FIPSEV" run --config k.yaml
 check "the next run removes the leftover" grep -qx "run: removed 1 unfinished bundle left by a stopped fipsev" "$T/out"
 check "leftover gone" [ -z "$(compgen -G "$out/*.tmp-*")" ]
 run 0 "$FIPSEV" report "$killed" --db "$db" --out "$out/run-$killed" \
-	--key "$out/demo-key/signing.key" --cert "$out/demo-key/signing.crt"
+	--key "$(dirname "$db")/demo-key/signing.key" --cert "$(dirname "$db")/demo-key/signing.crt"
 after_fault "bundled again"
 
 # A leftover of a writer still alive is left alone.
@@ -127,8 +124,8 @@ run 0 "$FIPSEV" run --config k.yaml
 after_fault "after the random kills"
 
 # --- SIGKILL 'fipsev report' at random moments ------------------------------
-key=$out/demo-key/signing.key
-cert=$out/demo-key/signing.crt
+key=$(dirname "$db")/demo-key/signing.key
+cert=$(dirname "$db")/demo-key/signing.crt
 for i in $(seq 1 15); do
 	"$FIPSEV" report --db "$db" --out "$T/rep-$i" --key "$key" --cert "$cert" > /dev/null 2>&1 &
 	pid=$!
@@ -216,7 +213,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/small" "$T/tiny" &&
 	run 2 "$FIPSEV" run --config s.yaml
 	check "bundle disk full: says so" grep -q "^fipsev: cannot .*'$out/run-1.tmp-[0-9]*-.*': No space left on device$" "$T/err"
 	check "bundle disk full: the run is kept" grep -qx "fipsev: run: the report phase failed; run 1 is stored ('fipsev report 1' bundles it again)" "$T/err"
-	check "bundle disk full: nothing half-made left" [ "$(ls "$out")" = demo-key ]
+	check "bundle disk full: nothing half-made left" [ -z "$(ls "$out")" ]
 	after_fault "bundle disk full"
 	# The store's disk full: nothing of the run is stored.
 	dd if=/dev/zero of="$T/small/filler" bs=4k count=1000 status=none 2> /dev/null || true
@@ -230,8 +227,8 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$T/small" "$T/tiny" &&
 	mount -o remount,size=2m "$T/tiny"
 	run 0 "$FIPSEV" run --config s.yaml
 	after_fault "room again"
-	run 0 "$FIPSEV" report 1 --db "$db" --out "$out/run-1" --key "$out/demo-key/signing.key" \
-		--cert "$out/demo-key/signing.crt"
+	run 0 "$FIPSEV" report 1 --db "$db" --out "$out/run-1" --key "$(dirname "$db")/demo-key/signing.key" \
+		--cert "$(dirname "$db")/demo-key/signing.crt"
 	after_fault "the stored run bundled again"
 
 	# Read-only: writing is refused, naming why; reading still works.

@@ -29,7 +29,7 @@ for f in compliant nonfips-node upgraded smp030 pruned hostile ff-enabled; do
 	check "$f: bundle intact" grep -q "^bundle $T/$f/bundles/run-1: intact" "$T/out"
 	check "$f: stock tools agree" bash -c "cd '$T/$f/bundles/run-1' && sha256sum --quiet -c MANIFEST.sha256 &&
 		openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig -content MANIFEST.sha256 \
-		-CAfile ../demo-key/signing.crt -out /dev/null 2> /dev/null"
+		-CAfile '$T/$f/demo-key/signing.crt' -out /dev/null 2> /dev/null"
 done
 # The CronJob's --completed-ok: a night that found non-compliance is a
 # successful Job, its verdict said; a broken run still fails.
@@ -44,7 +44,8 @@ check "completed-ok, compliant: nothing more said" absent "NOT COMPLIANT" "$T/ou
 # A second run: a new bundle, the same demo key.
 run 0 "$FIPSEV" run --config compliant.yaml
 check "third run: run-3" [ -f "$T/compliant/bundles/run-3/MANIFEST.sha256" ]
-check "third run: one key" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "demo-key run-1 run-2 run-3 " ]
+check "third run: bundles only" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "run-1 run-2 run-3 " ]
+check "third run: one demo key, beside the store" [ "$(ls "$T/compliant/demo-key" | tr '\n' ' ')" = "signing.crt signing.key " ]
 
 # The demo shape: a node, a snapshot, a TLS endpoint on loopback.
 self_signed k localhost ec:P-256
@@ -125,9 +126,9 @@ for i in 1 2 3; do
 done
 check "retention: said" grep -qx "run: phase=retention result=ok runs_removed=1 documents_removed=[0-9]* bundles_removed=1" "$T/out"
 check "retention: the newest two runs kept" [ "$(sql "$T/keep/fipsev.db" 'SELECT group_concat(id) FROM runs')" = 2,3 ]
-check "retention: their bundles kept, the key too" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "demo-key run-2 run-3 " ]
+check "retention: their bundles kept" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "run-2 run-3 " ]
 store_sound "$T/keep/fipsev.db"
-run 0 "$FIPSEV" verify "$T/keep/bundles/run-2" --ca "$T/keep/bundles/demo-key/signing.crt"
+run 0 "$FIPSEV" verify "$T/keep/bundles/run-2" --ca "$T/keep/demo-key/signing.crt"
 # By age: runs 1-3 made old; the newest stays whatever its age. Things in
 # the output that are not bundles of this store's runs are left alone.
 run 0 "$FIPSEV" run --config keep.yaml
@@ -138,7 +139,7 @@ config keep "$C/compliant" "retention:
   days: 30"
 run 0 "$FIPSEV" run --config keep.yaml
 check "retention by days: only the new run" [ "$(sql "$T/keep/fipsev.db" 'SELECT group_concat(id) FROM runs')" = 5 ]
-check "retention by days: bundles" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "demo-key notes run-1 run-5 run-x " ]
+check "retention by days: bundles" [ "$(ls "$T/keep/bundles" | tr '\n' ' ')" = "notes run-1 run-5 run-x " ]
 check "retention: a symlink named like a bundle is not followed" [ -L "$T/keep/bundles/run-1" ]
 for bad in "retention: {days: 0}" "retention: {runs: 1.5}" "retention: {days: '30'}" "retention: {keep: 3}" "retention: 3"; do
 	printf 'output: x\nsigning: {generate: true}\n%s\n' "$bad" > bad-retention.yaml
