@@ -46,7 +46,10 @@ int	 bundle_clean_stale(const char *outdir);
 int	 bundle_tar(const char *dir);
 
 /*
- * Check the bundle at dir (followed if a symlink; nothing inside it is):
+ * Check the bundle at dir (followed if a symlink; nothing inside it is),
+ * or, when dir is a regular file, the .tar.gz that bundle_tar() packs
+ * (read with libarchive, never extracted; every name must be under the
+ * bundle's own directory, and once):
  * every digest of the manifest, that no file is missing, added or other
  * than a regular file, and the signature over the manifest. *trusted is 1
  * when, besides, the signer chains to ca (not NULL). Each problem is one

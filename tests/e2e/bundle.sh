@@ -185,6 +185,63 @@ tar -xzf b-tar.tar.gz -C unpacked
 run 0 "$FIPSEV" verify unpacked/b-tar --ca keys/signing.crt
 check "tar: unpacked bundle intact" stock_ok unpacked/b-tar
 check "tar: same files" diff -r b-tar unpacked/b-tar
+# verify reads the .tar.gz itself, never unpacked to disk.
+run 0 "$FIPSEV" verify b-tar.tar.gz --ca keys/signing.crt
+check "tar.gz: intact" grep -qx "bundle b-tar.tar.gz: intact ([0-9]* files in the manifest)" "$T/out"
+check "tar.gz: signature checked" grep -q "^signature: good, by .* (chain checked)$" "$T/out"
+# retar NAME PYTHON: b-tar.tar.gz rewritten as NAME.tar.gz, PYTHON run on
+# each member m (its bytes in data; set keep = False to drop it) and
+# then on the new archive t (add members there).
+retar() {
+	python3 - "$1" "$2" << 'PY2'
+import io, sys, tarfile
+name, code = sys.argv[1], sys.argv[2]
+src = tarfile.open("b-tar.tar.gz")
+with tarfile.open(name + ".tar.gz", "w:gz") as t:
+    def add(path, data=b"", kind=tarfile.REGTYPE, link=""):
+        ti = tarfile.TarInfo(path)
+        ti.type, ti.linkname, ti.size = kind, link, len(data)
+        t.addfile(ti, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+    for m in src.getmembers():
+        data = src.extractfile(m).read() if m.isfile() else b""
+        keep, last = True, False
+        exec(code)
+        if keep and not last:
+            m.size = len(data)
+            t.addfile(m, io.BytesIO(data) if m.isfile() else None)
+    m = None
+    exec(code)
+PY2
+}
+# tar_refused NAME WANT LINE: NAME.tar.gz does not verify (exit WANT),
+# and says LINE.
+tar_refused() {
+	run "$2" "$FIPSEV" verify "$1.tar.gz" --ca keys/signing.crt
+	check "tar.gz $1: said" grep -qxF -- "$3" "$T/out"
+}
+retar flip 'if m is not None and m.name == "b-tar/run.json": data = data[:10] + b"X" + data[11:]'
+tar_refused flip 1 "FAILED run.json: changed (digest differs)"
+retar added 'if m is None: add("b-tar/evidence/extra.json", b"{}")'
+tar_refused added 1 "FAILED evidence/extra.json: not in the manifest"
+retar twice 'if m is None: add("b-tar/run.json", b"{\"forged\": true}")'
+tar_refused twice 1 "FAILED run.json: in the archive more than once"
+retar outside 'if m is None: add("elsewhere/run.json", b"{}")'
+tar_refused outside 1 "FAILED elsewhere/run.json: outside the bundle's directory"
+retar link 'if m is not None and m.name == "b-tar/report.html": keep = False
+if m is None: add("b-tar/report.html", kind=tarfile.SYMTYPE, link="/etc/passwd")'
+tar_refused link 1 "FAILED report.html: not a regular file"
+retar nodir 'if m is None: add("b-tar/approved", kind=tarfile.DIRTYPE)'
+tar_refused nodir 1 "FAILED approved: a directory not in the manifest"
+retar gone 'if m is not None and m.name == "b-tar/MANIFEST.sha256.sig": keep = False'
+tar_refused gone 1 "FAILED MANIFEST.sha256.sig: missing"
+head -c "$(($(stat -c %s b-tar.tar.gz) / 2))" b-tar.tar.gz > cut.tar.gz
+run 1 "$FIPSEV" verify cut.tar.gz --ca keys/signing.crt
+check "tar.gz cut short: NOT intact" grep -q "^bundle cut.tar.gz: NOT intact" "$T/out"
+printf 'not an archive\n' > junk.tar.gz
+run 2 "$FIPSEV" verify junk.tar.gz --ca keys/signing.crt
+check "not an archive: one line" [ "$(wc -l < "$T/err")" = 1 ]
+check "not an archive: named" grep -q "^fipsev: cannot read bundle 'junk.tar.gz': " "$T/err"
+check "tar.gz: nothing extracted" bash -c "[ ! -e b-tar/b-tar ] && [ ! -e elsewhere ]"
 
 # --- keys fipsev will not sign with ---------------------------------------------
 chmod 644 keys/signing.key
