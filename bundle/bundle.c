@@ -26,6 +26,7 @@
 #include "report/evidence_xml.h"
 #include "report/html.h"
 #include "bundle/sign.h"
+#include "bundle/timestamp.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/digest.h"
@@ -49,18 +50,14 @@ struct writer {
 	int		 failed;
 };
 
-/* Write a new file dir/rel; its digest is kept for the manifest. */
+/* Write the new file path (never over one there), synced. */
 static int
-put_file(struct writer *w, const char *rel, const void *p, size_t n)
+write_new(const char *path, const void *p, size_t n)
 {
-	char path[8192];
-	struct file *f;
 	ssize_t done;
 	size_t off = 0;
 	int fd;
 
-	if (fs_pathf(path, sizeof(path), "%s/%s", w->dir, rel) == -1)
-		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd == -1) {
@@ -82,6 +79,19 @@ put_file(struct writer *w, const char *rel, const void *p, size_t n)
 		log_errno("cannot write '%s'", path);
 		return -1;
 	}
+	return 0;
+}
+
+/* Write a new file dir/rel; its digest is kept for the manifest. */
+static int
+put_file(struct writer *w, const char *rel, const void *p, size_t n)
+{
+	char path[8192];
+	struct file *f;
+
+	if (fs_pathf(path, sizeof(path), "%s/%s", w->dir, rel) == -1 ||
+	    write_new(path, p, n) == -1)
+		return -1;
 	if ((f = reallocarray(w->files, w->nfiles + 1, sizeof(*f))) == NULL ||
 	    (f[w->nfiles].path = strdup(rel)) == NULL) {
 		if (f != NULL)
@@ -94,6 +104,44 @@ put_file(struct writer *w, const char *rel, const void *p, size_t n)
 		return -1;
 	w->nfiles++;
 	return 0;
+}
+
+int
+bundle_timestamp(const char *dir, const char *url, const char *tsa_ca,
+    char *why, size_t whylen)
+{
+	char path[8192], *sig = NULL;
+	unsigned char *tsr = NULL;
+	size_t slen, tlen;
+	int rc = -1, r;
+
+	if (fs_pathf(path, sizeof(path), "%s/%s", dir, BUNDLE_TSR) == -1)
+		return -1;
+	if (access(path, F_OK) == 0) {
+		log_err("bundle '%s' already has a timestamp (%s)", dir,
+		    BUNDLE_TSR);
+		return -1;
+	}
+	if (fs_pathf(path, sizeof(path), "%s/%s", dir, BUNDLE_SIG) == -1 ||
+	    (r = fs_read(AT_FDCWD, path, path, MANIFEST_MAX, FS_NO_SYMLINKS,
+	    &sig, &slen)) == -1)
+		return -1;
+	if (r == 1) {
+		log_err("bundle '%s' has no signature to timestamp", dir);
+		return -1;
+	}
+	if (ts_fetch(url, tsa_ca, sig, slen, &tsr, &tlen, why, whylen) == -1) {
+		rc = 1;
+		goto out;
+	}
+	if (fs_pathf(path, sizeof(path), "%s/%s", dir, BUNDLE_TSR) == -1 ||
+	    write_new(path, tsr, tlen) == -1 || fs_sync_parent(path) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(sig);
+	free(tsr);
+	return rc;
 }
 
 /* A subject as a file name: letters, digits, '.', '-', '_' only. */
@@ -217,7 +265,7 @@ previous_run(struct store *st, int64_t run)
 
 int
 bundle_write(struct store *st, int64_t run, const char *dir,
-    const char *key, const char *cert)
+    struct bundle_sign *sign)
 {
 	struct writer w;
 	struct store_run_info ri;
@@ -336,8 +384,13 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		goto out;
 	if (fs_pathf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG) == -1)
 		goto out;
-	if (sign_detached(key, cert, buf_str(&manifest), manifest.len,
-	    path) == -1)
+	if (sign_detached(sign->key, sign->cert, buf_str(&manifest),
+	    manifest.len, path) == -1)
+		goto out;
+	/* The bundle is written whether the TSA answers or not: said. */
+	sign->ts_missing[0] = '\0';
+	if (sign->tsa_url != NULL && bundle_timestamp(w.dir, sign->tsa_url,
+	    sign->tsa_ca, sign->ts_missing, sizeof(sign->ts_missing)) == -1)
 		goto out;
 	testhook("bundle-before-rename");
 	if (rename(w.dir, dir) == -1) {

@@ -22,14 +22,37 @@ struct store;
 /* A bundle being written is DIR.tmp-PID-XXXXXX beside its final DIR. */
 #define BUNDLE_TMP	".tmp-"
 
+/* How a bundle is signed, and timestamped. */
+struct bundle_sign {
+	const char	*key;		/* the signing key (PEM) */
+	const char	*cert;		/* its certificate */
+	const char	*tsa_url;	/* a TSA to timestamp the signature;
+					 * NULL: none */
+	const char	*tsa_ca;	/* the TSA must chain to it; NULL: not
+					 * checked */
+	char		 ts_missing[600];	/* set by bundle_write(): why
+						 * the TSA gave no timestamp */
+};
+
 /*
  * Write run (0: the latest) of the store as a new bundle at dir, signed
- * with key and cert. dir must not exist. The run is evaluated again
- * (assess_checked()). Returns 0, or -1 after logging; nothing is
- * left behind on failure.
+ * as sign says. dir must not exist. The run is evaluated again
+ * (assess_checked()). With a TSA that gives no timestamp, the bundle is
+ * still written, and sign->ts_missing says why. Returns 0, or -1 after
+ * logging; nothing is left behind on failure.
  */
 int	 bundle_write(struct store *st, int64_t run, const char *dir,
-	    const char *key, const char *cert);
+	    struct bundle_sign *sign);
+
+/*
+ * Add a timestamp from the TSA at url (tsa_ca: whom it must chain to, or
+ * NULL) over the signature of the bundle directory dir, as
+ * dir/MANIFEST.sha256.sig.tsr, never over one already there. Returns 0;
+ * 1 when the TSA gave none (why in why; nothing written or logged); -1
+ * after logging.
+ */
+int	 bundle_timestamp(const char *dir, const char *url, const char *tsa_ca,
+	    char *why, size_t whylen);
 
 /*
  * Remove what writers that no longer exist (killed, or the machine went
@@ -45,18 +68,38 @@ int	 bundle_clean_stale(const char *outdir);
  */
 int	 bundle_tar(const char *dir);
 
+/* Whom verification trusts. */
+struct bundle_trust {
+	const char	*ca;		/* the signer must chain to it; NULL:
+					 * not checked */
+	const char	*tsa_ca;	/* a timestamp's TSA must chain to it;
+					 * NULL: the timestamp is not trusted */
+};
+
+/* How far an intact bundle's signer is trusted. */
+enum bundle_signer {
+	SIGNER_TRUSTED,		/* chains to ca: now, or at a trusted
+				 * timestamp's time */
+	SIGNER_UNCHECKED,	/* no ca was given */
+	SIGNER_UNTRUSTED,	/* does not chain to ca */
+	SIGNER_EXPIRED,		/* chained only at its own signing time: its
+				 * certificate expired since, and no trusted
+				 * timestamp proves when it signed */
+};
+
 /*
  * Check the bundle at dir (followed if a symlink; nothing inside it is),
  * or, when dir is a regular file, the .tar.gz that bundle_tar() packs
  * (read with libarchive, never extracted; every name must be under the
- * bundle's own directory, and once):
- * every digest of the manifest, that no file is missing, added or other
- * than a regular file, and the signature over the manifest. *trusted is 1
- * when, besides, the signer chains to ca (not NULL). Each problem is one
- * line on out naming the file, non-printable bytes escaped. Returns 1
- * when intact, 0 when not, -1 after logging when the check cannot run.
+ * bundle's own directory, and once): every digest of the manifest, that
+ * no file is missing, added or other than a regular file, the signature
+ * over the manifest, and a timestamp over the signature if there is one
+ * (MANIFEST.sha256.sig.tsr; timestamp.h). *who says how far the signer
+ * is trusted. Each problem is one line on out naming the file,
+ * non-printable bytes escaped. Returns 1 when intact, 0 when not, -1
+ * after logging when the check cannot run.
  */
-int	 bundle_verify(const char *dir, const char *ca, FILE *out,
-	    int *trusted);
+int	 bundle_verify(const char *dir, const struct bundle_trust *trust,
+	    FILE *out, enum bundle_signer *who);
 
 #endif

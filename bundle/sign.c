@@ -1,6 +1,7 @@
 /*
  * sign.c - see sign.h.
  */
+#define _GNU_SOURCE	/* timegm() */
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -393,18 +394,77 @@ out:
 	return rc;
 }
 
+/* t as seconds since the epoch; 0 when it cannot be read. */
+static time_t
+asn1_seconds(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return timegm(&tm);
+}
+
+/* The signer's own claim of when it signed: its signingTime; 0 if none. */
+static time_t
+signing_time(CMS_ContentInfo *cms)
+{
+	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
+	X509_ATTRIBUTE *at;
+	ASN1_TYPE *v;
+	int i;
+
+	if (sis == NULL || sk_CMS_SignerInfo_num(sis) != 1 ||
+	    (i = CMS_signed_get_attr_by_NID(sk_CMS_SignerInfo_value(sis, 0),
+	    NID_pkcs9_signingTime, -1)) < 0 ||
+	    (at = CMS_signed_get_attr(sk_CMS_SignerInfo_value(sis, 0), i)) ==
+	    NULL || (v = X509_ATTRIBUTE_get0_type(at, 0)) == NULL)
+		return 0;
+	if (v->type == V_ASN1_UTCTIME)
+		return asn1_seconds(v->value.utctime);
+	if (v->type == V_ASN1_GENERALIZEDTIME)
+		return asn1_seconds(v->value.generalizedtime);
+	return 0;
+}
+
+/*
+ * Does the signer of cms chain to the CA in store, judged at time at?
+ * content is read again (CMS_verify() consumes it). Returns 1 or 0 (why
+ * in err).
+ */
+static int
+chains_at(CMS_ContentInfo *cms, X509_STORE *store, const void *content,
+    size_t n, time_t at, char *err, size_t errlen)
+{
+	BIO *cbio;
+	int ok;
+
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), at);
+	if ((cbio = BIO_new_mem_buf(content, (int)n)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 0;
+	}
+	ERR_clear_error();
+	ok = CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY) == 1;
+	if (!ok)
+		snprintf(err, errlen, "%s", ossl_reason());
+	BIO_free(cbio);
+	return ok;
+}
+
 int
 sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
-    const char *ca_path, char *signer, size_t signerlen, char *err,
-    size_t errlen)
+    const char *ca_path, time_t at, struct sign_verdict *v)
 {
 	BIO *sbio = NULL, *cbio = NULL;
 	CMS_ContentInfo *cms = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *signers = NULL;
+	X509 *x;
+	char why[sizeof(v->why)];
 	int rc = 0;
 
-	signer[0] = '\0';
+	memset(v, 0, sizeof(*v));
 	if ((sbio = BIO_new_mem_buf(sig, (int)siglen)) == NULL ||
 	    (cbio = BIO_new_mem_buf(content, (int)n)) == NULL ||
 	    (store = X509_STORE_new()) == NULL) {
@@ -413,8 +473,8 @@ sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
 		goto out;
 	}
 	if ((cms = PEM_read_bio_CMS(sbio, NULL, NULL, NULL)) == NULL) {
-		snprintf(err, errlen, "the signature is not a PEM CMS "
-		    "structure");
+		snprintf(v->why, sizeof(v->why), "the signature is not a PEM "
+		    "CMS structure");
 		goto out;
 	}
 	if (ca_path != NULL && X509_STORE_load_file(store, ca_path) != 1) {
@@ -425,29 +485,37 @@ sign_verify(const char *sig, size_t siglen, const void *content, size_t n,
 	/* First the signature alone: does the manifest hold? */
 	if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY |
 	    CMS_NO_SIGNER_CERT_VERIFY) != 1) {
-		snprintf(err, errlen, "the signature does not verify: %s",
-		    ossl_reason());
+		snprintf(v->why, sizeof(v->why), "the signature does not "
+		    "verify: %s", ossl_reason());
 		goto out;
 	}
+	v->holds = 1;
+	v->signed_at = signing_time(cms);
 	if ((signers = CMS_get0_signers(cms)) != NULL &&
-	    sk_X509_num(signers) > 0)
-		X509_NAME_oneline(X509_get_subject_name(sk_X509_value(signers,
-		    0)), signer, (int)signerlen);
-	rc = 1;
-	/* Then who signed: the signer must chain to the CA given. */
-	if (ca_path != NULL) {
-		BIO_free(cbio);
-		if ((cbio = BIO_new_mem_buf(content, (int)n)) == NULL) {
-			log_err("cannot verify: out of memory");
-			rc = -1;
-			goto out;
-		}
-		ERR_clear_error();
-		if (CMS_verify(cms, NULL, store, cbio, NULL, CMS_BINARY) != 1) {
-			snprintf(err, errlen, "%s", ossl_reason());
-			rc = 2;
-		}
+	    sk_X509_num(signers) > 0) {
+		x = sk_X509_value(signers, 0);
+		X509_NAME_oneline(X509_get_subject_name(x), v->signer,
+		    (int)sizeof(v->signer));
+		v->not_after = asn1_seconds(X509_get0_notAfter(x));
 	}
+	rc = 1;
+	if (ca_path == NULL)
+		goto out;
+	/* Then who signed: the signer must chain to the CA given, at the
+	 * time asked (a timestamp's), else now. */
+	v->judged_at = at != 0 ? at : time(NULL);
+	if (chains_at(cms, store, content, n, v->judged_at, v->why,
+	    sizeof(v->why))) {
+		v->chains = 1;
+		goto out;
+	}
+	/* Not now: but at the time the signer says it signed, while its
+	 * certificate was valid? Only the signer says so. */
+	if (at == 0 && v->signed_at != 0 && v->not_after != 0 &&
+	    v->not_after < v->judged_at && v->signed_at <= v->not_after &&
+	    chains_at(cms, store, content, n, v->signed_at, why,
+	    sizeof(why)))
+		v->expired_since = 1;
 out:
 	sk_X509_free(signers);
 	X509_STORE_free(store);

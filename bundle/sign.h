@@ -46,15 +46,29 @@ int	 sign_check(const char *key_path, const char *cert_path, time_t now,
 int	 sign_detached(const char *key_path, const char *cert_path,
 	    const void *content, size_t n, const char *out_path);
 
+/* What sign_verify() found. */
+struct sign_verdict {
+	int	 holds;		/* the signature over the content holds */
+	int	 chains;	/* the signer chains to the CA at judged_at */
+	int	 expired_since;	/* it does not, but did at signed_at: its
+				 * certificate expired after signing */
+	time_t	 judged_at;	/* when the chain was judged */
+	time_t	 signed_at;	/* the CMS signingTime: the signer's claim */
+	time_t	 not_after;	/* the signer certificate's end */
+	char	 signer[512];	/* the signer's subject */
+	char	 why[600];	/* why it does not hold, or chain */
+};
+
 /*
  * Check the PEM signature sig over content, then, with ca_path, that the
- * signer's certificate chains to it. Returns 1 when the signature holds
- * (and the signer chains, when asked), 2 when it holds but the signer
- * does not chain (why in err), 0 when it does not hold (why in err), -1
- * after logging. signer gets the signer's subject.
+ * signer's certificate chains to it at time at (a trusted timestamp's
+ * time; 0: now). When it does not chain now only because the certificate
+ * has since expired, expired_since says so (judged at the signer's own
+ * signingTime). Returns 1 when the signature holds (v says about the
+ * chain), 0 when it does not (why in v), -1 after logging.
  */
 int	 sign_verify(const char *sig, size_t siglen, const void *content,
-	    size_t n, const char *ca_path, char *signer, size_t signerlen,
-	    char *err, size_t errlen);
+	    size_t n, const char *ca_path, time_t at,
+	    struct sign_verdict *v);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -22,6 +23,7 @@
 #include "bundle/bundle.h"
 #include "bundle/bundle_int.h"
 #include "bundle/sign.h"
+#include "bundle/timestamp.h"
 #include "util/digest.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -85,6 +87,18 @@ is_listed(const char *rel)
 		if (strcmp(walk.files[i].path, rel) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * The files a bundle holds outside its manifest, at its top: the
+ * manifest, its signature, and the timestamp over the signature (which
+ * can only come after the signature, so no manifest can list it).
+ */
+static int
+outside_manifest(const char *rel)
+{
+	return strcmp(rel, BUNDLE_MANIFEST) == 0 ||
+	    strcmp(rel, BUNDLE_SIG) == 0 || strcmp(rel, BUNDLE_TSR) == 0;
 }
 
 /* Does the manifest list a file under the directory rel? */
@@ -157,8 +171,7 @@ check_dir(int dfd, const char *rel, int depth)
 		}
 		if (!S_ISREG(sb.st_mode))
 			problem(path, "not a regular file");
-		else if (*rel == '\0' && (strcmp(path, BUNDLE_MANIFEST) == 0 ||
-		    strcmp(path, BUNDLE_SIG) == 0))
+		else if (*rel == '\0' && outside_manifest(path))
 			continue;
 		else if (!is_listed(path))
 			problem(path, "not in the manifest");
@@ -343,8 +356,8 @@ packed_load(const char *path)
 		p->type = archive_entry_filetype(e);
 		if (p->type != AE_IFREG)
 			continue;
-		if ((r = packed_data(a, p, strcmp(p->path, BUNDLE_MANIFEST) ==
-		    0 || strcmp(p->path, BUNDLE_SIG) == 0, &total)) == -1)
+		if ((r = packed_data(a, p, outside_manifest(p->path),
+		    &total)) == -1)
 			goto out;
 		if (r == 1)
 			break;
@@ -388,8 +401,7 @@ check_packed(void)
 				    "manifest");
 		} else if (p->type != AE_IFREG)
 			problem(p->path, "not a regular file");
-		else if (strcmp(p->path, BUNDLE_MANIFEST) != 0 &&
-		    strcmp(p->path, BUNDLE_SIG) != 0 && !is_listed(p->path))
+		else if (!outside_manifest(p->path) && !is_listed(p->path))
 			problem(p->path, "not in the manifest");
 	}
 }
@@ -479,11 +491,124 @@ bundle_file(const char *dir, const char *name, char **text, size_t *len)
 	    text, len);
 }
 
+/* t as the time verify prints ("2026-12-02 05:30:00 UTC"). */
+static const char *
+utc(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "(no time)");
+	return out;
+}
+
+/*
+ * The timestamp beside the signature, if any: a problem when it does not
+ * hold; *at gets its time when it holds and its TSA is trusted (0
+ * otherwise). Says what it found on walk.out. Returns 0, or -1 logged.
+ */
+static int
+judge_timestamp(const char *dir, const struct bundle_trust *trust,
+    const char *sig, size_t slen, time_t signed_at, time_t *at)
+{
+	struct ts_verdict v;
+	char *tsr = NULL, when[64], esc[1200];
+	size_t tlen;
+	int r;
+
+	*at = 0;
+	if ((r = bundle_file(dir, BUNDLE_TSR, &tsr, &tlen)) == 1) {
+		fprintf(walk.out, "timestamp: none: the signing time, %s, is "
+		    "the signer's own claim\n", utc(signed_at, when,
+		    sizeof(when)));
+		return 0;
+	}
+	if (r != 0) {
+		problem(BUNDLE_TSR, "not a regular file, or unreadable");
+		return 0;
+	}
+	r = ts_check((unsigned char *)tsr, tlen, sig, slen, trust->tsa_ca,
+	    &v);
+	free(tsr);
+	if (r == -1)
+		return -1;
+	if (r == 0) {
+		problem(BUNDLE_TSR, v.why);
+		return 0;
+	}
+	shown(v.tsa, esc, sizeof(esc));
+	utc(v.when, when, sizeof(when));
+	if (r == 2) {
+		fprintf(walk.out, "timestamp: %s by %s, not trusted: %s\n",
+		    when, esc, v.why);
+		return 0;
+	}
+	fprintf(walk.out, "timestamp: %s by %s (chain checked)\n", when,
+	    esc);
+	*at = v.when;
+	return 0;
+}
+
+/*
+ * The signature over the manifest, and whom it is from: judged at a
+ * trusted timestamp's time, else now (and, when the signer's certificate
+ * has expired since, at the signer's own signing time). Problems on
+ * walk.out; *who says how far the signer is trusted. Returns 0, or -1
+ * logged.
+ */
+static int
+judge_signer(const char *dir, const struct bundle_trust *trust,
+    const char *sig, size_t slen, const char *manifest, size_t mlen,
+    enum bundle_signer *who)
+{
+	struct sign_verdict v;
+	char esc[1200], t1[64], t2[64];
+	time_t at;
+	int r;
+
+	if ((r = sign_verify(sig, slen, manifest, mlen, trust->ca, 0, &v)) ==
+	    -1)
+		return -1;
+	if (r == 0) {
+		problem(BUNDLE_SIG, v.why);
+		return 0;
+	}
+	if (judge_timestamp(dir, trust, sig, slen, v.signed_at, &at) == -1)
+		return -1;
+	if (at != 0 && (r = sign_verify(sig, slen, manifest, mlen, trust->ca,
+	    at, &v)) != 1)
+		return r == -1 ? -1 : 0;
+	/* The signer is from the certificate: untrusted text too. */
+	shown(v.signer, esc, sizeof(esc));
+	if (trust->ca == NULL) {
+		fprintf(walk.out, "signature: good, by %s (chain not checked: "
+		    "no --ca given)\n", esc);
+		*who = SIGNER_UNCHECKED;
+	} else if (v.chains) {
+		fprintf(walk.out, "signature: good, by %s (chain checked%s)\n",
+		    esc, at != 0 ? " at the timestamp's time" : "");
+		*who = SIGNER_TRUSTED;
+	} else if (v.expired_since) {
+		fprintf(walk.out, "signature: good, by %s, whose certificate "
+		    "expired on %s, after its signing time, %s, which only "
+		    "the signer claims\n", esc, utc(v.not_after, t1,
+		    sizeof(t1)), utc(v.signed_at, t2, sizeof(t2)));
+		*who = SIGNER_EXPIRED;
+	} else {
+		fprintf(walk.out, "signature: good, by %s, who does not chain "
+		    "to the CA: %s\n", esc, v.why);
+		*who = SIGNER_UNTRUSTED;
+	}
+	return 0;
+}
+
 int
-bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
+bundle_verify(const char *dir, const struct bundle_trust *trust, FILE *out,
+    enum bundle_signer *who)
 {
 	char *manifest = NULL, *sig = NULL, *line, *save = NULL;
-	char signer[512], err[600], hex[SHA256_HEX_LEN + 1], *copy = NULL;
+	char hex[SHA256_HEX_LEN + 1], *copy = NULL;
 	char esc[1200];
 	struct stat sb;
 	size_t mlen, slen, i;
@@ -492,7 +617,7 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 	memset(&walk, 0, sizeof(walk));
 	walk.out = out;
 	walk.dirfd = -1;
-	*trusted = 0;
+	*who = SIGNER_UNTRUSTED;
 	if (stat(dir, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		if (packed_load(dir) == -1)
 			goto out;
@@ -557,25 +682,9 @@ bundle_verify(const char *dir, const char *ca, FILE *out, int *trusted)
 	if ((r = bundle_file(dir, BUNDLE_SIG, &sig, &slen)) != 0)
 		problem(BUNDLE_SIG, r == 1 ? "missing" :
 		    "not a regular file, or unreadable");
-	else if ((r = sign_verify(sig, slen, manifest, mlen, ca, signer,
-	    sizeof(signer), err, sizeof(err))) == -1)
+	else if (judge_signer(dir, trust, sig, slen, manifest, mlen, who) ==
+	    -1)
 		goto out;
-	else if (r == 0)
-		problem(BUNDLE_SIG, err);
-	else {
-		/* signer is from the certificate: untrusted text too. */
-		shown(signer, esc, sizeof(esc));
-		if (r == 1 && ca != NULL)
-			fprintf(out, "signature: good, by %s (chain checked)\n",
-			    esc);
-		else if (r == 1)
-			fprintf(out, "signature: good, by %s (chain not "
-			    "checked: no --ca given)\n", esc);
-		else
-			fprintf(out, "signature: good, by %s, who does not "
-			    "chain to the CA: %s\n", esc, err);
-		*trusted = r == 1 && ca != NULL;
-	}
 	rc = walk.problems == 0;
 	fprintf(out, "bundle %s: %s (%zu files in the manifest",
 	    shown(dir, esc, sizeof(esc)), rc ? "intact" : "NOT intact",

@@ -12,11 +12,12 @@
 #include "cli/cmd.h"
 #include "bundle/bundle.h"
 #include "store/store.h"
+#include "util/log.h"
 #include "util/banned.h"
 
 const char cmd_report_usage[] =
     "usage: fipsev report [RUN|latest] --out DIR --key FILE --cert FILE\n"
-    "                     [--tar] [--db FILE]\n"
+    "                     [--tsa-url URL [--tsa-ca FILE]] [--tar] [--db FILE]\n"
     "\n"
     "Write a run (default: the latest) as an evidence bundle in DIR, a new\n"
     "directory: run.json, evidence/*.json (each collector's document as\n"
@@ -31,6 +32,11 @@ const char cmd_report_usage[] =
     "  --out DIR       the bundle (must not exist)\n"
     "  --key FILE      the signing key (PEM)\n"
     "  --cert FILE     its certificate (PEM)\n"
+    "  --tsa-url URL   timestamp the signature (RFC 3161) at this TSA,\n"
+    "                  http:// or https:// (the token is signed, so plain\n"
+    "                  HTTP is fine); without an answer the bundle is still\n"
+    "                  written, and 'fipsev timestamp' adds it later\n"
+    "  --tsa-ca FILE   the TSA's certificate must chain to this (PEM)\n"
     "  --tar           also pack the bundle into DIR.tar.gz\n"
     DB_OPTION_HELP
     "  -h, --help      show this help\n";
@@ -43,11 +49,14 @@ cmd_report(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'c' },
 		{ "tar", no_argument, NULL, 't' },
+		{ "tsa-url", required_argument, NULL, 'u' },
+		{ "tsa-ca", required_argument, NULL, 'a' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL, *key = NULL, *cert = NULL, *db = NULL;
+	const char *out = NULL, *db = NULL;
+	struct bundle_sign sign = { NULL, NULL, NULL, NULL, "" };
 	struct store *st = NULL;
 	char *path = NULL, *end;
 	int64_t run = 0;
@@ -61,10 +70,16 @@ cmd_report(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'k':
-			key = optarg;
+			sign.key = optarg;
 			break;
 		case 'c':
-			cert = optarg;
+			sign.cert = optarg;
+			break;
+		case 'u':
+			sign.tsa_url = optarg;
+			break;
+		case 'a':
+			sign.tsa_ca = optarg;
 			break;
 		case 'd':
 			db = optarg;
@@ -90,13 +105,19 @@ cmd_report(int argc, char **argv)
 		optind++;
 	if (cmd_extra_args("report", argc, argv, &status))
 		return status;
-	if (out == NULL || key == NULL || cert == NULL)
+	if (out == NULL || sign.key == NULL || sign.cert == NULL)
 		return cmd_usage_error("report", "give --out DIR, --key FILE "
 		    "and --cert FILE");
+	if (sign.tsa_ca != NULL && sign.tsa_url == NULL)
+		return cmd_usage_error("report", "--tsa-ca needs --tsa-url");
 	status = EXIT_FAILURE_RUN;
 	if (cmd_open_store(db, STORE_READ, &path, &st) == 0 &&
-	    bundle_write(st, run, out, key, cert) == 0 &&
+	    bundle_write(st, run, out, &sign) == 0 &&
 	    (!tar || bundle_tar(out) == 0)) {
+		if (sign.ts_missing[0] != '\0')
+			log_err("timestamp missing: %s (add it later: fipsev "
+			    "timestamp %s --tsa-url URL)", sign.ts_missing,
+			    out);
 		printf("bundle written to %s%s%s%s\n", out, tar ? " and " : "",
 		    tar ? out : "", tar ? ".tar.gz" : "");
 		status = cmd_flush_stdout(EXIT_COMPLIANT);

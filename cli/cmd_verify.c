@@ -10,7 +10,7 @@
 #include "util/banned.h"
 
 const char cmd_verify_usage[] =
-    "usage: fipsev verify BUNDLE [--ca CERT | --no-ca-check]\n"
+    "usage: fipsev verify BUNDLE [--ca CERT | --no-ca-check] [--tsa-ca FILE]\n"
     "\n"
     "Check an evidence bundle: every file's SHA-256 against\n"
     "MANIFEST.sha256, that no file is missing, added or other than a\n"
@@ -28,13 +28,22 @@ const char cmd_verify_usage[] =
     "  2  usage or runtime error\n"
     "  3  intact, but the signer is not trusted: no --ca was given (anyone\n"
     "     could have signed it), or the signer does not chain to it\n"
+    "  4  intact, but the signer's certificate has expired since it\n"
+    "     signed, and no trusted timestamp proves when that was (its\n"
+    "     signing time is its own claim); with one, the signer is judged\n"
+    "     at the timestamp's time, and this is 0\n"
+    "\n"
+    "A timestamp (MANIFEST.sha256.sig.tsr, RFC 3161) is trusted when its\n"
+    "TSA chains to --tsa-ca; one that does not hold is an alteration (1).\n"
     "\n"
     "  --ca CERT       the certificate (or CA) the signer must chain to\n"
     "  --no-ca-check   accept any signer: exit 0 for an intact bundle\n"
+    "  --tsa-ca FILE   a timestamp's TSA must chain to this (PEM)\n"
     "  -h, --help      show this help\n";
 
 /* Exit statuses of verify, beyond the shared ones. */
 #define EXIT_UNTRUSTED	3
+#define EXIT_EXPIRED	4
 
 int
 cmd_verify(int argc, char **argv)
@@ -42,18 +51,24 @@ cmd_verify(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "ca", required_argument, NULL, 'c' },
 		{ "no-ca-check", no_argument, NULL, 'n' },
+		{ "tsa-ca", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ca = NULL, *dir;
-	int c, status, r, trusted, any_signer = 0;
+	struct bundle_trust trust = { NULL, NULL };
+	enum bundle_signer who;
+	const char *dir;
+	int c, status, r, any_signer = 0;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			ca = optarg;
+			trust.ca = optarg;
+			break;
+		case 't':
+			trust.tsa_ca = optarg;
 			break;
 		case 'n':
 			any_signer = 1;
@@ -65,7 +80,7 @@ cmd_verify(int argc, char **argv)
 			return cmd_bad_option("verify", argc, argv, c);
 		}
 	}
-	if (ca != NULL && any_signer)
+	if (trust.ca != NULL && any_signer)
 		return cmd_usage_error("verify", "give --ca or --no-ca-check, "
 		    "not both");
 	if (optind >= argc)
@@ -73,20 +88,30 @@ cmd_verify(int argc, char **argv)
 	dir = argv[optind++];
 	if (cmd_extra_args("verify", argc, argv, &status))
 		return status;
-	if ((r = bundle_verify(dir, ca, stdout, &trusted)) == -1)
+	if ((r = bundle_verify(dir, &trust, stdout, &who)) == -1)
 		return EXIT_FAILURE_RUN;
 	if (r == 0)
 		return cmd_flush_stdout(EXIT_NONCOMPLIANT);
-	if (!trusted && !any_signer) {
-		if (ca == NULL)
-			log_err("verify: the bundle is intact, but no --ca says "
-			    "who may sign it: anyone could have signed it "
-			    "(give --ca CERT, or --no-ca-check to accept any "
-			    "signer)");
-		else
-			log_err("verify: the bundle is intact, but its signer "
-			    "does not chain to '%s'", ca);
+	switch (who) {
+	case SIGNER_TRUSTED:
+		break;
+	case SIGNER_UNCHECKED:
+		if (any_signer)
+			break;
+		log_err("verify: the bundle is intact, but no --ca says who "
+		    "may sign it: anyone could have signed it (give --ca "
+		    "CERT, or --no-ca-check to accept any signer)");
 		return cmd_flush_stdout(EXIT_UNTRUSTED);
+	case SIGNER_UNTRUSTED:
+		log_err("verify: the bundle is intact, but its signer does "
+		    "not chain to '%s'", trust.ca);
+		return cmd_flush_stdout(EXIT_UNTRUSTED);
+	case SIGNER_EXPIRED:
+		log_err("verify: the bundle is intact, but its signer's "
+		    "certificate has expired since it signed, and no trusted "
+		    "timestamp proves when that was (add one: fipsev "
+		    "timestamp; or give --tsa-ca for the one it has)");
+		return cmd_flush_stdout(EXIT_EXPIRED);
 	}
 	return cmd_flush_stdout(EXIT_COMPLIANT);
 }

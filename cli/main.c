@@ -40,6 +40,8 @@ static const struct cmd commands[] = {
 	    cmd_scan_usage, cmd_scan_options, cmd_scan },
 	{ "show", "print what a stored run holds", cmd_show_usage, NULL,
 	    cmd_show },
+	{ "timestamp", "add an RFC 3161 timestamp to a bundle",
+	    cmd_timestamp_usage, NULL, cmd_timestamp },
 	{ "verify", "check that an evidence bundle is intact",
 	    cmd_verify_usage, NULL, cmd_verify },
 };

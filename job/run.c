@@ -28,7 +28,8 @@
 
 /* The run's own keys; the rest of a configuration is the collection's. */
 static const char *const run_keys[] = { "store", "output", "signing",
-    "signing.key", "signing.cert", "signing.generate", "retention",
+    "signing.key", "signing.cert", "signing.generate", "signing.tsa_url",
+    "signing.tsa_ca", "retention",
     "retention.days", "retention.runs", NULL };
 
 /*
@@ -111,6 +112,13 @@ run_plan_from_config(const cJSON *cfg, const char *config,
 	rp->output = json_get_str(cfg, "output");
 	rp->key = json_get_str(sig, "key");
 	rp->cert = json_get_str(sig, "cert");
+	rp->tsa_url = json_get_str(sig, "tsa_url");
+	rp->tsa_ca = json_get_str(sig, "tsa_ca");
+	if (rp->tsa_ca != NULL && rp->tsa_url == NULL) {
+		log_err("config '%s': 'signing.tsa_ca' needs 'signing.tsa_url'",
+		    config);
+		goto fail;
+	}
 	rp->store = json_get_str(cfg, "store");
 	if (rp->output == NULL) {
 		log_err("config '%s': no 'output' directory for the bundles",
@@ -338,7 +346,10 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 	struct job_collected c;
 	struct store *st = NULL;
 	enum job_status verdict, rc = JOB_FAILED;
-	int lock = -1, stale, trusted;
+	struct bundle_sign sign;
+	struct bundle_trust trust;
+	enum bundle_signer who;
+	int lock = -1, stale;
 
 	memset(&c, 0, sizeof(c));
 	if (preflight(rp, out, &key, &cert, kpath, sizeof(kpath), cpath,
@@ -372,13 +383,31 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 		goto out;
 	}
 	if (fs_pathf(dir, sizeof(dir), "%s/run-%" PRId64, rp->output,
-	    c.run) == -1 || bundle_write(st, c.run, dir, key, cert) == -1) {
+	    c.run) == -1) {
+		rc = phase_failed(out, "report", NULL, c.run);
+		goto out;
+	}
+	memset(&sign, 0, sizeof(sign));
+	sign.key = key;
+	sign.cert = cert;
+	sign.tsa_url = rp->tsa_url;
+	sign.tsa_ca = rp->tsa_ca;
+	if (bundle_write(st, c.run, dir, &sign) == -1) {
 		rc = phase_failed(out, "report", NULL, c.run);
 		goto out;
 	}
 	fprintf(out, "run: phase=report result=ok bundle=%s\n", dir);
 	fflush(out);
-	if (bundle_verify(dir, cert, out, &trusted) != 1 || !trusted) {
+	if (sign.ts_missing[0] != '\0') {
+		fprintf(out, "run: warning: timestamp missing: %s\n",
+		    sign.ts_missing);
+		log_err("timestamp missing: %s (add it later: fipsev timestamp "
+		    "%s --tsa-url URL)", sign.ts_missing, dir);
+	}
+	trust.ca = cert;
+	trust.tsa_ca = rp->tsa_ca;
+	if (bundle_verify(dir, &trust, out, &who) != 1 ||
+	    who != SIGNER_TRUSTED) {
 		rc = phase_failed(out, "verify", "the new bundle does not "
 		    "verify", c.run);
 		goto out;

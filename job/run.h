@@ -22,6 +22,8 @@ struct run_plan {
 	const char		*output;	/* bundles go here */
 	const char		*key;		/* NULL: a demo key is made */
 	const char		*cert;
+	const char		*tsa_url;	/* NULL: no timestamp */
+	const char		*tsa_ca;
 	const char		*store;		/* as configured; NULL: default */
 	char			*db;		/* owned: the store's path */
 	int			 keep_days;	/* retention; 0: no limit */

@@ -175,6 +175,45 @@ CNF
 	rm -rf "$d"
 }
 
+# test_tsa NAME: a time-stamping authority's files in the current
+# directory: NAME-ca.crt (its CA), NAME.key and NAME.crt (its certificate,
+# extendedKeyUsage timeStamping, critical, as RFC 3161 demands) and
+# NAME.cnf, the configuration 'openssl ts -reply' answers with
+# (lib/fake_tsa.py serves it).
+test_tsa() {
+	local name=$1
+	self_signed "$name-ca" "$name test CA" rsa:3072 30
+	printf '%s\n' "[tsa_ext]" "extendedKeyUsage = critical, timeStamping" \
+		"keyUsage = critical, digitalSignature" \
+		"basicConstraints = critical, CA:FALSE" > "$name.ext"
+	openssl req $(key_args ec:P-384) -nodes -keyout "$name.key" -out "$name.csr" \
+		-subj "/CN=$name test TSA" 2> /dev/null || die "TSA $name: no key"
+	openssl x509 -req -in "$name.csr" -CA "$name-ca.crt" -CAkey "$name-ca.key" \
+		-CAcreateserial -days 30 -extfile "$name.ext" -extensions tsa_ext \
+		-out "$name.crt" 2> /dev/null || die "TSA $name: no certificate"
+	echo 01 > "$name.serial"
+	cat > "$name.cnf" << CNF
+[ tsa ]
+default_tsa = tsa_config1
+[ tsa_config1 ]
+serial = $PWD/$name.serial
+crypto_device = builtin
+signer_cert = $PWD/$name.crt
+certs = $PWD/$name.crt
+signer_key = $PWD/$name.key
+signer_digest = sha384
+default_policy = 1.3.6.1.4.1.99999.1
+other_policies = 1.3.6.1.4.1.99999.2
+digests = sha256, sha384, sha512
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+CNF
+	rm -f "$name.csr" "$name.ext"
+}
+
 # start_fake NAME SCRIPT [ARGS...]: start a fake server (a Python script
 # under tests/, which prints "PORT <n>" once it listens, as fake_https.py
 # and tls/peers.py do); sets PORT_<NAME> (- becomes _). Its standard output
