@@ -294,7 +294,7 @@ packed_load(const char *path)
 	const char *name;
 	long long total = 0;
 	size_t n, i;
-	int r, rc = -1;
+	int r, rc = -1, damaged = 0;
 
 	if ((a = archive_read_new()) == NULL ||
 	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
@@ -356,13 +356,13 @@ packed_load(const char *path)
 		p->type = archive_entry_filetype(e);
 		if (p->type != AE_IFREG)
 			continue;
-		if ((r = packed_data(a, p, outside_manifest(p->path),
+		if ((damaged = packed_data(a, p, outside_manifest(p->path),
 		    &total)) == -1)
 			goto out;
-		if (r == 1)
+		if (damaged)	/* said where: nothing after it is read */
 			break;
 	}
-	if (r != ARCHIVE_OK && r != ARCHIVE_EOF)
+	if (!damaged && r != ARCHIVE_OK && r != ARCHIVE_EOF)
 		problem(top[0] != '\0' ? top : path, "the archive is damaged "
 		    "or cut short");
 	if (top[0] == '\0' && r == ARCHIVE_EOF) {
@@ -370,7 +370,9 @@ packed_load(const char *path)
 		    sizeof(esc)));
 		goto out;
 	}
-	qsort(walk.packed, walk.npacked, sizeof(*walk.packed), packed_cmp);
+	if (walk.npacked > 0)
+		qsort(walk.packed, walk.npacked, sizeof(*walk.packed),
+		    packed_cmp);
 	/* tar would keep the last of two: which one an auditor sees is
 	 * the archive's to choose, so neither is trusted. */
 	for (i = 1; i < walk.npacked; i++)
