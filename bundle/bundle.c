@@ -26,6 +26,7 @@
 #include "report/evidence_xml.h"
 #include "report/html.h"
 #include "bundle/sign.h"
+#include "bundle/signer.h"
 #include "bundle/timestamp.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -272,9 +273,9 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 	struct run_view view;
 	struct buf manifest;
 	struct stat sb;
-	char path[8192], *text = NULL;
+	char path[8192], *text = NULL, *pem = NULL;
 	cJSON *info = NULL, *eval = NULL;
-	size_t i;
+	size_t i, pemlen;
 	int found, rc = -1, made = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -384,7 +385,12 @@ bundle_write(struct store *st, int64_t run, const char *dir,
 		goto out;
 	if (fs_pathf(path, sizeof(path), "%s/%s", w.dir, BUNDLE_SIG) == -1)
 		goto out;
-	if (sign_detached(sign->key, sign->cert, buf_str(&manifest),
+	if (sign->signer != NULL) {
+		if (signer_sign(sign->signer, buf_str(&manifest), manifest.len,
+		    &pem, &pemlen) == -1 || sign_write_pem(path, pem,
+		    pemlen) == -1)
+			goto out;
+	} else if (sign_detached(sign->key, sign->cert, buf_str(&manifest),
 	    manifest.len, path) == -1)
 		goto out;
 	/* The bundle is written whether the TSA answers or not: said. */
@@ -410,6 +416,7 @@ out:
 		free(w.files[i].path);
 	free(w.files);
 	free(text);
+	free(pem);
 	cJSON_Delete(info);
 	cJSON_Delete(eval);
 	run_view_release(&view);

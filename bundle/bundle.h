@@ -22,8 +22,12 @@ struct store;
 /* A bundle being written is DIR.tmp-PID-XXXXXX beside its final DIR. */
 #define BUNDLE_TMP	".tmp-"
 
+struct signer;
+
 /* How a bundle is signed, and timestamped. */
 struct bundle_sign {
+	struct signer	*signer;	/* the process holding the key
+					 * (signer.h); NULL: key is opened */
 	const char	*key;		/* the signing key (PEM) */
 	const char	*cert;		/* its certificate */
 	const char	*tsa_url;	/* a TSA to timestamp the signature;

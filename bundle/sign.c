@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/buffer.h>
 #include <openssl/bn.h>
 #include <openssl/pem.h>	/* before cms.h: it declares PEM_*_CMS */
 #include <openssl/cms.h>
@@ -55,7 +57,7 @@ create(const char *path, mode_t mode)
 	return fp;
 }
 
-enum pem { PEM_KEY, PEM_CERT, PEM_CMS };
+enum pem { PEM_KEY, PEM_CERT };
 
 /* Write obj as PEM into a new file path of mode. Returns 0 or -1. */
 static int
@@ -71,17 +73,11 @@ write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
 	case PEM_KEY:
 		ok = PEM_write_PrivateKey(fp, obj, NULL, NULL, 0, NULL, NULL);
 		break;
-	case PEM_CERT:
+	default:
 		ok = PEM_write_X509(fp, obj);
 		break;
-	default:
-		ok = PEM_write_CMS(fp, obj);
-		break;
 	}
-	/*
-	 * Synced before it counts: a key, or the signature that completes
-	 * a bundle, is never left half-written under its name.
-	 */
+	/* Synced before it counts: a key is never left half-written. */
 	if (ok != 1 || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
 		int saved = errno;
 
@@ -337,27 +333,125 @@ fail:
 	return -1;
 }
 
+/* A key loaded for signing, with its certificate and digest. */
+struct sign_key {
+	EVP_PKEY	*pk;
+	const EVP_MD	*md;
+	X509		*x;
+};
+
 int
-sign_check(const char *key_path, const char *cert_path, time_t now,
-    char *warning, size_t warnlen)
+sign_key_load(const char *key_path, const char *cert_path, time_t now,
+    struct sign_key **kp, char *warning, size_t warnlen)
 {
-	const EVP_MD *md;
-	EVP_PKEY *pk;
-	X509 *x;
+	struct sign_key *k;
 	char when[64];
 	int days;
 
 	warning[0] = '\0';
-	if (signer_load(key_path, cert_path, now, &pk, &md, &x, &days) == -1)
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		log_errno("cannot load key '%s'", key_path);
 		return -1;
+	}
+	if (signer_load(key_path, cert_path, now, &k->pk, &k->md, &k->x,
+	    &days) == -1) {
+		free(k);
+		return -1;
+	}
 	if (days < SIGN_EXPIRY_WARN_DAYS) {
-		cert_time(X509_get0_notAfter(x), when, sizeof(when));
+		cert_time(X509_get0_notAfter(k->x), when, sizeof(when));
 		snprintf(warning, warnlen, "certificate '%s' expires on %s, in "
 		    "%d day%s: renew it before then", cert_path, when, days,
 		    days == 1 ? "" : "s");
 	}
-	X509_free(x);
-	EVP_PKEY_free(pk);
+	*kp = k;
+	return 0;
+}
+
+void
+sign_key_free(struct sign_key *k)
+{
+	if (k == NULL)
+		return;
+	X509_free(k->x);
+	EVP_PKEY_free(k->pk);
+	free(k);
+}
+
+int
+sign_key_sign(struct sign_key *k, const void *content, size_t n,
+    char **pem, size_t *len)
+{
+	CMS_ContentInfo *cms = NULL;
+	BIO *in = NULL, *out = NULL;
+	BUF_MEM *mem;
+	int rc = -1;
+
+	*pem = NULL;
+	*len = 0;
+	/* The certificate may have expired since the key was loaded. */
+	if (X509_cmp_time(X509_get0_notAfter(k->x), NULL) <= 0) {
+		log_err("the signing certificate has expired: renew it");
+		return -1;
+	}
+	if ((in = BIO_new_mem_buf(content, (int)n)) == NULL ||
+	    (out = BIO_new(BIO_s_mem())) == NULL ||
+	    (cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_DETACHED |
+	    CMS_BINARY | CMS_PARTIAL)) == NULL ||
+	    CMS_add1_signer(cms, k->x, k->pk, k->md, CMS_BINARY) == NULL ||
+	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1 ||
+	    PEM_write_bio_CMS(out, cms) != 1) {
+		log_err("cannot sign: %s", ossl_reason());
+		goto out;
+	}
+	BIO_get_mem_ptr(out, &mem);
+	if ((*pem = malloc(mem->length)) == NULL) {
+		log_errno("cannot sign");
+		goto out;
+	}
+	memcpy(*pem, mem->data, mem->length);
+	*len = mem->length;
+	rc = 0;
+out:
+	BIO_free(in);
+	BIO_free(out);
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
+int
+sign_check(const char *key_path, const char *cert_path, time_t now,
+    char *warning, size_t warnlen)
+{
+	struct sign_key *k;
+
+	if (sign_key_load(key_path, cert_path, now, &k, warning,
+	    warnlen) == -1)
+		return -1;
+	sign_key_free(k);
+	return 0;
+}
+
+int
+sign_write_pem(const char *path, const char *pem, size_t len)
+{
+	FILE *fp = create(path, 0644);
+
+	if (fp == NULL)
+		return -1;
+	/* Synced before it counts: the signature completes a bundle. */
+	if (fwrite(pem, 1, len, fp) != len || fflush(fp) == EOF ||
+	    fsync(fileno(fp)) == -1) {
+		log_errno("cannot write '%s'", path);
+		fclose(fp);
+		unlink(path);
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		log_errno("cannot write '%s'", path);
+		unlink(path);
+		return -1;
+	}
 	return 0;
 }
 
@@ -365,32 +459,19 @@ int
 sign_detached(const char *key_path, const char *cert_path,
     const void *content, size_t n, const char *out_path)
 {
-	EVP_PKEY *pk = NULL;
-	X509 *x = NULL;
-	CMS_ContentInfo *cms = NULL;
-	BIO *in = NULL;
-	const EVP_MD *md;
-	int rc = -1, days;
+	struct sign_key *k;
+	char warning[8], *pem = NULL;
+	size_t len;
+	int rc = -1;
 
-	if (signer_load(key_path, cert_path, time(NULL), &pk, &md, &x,
-	    &days) == -1)
-		goto out;
-	if ((in = BIO_new_mem_buf(content, (int)n)) == NULL ||
-	    (cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_DETACHED |
-	    CMS_BINARY | CMS_PARTIAL)) == NULL ||
-	    CMS_add1_signer(cms, x, pk, md, CMS_BINARY) == NULL ||
-	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1) {
-		log_err("cannot sign: %s", ossl_reason());
-		goto out;
-	}
-	if (write_pem(out_path, 0644, PEM_CMS, cms) == -1)
-		goto out;
-	rc = 0;
-out:
-	BIO_free(in);
-	CMS_ContentInfo_free(cms);
-	X509_free(x);
-	EVP_PKEY_free(pk);
+	if (sign_key_load(key_path, cert_path, time(NULL), &k, warning,
+	    sizeof(warning)) == -1)
+		return -1;
+	if (sign_key_sign(k, content, n, &pem, &len) == 0 &&
+	    sign_write_pem(out_path, pem, len) == 0)
+		rc = 0;
+	free(pem);
+	sign_key_free(k);
 	return rc;
 }
 

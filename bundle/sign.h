@@ -37,6 +37,30 @@ int	 sign_keygen(const char *dir);
 int	 sign_check(const char *key_path, const char *cert_path, time_t now,
 	    char *warning, size_t warnlen);
 
+/* A signing key loaded, with its certificate (opaque). */
+struct sign_key;
+
+/*
+ * Load the key and certificate as sign_check() judges them, into *k (the
+ * caller frees it with sign_key_free()). warning as sign_check()'s.
+ * Returns 0, or -1 after logging.
+ */
+int	 sign_key_load(const char *key_path, const char *cert_path,
+	    time_t now, struct sign_key **k, char *warning, size_t warnlen);
+
+/*
+ * Sign the n bytes of content with k: a detached CMS signature, PEM, in
+ * *pem (*len bytes, not NUL-terminated; the caller frees). Returns 0, or
+ * -1 after logging.
+ */
+int	 sign_key_sign(struct sign_key *k, const void *content, size_t n,
+	    char **pem, size_t *len);
+
+void	 sign_key_free(struct sign_key *k);
+
+/* Write a signature's PEM to the new file path (0644), synced. */
+int	 sign_write_pem(const char *path, const char *pem, size_t len);
+
 /*
  * Sign the n bytes of content with the key and certificate files into
  * out_path (PEM). Refuses, as sign_check() does, a key or certificate

@@ -56,7 +56,7 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *db = NULL;
-	struct bundle_sign sign = { NULL, NULL, NULL, NULL, "" };
+	struct bundle_sign sign = { NULL, NULL, NULL, NULL, NULL, "" };
 	struct store *st = NULL;
 	char *path = NULL, *end;
 	int64_t run = 0;

@@ -18,6 +18,7 @@
 
 #include "bundle/bundle.h"
 #include "bundle/sign.h"
+#include "bundle/signer.h"
 #include "job/run.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -205,13 +206,18 @@ demo_key(const char *db, char *key, size_t keylen, char *cert,
  */
 static int
 preflight(const struct run_plan *rp, FILE *out, const char **key,
-    const char **cert, char *kpath, size_t klen, char *cpath, size_t clen)
+    const char **cert, char *kpath, size_t klen, char *cpath, size_t clen,
+    struct signer **signer)
 {
 	char warning[PATH_MAX + 128];
 
 	if (fs_make_dirs(rp->output, 0755, 0, "for the bundles") == -1 ||
 	    fs_make_dirs(rp->db, 0700, 1, "for the store") == -1)
 		return -1;
+	if (rp->tsa_ca != NULL && access(rp->tsa_ca, R_OK) == -1) {
+		log_errno("cannot read TSA CA '%s'", rp->tsa_ca);
+		return -1;
+	}
 	*key = rp->key;
 	*cert = rp->cert;
 	if (*key == NULL || *cert == NULL) {
@@ -220,7 +226,8 @@ preflight(const struct run_plan *rp, FILE *out, const char **key,
 		*key = kpath;
 		*cert = cpath;
 	}
-	if (sign_check(*key, *cert, time(NULL), warning, sizeof(warning)) == -1)
+	/* The key is opened by the signer alone (signer.h), checked there. */
+	if (signer_start(*key, *cert, signer, warning, sizeof(warning)) == -1)
 		return -1;
 	if (warning[0] != '\0') {
 		fprintf(out, "run: warning: %s\n", warning);
@@ -346,6 +353,7 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 	struct job_collected c;
 	struct store *st = NULL;
 	enum job_status verdict, rc = JOB_FAILED;
+	struct signer *signer = NULL;
 	struct bundle_sign sign;
 	struct bundle_trust trust;
 	enum bundle_signer who;
@@ -353,7 +361,7 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 
 	memset(&c, 0, sizeof(c));
 	if (preflight(rp, out, &key, &cert, kpath, sizeof(kpath), cpath,
-	    sizeof(cpath)) == -1) {
+	    sizeof(cpath), &signer) == -1) {
 		rc = phase_failed(out, "preflight", NULL, 0);
 		goto out;
 	}
@@ -388,6 +396,7 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 		goto out;
 	}
 	memset(&sign, 0, sizeof(sign));
+	sign.signer = signer;
 	sign.key = key;
 	sign.cert = cert;
 	sign.tsa_url = rp->tsa_url;
@@ -423,6 +432,7 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 	}
 	rc = verdict;
 out:
+	signer_stop(signer);
 	store_close(st);
 	if (lock != -1)
 		close(lock);

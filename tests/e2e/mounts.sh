@@ -44,9 +44,9 @@ project() {
 }
 
 # as_pod COMMAND...: run as the pod's user, with fsGroup supplementary.
+POD=(setpriv --reuid "$USER_ID" --regid "$USER_ID" --groups "$FS_GROUP" --inh-caps=-all)
 as_pod() {
-	setpriv --reuid "$USER_ID" --regid "$USER_ID" --groups "$FS_GROUP" \
-		--inh-caps=-all "$@"
+	"${POD[@]}" "$@"
 }
 
 # The signing Secret (kubectl create secret tls: tls.key, tls.crt).
@@ -77,6 +77,35 @@ check "kubelet layout: one bundle" [ -f work/bundles/run-1/MANIFEST.sha256.sig ]
 check "stock tools: the bundle" bash -c "cd work/bundles/run-1 && sha256sum --quiet -c MANIFEST.sha256 &&
 	openssl cms -verify -binary -inform PEM -in MANIFEST.sha256.sig -content MANIFEST.sha256 \
 	-CAfile '$T/tls.crt' -out /dev/null 2> /dev/null"
+
+# --- the key is the signer's alone (bundle/signer.h) -------------------------
+# The run stopped mid-collection: its one child is the signer, which the
+# pod's own user cannot attach to (not dumpable: its /proc files are
+# root's), and the collecting process holds no descriptor of the key.
+# (setpriv itself, not as_pod: a function put in the background is a
+# subshell, whose pid is not fipsev's.)
+FIPSEV_TEST_STOP_AT=store-run-begun "${POD[@]}" "$FIPSEV" run --config config/fipsev.yaml \
+	> /dev/null 2> "$T/hook.err" &
+pid=$!
+wait_stopped "$pid"
+signer=$(cat "/proc/$pid/task/$pid/children")
+check "signer: one child process" grep -Eqx "[0-9]+ ?" <<< "$signer"
+check "signer: not dumpable" [ "$(stat -c %u "/proc/${signer% }/environ")" = 0 ]
+check "collecting process: no key open" bash -c "! ls -l /proc/$pid/fd | grep -q tls.key"
+kill -KILL "$pid"
+wait "$pid" 2> /dev/null || true
+for _ in $(seq 50); do [ -e "/proc/${signer% }" ] || break; sleep 0.1; done
+check "signer: gone with its parent" [ ! -e "/proc/${signer% }" ]
+# Which process opens the key, as strace sees every open: only the signer.
+if command -v strace > /dev/null && [ "${FIPSEV_BUILD:-plain}" != valgrind ]; then
+	run 0 strace -f -qq -o "$T/strace" -e trace=open,openat "${POD[@]}" "$FIPSEV" run --config config/fipsev.yaml
+	# setpriv execs fipsev: the first pid is the collecting process.
+	main=$(head -1 "$T/strace" | awk '{print $1}')
+	check "strace: the key was opened" grep -q 'tls.key"' "$T/strace"
+	check "strace: never by the collecting process" bash -c "! grep 'tls.key\"' '$T/strace' | awk '{print \$1}' | grep -qx '$main'"
+else
+	skip_part "strace (or a build that is not under memcheck) to see which process opens the key"
+fi
 
 # refused WHAT MESSAGE [AS]: the run (as the pod's user, or as AS: "root")
 # refuses the key before collecting anything, naming it in one line.
