@@ -142,6 +142,6 @@ check "API: a dense item is refused before parsing" grep -q "cannot list /api/v1
 check "API: the shared budget is named" grep -q "cannot list /apis/batch/v1/cronjobs: .*the lists read would take more than 160 MiB of memory together" f
 # The shipped CronJob's memory limit is above that bound, so no answer can
 # get the job OOM-killed.
-lim=$(sed -n 's/.*limits: {.*memory: \([0-9]*\)Mi}.*/\1/p' "$SAMPLES/k8s/cronjob.yaml")
+lim=$(sed -n 's/.*limits: {.*memory: \([0-9]*\)Mi}.*/\1/p' "$SAMPLES/../deploy/base/cronjob.yaml")
 check "the CronJob's memory limit (${lim:-none} Mi) is above the bound" bash -c '[ -n "$1" ] && [ "$(($1 * 1024))" -gt "$2" ]' _ "$lim" "$LIMIT_KB"
 echo "memory.sh: $checks checks passed"

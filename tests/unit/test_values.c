@@ -388,9 +388,9 @@ only(const cJSON *arr, const char *const *allowed)
 }
 
 /*
- * The RBAC in samples/k8s is least privilege: read-only cluster-wide on
+ * The RBAC in deploy/base is least privilege: read-only cluster-wide on
  * exactly what fipsev lists, Secrets only in the release namespace, pod
- * writes only in fipsev's own namespace, no wildcards anywhere.
+ * writes only in the probes' own namespace, no wildcards anywhere.
  */
 static void
 test_rbac(void **state)
@@ -412,14 +412,17 @@ test_rbac(void **state)
 	(void)state;
 	if (samples == NULL)
 		skip_because("SAMPLES (the samples/ folder) is not set");
-	snprintf(dir, sizeof(dir), "%s/k8s", samples);
+	snprintf(dir, sizeof(dir), "%s/../deploy/base", samples);
 	assert_non_null(d = opendir(dir));
 	while ((de = readdir(d)) != NULL) {
 		const char *kind, *name, *ns;
 		const cJSON *rule, *subj;
 		cJSON *doc;
 
-		if (strstr(de->d_name, ".yaml") == NULL)
+		/* The roles and their bindings, one object a file. */
+		if (strstr(de->d_name, ".yaml") == NULL ||
+		    (strncmp(de->d_name, "role", 4) != 0 &&
+		    strncmp(de->d_name, "clusterrole", 11) != 0))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		assert_non_null(doc = values_read_file(path));
@@ -445,7 +448,7 @@ test_rbac(void **state)
 				    cJSON_GetArraySize(res) == 1);
 			} else {
 				assert_string_equal(name, "fipsev-probe");
-				assert_string_equal(ns, "fipsev");
+				assert_string_equal(ns, "fipsev-probes");
 				assert_true(has(res, "pods/log") ? only(verbs,
 				    read) : only(verbs, probe));
 			}
@@ -480,29 +483,32 @@ test_rbac(void **state)
 		cJSON_Delete(doc);
 	}
 	closedir(d);
-	assert_int_equal(files, 11);
+	assert_int_equal(files, 6);
 	assert_int_equal(roles, 3);
 	assert_int_equal(bindings, 3);
 }
 
-/* The CronJob and its volume and Secret: the settings that matter. */
+/* The CronJob and its volumes: the settings that matter. */
 static void
 test_deploy(void **state)
 {
 	const char *samples = getenv("SAMPLES");
 	char path[1024];
-	cJSON *cj, *pvc, *sec;
-	const cJSON *pod, *ctr, *v;
-	int secret_vol = 0;
+	cJSON *cj, *pvc;
+	const cJSON *pod, *ctr, *v, *a;
+	int secret_vol = 0, tmp_vol = 0, completed_ok = 0;
 
 	(void)state;
 	if (samples == NULL)
 		skip_because("SAMPLES (the samples/ folder) is not set");
-	snprintf(path, sizeof(path), "%s/k8s/cronjob.yaml", samples);
+	snprintf(path, sizeof(path), "%s/../deploy/base/cronjob.yaml",
+	    samples);
 	assert_non_null(cj = values_read_file(path));
 	assert_string_equal(values_get(cj, "kind")->valuestring, "CronJob");
 	assert_string_equal(values_get(cj, "spec.concurrencyPolicy")->
 	    valuestring, "Forbid");
+	assert_string_equal(values_get(cj, "spec.timeZone")->valuestring,
+	    "Etc/UTC");
 	assert_true(values_get(cj, "spec.successfulJobsHistoryLimit")->
 	    valuedouble <= 5);
 	assert_true(values_get(cj, "spec.failedJobsHistoryLimit")->
@@ -519,25 +525,28 @@ test_deploy(void **state)
 	    "allowPrivilegeEscalation")));
 	assert_string_equal(cJSON_GetArrayItem(values_get(ctr, "args"), 0)->
 	    valuestring, "run");
-	cJSON_ArrayForEach(v, values_get(pod, "volumes"))
+	cJSON_ArrayForEach(a, values_get(ctr, "args"))
+		completed_ok |= strcmp(a->valuestring, "--completed-ok") == 0;
+	assert_true(completed_ok);
+	cJSON_ArrayForEach(v, values_get(pod, "volumes")) {
 		if (values_get(v, "secret.secretName") != NULL) {
-			/* 0400: only its owner may read the key. */
+			/* 0400: only its owner may read the key (fsGroup
+			 * makes it 0440, which fipsev allows: README). */
 			assert_int_equal(values_get(v, "secret.defaultMode")->
 			    valuedouble, 0400);
 			secret_vol = 1;
 		}
+		if (values_get(v, "emptyDir.sizeLimit") != NULL)
+			tmp_vol = 1;
+	}
 	assert_true(secret_vol);
-	snprintf(path, sizeof(path), "%s/k8s/pvc.yaml", samples);
+	assert_true(tmp_vol);
+	snprintf(path, sizeof(path), "%s/../deploy/base/pvc.yaml", samples);
 	assert_non_null(pvc = values_read_file(path));
 	assert_string_equal(values_get(pvc, "kind")->valuestring,
 	    "PersistentVolumeClaim");
-	snprintf(path, sizeof(path), "%s/k8s/secret-signing.yaml", samples);
-	assert_non_null(sec = values_read_file(path));
-	assert_string_equal(values_get(sec, "type")->valuestring,
-	    "kubernetes.io/tls");
 	cJSON_Delete(cj);
 	cJSON_Delete(pvc);
-	cJSON_Delete(sec);
 }
 
 int
