@@ -49,6 +49,17 @@ const struct plan_option plan_options[PLAN_OPT__MAX] = {
 	  "where the probe pods run (default fipsev)" },
 	{ PLAN_PROBE_TIMEOUT, "probe-timeout", "cluster.probe_timeout", "S", C,
 	  "seconds per node (default 120)" },
+	{ PLAN_PROBE_PARALLEL, "probe-parallel", "cluster.probe_parallel", "N",
+	  C, "probe pods at once (default 8, at most 64)" },
+	{ PLAN_PROBE_PULL_SECRET, "probe-pull-secret",
+	  "cluster.probe_pull_secret", "NAME", C,
+	  "the probe pods pull their image with this Secret\n"
+	  "(of the probes' namespace)" },
+	{ PLAN_PROBE_SELINUX, "probe-selinux-type", "cluster.probe_selinux_type",
+	  "TYPE", C,
+	  "the probes' SELinux type (default: " PROBE_SELINUX_BOTTLEROCKET "\n"
+	  "on Bottlerocket nodes, which enforce SELinux on\n"
+	  "containers; none elsewhere; 'none': never)" },
 	{ PLAN_NODE_REPORTS, "node-reports", "cluster.node_reports", "DIR", C,
 	  "with the API, instead of probes: each node's\n"
 	  "'fipsev node --json' as DIR/NODE.json" },
@@ -246,6 +257,16 @@ plan_set(struct collect_plan *p, enum plan_opt id, const char *v,
 		p->probe.timeout_ms = secs * 1000;
 		return 0;
 	}
+	case PLAN_PROBE_PARALLEL:
+		if (count(v, 64, &p->probe.parallel) == -1)
+			return why(err, "--probe-parallel '%s': give 1 to 64", v);
+		return 0;
+	case PLAN_PROBE_PULL_SECRET:
+		p->probe.pull_secret = v;
+		return 0;
+	case PLAN_PROBE_SELINUX:
+		p->probe.selinux_type = v;
+		return 0;
 	case PLAN_NODE_REPORTS:
 		p->node_reports = v;
 		return 0;

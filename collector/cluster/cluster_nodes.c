@@ -159,9 +159,10 @@ node_report(struct collect *c, const char *name, cJSON *out)
 static void
 probe_all(struct collect *c, cJSON *nodes_arr)
 {
-	const char **names = NULL;
+	const char **names = NULL, *os;
 	cJSON **outs = NULL, *n;
 	struct probe_result *res = NULL;
+	int *bottlerocket = NULL;
 	size_t count = 0, i;
 
 	cJSON_ArrayForEach(n, nodes_arr)
@@ -173,7 +174,9 @@ probe_all(struct collect *c, cJSON *nodes_arr)
 	names = calloc(count, sizeof(*names));
 	outs = calloc(count, sizeof(*outs));
 	res = calloc(count, sizeof(*res));
-	if (names == NULL || outs == NULL || res == NULL) {
+	bottlerocket = calloc(count, sizeof(*bottlerocket));
+	if (names == NULL || outs == NULL || res == NULL ||
+	    bottlerocket == NULL) {
 		c->oom = 1;
 		goto out;
 	}
@@ -181,10 +184,16 @@ probe_all(struct collect *c, cJSON *nodes_arr)
 	cJSON_ArrayForEach(n, nodes_arr)
 		if (json_get_str(n, "evidence") == NULL &&
 		    cluster_safe_name(json_get_str(n, "name"))) {
+			/* What the node says of itself: only the probe's
+			 * SELinux type hangs on it, never a verdict. */
+			os = json_get_str(n, "os_image");
+			bottlerocket[count] = os != NULL &&
+			    strncmp(os, "Bottlerocket", 12) == 0;
 			names[count] = json_get_str(n, "name");
 			outs[count++] = n;
 		}
-	if (probe_nodes(c->kube, c->probe, names, count, res) == -1) {
+	if (probe_nodes(c->kube, c->probe, names, bottlerocket, count,
+	    res) == -1) {
 		c->fatal = 1;
 		goto out;
 	}
@@ -207,6 +216,7 @@ out:
 	free(res);
 	free(names);
 	free(outs);
+	free(bottlerocket);
 }
 
 void

@@ -50,9 +50,62 @@ pause_ms(int ms)
 		;
 }
 
+/*
+ * The SELinux type a probe on this node gets: the one configured, else
+ * Bottlerocket's on a Bottlerocket node; NULL for none.
+ */
+static const char *
+selinux_type(const struct probe_opts *o, int bottlerocket)
+{
+	if (o->selinux_type != NULL)
+		return strcmp(o->selinux_type, "none") == 0 ? NULL :
+		    o->selinux_type;
+	return bottlerocket ? PROBE_SELINUX_BOTTLEROCKET : NULL;
+}
+
+/*
+ * The pod's hardening: small requests and limits, the runtime's seccomp
+ * profile, no capabilities, a Linux node, the pull Secret and SELinux
+ * type asked for. Returns 0, or -1 out of memory.
+ */
+static int
+harden(const struct probe_opts *o, cJSON *spec, cJSON *ctr, cJSON *sc,
+    const char *selinux)
+{
+	cJSON *psc, *seccomp, *caps, *drop, *res, *req, *lim, *sel, *ps, *se;
+
+	if ((sel = cJSON_AddObjectToObject(spec, "nodeSelector")) == NULL ||
+	    json_add_str(sel, "kubernetes.io/os", "linux") ||
+	    (psc = cJSON_AddObjectToObject(spec, "securityContext")) == NULL ||
+	    (seccomp = cJSON_AddObjectToObject(psc, "seccompProfile")) ==
+	    NULL || json_add_str(seccomp, "type", "RuntimeDefault") ||
+	    (caps = cJSON_AddObjectToObject(sc, "capabilities")) == NULL ||
+	    (drop = cJSON_AddArrayToObject(caps, "drop")) == NULL ||
+	    json_array_add_str(drop, "ALL") ||
+	    (res = cJSON_AddObjectToObject(ctr, "resources")) == NULL ||
+	    (req = cJSON_AddObjectToObject(res, "requests")) == NULL ||
+	    json_add_str(req, "cpu", "10m") ||
+	    json_add_str(req, "memory", "32Mi") ||
+	    (lim = cJSON_AddObjectToObject(res, "limits")) == NULL ||
+	    json_add_str(lim, "cpu", "500m") ||
+	    json_add_str(lim, "memory", "128Mi"))
+		return -1;
+	if (o->pull_secret != NULL &&
+	    ((ps = cJSON_AddArrayToObject(spec, "imagePullSecrets")) == NULL ||
+	    (se = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(ps, se) ||
+	    json_add_str(se, "name", o->pull_secret)))
+		return -1;
+	if (selinux != NULL &&
+	    ((se = cJSON_AddObjectToObject(psc, "seLinuxOptions")) == NULL ||
+	    json_add_str(se, "type", selinux)))
+		return -1;
+	return 0;
+}
+
 /* The pod that reads one node, as JSON text. */
 static char *
-pod_spec(const struct probe_opts *o, const char *node)
+pod_spec(const struct probe_opts *o, const char *node, int bottlerocket)
 {
 	static const char *const mounts[][2] = {
 		{ "proc", "/proc" }, { "etc", "/etc" }, { "usr-lib", "/usr/lib" },
@@ -94,6 +147,7 @@ pod_spec(const struct probe_opts *o, const char *node)
 	    (sc = cJSON_AddObjectToObject(ctr, "securityContext")) == NULL ||
 	    cJSON_AddBoolToObject(sc, "readOnlyRootFilesystem", 1) == NULL ||
 	    cJSON_AddBoolToObject(sc, "allowPrivilegeEscalation", 0) == NULL ||
+	    harden(o, spec, ctr, sc, selinux_type(o, bottlerocket)) == -1 ||
 	    (vms = cJSON_AddArrayToObject(ctr, "volumeMounts")) == NULL ||
 	    (vols = cJSON_AddArrayToObject(spec, "volumes")) == NULL)
 		goto out;
@@ -195,7 +249,8 @@ check_slot(struct kube *k, const struct probe_opts *o, struct slot *sl,
 
 int
 probe_nodes(struct kube *k, const struct probe_opts *o,
-    const char *const *nodes, size_t n, struct probe_result *res)
+    const char *const *nodes, const int *bottlerocket, size_t n,
+    struct probe_result *res)
 {
 	struct slot *slots;
 	size_t next = 0, active = 0, i;
@@ -215,7 +270,8 @@ probe_nodes(struct kube *k, const struct probe_opts *o,
 		/* Start what the cap allows. */
 		while (next < n && active < (size_t)o->parallel) {
 			struct slot *sl = &slots[active];
-			char *spec = pod_spec(o, nodes[next]), *body = NULL;
+			char *spec = pod_spec(o, nodes[next],
+			    bottlerocket[next]), *body = NULL;
 			size_t len;
 			cJSON *pod;
 			int r;

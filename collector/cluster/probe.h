@@ -14,9 +14,19 @@
 
 struct kube;
 
+/*
+ * The SELinux type probes get on Bottlerocket nodes, which enforce
+ * SELinux on containers: one that may read the host's /proc, /etc and
+ * /usr/lib through hostPath (README "Probe pods").
+ */
+#define PROBE_SELINUX_BOTTLEROCKET	"super_t"
+
 struct probe_opts {
 	const char	*image;		/* an image with fipsev in its PATH */
 	const char	*ns;		/* where the probe pods run */
+	const char	*pull_secret;	/* imagePullSecrets; NULL: none */
+	const char	*selinux_type;	/* NULL: Bottlerocket's on Bottlerocket
+					 * nodes; "none": never set */
 	int		 timeout_ms;	/* per node, creation to log */
 	int		 parallel;	/* pods at once */
 	int		 poll_ms;	/* how often to look at the pods */
@@ -32,12 +42,14 @@ struct probe_result {
 };
 
 /*
- * Probe nodes[0..n) into res[0..n) (zeroed by the caller). Returns 0, or
+ * Probe nodes[0..n) into res[0..n) (zeroed by the caller); bottlerocket[i]
+ * says whether node i runs Bottlerocket (its SELinux type). Returns 0, or
  * -1 after logging when the API refuses the probes altogether (e.g. no
  * right to create pods in the namespace).
  */
 int	 probe_nodes(struct kube *k, const struct probe_opts *o,
-	    const char *const *nodes, size_t n, struct probe_result *res);
+	    const char *const *nodes, const int *bottlerocket, size_t n,
+	    struct probe_result *res);
 
 void	 probe_results_release(struct probe_result *res, size_t n);
 

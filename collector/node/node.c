@@ -235,6 +235,24 @@ oom:
 }
 
 /*
+ * A marker file not read: absent only when it does not exist; one that
+ * exists but cannot be read (EACCES: a denial, an SELinux one among
+ * them) is unreadable, never absent.
+ */
+static const char *
+marker_state(const struct hostfile *f)
+{
+	return f->enoent ? "absent" : "unreadable";
+}
+
+/* A marker as evidence: present, absent, or unknown (null) if unreadable. */
+static int
+marker_tristate(const struct hostfile *f)
+{
+	return f->found ? TRI_TRUE : f->enoent ? TRI_FALSE : TRI_UNKNOWN;
+}
+
+/*
  * Decide compliance. The seed's test is the kernel flag: fips_enabled must
  * read 1. Where the OS gives more to check, a contradiction also fails:
  * a Bottlerocket image that is not a FIPS variant or lacks its self-check
@@ -260,11 +278,13 @@ judge(struct nodeev *ev, enum os_family fam, int fips_variant)
 			return -1;
 		if (fips_variant && !ev->f[NF_BR_KERNEL_CHECK].found &&
 		    add_line(ev->reasons, "Bottlerocket FIPS kernel check "
-		    "marker '%s' is absent", ev->f[NF_BR_KERNEL_CHECK].path) == -1)
+		    "marker '%s' is %s", ev->f[NF_BR_KERNEL_CHECK].path,
+		    marker_state(&ev->f[NF_BR_KERNEL_CHECK])) == -1)
 			return -1;
 		if (fips_variant && !ev->f[NF_BR_MODULE_CHECK].found &&
 		    add_line(ev->reasons, "Bottlerocket FIPS module check "
-		    "marker '%s' is absent", ev->f[NF_BR_MODULE_CHECK].path) == -1)
+		    "marker '%s' is %s", ev->f[NF_BR_MODULE_CHECK].path,
+		    marker_state(&ev->f[NF_BR_MODULE_CHECK])) == -1)
 			return -1;
 	}
 	if (ev->crypto_policy != NULL &&
@@ -361,12 +381,12 @@ build_doc(struct nodeev *ev, const char *root)
 		goto oom;
 
 	if ((markers = cJSON_AddObjectToObject(node, "markers")) == NULL ||
-	    cJSON_AddBoolToObject(markers, "system_fips",
-	    ev->f[NF_SYSTEM_FIPS].found) == NULL ||
-	    cJSON_AddBoolToObject(markers, "bottlerocket_fips_kernel_check",
-	    ev->f[NF_BR_KERNEL_CHECK].found) == NULL ||
-	    cJSON_AddBoolToObject(markers, "bottlerocket_fips_module_check",
-	    ev->f[NF_BR_MODULE_CHECK].found) == NULL ||
+	    json_add_tristate(markers, "system_fips",
+	    marker_tristate(&ev->f[NF_SYSTEM_FIPS])) == -1 ||
+	    json_add_tristate(markers, "bottlerocket_fips_kernel_check",
+	    marker_tristate(&ev->f[NF_BR_KERNEL_CHECK])) == -1 ||
+	    json_add_tristate(markers, "bottlerocket_fips_module_check",
+	    marker_tristate(&ev->f[NF_BR_MODULE_CHECK])) == -1 ||
 	    json_add_str(markers, "crypto_policy", ev->crypto_policy) == -1)
 		goto oom;
 

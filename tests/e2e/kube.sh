@@ -170,6 +170,11 @@ check "probes: read-only host mounts" [ "$(jq -r '[.spec.containers[0].volumeMou
 	"/host/proc:true,/host/etc:true,/host/usr/lib:true" ]
 check "probes: no token, no privilege" [ "$(jq -r '"\(.spec.automountServiceAccountToken) \(.spec.containers[0].securityContext.allowPrivilegeEscalation) \(.spec.containers[0].command | join(" "))"' pods.json | sort -u)" = \
 	"false false fipsev node --root /host --json" ]
+check "probes: hardened (seccomp, no capabilities, a Linux node, limits)" [ "$(jq -r '"\(.spec.securityContext.seccompProfile.type) \(.spec.containers[0].securityContext.capabilities.drop | join(",")) \(.spec.nodeSelector["kubernetes.io/os"]) \(.spec.containers[0].resources.limits.memory) \(.spec.containers[0].resources.requests.cpu)"' pods.json | sort -u)" = \
+	"RuntimeDefault ALL linux 128Mi 10m" ]
+check "probes: Bottlerocket's SELinux type on its node alone" [ "$(jq -r '"\(.spec.nodeName) \(.spec.securityContext.seLinuxOptions.type // "-")"' pods.json | sort | tr '\n' ' ')" = \
+	"ip-10-0-1-23.us-west-2.compute.internal super_t ip-10-0-3-17.ec2.internal - ip-10-0-4-88.ec2.internal - ip-10-0-9-9.ec2.internal - " ]
+check "probes: no pull Secret unless asked" [ "$(jq -r '.spec.imagePullSecrets // "none"' pods.json | sort -u)" = none ]
 check "probes: every pod deleted" [ "$(grep -c '^POST /api/v1/namespaces/fipsev-probes/pods' probes.log)" = \
 	"$(grep -c '^DELETE /api/v1/namespaces/fipsev-probes/pods/' probes.log)" ]
 check "probes: evidence stored" [ "$(sql "$T/probe.db" 'SELECT count(*) FROM node_facts')" = 3 ]
@@ -177,6 +182,21 @@ check "probes: stuck node named" grep -q "node ip-10-0-9-9.ec2.internal: no evid
 	<(sql "$T/probe.db" 'SELECT findings FROM cluster_facts')
 check "probes: counts" [ "$(sql "$T/probe.db" 'SELECT nodes_listed, nodes_without_evidence FROM cluster_facts')" = "4|1" ]
 check "probes: no progress into a pipe" absent "probing nodes" "$T/err"
+# The options: a pull Secret, an SELinux type for every node, or none.
+rm -f pods.json
+run 1 env FIPSEV_TEST_PROBE_POLL_MS=100 "$FIPSEV" collect --kubeconfig kc-probe \
+	--probe-image registry.example/fipsev:1 --probe-namespace fipsev-probes \
+	--probe-timeout 2 --probe-parallel 2 --probe-pull-secret regcred \
+	--probe-selinux-type control_t --db "$T/probe2.db"
+check "probes: the pull Secret" [ "$(jq -r '.spec.imagePullSecrets[0].name' pods.json | sort -u)" = regcred ]
+check "probes: the SELinux type given, on every node" [ "$(jq -r '.spec.securityContext.seLinuxOptions.type' pods.json | sort -u)" = control_t ]
+rm -f pods.json
+run 1 env FIPSEV_TEST_PROBE_POLL_MS=100 "$FIPSEV" collect --kubeconfig kc-probe \
+	--probe-image registry.example/fipsev:1 --probe-namespace fipsev-probes \
+	--probe-timeout 2 --probe-selinux-type none --db "$T/probe3.db"
+check "probes: SELinux type none: never set" [ "$(jq -r '.spec.securityContext.seLinuxOptions // "unset"' pods.json | sort -u)" = unset ]
+run 2 "$FIPSEV" collect --kubeconfig kc-probe --probe-image x --probe-parallel 65 --db "$T/x.db"
+check "probes: parallel bounded" grep -q "probe-parallel '65': give 1 to 64" "$T/err"
 # The same on a terminal (script(1)): the probes count up to every node.
 TERM=xterm script -qec "env FIPSEV_TEST_PROBE_POLL_MS=100 $FIPSEV collect --kubeconfig kc-probe \
 	--probe-image registry.example/fipsev:1 --probe-namespace fipsev-probes \

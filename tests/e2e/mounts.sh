@@ -107,6 +107,20 @@ else
 	skip_part "strace (or a build that is not under memcheck) to see which process opens the key"
 fi
 
+# --- a denied read is "unreadable", never "absent" ------------------------------
+# What an SELinux denial on Bottlerocket looks like to the probe: EACCES
+# on open. Here the same errno, from a mode the pod's user cannot read.
+cp -r "$SAMPLES/nodes/bottlerocket-fips" br
+chmod -R a+rX br
+chmod 000 br/etc/.fips-kernel-check-passed
+run 1 as_pod "$FIPSEV" node --root br --json
+check "denied: the marker is unknown (null), not false" [ "$(jq -c .node.markers.bottlerocket_fips_kernel_check "$T/out")" = null ]
+check "denied: the reason says unreadable" [ "$(jq -r '.node.reasons[]' "$T/out")" = "Bottlerocket FIPS kernel check marker '/etc/.fips-kernel-check-passed' is unreadable" ]
+check "denied: the source keeps the errno" [ "$(jq -r '.node.sources[] | select(.path == "/etc/.fips-kernel-check-passed") | .error' "$T/out")" = "Permission denied" ]
+rm br/etc/.fips-kernel-check-passed
+run 1 as_pod "$FIPSEV" node --root br --json
+check "gone: absent" [ "$(jq -r '"\(.node.markers.bottlerocket_fips_kernel_check) \(.node.reasons[])"' "$T/out")" = "false Bottlerocket FIPS kernel check marker '/etc/.fips-kernel-check-passed' is absent" ]
+
 # refused WHAT MESSAGE [AS]: the run (as the pod's user, or as AS: "root")
 # refuses the key before collecting anything, naming it in one line.
 refused() {

@@ -32,6 +32,7 @@ sample(enum plan_opt id)
 		return "2.5";
 	case PLAN_RATE:
 	case PLAN_MAX_CONNS:
+	case PLAN_PROBE_PARALLEL:
 		return "17";
 	case PLAN_STARTTLS:
 		return "smtp";
@@ -61,7 +62,8 @@ describe(const struct collect_plan *p)
 	I(p->node); S(p->root); S(p->db); S(p->redaction_key);
 	S(p->snapshot); S(p->kubeconfig); S(p->context); I(p->in_cluster);
 	S(p->node_reports); S(p->probe.image); S(p->probe.ns);
-	I(p->probe.timeout_ms); I(p->scan_discovered); I(p->scan_link_local);
+	I(p->probe.timeout_ms); I(p->probe.parallel); S(p->probe.pull_secret);
+	S(p->probe.selinux_type); I(p->scan_discovered); I(p->scan_link_local);
 	S(p->harness.url); S(p->harness.account); S(p->harness.key_file);
 	S(p->harness.ca_file); S(p->matrix); S(p->scan.sni);
 	I(p->scan.starttls); S(p->policy); S(p->scan.ca_file);
