@@ -16,10 +16,16 @@ struct kube;
 
 /*
  * The SELinux type probes get on Bottlerocket nodes, which enforce
- * SELinux on containers: one that may read the host's /proc, /etc and
- * /usr/lib through hostPath (README "Probe pods").
+ * SELinux on containers. Bottlerocket's policy (bottlerocket-core-kit,
+ * packages/selinux-policy: rules.cil, object.cil) lets every subject
+ * read what is "public": the host's /proc (proc_t), /etc (etc_t) and the
+ * root file system under /usr/lib (os_t) all are, and only secret_t,
+ * private_t and csi_exec_t are held back. So the plain container type
+ * suffices, and the privileged ones (control_t, super_t: the latter may
+ * write anywhere on the host) are never the default. Set explicitly on
+ * Bottlerocket nodes only, so the pod says what it runs as.
  */
-#define PROBE_SELINUX_BOTTLEROCKET	"super_t"
+#define PROBE_SELINUX_BOTTLEROCKET	"container_t"
 
 struct probe_opts {
 	const char	*image;		/* an image with fipsev in its PATH */

@@ -173,7 +173,7 @@ check "probes: no token, no privilege" [ "$(jq -r '"\(.spec.automountServiceAcco
 check "probes: hardened (seccomp, no capabilities, a Linux node, limits)" [ "$(jq -r '"\(.spec.securityContext.seccompProfile.type) \(.spec.containers[0].securityContext.capabilities.drop | join(",")) \(.spec.nodeSelector["kubernetes.io/os"]) \(.spec.containers[0].resources.limits.memory) \(.spec.containers[0].resources.requests.cpu)"' pods.json | sort -u)" = \
 	"RuntimeDefault ALL linux 128Mi 10m" ]
 check "probes: Bottlerocket's SELinux type on its node alone" [ "$(jq -r '"\(.spec.nodeName) \(.spec.securityContext.seLinuxOptions.type // "-")"' pods.json | sort | tr '\n' ' ')" = \
-	"ip-10-0-1-23.us-west-2.compute.internal super_t ip-10-0-3-17.ec2.internal - ip-10-0-4-88.ec2.internal - ip-10-0-9-9.ec2.internal - " ]
+	"ip-10-0-1-23.us-west-2.compute.internal container_t ip-10-0-3-17.ec2.internal - ip-10-0-4-88.ec2.internal - ip-10-0-9-9.ec2.internal - " ]
 check "probes: no pull Secret unless asked" [ "$(jq -r '.spec.imagePullSecrets // "none"' pods.json | sort -u)" = none ]
 check "probes: every pod deleted" [ "$(grep -c '^POST /api/v1/namespaces/fipsev-probes/pods' probes.log)" = \
 	"$(grep -c '^DELETE /api/v1/namespaces/fipsev-probes/pods/' probes.log)" ]
