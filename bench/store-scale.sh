@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # store-scale.sh - a year of nightly runs of a large, slowly changing
 # cluster, then what the store costs and how fast it answers. Run by hand
-# (about 15 minutes for the defaults); figures go in README "Benchmarks".
+# (about 15 minutes for the defaults); figures go in docs/DEVELOPMENT.md, "Benchmarks".
 #
 # usage: bench/store-scale.sh [path/to/fipsev] [NODES] [NIGHTS] [ENDPOINTS]
 #        (defaults: build/fipsev 5000 365 50)

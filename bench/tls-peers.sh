@@ -2,7 +2,7 @@
 # tls-peers.sh - fipsev scan against sslscan, testssl.sh and nmap's
 # ssl-enum-ciphers on the same loopback endpoints, side by side in one run,
 # then fipsev alone on 200 and 2,000 endpoints at once. Run by hand (it takes a few
-# minutes, mostly testssl.sh); figures go in README "Benchmarks".
+# minutes, mostly testssl.sh); figures go in docs/DEVELOPMENT.md, "Benchmarks".
 #
 # usage: bench/tls-peers.sh [path/to/fipsev]
 #
