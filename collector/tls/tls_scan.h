@@ -65,8 +65,9 @@ int	 tls_target_parse(const char *spec, enum tls_starttls starttls,
  * Scan the n targets (already checked with tls_target_parse) and return
  * {"format": "fipsev-tls/1", "policy": ..., "endpoints": [...]}, in the
  * order given; README "TLS evidence" (its JSON part) lists the fields.
- * Failures of an endpoint are reported in that endpoint's "error"; NULL (after logging)
- * only when fipsev itself cannot go on, e.g. out of memory.
+ * Failures of an endpoint are reported in that endpoint's "error"; NULL
+ * (after logging) only when fipsev itself cannot go on, e.g. out of
+ * memory.
  */
 struct cJSON *tls_scan(const char *const *targets, size_t n,
 	    const struct tls_scan_opts *o, const struct fips_policy *p);
