@@ -2,7 +2,8 @@
 # deploy.sh - the deployment as an operator applies it: deploy/base and
 # the example overlay rendered with `kubectl kustomize`, every rendered
 # object validated against the Kubernetes OpenAPI schema offline
-# (tests/deploy/validate.mjs, npm kubernetes-models), the settings that
+# (tests/deploy/validate.mjs, npm kubernetes-models), the Dockerfile
+# through a real Dockerfile parser (tests/deploy/dockerfile.cjs), the settings that
 # matter checked in what was rendered, the signing Secret as `kubectl
 # create secret tls --dry-run=client` makes it, and every YAML file
 # through yamllint. (The parse of the CronJob and the RBAC's least
@@ -89,7 +90,17 @@ if [ -d "$V/node_modules/kubernetes-models" ] && command -v node > /dev/null; th
 	done
 	printf 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: x}\nspec: {schedule: 3, jobTemplate: {spec: {template: {spec: {containers: []}}}}}\n' > "$T/bad.yaml"
 	check "the schema check can fail" bash -c "! node '$V/validate.mjs' < '$T/bad.yaml' > /dev/null 2>&1"
+	# The Dockerfile, through the Dockerfile language server's parser and
+	# linter (dockerfile-utils): no diagnostics, a non-root numeric USER,
+	# the OCI labels, the binary from the build stage.
+	set +e
+	node "$V/dockerfile.cjs" "$SAMPLES/../Dockerfile" > "$T/df" 2>&1
+	st=$?
+	set -e
+	check "Dockerfile parsed and linted ($(tr '\n' ';' < "$T/df"))" [ "$st" = 0 ]
+	printf 'FROM debian:12\nRUNN true\n' > "$T/Dockerfile.bad"
+	check "the Dockerfile check can fail" bash -c "! node '$V/dockerfile.cjs' '$T/Dockerfile.bad' > /dev/null 2>&1"
 else
-	skip_part "the npm package kubernetes-models (scripts/install-deps installs it into tests/deploy)"
+	skip_part "the npm packages kubernetes-models and dockerfile-utils (scripts/install-deps installs them into tests/deploy)"
 fi
 finish
