@@ -6,8 +6,10 @@
  * The work is job_run()'s (job/run.h); this file reads the options and
  * the configuration, and chooses the exit status.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
@@ -17,7 +19,7 @@
 #include "util/banned.h"
 
 const char cmd_run_usage[] =
-    "usage: fipsev run --config FILE [--completed-ok]\n"
+    "usage: fipsev run --config FILE [--completed-ok] [--jitter SECONDS]\n"
     "\n"
     "Do the whole job: collect every source the configuration names (this\n"
     "node, the cluster from a snapshot or its API, the Harness API, TLS\n"
@@ -32,6 +34,9 @@ const char cmd_run_usage[] =
     "                  (the verdict is in the log, the bundle and the\n"
     "                  store): what a CronJob wants, whose Job then fails\n"
     "                  only when the run is broken\n"
+    "  --jitter S      after the checks, wait a random 0 to S seconds (at\n"
+    "                  most 3600) before collecting, so that the nightly\n"
+    "                  jobs of many clusters do not all start at once\n"
     "  -h, --help      show this help\n"
     "\n"
     "Exit status: 0 ran and all evidence compliant, 1 ran and found\n"
@@ -43,13 +48,16 @@ cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "completed-ok", no_argument, NULL, 'k' },
+		{ "jitter", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = NULL;
 	struct run_plan rp;
 	cJSON *cfg;
-	int c, status, completed_ok = 0;
+	int c, status, completed_ok = 0, jitter = 0;
+	char *end;
+	long v;
 	enum job_status verdict;
 
 	optind = 1;
@@ -61,6 +69,15 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'k':
 			completed_ok = 1;
+			break;
+		case 'j':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    v < 0 || v > 3600)
+				return cmd_usage_error("run", "--jitter '%s': give 0 "
+				    "to 3600 seconds", optarg);
+			jitter = (int)v;
 			break;
 		case 'h':
 			cmd_help(cmd_run_usage, &status);
@@ -82,6 +99,7 @@ cmd_run(int argc, char **argv)
 		cJSON_Delete(cfg);
 		return EXIT_FAILURE_RUN;
 	}
+	rp.jitter_s = jitter;
 	verdict = job_run(&rp, stdout, cmd_collect_print);
 	run_plan_release(&rp);
 	cJSON_Delete(cfg);

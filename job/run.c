@@ -2,9 +2,11 @@
  * run.c - the whole job; see run.h.
  */
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -237,6 +239,30 @@ preflight(const struct run_plan *rp, FILE *out, const char **key,
 }
 
 /*
+ * Wait a random 0 to max seconds (the CronJob's jitter: many clusters'
+ * nights do not all hit their registries and TSAs at the same second),
+ * saying how long.
+ */
+static void
+jitter(int max, FILE *out)
+{
+	unsigned int r = 0;
+	struct timespec ts;
+
+	if (max <= 0)
+		return;
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (unsigned int)time(NULL);
+	ts.tv_sec = (time_t)(r % (unsigned int)(max + 1));
+	ts.tv_nsec = 0;
+	fprintf(out, "run: waiting %ld s (jitter, at most %d s)\n",
+	    (long)ts.tv_sec, max);
+	fflush(out);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
  * One run at a time per store: the second stops, it does not wait.
  * Returns the lock's descriptor (held until closed), or -1 after logging.
  */
@@ -365,6 +391,7 @@ job_run(const struct run_plan *rp, FILE *out, job_collected_fn *said)
 		rc = phase_failed(out, "preflight", NULL, 0);
 		goto out;
 	}
+	jitter(rp->jitter_s, out);
 	if ((lock = lock_store(rp->db)) == -1)
 		goto out;
 

@@ -28,6 +28,7 @@ struct run_plan {
 	char			*db;		/* owned: the store's path */
 	int			 keep_days;	/* retention; 0: no limit */
 	int			 keep_runs;	/* retention; 0: no limit */
+	int			 jitter_s;	/* wait up to this before collecting */
 	struct collect_plan	 collect;	/* owned */
 };
 

@@ -41,11 +41,17 @@ config broken-ok "$T/no-such-snapshot"
 run 2 "$FIPSEV" run --config broken-ok.yaml --completed-ok
 run 0 "$FIPSEV" run --config compliant.yaml --completed-ok
 check "completed-ok, compliant: nothing more said" absent "NOT COMPLIANT" "$T/out"
+# --jitter: a random wait after the checks, said; bounded.
+run 0 "$FIPSEV" run --config compliant.yaml --jitter 1
+check "jitter: said" grep -Eqx "run: waiting [01] s \(jitter, at most 1 s\)" "$T/out"
+check "jitter: after the checks, before collecting" [ "$(grep -n 'run: waiting\|phase=collect result=started' "$T/out" | cut -d: -f1 | tr '\n' ' ')" = "1 2 " ]
+run 2 "$FIPSEV" run --config compliant.yaml --jitter 3601
+check "jitter: bounded" grep -q "jitter '3601': give 0 to 3600 seconds" "$T/err"
 # A second run: a new bundle, the same demo key.
 run 0 "$FIPSEV" run --config compliant.yaml
-check "third run: run-3" [ -f "$T/compliant/bundles/run-3/MANIFEST.sha256" ]
-check "third run: bundles only" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "run-1 run-2 run-3 " ]
-check "third run: one demo key, beside the store" [ "$(ls "$T/compliant/demo-key" | tr '\n' ' ')" = "signing.crt signing.key " ]
+check "fourth run: run-4" [ -f "$T/compliant/bundles/run-4/MANIFEST.sha256" ]
+check "fourth run: bundles only" [ "$(ls "$T/compliant/bundles" | tr '\n' ' ')" = "run-1 run-2 run-3 run-4 " ]
+check "one demo key, beside the store" [ "$(ls "$T/compliant/demo-key" | tr '\n' ' ')" = "signing.crt signing.key " ]
 
 # The demo shape: a node, a snapshot, a TLS endpoint on loopback.
 self_signed k localhost ec:P-256
