@@ -26,17 +26,9 @@
 #include "bundle/sign.h"
 #include "util/fsutil.h"
 #include "util/log.h"
+#include "util/ossl.h"
 #include "util/testhook.h"
 #include "util/banned.h"
-
-static const char *
-ossl_reason(void)
-{
-	unsigned long e = ERR_get_error();
-
-	ERR_clear_error();
-	return e != 0 ? ERR_reason_error_string(e) : "unknown error";
-}
 
 /* Open path for writing a new file of mode; never follows a symlink. */
 static FILE *
@@ -55,6 +47,35 @@ create(const char *path, mode_t mode)
 		close(fd);
 	}
 	return fp;
+}
+
+/*
+ * Finish the new file path written through fp: synced before it counts,
+ * so a key or a signature is never left half-written under its name;
+ * removed when written is 0 or anything fails. Returns 0, or -1 after
+ * logging (errno's reason, else OpenSSL's).
+ */
+static int
+finish(FILE *fp, const char *path, int written)
+{
+	if (!written || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
+		int saved = errno;
+
+		fclose(fp);
+		unlink(path);
+		if (saved != 0) {
+			errno = saved;
+			log_errno("cannot write '%s'", path);
+		} else
+			log_err("cannot write '%s': %s", path, ossl_reason());
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		log_errno("cannot write '%s'", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
 }
 
 enum pem { PEM_KEY, PEM_CERT };
@@ -77,25 +98,7 @@ write_pem(const char *path, mode_t mode, enum pem kind, void *obj)
 		ok = PEM_write_X509(fp, obj);
 		break;
 	}
-	/* Synced before it counts: a key is never left half-written. */
-	if (ok != 1 || fflush(fp) == EOF || fsync(fileno(fp)) == -1) {
-		int saved = errno;
-
-		fclose(fp);
-		unlink(path);
-		if (saved != 0) {
-			errno = saved;
-			log_errno("cannot write '%s'", path);
-		} else
-			log_err("cannot write '%s': %s", path, ossl_reason());
-		return -1;
-	}
-	if (fclose(fp) != 0) {
-		log_errno("cannot write '%s'", path);
-		unlink(path);
-		return -1;
-	}
-	return 0;
+	return finish(fp, path, ok == 1);
 }
 
 static int
@@ -439,20 +442,8 @@ sign_write_pem(const char *path, const char *pem, size_t len)
 
 	if (fp == NULL)
 		return -1;
-	/* Synced before it counts: the signature completes a bundle. */
-	if (fwrite(pem, 1, len, fp) != len || fflush(fp) == EOF ||
-	    fsync(fileno(fp)) == -1) {
-		log_errno("cannot write '%s'", path);
-		fclose(fp);
-		unlink(path);
-		return -1;
-	}
-	if (fclose(fp) != 0) {
-		log_errno("cannot write '%s'", path);
-		unlink(path);
-		return -1;
-	}
-	return 0;
+	errno = 0;
+	return finish(fp, path, fwrite(pem, 1, len, fp) == len);
 }
 
 int

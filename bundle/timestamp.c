@@ -19,19 +19,11 @@
 #include "bundle/timestamp.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/ossl.h"
 #include "util/banned.h"
 
 /* How long a TSA may take to answer. */
 #define TS_TIMEOUT_S	30L
-
-static const char *
-ossl_why(void)
-{
-	unsigned long e = ERR_get_error();
-
-	ERR_clear_error();
-	return e != 0 ? ERR_reason_error_string(e) : "unknown error";
-}
 
 /* The SHA-256 imprint of data as a request carries it. */
 static TS_REQ *
@@ -177,7 +169,7 @@ reply_holds(TS_RESP *resp, const unsigned char digest[32],
 	ERR_clear_error();
 	if (PKCS7_verify(token, NULL, NULL, NULL, NULL, PKCS7_NOVERIFY) != 1) {
 		snprintf(v->why, sizeof(v->why), "the token's signature does "
-		    "not verify: %s", ossl_why());
+		    "not verify: %s", ossl_reason());
 		return 0;
 	}
 	if ((v->when = seconds(TS_TST_INFO_get_time(tst))) == 0) {
@@ -216,7 +208,7 @@ tsa_trusted(TS_RESP *resp, const unsigned char digest[32],
 		return -1;
 	}
 	if (X509_STORE_load_file(store, tsa_ca) != 1) {
-		log_err("cannot load TSA CA '%s': %s", tsa_ca, ossl_why());
+		log_err("cannot load TSA CA '%s': %s", tsa_ca, ossl_reason());
 		X509_STORE_free(store);
 		TS_VERIFY_CTX_free(ctx);
 		return -1;
@@ -235,7 +227,7 @@ tsa_trusted(TS_RESP *resp, const unsigned char digest[32],
 	ERR_clear_error();
 	if (!(ok = TS_RESP_verify_response(ctx, resp) == 1))
 		snprintf(v->why, sizeof(v->why), "the TSA does not chain to "
-		    "'%s': %s", tsa_ca, ossl_why());
+		    "'%s': %s", tsa_ca, ossl_reason());
 	TS_VERIFY_CTX_free(ctx);
 	return ok;
 }
@@ -294,7 +286,7 @@ ts_fetch(const char *url, const char *tsa_ca, const void *data, size_t n,
 	    (req = request_for(digest, &nonce)) == NULL ||
 	    (qlen = i2d_TS_REQ(req, &q)) <= 0) {
 		snprintf(why, whylen, "cannot make the request: %s",
-		    ossl_why());
+		    ossl_reason());
 		goto out;
 	}
 	if (post(url, q, qlen, &body, why, whylen) == -1)

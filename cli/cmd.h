@@ -78,6 +78,13 @@ int	cmd_exit_status(enum job_status status);
  */
 void	cmd_print_usage(FILE *out, const char *usage,
 	    cmd_options_fn *options);
+/*
+ * The whole number s of option opt of cmd, from min to max, into *out.
+ * Returns 0, or EXIT_FAILURE_RUN after saying "OPT 'S': give MIN to MAX"
+ * (UNIT after it, if not NULL).
+ */
+int	cmd_number(const char *cmd, const char *opt, const char *s, long min,
+	    long max, const char *unit, int *out);
 int	cmd_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -2,7 +2,9 @@
  * cmd_common.c - what every subcommand shares: usage text, one-line usage
  * errors, the end-of-options check, opening the store, flushing output.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +95,22 @@ cmd_open_store(const char *db, enum store_mode mode, char **path,
 	if ((*path = store_path(db)) == NULL)
 		return -1;
 	return store_open(*path, mode, st);
+}
+
+int
+cmd_number(const char *cmd, const char *opt, const char *s, long min,
+    long max, const char *unit, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max ||
+	    v > INT_MAX)
+		return cmd_usage_error(cmd, "%s '%s': give %ld to %ld%s%s", opt,
+		    s, min, max, unit != NULL ? " " : "", unit != NULL ? unit :
+		    "");
+	*out = (int)v;
+	return 0;
 }

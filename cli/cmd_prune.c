@@ -40,9 +40,9 @@ cmd_prune(int argc, char **argv)
 	};
 	struct store *st = NULL;
 	const char *db = NULL;
-	char *path = NULL, *end, cutoff[32];
+	char *path = NULL, cutoff[32];
 	struct store_keep keep = { NULL, 0 };
-	long days = -1, count;
+	int days = -1;
 	int c, status, runs, docs, rc = EXIT_FAILURE_RUN;
 
 	optind = 1;
@@ -50,21 +50,14 @@ cmd_prune(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			errno = 0;
-			days = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    days < 1 || days > 36500)
-				return cmd_usage_error("prune", "--keep-days "
-				    "'%s': give 1 to 36500", optarg);
+			if (cmd_number("prune", "--keep-days", optarg, 1, 36500,
+			    NULL, &days) != 0)
+				return EXIT_FAILURE_RUN;
 			break;
 		case 'r':
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    count < 1 || count > 1000000)
-				return cmd_usage_error("prune", "--keep-runs "
-				    "'%s': give 1 to 1000000", optarg);
-			keep.runs = (int)count;
+			if (cmd_number("prune", "--keep-runs", optarg, 1, 1000000,
+			    NULL, &keep.runs) != 0)
+				return EXIT_FAILURE_RUN;
 			break;
 		case 'd':
 			db = optarg;

@@ -6,10 +6,8 @@
  * The work is job_run()'s (job/run.h); this file reads the options and
  * the configuration, and chooses the exit status.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
@@ -56,8 +54,6 @@ cmd_run(int argc, char **argv)
 	struct run_plan rp;
 	cJSON *cfg;
 	int c, status, completed_ok = 0, jitter = 0;
-	char *end;
-	long v;
 	enum job_status verdict;
 
 	optind = 1;
@@ -71,13 +67,9 @@ cmd_run(int argc, char **argv)
 			completed_ok = 1;
 			break;
 		case 'j':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    v < 0 || v > 3600)
-				return cmd_usage_error("run", "--jitter '%s': give 0 "
-				    "to 3600 seconds", optarg);
-			jitter = (int)v;
+			if (cmd_number("run", "--jitter", optarg, 0, 3600,
+			    "seconds", &jitter) != 0)
+				return EXIT_FAILURE_RUN;
 			break;
 		case 'h':
 			cmd_help(cmd_run_usage, &status);
