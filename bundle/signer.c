@@ -35,7 +35,11 @@ struct signer {
 	int	 fd;
 };
 
-/* Write or read all n bytes; 0, or -1 (errno set; 0 at end of file). */
+/*
+ * Write or read all n bytes; 0, or -1 (errno set; 0 at end of file).
+ * MSG_NOSIGNAL: the other end gone is an error to report, not a SIGPIPE
+ * that would kill the run without a word.
+ */
 static int
 put_all(int fd, const void *p, size_t n)
 {
@@ -43,7 +47,7 @@ put_all(int fd, const void *p, size_t n)
 	ssize_t done;
 
 	while (n > 0) {
-		if ((done = write(fd, c, n)) == -1) {
+		if ((done = send(fd, c, n, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
