@@ -423,19 +423,6 @@ out:
 }
 
 int
-sign_check(const char *key_path, const char *cert_path, time_t now,
-    char *warning, size_t warnlen)
-{
-	struct sign_key *k;
-
-	if (sign_key_load(key_path, cert_path, now, &k, warning,
-	    warnlen) == -1)
-		return -1;
-	sign_key_free(k);
-	return 0;
-}
-
-int
 sign_write_pem(const char *path, const char *pem, size_t len)
 {
 	FILE *fp = create(path, 0644);

@@ -27,23 +27,16 @@ int	 sign_keygen(const char *dir);
 /* A certificate that expires within this many days is warned about. */
 #define SIGN_EXPIRY_WARN_DAYS	30
 
-/*
- * Could fipsev sign with this key and certificate at now? The key must be
- * private (fs_open_private()'s rule) and of an approved algorithm, the
- * certificate for it and valid at now. Checked before a run collects
- * anything. Returns 0, with warning set (else empty) when the certificate
- * expires within SIGN_EXPIRY_WARN_DAYS; -1 after logging why not.
- */
-int	 sign_check(const char *key_path, const char *cert_path, time_t now,
-	    char *warning, size_t warnlen);
-
 /* A signing key loaded, with its certificate (opaque). */
 struct sign_key;
 
 /*
- * Load the key and certificate as sign_check() judges them, into *k (the
- * caller frees it with sign_key_free()). warning as sign_check()'s.
- * Returns 0, or -1 after logging.
+ * Load the key and certificate into *k (the caller frees it with
+ * sign_key_free()), if fipsev could sign with them at now: the key
+ * private (fs_open_private()'s rule) and of an approved algorithm, the
+ * certificate for it and valid at now. warning is set (else empty) when
+ * the certificate expires within SIGN_EXPIRY_WARN_DAYS. Returns 0, or -1
+ * after logging why not.
  */
 int	 sign_key_load(const char *key_path, const char *cert_path,
 	    time_t now, struct sign_key **k, char *warning, size_t warnlen);
@@ -63,7 +56,7 @@ int	 sign_write_pem(const char *path, const char *pem, size_t len);
 
 /*
  * Sign the n bytes of content with the key and certificate files into
- * out_path (PEM). Refuses, as sign_check() does, a key or certificate
+ * out_path (PEM). Refuses, as sign_key_load() does, a key or certificate
  * fipsev must not sign with (an expired or not yet valid certificate
  * among them). Returns 0, or -1 after logging what is wrong.
  */

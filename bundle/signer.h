@@ -20,8 +20,8 @@ struct signer;
 
 /*
  * Start the signer for key and cert: it loads and checks them as
- * sign_check() does (any failure is its one logged line) and says so
- * before this returns. warning as sign_check()'s. Returns 0 with *sp,
+ * sign_key_load() does (any failure is its one logged line) and says so
+ * before this returns. warning as sign_key_load()'s. Returns 0 with *sp,
  * or -1 (logged; no process left).
  */
 int	 signer_start(const char *key, const char *cert, struct signer **sp,
